@@ -1,0 +1,34 @@
+"""smol studio's core: spec → plan → file list → files → bundle, over any OpenAI-compatible API.
+
+UI-free: the Streamlit page, the CLI and library users all drive the same pipeline. Names are
+loaded on first use, so `import smol_core.paths` alone doesn't pull in the openai client.
+"""
+
+from importlib import import_module
+from typing import Any
+
+_EXPORTS = {
+    "plan": "api",
+    "specify_file_paths": "api",
+    "generate_code": "api",
+    "generate_code_sync": "api",
+    "SmolError": "errors",
+    "Event": "events",
+    "Project": "pipeline",
+    "events_of": "pipeline",
+    "generate_files": "pipeline",
+    "make_file_list": "pipeline",
+    "make_plan": "pipeline",
+    "run_all": "pipeline",
+    "write_file": "pipeline",
+    "FileSpec": "prompts",
+    "Settings": "settings",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'smol_core' has no attribute {name!r}")
+    return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)

@@ -1,0 +1,203 @@
+"""`python -m smol_core`: a spec in, a folder (and optionally a zip) out.
+
+Flags follow the original smol developer (`--prompt`, `--model`, `--generate_folder_path`,
+`--debug`) plus ours. Exit codes: 0 all files written, 1 nothing could be done, 2 some files failed.
+The API key comes from the environment only: a flag would show in the process list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+
+from .bundle import build_zip, write_folder
+from .errors import SmolError, describe
+from .events import (
+    Continued,
+    Event,
+    FileDelta,
+    FileDone,
+    FileFailed,
+    FileListDone,
+    PlanDelta,
+    PlanDone,
+    Retry,
+)
+from .pipeline import Project, run_all
+from .settings import PROVIDERS, Settings
+from .spec import validate_spec
+
+MANIFEST_NAME = "smol-manifest.json"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m smol_core",
+        description="Turn a written spec into a whole codebase with a language model.",
+    )
+    p.add_argument("prompt_arg", nargs="?", metavar="PROMPT", help="the spec (text or a .md path)")
+    p.add_argument("--prompt", help="the spec, as text or the path of a .md/.txt file")
+    p.add_argument("--model", help="model name (default depends on the provider)")
+    p.add_argument(
+        "--generate_folder_path",
+        "--out",
+        dest="out",
+        default="generated",
+        help="folder to write the project into (default: generated)",
+    )
+    p.add_argument("--zip", dest="zip_path", help="also write a zip of the project here")
+    p.add_argument(
+        "--provider",
+        choices=PROVIDERS,
+        help="openai, compatible (any OpenAI-compatible base URL) or local "
+        "(the built-in model; the default when no key or base URL is set)",
+    )
+    p.add_argument("--base-url", help="OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1")
+    p.add_argument("--concurrency", type=int, help="files generated at once (default 8; local 1)")
+    p.add_argument("--temperature", type=float)
+    p.add_argument("--timeout", type=float, help="seconds to wait between two streamed chunks")
+    p.add_argument("--max-tokens", type=int, help="output token cap per request")
+    p.add_argument(
+        "--structured-mode",
+        choices=("auto", "json_schema", "tool", "text"),
+        help="how to ask for the file list (default: auto, with fallbacks)",
+    )
+    p.add_argument("--plan-file", help="use this Markdown plan instead of asking for one")
+    p.add_argument("--debug", action="store_true", help="show the streamed text of every step")
+    return p
+
+
+def read_spec(value: str) -> str:
+    """A spec given as text, or as the path of a text file."""
+    candidate = Path(value)
+    if len(value) < 4096 and "\n" not in value and candidate.suffix.lower() in (".md", ".txt"):
+        if not candidate.is_file():
+            raise SmolError(f"No such spec file: {value}")
+        return validate_spec(candidate.read_bytes())
+    return validate_spec(value)
+
+
+class Progress:
+    """A one-line progress display on stderr (plain lines when not a terminal)."""
+
+    def __init__(self, out: TextIO, debug: bool):
+        self.out = out
+        self.debug = debug
+        self.total = 0
+        self.done = 0
+        self.failed = 0
+        self.tty = out.isatty()
+
+    def line(self, text: str) -> None:
+        if self.tty:
+            self.out.write("\r\033[K" + text)
+        else:
+            self.out.write(text + "\n")
+        self.out.flush()
+
+    def say(self, text: str) -> None:
+        if self.tty:
+            self.out.write("\r\033[K")
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, (PlanDelta, FileDelta)):
+            if self.debug:
+                self.out.write(event.text)
+            return
+        if isinstance(event, PlanDone):
+            self.say(f"plan: {len(event.plan.splitlines())} lines")
+        elif isinstance(event, FileListDone):
+            self.total = len(event.files)
+            self.say(f"files ({event.mode}): " + ", ".join(f.path for f in event.files))
+            for r in event.rejected:
+                self.say(f"  skipped {r.path!r}: {r.reason}")
+        elif isinstance(event, FileDone):
+            self.done += 1
+            note = " (still truncated)" if event.truncated else ""
+            self.say(f"  wrote {event.path}{note}")
+        elif isinstance(event, FileFailed):
+            self.failed += 1
+            self.say(f"  FAILED {event.path}: {event.error}")
+        elif isinstance(event, Retry):
+            where = event.path or event.step
+            self.say(
+                f"  retry {where} (attempt {event.attempt}, {event.reason}, in {event.wait:.1f}s)"
+            )
+        elif isinstance(event, Continued):
+            self.say(f"  continuing {event.path or event.step} (hit the output limit)")
+        if self.total:
+            width = 24
+            filled = int(width * (self.done + self.failed) / self.total)
+            self.line(f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} files")
+
+
+def main(
+    argv: list[str] | None = None, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr
+) -> int:
+    args = build_parser().parse_args(argv)
+    settings: Settings | None = None
+    try:
+        raw = args.prompt or args.prompt_arg
+        if not raw:
+            raise SmolError("No spec: pass --prompt 'text' or --prompt spec.md")
+        spec = read_spec(raw)
+        plan = Path(args.plan_file).read_text(encoding="utf-8") if args.plan_file else None
+        settings = Settings.from_env(
+            provider=args.provider,
+            model=args.model,
+            base_url=args.base_url,
+            concurrency=args.concurrency,
+            temperature=args.temperature,
+            timeout=args.timeout,
+            max_tokens=args.max_tokens,
+            structured_mode=args.structured_mode,
+        )
+        progress = Progress(stderr, args.debug)
+        started = time.monotonic()
+        project = asyncio.run(run_all(spec, settings, progress, plan=plan))
+        return _deliver(project, settings, args, stdout, stderr, time.monotonic() - started)
+    except KeyboardInterrupt:
+        stderr.write("\ninterrupted\n")
+        return 130
+    except (SmolError, ValueError, OSError) as exc:
+        stderr.write(f"\nerror: {describe(exc, settings) if isinstance(exc, SmolError) else exc}\n")
+        return 1
+    except Exception as exc:  # noqa: BLE001 - one readable line, never a traceback
+        stderr.write(f"\nerror: {describe(exc, settings)}\n")
+        return 1
+
+
+def _deliver(
+    project: Project,
+    settings: Settings,
+    args: argparse.Namespace,
+    stdout: TextIO,
+    stderr: TextIO,
+    seconds: float,
+) -> int:
+    manifest = project.manifest(settings)
+    out = Path(args.out)
+    files = dict(project.contents)
+    files[MANIFEST_NAME] = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+    report = write_folder(out, files)
+    for r in report.rejected:
+        stderr.write(f"not written {r.path!r}: {r.reason}\n")
+    if args.zip_path:
+        Path(args.zip_path).write_bytes(build_zip(project.contents, manifest=manifest))
+    u = project.usage
+    stdout.write(
+        f"\n{len(project.contents)}/{len(project.files)} files in {out} ({seconds:.1f}s; "
+        f"{u.prompt_tokens} prompt + {u.completion_tokens} completion tokens, "
+        f"{u.cached_tokens} cached)\n"
+    )
+    if project.failed:
+        stderr.write(f"{len(project.failed)} file(s) failed: {', '.join(sorted(project.failed))}\n")
+        return 2
+    return 0

@@ -1,0 +1,104 @@
+"""What the pipeline reports while it runs: plain dataclasses, one per kind of progress.
+
+The page, the CLI and the tests all watch these same events. A consumer that shows streamed text
+must drop a file's partial text when it sees `Retry` for that file: the attempt starts over.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from .usage import TokenUsage
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: ClassVar[str] = "event"
+
+
+@dataclass(frozen=True)
+class PlanDelta(Event):
+    kind: ClassVar[str] = "plan_delta"
+    text: str
+
+
+@dataclass(frozen=True)
+class PlanDone(Event):
+    kind: ClassVar[str] = "plan_done"
+    plan: str
+    truncated: bool = False
+
+
+@dataclass(frozen=True)
+class FileListDone(Event):
+    kind: ClassVar[str] = "file_list_done"
+    files: tuple  # tuple[FileSpec, ...]
+    rejected: tuple  # tuple[Rejected, ...]
+    mode: str  # how the list was obtained: json_schema | tool | text
+
+
+@dataclass(frozen=True)
+class FileStarted(Event):
+    kind: ClassVar[str] = "file_started"
+    path: str
+
+
+@dataclass(frozen=True)
+class FileDelta(Event):
+    kind: ClassVar[str] = "file_delta"
+    path: str
+    text: str
+
+
+@dataclass(frozen=True)
+class FileDone(Event):
+    kind: ClassVar[str] = "file_done"
+    path: str
+    content: str
+    truncated: bool = False  # still cut off after the allowed continuations
+    usage: TokenUsage = field(default_factory=TokenUsage)
+
+
+@dataclass(frozen=True)
+class FileFailed(Event):
+    kind: ClassVar[str] = "file_failed"
+    path: str
+    error: str
+
+
+@dataclass(frozen=True)
+class Retry(Event):
+    kind: ClassVar[str] = "retry"
+    step: str  # plan | file_list | code
+    path: str | None
+    attempt: int  # the attempt about to start (2 = first retry)
+    wait: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class Continued(Event):
+    """A reply hit the output limit and is being continued by a follow-up request."""
+
+    kind: ClassVar[str] = "continued"
+    step: str
+    path: str | None
+    count: int
+
+
+@dataclass(frozen=True)
+class UsageReport(Event):
+    kind: ClassVar[str] = "usage"
+    step: str
+    path: str | None
+    usage: TokenUsage
+
+
+@dataclass(frozen=True)
+class RunDone(Event):
+    kind: ClassVar[str] = "run_done"
+    done: tuple  # paths written
+    failed: tuple  # (path, error) pairs
+    usage: TokenUsage
+    seconds: float

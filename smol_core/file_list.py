@@ -1,0 +1,266 @@
+"""Step 2: the list of files, asked for as structured output with a fallback chain.
+
+Endpoints differ: OpenAI does json_schema and tool calls; llama.cpp's server does json_schema but
+gives small models no `tool_calls`; some servers reject or ignore both. So: json_schema first,
+then a forced tool call, then plain text parsed tolerantly. What worked is remembered per
+endpoint+model, so later calls go straight there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import openai
+
+from .chat import Emit, stream_chat
+from .errors import FileListError
+from .fences import strip_code_fences
+from .paths import Rejected, check_paths, normalize_path
+from .prompts import FileSpec, file_list_messages
+from .settings import Settings
+
+MODES = ("json_schema", "tool", "text")
+TOOL_NAME = "save_file_list"
+
+FILE_LIST_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "files": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"path": {"type": "string"}, "purpose": {"type": "string"}},
+                "required": ["path", "purpose"],
+                "additionalProperties": False,
+            },
+        }
+    },
+    "required": ["files"],
+    "additionalProperties": False,
+}
+
+_MODE_ARGS: dict[str, dict] = {
+    "json_schema": {
+        "response_format": {
+            "type": "json_schema",
+            "json_schema": {"name": "file_list", "strict": True, "schema": FILE_LIST_SCHEMA},
+        }
+    },
+    "tool": {
+        "tools": [
+            {
+                "type": "function",
+                "function": {
+                    "name": TOOL_NAME,
+                    "description": "Save the list of files the project needs.",
+                    "parameters": FILE_LIST_SCHEMA,
+                },
+            }
+        ],
+        "tool_choice": {"type": "function", "function": {"name": TOOL_NAME}},
+    },
+    "text": {},
+}
+
+# Remembered per (endpoint, model): process-wide, shared by every session of the page.
+_working_mode: dict[tuple[str, str], str] = {}
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class FileList:
+    files: list[FileSpec]
+    rejected: list[Rejected]
+    mode: str
+
+
+def remembered_mode(settings: Settings) -> str | None:
+    with _lock:
+        return _working_mode.get(_key(settings))
+
+
+def forget_modes() -> None:
+    with _lock:
+        _working_mode.clear()
+
+
+def _key(settings: Settings) -> tuple[str, str]:
+    return (settings.base_url or "openai", settings.model)
+
+
+def mode_order(settings: Settings) -> list[str]:
+    if settings.structured_mode != "auto":
+        return [settings.structured_mode]
+    known = remembered_mode(settings)
+    return [known, *(m for m in MODES if m != known)] if known else list(MODES)
+
+
+async def specify_files(
+    client: openai.AsyncOpenAI,
+    settings: Settings,
+    spec: str,
+    plan: str,
+    *,
+    emit: Emit | None = None,
+    on_text: Callable[[str], None] | None = None,
+) -> FileList:
+    """Ask for the file list, falling back mode by mode; raise FileListError if none works."""
+    messages = file_list_messages(spec, plan, settings.prompts_dir)
+    tried: list[str] = []
+    for mode in mode_order(settings):
+        try:
+            result = await stream_chat(
+                client,
+                settings,
+                messages,
+                step="file_list",
+                emit=emit,
+                on_text=on_text,
+                extra=_MODE_ARGS[mode],
+                continue_on_length=False,
+            )
+        except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
+            # The endpoint doesn't take this kind of request: try the next one.
+            tried.append(f"{mode}: rejected by the endpoint (HTTP {exc.status_code})")
+            continue
+        raw = result.tool_arguments if mode == "tool" and result.tool_arguments else result.text
+        entries = parse_file_list(raw, allow_lines=mode == "text")
+        if not entries:
+            start = " ".join(raw.split())[:80]
+            tried.append(
+                f"{mode}: no file list in the reply ({start!r})"
+                if start
+                else f"{mode}: empty reply"
+            )
+            continue
+        files, rejected = _checked(entries, settings.max_files)
+        if not files:
+            tried.append(f"{mode}: every path was unsafe")
+            continue
+        with _lock:
+            _working_mode[_key(settings)] = mode
+        return FileList(files=files, rejected=rejected, mode=mode)
+    raise FileListError(
+        "The model did not give a usable file list. Tried " + "; ".join(tried) + "."
+    )
+
+
+def _checked(
+    entries: list[tuple[str, str]], max_files: int
+) -> tuple[list[FileSpec], list[Rejected]]:
+    check = check_paths(path for path, _ in entries)
+    purposes: dict[str, str] = {}
+    for path, purpose in entries:
+        with contextlib.suppress(ValueError):
+            purposes.setdefault(normalize_path(path), purpose)
+    files = [FileSpec(p, purposes.get(p, "")) for p in check.accepted]
+    rejected = list(check.rejected)
+    if len(files) > max_files:
+        rejected += [Rejected(f.path, f"more than {max_files} files") for f in files[max_files:]]
+        files = files[:max_files]
+    return files, rejected
+
+
+# Words a model sometimes returns as "paths" when it misreads the format (JSON keys, headers).
+_NOT_PATHS = {"files", "file", "path", "paths", "purpose", "name", "filename", "description"}
+_PATH_TOKEN = re.compile(
+    r"`([^`\n]+)`|((?:[\w.\-]+/)*[\w.\-]*\.[A-Za-z0-9]{1,10}\b|\b(?:Makefile|Dockerfile|Procfile|LICENSE)\b)"
+)
+
+
+def parse_file_list(raw: str | None, *, allow_lines: bool = True) -> list[tuple[str, str]]:
+    """(path, purpose) pairs out of JSON, a JSON list, fenced JSON, or a plain list of lines.
+
+    Reading loose lines is for plain-text replies only: a structured reply that is broken JSON
+    (cut off half-way, say) would yield a partial list, which is worse than asking again.
+    """
+    if not raw or not raw.strip():
+        return []
+    data = _first_json(raw)
+    if data is not None:
+        return _from_json(data)
+    body = strip_code_fences(raw, "files.json").lstrip()
+    if not allow_lines or body.startswith(("{", "[")):
+        return []
+    return _from_lines(raw)
+
+
+def _first_json(raw: str) -> object | None:
+    text = strip_code_fences(raw, "files.json").strip()
+    for candidate in (text, raw):
+        try:
+            value = json.loads(candidate)
+        except ValueError:
+            continue
+        if _from_json(value):
+            return value
+    decoder = json.JSONDecoder()
+    for match in re.finditer(r"[\[{]", raw):
+        try:
+            value, _ = decoder.raw_decode(raw, match.start())
+        except ValueError:
+            continue
+        if _from_json(value):
+            return value
+    return None
+
+
+def _from_json(data: object, depth: int = 0) -> list[tuple[str, str]]:
+    if depth > 4:
+        return []
+    if isinstance(data, dict):
+        for key in ("files", "file_paths", "paths", "files_to_edit", "file_list"):
+            if key in data:
+                return _from_json(data[key], depth + 1)
+        if isinstance(data.get("path"), str):
+            return [(data["path"], str(data.get("purpose", "")))]
+        # A tool call written out as JSON: {"name": ..., "arguments": {...} or "{...}"}.
+        for value in data.values():
+            if isinstance(value, str) and value.lstrip().startswith(("{", "[")):
+                try:
+                    value = json.loads(value)
+                except ValueError:
+                    continue
+            if isinstance(value, (dict, list)) and (found := _from_json(value, depth + 1)):
+                return found
+        # {"a.py": "purpose", ...}: only keys that look like file names.
+        return [
+            (k, v)
+            for k, v in data.items()
+            if isinstance(v, str) and k.lower() not in _NOT_PATHS and _PATH_TOKEN.fullmatch(k)
+        ]
+    if isinstance(data, list):
+        out: list[tuple[str, str]] = []
+        for item in data:
+            if isinstance(item, str):
+                out.append((item, ""))
+            elif isinstance(item, dict):
+                path = (
+                    item.get("path") or item.get("file") or item.get("name") or item.get("filename")
+                )
+                if isinstance(path, str):
+                    out.append((path, str(item.get("purpose") or item.get("description") or "")))
+        return [(p, d) for p, d in out if p.strip().lower() not in _NOT_PATHS]
+    return []
+
+
+def _from_lines(raw: str) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for line in raw.splitlines():
+        stripped = line.strip().lstrip("-*+0123456789.) ").strip()
+        if not stripped or stripped.startswith(("#", "```", "|---", "| ---")):
+            continue
+        match = _PATH_TOKEN.search(stripped)
+        if not match:
+            continue
+        path = (match.group(1) or match.group(2)).strip()
+        if path.lower() in _NOT_PATHS or " " in path:
+            continue
+        rest = stripped[match.end() :].strip(" `|:-–—\t")
+        out.append((path, rest))
+    return out

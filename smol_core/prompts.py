@@ -1,0 +1,137 @@
+"""Prompt templates as files, and the messages built from them.
+
+Templates live in `prompts/*.md` (or `SMOL_PROMPTS_DIR`, or `Settings.prompts_dir`), loaded by
+name, with `{{name}}` placeholders. Changing their wording needs no change of code.
+
+Message layout, chosen for prefix caching: every per-file request is
+    system (fixed) → user (spec + plan + the whole file list) → user ("write only <path>")
+so everything before the last message is byte-identical across the files of a run. Providers
+(OpenAI, vLLM, llama.cpp's slots) then serve that shared prefix from cache. The original smol
+developer put the file name first, in the system prompt, which made every request unique.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DEFAULT_PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+_PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
+
+Message = dict[str, str]
+
+
+class PromptError(Exception):
+    """A template is missing or asks for a value nobody gave it."""
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """One file of the project: where it goes and what it is for."""
+
+    path: str
+    purpose: str = ""
+
+
+def prompts_dir(override: str | os.PathLike | None = None) -> Path:
+    return Path(override or os.environ.get("SMOL_PROMPTS_DIR") or DEFAULT_PROMPTS_DIR)
+
+
+@lru_cache(maxsize=64)
+def _read(path: Path, mtime_ns: int) -> str:  # mtime in the key: edits show up without a restart
+    return path.read_text(encoding="utf-8").rstrip("\n")
+
+
+def load_prompt(name: str, directory: str | os.PathLike | None = None) -> str:
+    """The text of template `name` (without `.md`)."""
+    if not re.fullmatch(r"[a-z_]+", name):
+        raise PromptError(f"bad template name {name!r}")
+    path = prompts_dir(directory) / f"{name}.md"
+    try:
+        return _read(path, path.stat().st_mtime_ns)
+    except FileNotFoundError:
+        raise PromptError(f"prompt template {name!r} not found at {path}") from None
+
+
+def render(name: str, directory: str | os.PathLike | None = None, **values: str) -> str:
+    """Fill `{{placeholders}}` in one pass, so a value that contains `{{x}}` stays literal."""
+    template = load_prompt(name, directory)
+    missing = sorted({m for m in _PLACEHOLDER.findall(template) if m not in values})
+    if missing:
+        raise PromptError(f"template {name!r} needs {', '.join(missing)}")
+    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], template)
+
+
+def file_table(files: Sequence[FileSpec]) -> str:
+    """The file list as a Markdown table, in the given order (deterministic: it is in the prefix)."""
+    rows = ["| path | purpose |", "| --- | --- |"]
+    for f in files:
+        purpose = " ".join(f.purpose.split()).replace("|", "\\|")
+        rows.append(f"| `{f.path}` | {purpose} |")
+    return "\n".join(rows)
+
+
+def plan_messages(spec: str, directory: str | None = None) -> list[Message]:
+    return [
+        {"role": "system", "content": render("system", directory)},
+        {"role": "user", "content": render("plan", directory, spec=spec)},
+    ]
+
+
+def file_list_messages(spec: str, plan: str, directory: str | None = None) -> list[Message]:
+    # Starts with the same bytes as the per-file context, so it warms the same cache entry.
+    return [
+        {"role": "system", "content": render("system", directory)},
+        {"role": "user", "content": render("project", directory, spec=spec, plan=plan)},
+        {"role": "user", "content": render("file_list", directory)},
+    ]
+
+
+def shared_context(
+    spec: str, plan: str, files: Sequence[FileSpec], directory: str | None = None
+) -> list[Message]:
+    """The byte-identical prefix of every per-file request of a run."""
+    project = render("project", directory, spec=spec, plan=plan)
+    table = render("file_table", directory, file_table=file_table(files))
+    return [
+        {"role": "system", "content": render("system", directory)},
+        {"role": "user", "content": f"{project}\n\n{table}"},
+    ]
+
+
+def file_messages(
+    spec: str,
+    plan: str,
+    files: Sequence[FileSpec],
+    path: str,
+    *,
+    instruction: str | None = None,
+    current: str | None = None,
+    directory: str | None = None,
+) -> list[Message]:
+    """Messages for one file: the shared prefix, then the only part that differs per file."""
+    ask = render("write_file", directory, path=path)
+    if instruction:
+        ask += "\n\n" + render(
+            "regenerate",
+            directory,
+            path=path,
+            instruction=instruction.strip(),
+            current=current if current is not None else "(no current version)",
+        )
+    return [*shared_context(spec, plan, files, directory), {"role": "user", "content": ask}]
+
+
+def continuation_messages(
+    messages: Sequence[Message], partial: str, directory: str | None = None
+) -> list[Message]:
+    """Ask the model to go on from where a reply was cut by the output limit."""
+    return [
+        *messages,
+        {"role": "assistant", "content": partial},
+        {"role": "user", "content": render("continue", directory)},
+    ]

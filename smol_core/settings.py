@@ -1,0 +1,140 @@
+"""Run settings: where the model lives and how hard to try.
+
+Precedence is arguments > environment (`OPENAI_API_KEY`, `OPENAI_BASE_URL`, `SMOL_*`) > defaults.
+The API key is kept out of `repr()` so it can't leak through logs or tracebacks that print settings.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+PROVIDERS = ("openai", "compatible", "local")
+STRUCTURED_MODES = ("auto", "json_schema", "tool", "text")
+
+# Provider-specific defaults that differ from the general ones. The built-in model runs on the
+# CPU: one request at a time is faster there (its slot reuses the cached shared prefix) and its
+# output must be capped so a 1.5B model can't ramble through the context.
+PROVIDER_DEFAULTS: dict[str, dict[str, Any]] = {
+    "openai": {"model": "gpt-4.1-mini"},
+    "compatible": {"model": ""},
+    "local": {"model": "local", "concurrency": 1, "max_tokens": 1536, "timeout": 300.0},
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run needs to talk to one endpoint. Plain data: safe to copy between threads."""
+
+    provider: str = "openai"
+    model: str = ""
+    base_url: str | None = field(default=None, repr=False)  # may carry credentials
+    api_key: str | None = field(default=None, repr=False)
+    temperature: float = 0.2
+    concurrency: int = 8
+    timeout: float = 120.0  # seconds between two chunks of a stream (read timeout)
+    connect_timeout: float = 10.0
+    max_attempts: int = 4  # per streamed call, first try included
+    max_retry_seconds: float = 180.0  # total time one call may spend retrying
+    retry_wait_initial: float = 0.5
+    retry_wait_max: float = 20.0
+    max_continuations: int = 2  # follow-ups after finish_reason == "length"
+    max_tokens: int | None = None  # output cap per request; None = the endpoint's default
+    structured_mode: str = "auto"  # how to ask for the file list
+    max_files: int = 60
+    prompts_dir: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.provider not in PROVIDERS:
+            raise ValueError(
+                f"unknown provider {self.provider!r}; choose one of {', '.join(PROVIDERS)}"
+            )
+        if self.structured_mode not in STRUCTURED_MODES:
+            raise ValueError(
+                f"unknown structured mode {self.structured_mode!r}; "
+                f"choose one of {', '.join(STRUCTURED_MODES)}"
+            )
+        if self.concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
+        if self.max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+
+    def with_(self, **changes: Any) -> Settings:
+        """A copy with some fields changed (None values are ignored, so CLI flags can pass through)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @property
+    def endpoint_label(self) -> str:
+        """Where requests go, fit to show a person: scheme and host only, never a key or query."""
+        if self.provider == "local":
+            return "built-in local model"
+        return public_host(self.base_url or "https://api.openai.com/v1")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Build settings from arguments, then the environment, then defaults."""
+        env = os.environ if env is None else env
+        given = {k: v for k, v in overrides.items() if v is not None}
+        api_key = given.get("api_key", env.get("SMOL_API_KEY") or env.get("OPENAI_API_KEY") or None)
+        base_url = given.get(
+            "base_url", env.get("SMOL_BASE_URL") or env.get("OPENAI_BASE_URL") or None
+        )
+        provider = (
+            given.get("provider") or env.get("SMOL_PROVIDER") or _guess_provider(api_key, base_url)
+        )
+        values: dict[str, Any] = {"provider": provider, "api_key": api_key, "base_url": base_url}
+        values.update(PROVIDER_DEFAULTS.get(provider, {}))
+        for f in fields(cls):
+            raw = env.get(f"SMOL_{f.name.upper()}")
+            if raw not in (None, "") and f.name not in ("api_key", "base_url", "provider"):
+                values[f.name] = _coerce(f.name, raw)
+        values.update(given)
+        if values["provider"] == "local":
+            values["base_url"] = given.get("base_url")  # filled in when the server starts
+        return cls(**values)
+
+
+def _guess_provider(api_key: str | None, base_url: str | None) -> str:
+    # With nothing configured the studio still works: the built-in model needs no key.
+    if base_url:
+        return "compatible"
+    if api_key:
+        return "openai"
+    return "local"
+
+
+_INTS = {"concurrency", "max_attempts", "max_continuations", "max_tokens", "max_files"}
+_FLOATS = {
+    "temperature",
+    "timeout",
+    "connect_timeout",
+    "max_retry_seconds",
+    "retry_wait_initial",
+    "retry_wait_max",
+}
+
+
+def _coerce(name: str, raw: str) -> Any:
+    try:
+        if name in _INTS:
+            return int(raw)
+        if name in _FLOATS:
+            return float(raw)
+    except ValueError as exc:
+        raise ValueError(f"SMOL_{name.upper()} must be a number, got {raw!r}") from exc
+    return raw
+
+
+def public_host(url: str) -> str:
+    """`scheme://host[:port]` of a URL: drops userinfo, path and query, which may carry keys."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return "(invalid URL)"
+    return f"{parts.scheme}://{host}{port}" if host else "(invalid URL)"

@@ -1,0 +1,127 @@
+"""The CLI and the library API, driven against the scripted server."""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+
+import pytest
+
+from smol_core import generate_code, generate_code_sync, plan, specify_file_paths
+from smol_core.cli import main
+from tests.conftest import FAKE_KEY, FILES, PLAN, fast_settings
+from tests.scripted_server import Fault
+
+
+@pytest.fixture
+def cli_env(monkeypatch, server):
+    # The CLI reads its endpoint from the environment, as a user would set it.
+    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+    monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
+    monkeypatch.setenv("SMOL_RETRY_WAIT_INITIAL", "0.01")
+    monkeypatch.setenv("SMOL_RETRY_WAIT_MAX", "0.05")
+    monkeypatch.delenv("SMOL_PROVIDER", raising=False)
+    return server
+
+
+def _cli(args):
+    out, err = io.StringIO(), io.StringIO()
+    code = main(args, stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_cli_turns_a_spec_file_into_a_folder(cli_env, tmp_path):
+    spec = tmp_path / "spec.md"
+    spec.write_text("a greeter program", encoding="utf-8")
+    out = tmp_path / "out"
+    keep = out / "keep.txt"
+    out.mkdir()
+    keep.write_text("the user's own file")
+    code, stdout, stderr = _cli(
+        [
+            "--prompt",
+            str(spec),
+            "--generate_folder_path",
+            str(out),
+            "--model",
+            "scripted-model",
+            "--zip",
+            str(tmp_path / "p.zip"),
+        ]
+    )
+    assert code == 0, stderr
+    for path, content in FILES.items():
+        assert (out / path).read_text() == content
+    assert keep.read_text() == "the user's own file"  # never wipes the folder
+    manifest = json.loads((out / "smol-manifest.json").read_text())
+    assert manifest["plan"] == PLAN.strip() and manifest["model"] == "scripted-model"
+    assert "2/2 files" in stdout
+    everything = stdout + stderr + (out / "smol-manifest.json").read_text()
+    assert FAKE_KEY not in everything
+    assert FAKE_KEY.encode() not in (tmp_path / "p.zip").read_bytes()
+
+
+def test_cli_reports_a_failed_file_and_exits_2(cli_env, tmp_path):
+    cli_env.add_fault(Fault.status(500), kind="code", path="util.py", times=None)
+    code, _, stderr = _cli(["--prompt", "a greeter", "--out", str(tmp_path / "o"), "--model", "m"])
+    assert code == 2
+    assert "FAILED util.py" in stderr
+    assert (tmp_path / "o" / "main.py").exists()
+
+
+def test_cli_empty_spec_is_one_line_and_no_request(cli_env, tmp_path):
+    code, _, stderr = _cli(["--prompt", "   ", "--out", str(tmp_path / "o")])
+    assert code == 1
+    assert stderr.strip().startswith("error: The spec is empty")
+    assert "Traceback" not in stderr
+    assert cli_env.requests == []
+
+
+def test_cli_bad_key_is_one_line(cli_env, tmp_path, monkeypatch):
+    cli_env.require_api_key = "sk-something-else-entirely"
+    code, _, stderr = _cli(["--prompt", "x", "--out", str(tmp_path / "o"), "--model", "m"])
+    assert code == 1
+    assert "refused the API key (401)" in stderr
+    assert FAKE_KEY not in stderr and "Traceback" not in stderr
+
+
+def test_cli_missing_spec_file(cli_env, tmp_path):
+    code, _, stderr = _cli(["--prompt", str(tmp_path / "nope.md"), "--out", str(tmp_path / "o")])
+    assert code == 1 and "No such spec file" in stderr
+
+
+def test_library_api_keeps_the_original_call_shapes(server):
+    settings = fast_settings(server.base_url)
+    chunks: list[bytes] = []
+    text = plan("a greeter", chunks.append, settings=settings)
+    assert text == PLAN.strip() and b"".join(chunks).decode() == PLAN
+    paths = specify_file_paths("a greeter", text, settings=settings)
+    assert paths == list(FILES)
+    code = generate_code_sync(
+        "a greeter", text, "util.py", None, "scripted-model", file_paths=paths, settings=settings
+    )
+    assert code == FILES["util.py"]
+
+
+def test_library_sync_calls_work_from_a_thread_and_inside_a_loop(server):
+    import asyncio
+
+    settings = fast_settings(server.base_url)
+    results = {}
+
+    def worker():  # a thread with no event loop: the original's get_event_loop() broke here
+        results["thread"] = generate_code_sync("s", PLAN, "main.py", settings=settings)
+
+    t = threading.Thread(target=worker)
+    t.start()
+    t.join(30)
+
+    async def inside_loop():
+        sync = generate_code_sync("s", PLAN, "main.py", settings=settings)
+        native = await generate_code("s", PLAN, "main.py", settings=settings)
+        return sync, native
+
+    results["loop"] = asyncio.run(inside_loop())
+    assert results["thread"] == FILES["main.py"]
+    assert results["loop"] == (FILES["main.py"], FILES["main.py"])

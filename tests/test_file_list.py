@@ -1,0 +1,123 @@
+"""The file-list step: structured output, its fallback chain, memory, tolerant parsing."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from smol_core.client import open_client
+from smol_core.errors import FileListError
+from smol_core.file_list import parse_file_list, remembered_mode, specify_files
+from tests.conftest import PLAN, fast_settings
+from tests.scripted_server import Fault
+
+
+def _ask(server, **overrides):
+    settings = fast_settings(server.base_url, **overrides)
+
+    async def go():
+        async with open_client(settings) as client:
+            return await specify_files(client, settings, "a greeter", PLAN)
+
+    return asyncio.run(go()), settings
+
+
+def _modes_sent(server, since: int = 0) -> list[str]:
+    out = []
+    for r in server.requests[since:]:
+        if "response_format" in r.body:
+            out.append("json_schema")
+        elif "tools" in r.body:
+            out.append("tool")
+        else:
+            out.append("text")
+    return out
+
+
+def test_json_schema_first(server):
+    result, settings = _ask(server)
+    assert [f.path for f in result.files] == ["main.py", "util.py"]
+    assert result.mode == "json_schema"
+    assert _modes_sent(server) == ["json_schema"]
+    schema = server.requests[0].body["response_format"]["json_schema"]
+    assert schema["strict"] is True
+    assert remembered_mode(settings) == "json_schema"
+
+
+def test_rejected_json_schema_falls_back_to_a_forced_tool_call(make_server):
+    server = make_server(json_schema="reject")
+    result, settings = _ask(server)
+    assert result.mode == "tool"
+    assert _modes_sent(server) == ["json_schema", "tool"]
+    assert server.requests[1].body["tool_choice"]["function"]["name"] == "save_file_list"
+
+
+def test_llamacpp_style_server_ends_in_text_parse(make_server):
+    # Rejects json_schema, writes its "tool call" as fenced JSON in content, like small local models.
+    server = make_server(json_schema="reject", tools="ignore")
+    result, settings = _ask(server)
+    assert [f.path for f in result.files] == ["main.py", "util.py"]
+    assert result.mode in ("tool", "text")
+
+
+def test_what_worked_is_remembered_per_endpoint_and_model(make_server):
+    server = make_server(json_schema="reject")
+    _ask(server)
+    seen = len(server.requests)
+    result, settings = _ask(server)
+    assert result.mode == "tool"
+    assert _modes_sent(server, seen) == ["tool"]  # straight there, no failed json_schema first
+    other, _ = _ask(server, model="another-model")
+    assert other.mode == "tool" and _modes_sent(server, seen + 1) == ["json_schema", "tool"]
+
+
+def test_garbage_every_time_is_one_clear_error(server):
+    server.add_fault(Fault.malformed(), kind="file_list", times=None)
+    with pytest.raises(FileListError) as info:
+        _ask(server)
+    message = str(info.value)
+    assert "did not give a usable file list" in message
+    assert "json_schema" in message and "tool" in message and "text" in message
+
+
+def test_garbage_once_then_a_good_list_via_the_next_mode(server):
+    server.add_fault(Fault.malformed(), kind="file_list", times=1)
+    result, _ = _ask(server)
+    assert result.mode == "tool"
+
+
+def test_unsafe_paths_from_the_model_are_rejected_with_reasons(server):
+    hostile = '{"files": [{"path": "../../etc/passwd", "purpose": "x"}, {"path": "/abs.py", "purpose": ""}, {"path": "ok.py", "purpose": "fine"}, {"path": "OK.py", "purpose": "dup"}]}'
+    server.add_fault(Fault.text(hostile), kind="file_list", times=1)
+    result, _ = _ask(server)
+    assert [f.path for f in result.files] == ["ok.py"]
+    assert result.files[0].purpose == "fine"
+    reasons = {r.path: r.reason for r in result.rejected}
+    assert set(reasons) == {"../../etc/passwd", "/abs.py", "OK.py"}
+    assert all(reasons.values())
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ('{"files": [{"path": "a.py", "purpose": "x"}]}', ["a.py"]),
+        ('["a.py", "b/c.js"]', ["a.py", "b/c.js"]),
+        ('Sure! Here it is:\n```json\n{"files": ["a.py"]}\n```\nEnjoy.', ["a.py"]),
+        ('{"file_paths": ["x.html", "y.css"]}', ["x.html", "y.css"]),
+        (
+            '{"name": "save_file_list", "arguments": {"files": [{"path": "m.py", "purpose": "p"}]}}',
+            ["m.py"],
+        ),
+        (
+            "- `index.html`: the page\n- `app.js` - logic\n- Makefile",
+            ["index.html", "app.js", "Makefile"],
+        ),
+        ("1. src/main.py\n2. README.md", ["src/main.py", "README.md"]),
+        ('["files", "a.py"]', ["a.py"]),  # a JSON key is not a file name
+        ("", []),
+        ("I cannot help with that.", []),
+    ],
+)
+def test_parse_file_list_is_tolerant(raw, expected):
+    assert [p for p, _ in parse_file_list(raw)] == expected
