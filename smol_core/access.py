@@ -67,4 +67,6 @@ def choose_key(policy: KeyPolicy, visitor_key: str | None, visitor_code: str | N
         if visitor_code:
             return KeyChoice(None, "none", "That access code is not right.")
         return KeyChoice(None, "none", "Enter the access code, or your own API key.")
-    return KeyChoice(None, "none", "This deployment does not share its key: enter your own API key.")
+    return KeyChoice(
+        None, "none", "This deployment does not share its key: enter your own API key."
+    )

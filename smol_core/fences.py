@@ -18,7 +18,11 @@ What `strip_code_fences` returns:
   plain ```` ```markdown ```` fence whose body holds inner ``` fences, with at most a short
   lead-in/outro line around it;
 * an opening fence that never closes (stream cut): the opening line is dropped;
-* in all cases trailing whitespace becomes exactly one final newline ("" if nothing is left).
+* code target whose text outside the fences leaves a string open (an odd number of triple
+  quotes or backticks): the fences sit inside a string literal of bare code, so the text is
+  kept whole;
+* in all cases CRLF becomes LF and trailing whitespace becomes exactly one final newline
+  ("" if nothing is left).
 
 Pure: no I/O.
 """
@@ -34,6 +38,7 @@ __all__ = ["strip_code_fences"]
 _FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _HEADING = re.compile(r"^ {0,3}(#{1,6}(\s|$)|=+\s*$|\|)")
 _MAX_CHATTER_LINES = 6
+_TRIPLE_DOUBLE, _TRIPLE_SINGLE = '"' * 3, "'" * 3
 
 _DOC_EXTS = frozenset({".md", ".markdown", ".mdx", ".rst", ".txt"})
 # Info strings that mean "this block is a document", for Markdown-like targets.
@@ -116,7 +121,8 @@ class _Target:
 def strip_code_fences(text: str, path: str) -> str:
     """The content meant for `path` out of a model reply (see the module doc for the rules)."""
     target = _target(path)
-    result = _strip_once(text, target)
+    # One newline convention; a CRLF reply would otherwise end up with mixed line endings.
+    result = _strip_once(text.replace("\r\n", "\n"), target)
     # A doubly wrapped reply (```python / ```python / code / ``` / ```) unwraps again, but
     # only while the whole result is one fenced block: real code never looks like that.
     for _ in range(3):
@@ -136,6 +142,12 @@ def _strip_once(text: str, target: _Target) -> str:
         return _finish(text)
     if target.is_doc:
         return _strip_doc(lines, blocks, target)
+    last_end = blocks[-1].end
+    after = lines[last_end + 1 :] if last_end is not None else []
+    if _opens_string(lines[: blocks[0].start]) or _opens_string(after):
+        # Bare code whose string literal holds a fenced example (a prompt template):
+        # the "fences" are content, so nothing is stripped.
+        return _finish(text)
     if len(blocks) == 1:
         return _finish_lines(blocks[0].body)
     body = _enclosing(lines, target)
@@ -276,6 +288,15 @@ def _is_chatter(lines: list[str]) -> bool:
     if len(text) > _MAX_CHATTER_LINES:
         return False
     return not any(_HEADING.match(line) or _fence(line) for line in text)
+
+
+def _opens_string(lines: list[str]) -> bool:
+    """Does this text leave a string literal open (odd count of triple quotes or backticks)?
+
+    Prose around a fence ("Here is `app.py`:") has balanced backticks and no triple quotes.
+    """
+    text = "\n".join(lines)
+    return any(text.count(q) % 2 for q in (_TRIPLE_DOUBLE, _TRIPLE_SINGLE, "`"))
 
 
 def _target(path: str) -> _Target:

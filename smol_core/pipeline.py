@@ -318,13 +318,23 @@ async def run_all(
     return project
 
 
-async def events_of(job: Callable[[Emit], Awaitable[T]]) -> AsyncIterator[Event]:
+async def events_of(
+    job: Callable[[Emit], Awaitable[T]], *, record: Emit | None = None
+) -> AsyncIterator[Event]:
     """Run `job(emit)` and yield its events as they happen; re-raise its error at the end.
 
+    `record` sees each event the moment it happens, before it is queued: state that must
+    survive an interrupted consumer (the history) is saved there, not in the consumer's loop.
     If the consumer stops early (a page rerun), the job is cancelled, so no work is orphaned.
     """
     queue: asyncio.Queue[Event | None] = asyncio.Queue()
-    task = asyncio.ensure_future(job(queue.put_nowait))
+
+    def emit(event: Event) -> None:
+        if record is not None:
+            record(event)
+        queue.put_nowait(event)
+
+    task = asyncio.ensure_future(job(emit))
     task.add_done_callback(lambda _t: queue.put_nowait(None))
     try:
         while (event := await queue.get()) is not None:

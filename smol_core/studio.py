@@ -1,0 +1,201 @@
+"""A person's working session, for the page: the project in hand, kept in step with the history.
+
+The page holds one `Studio` per browser session and only renders it; every decision (which key,
+which paths are valid, what is saved when, what goes in the zip) is made here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from .access import KEY_NAMES, KeyChoice, choose_key, policy_from
+from .bundle import build_zip
+from .chat import Emit
+from .events import Event
+from .history import RunStore
+from .paths import Rejected, check_paths, normalize_path
+from .pipeline import Project
+from .prompts import FileSpec
+from .recorder import Recorder
+from .settings import Settings
+from .spec import validate_spec
+from .usage import TokenUsage
+
+MAX_UPLOAD_BYTES = 200_000
+
+
+def page_settings(
+    secrets: Mapping[str, object],
+    env: Mapping[str, str],
+    *,
+    provider: str | None = None,
+    model: str | None = None,
+    base_url: str | None = None,
+    visitor_key: str | None = None,
+    access_code: str | None = None,
+    temperature: float | None = None,
+    concurrency: int | None = None,
+) -> tuple[Settings, KeyChoice]:
+    """Settings for one page session, applying the owner-key policy of access.py.
+
+    Keys are taken out of the environment before Settings reads it: on Community Cloud the
+    owner's secrets are exported as env vars too, and must not slip in past the policy.
+    """
+    plain = {k: str(v) for k, v in secrets.items() if isinstance(v, (str, int, float, bool))}
+    merged = {**env, **plain}
+    keyless = {k: v for k, v in merged.items() if k not in KEY_NAMES}
+    policy = policy_from(secrets, env)
+    if provider is None:
+        # Nothing chosen yet: a usable owner key means OpenAI-style; otherwise the built-in model.
+        has_endpoint = bool(merged.get("SMOL_BASE_URL") or merged.get("OPENAI_BASE_URL"))
+        provider = merged.get("SMOL_PROVIDER") or (
+            "compatible" if has_endpoint else "openai" if policy.has_owner_key else "local"
+        )
+    choice = choose_key(policy, visitor_key, access_code)
+    if provider == "local":
+        choice = KeyChoice(None, "none")
+    settings = Settings.from_env(
+        keyless,
+        provider=provider,
+        model=model or None,
+        base_url=base_url or None,
+        api_key=choice.api_key,
+        temperature=temperature,
+        concurrency=concurrency,
+    )
+    return settings, choice
+
+
+def read_upload(name: str, data: bytes) -> str:
+    """An uploaded spec file, checked: text only, not huge."""
+    from .errors import SpecError
+
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise SpecError(
+            f"{name} is too large ({len(data):,} bytes; the limit is {MAX_UPLOAD_BYTES:,})."
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SpecError(f"{name} is not UTF-8 text.") from None
+    return validate_spec(text)
+
+
+@dataclass
+class TableCheck:
+    files: list[FileSpec]
+    rejected: list[Rejected]
+
+
+def check_table(rows: Iterable[Mapping[str, object]]) -> TableCheck:
+    """The edited file table → valid FileSpecs and the rows refused (with the core's reasons)."""
+    raw: list[tuple[str, str]] = []
+    for row in rows:
+        path = row.get("path")
+        if not isinstance(path, str) or not path.strip():
+            continue  # an empty new row is not an error, just nothing yet
+        purpose = row.get("purpose")
+        raw.append((path, purpose if isinstance(purpose, str) else ""))
+    check = check_paths(p for p, _ in raw)
+    purposes: dict[str, str] = {}
+    for path, purpose in raw:
+        try:
+            purposes.setdefault(normalize_path(path), purpose)
+        except ValueError:
+            continue
+    return TableCheck([FileSpec(p, purposes.get(p, "")) for p in check.accepted], check.rejected)
+
+
+@dataclass
+class Studio:
+    store: RunStore
+    owner: str
+    run_id: str | None = None
+    project: Project | None = None
+    editor_rev: dict[str, int] = field(default_factory=dict)  # bump → the editor shows new text
+
+    def start(self, spec: str, settings: Settings) -> None:
+        spec = validate_spec(spec)
+        self.run_id = self.store.create_run(
+            owner=self.owner,
+            spec=spec,
+            model=settings.model,
+            base_url="" if settings.provider == "local" else settings.base_url or "",
+        )
+        self.project = Project(spec=spec)
+        self.editor_rev = {}
+
+    def emitter(self, settings: Settings) -> Emit:
+        """Apply each event to the project and save it to the history, as it happens."""
+        assert self.project is not None and self.run_id is not None
+        recorder = Recorder(self.store, self.run_id, settings.model)
+        project = self.project
+
+        def emit(event: Event) -> None:
+            project.apply(event)
+            recorder(event)
+            path = getattr(event, "path", None)
+            if event.kind == "file_done" and path:
+                self.editor_rev[path] = self.editor_rev.get(path, 0) + 1
+
+        return emit
+
+    def set_plan(self, plan: str) -> None:
+        assert self.project is not None and self.run_id is not None
+        self.project.plan = plan.strip()
+        self.store.save_plan(self.run_id, self.project.plan)
+
+    def set_files(self, files: list[FileSpec]) -> None:
+        assert self.project is not None and self.run_id is not None
+        self.project.files = list(files)
+        keep = {f.path for f in files}
+        for gone in [p for p in self.project.contents if p not in keep]:
+            del self.project.contents[gone]
+        for gone in [p for p in self.project.failed if p not in keep]:
+            del self.project.failed[gone]
+        self.store.save_file_list(self.run_id, [(f.path, f.purpose) for f in files])
+
+    def edit(self, path: str, content: str) -> bool:
+        """Keep a person's edit of one file; False if nothing changed."""
+        assert self.project is not None and self.run_id is not None
+        if self.project.contents.get(path) == content:
+            return False
+        self.project.contents[path] = content
+        self.store.save_edit(self.run_id, path, content)
+        return True
+
+    def open(self, run_id: str, owner: str | None) -> bool:
+        """Reload a run from the history (after a refresh, a restart, or from the list)."""
+        record = self.store.load_run(run_id, owner)
+        if record is None:
+            return False
+        project = Project(spec=record.spec, plan=record.plan)
+        project.files = [FileSpec(f.path, f.purpose) for f in record.files]
+        for f in record.files:
+            if f.present and f.content is not None:
+                project.contents[f.path] = f.content
+                if f.status == "truncated":
+                    project.truncated.add(f.path)
+            elif f.status == "failed":
+                project.failed[f.path] = f.error or "failed"
+        u = record.usage
+        project.usage = TokenUsage(
+            int(u.get("prompt_tokens", 0)),
+            int(u.get("completion_tokens", 0)),
+            int(u.get("cached_tokens", 0)),
+            int(u.get("requests", 0)),
+        )
+        self.run_id, self.project, self.editor_rev = record.id, project, {}
+        return True
+
+    def zip_name(self) -> str:
+        """A file name from the spec's first words: 'a-pomodoro-timer.zip'."""
+        words = re.sub(r"[^a-z0-9]+", "-", (self.project.spec if self.project else "")[:40].lower())
+        return (words.strip("-") or "project") + ".zip"
+
+    def bundle(self, settings: Settings) -> bytes:
+        """The zip of the files as they are now (edits included) plus the manifest."""
+        assert self.project is not None
+        return build_zip(self.project.contents, manifest=self.project.manifest(settings))
