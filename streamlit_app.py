@@ -64,8 +64,10 @@ studio: Studio = state.studio
 
 wanted_run = st.query_params.get("run")
 if wanted_run and studio.run_id != wanted_run:
-    if studio.open(wanted_run, SCOPE):
+    if studio.open(wanted_run, SCOPE):  # a refresh, or a shared link: show that run's spec too
+        state.in_spec = studio.project.spec
         state.files_rev += 1
+        state.plan_rev += 1
     else:
         del st.query_params["run"]
         st.warning("That run is not in your history.")
@@ -412,12 +414,11 @@ choice = st.selectbox(
     format_func=lambda p: f"{'❌' if p in project.failed else icons[p in project.contents]} {p}",
 )
 if choice in project.contents:
-    rev = studio.editor_rev.get(choice, 0)
     code = st_ace(
         value=project.contents[choice],
         language=ace_mode(choice),
         theme="chrome",
-        key=f"ace::{choice}::{rev}",
+        key=studio.editor_key(choice),
         height=420,
         auto_update=False,
         wrap=False,

@@ -29,7 +29,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+
+from .settings import public_host
 
 __all__ = [
     "DONE_STATUSES",
@@ -63,30 +64,8 @@ def default_db_path() -> Path:
     return Path.home() / ".local" / "share" / "smol-studio" / "history.sqlite3"
 
 
-def endpoint_host(base_url: str) -> str:
-    """Reduce a base URL to ``scheme://host[:port]``.
-
-    Userinfo (``user:key@``), path, query and fragment are dropped: any of them
-    can carry a credential, and the history only needs to show which endpoint
-    was used.  Unparseable input yields ``""`` rather than being stored raw.
-    """
-    text = (base_url or "").strip()
-    if not text:
-        return ""
-    # "localhost:11434" has no scheme; "//" makes urlsplit treat it as a netloc.
-    parts = urlsplit(text if "://" in text else "//" + text)
-    host = parts.hostname or ""
-    if not host:
-        return ""
-    if ":" in host:  # IPv6 literal: urlsplit strips the brackets
-        host = f"[{host}]"
-    try:
-        port = parts.port
-    except ValueError:  # non-numeric / out-of-range port: drop it
-        port = None
-    netloc = f"{host}:{port}" if port is not None else host
-    scheme = parts.scheme.lower()
-    return f"{scheme}://{netloc}" if scheme else netloc
+# Kept under its old name: the history stores only scheme://host[:port] of an endpoint.
+endpoint_host = public_host
 
 
 def make_title(text: str, limit: int = TITLE_MAX) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -108,6 +110,15 @@ class Project:
         }
 
 
+def cache_hint(settings: Settings, messages: Sequence[dict]) -> dict | None:
+    """OpenAI routes requests with the same `prompt_cache_key` to the same cache: key it by
+    the shared prefix, so all files of a run land together. Other servers may reject it."""
+    if settings.provider != "openai":
+        return None
+    prefix = json.dumps(list(messages[:-1]), sort_keys=True).encode("utf-8")
+    return {"prompt_cache_key": "smol-" + hashlib.sha256(prefix).hexdigest()[:24]}
+
+
 @asynccontextmanager
 async def _client_for(settings: Settings, client: openai.AsyncOpenAI | None):
     if client is not None:
@@ -202,6 +213,7 @@ async def write_file(
             path=path,
             emit=emit,
             on_text=lambda t: emit(FileDelta(path, t)),
+            extra=cache_hint(settings, messages),
         )
     content = strip_code_fences(result.text, path)
     if not content.strip():

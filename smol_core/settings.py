@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 PROVIDERS = ("openai", "compatible", "local")
 STRUCTURED_MODES = ("auto", "json_schema", "tool", "text")
@@ -70,7 +71,7 @@ class Settings:
         """Where requests go, fit to show a person: scheme and host only, never a key or query."""
         if self.provider == "local":
             return "built-in local model"
-        return public_host(self.base_url or "https://api.openai.com/v1")
+        return public_host(self.base_url or "https://api.openai.com/v1") or "(invalid URL)"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -128,13 +129,25 @@ def _coerce(name: str, raw: str) -> Any:
 
 
 def public_host(url: str) -> str:
-    """`scheme://host[:port]` of a URL: drops userinfo, path and query, which may carry keys."""
-    from urllib.parse import urlsplit
+    """`scheme://host[:port]` of a URL, or "" if it has no host.
 
+    Userinfo (`user:key@`), path, query and fragment are dropped: any of them can carry a
+    credential, and showing or storing which endpoint was used needs none of them.
+    """
+    text = (url or "").strip()
+    if not text:
+        return ""
+    # "localhost:11434" has no scheme; "//" makes urlsplit read it as a host.
+    parts = urlsplit(text if "://" in text else "//" + text)
+    host = parts.hostname or ""
+    if not host:
+        return ""
+    if ":" in host:  # IPv6 literal: urlsplit strips the brackets
+        host = f"[{host}]"
     try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        port = f":{parts.port}" if parts.port else ""
-    except ValueError:
-        return "(invalid URL)"
-    return f"{parts.scheme}://{host}{port}" if host else "(invalid URL)"
+        port = parts.port
+    except ValueError:  # a port that isn't a number: drop it
+        port = None
+    netloc = f"{host}:{port}" if port is not None else host
+    scheme = parts.scheme.lower()
+    return f"{scheme}://{netloc}" if scheme else netloc

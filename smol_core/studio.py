@@ -115,6 +115,22 @@ class Studio:
     run_id: str | None = None
     project: Project | None = None
     editor_rev: dict[str, int] = field(default_factory=dict)  # bump → the editor shows new text
+    _last_rev: int = field(default=0, repr=False)  # revs are never reused within a session
+
+    def editor_key(self, path: str) -> str:
+        """The editor widget's key for a file: new whenever the editor must show new text.
+
+        A widget keeps its value while its key stays the same, so a key must never be reused
+        for other text: after a run is opened or started, every file gets a rev never used
+        before in this session (else an edit made in one run would be saved into another).
+        """
+        if path not in self.editor_rev:
+            self._bump(path)
+        return f"ace::{path}::{self.editor_rev[path]}"
+
+    def _bump(self, path: str) -> None:
+        self._last_rev += 1
+        self.editor_rev[path] = self._last_rev
 
     def start(self, spec: str, settings: Settings) -> None:
         spec = validate_spec(spec)
@@ -138,7 +154,7 @@ class Studio:
             recorder(event)
             path = getattr(event, "path", None)
             if event.kind == "file_done" and path:
-                self.editor_rev[path] = self.editor_rev.get(path, 0) + 1
+                self._bump(path)
 
         return emit
 

@@ -190,3 +190,15 @@ def test_empty_replies_every_time_fail_only_that_file(server):
     project, _ = _run(server, max_attempts=2)
     assert "empty reply" in project.failed["util.py"]
     assert project.contents == {"main.py": FILES["main.py"]}
+
+
+def test_openai_requests_share_one_prompt_cache_key(make_server):
+    server = make_server(files=TWENTY)
+    _run(server, provider="openai")
+    keys = {r.body.get("prompt_cache_key") for r in server.requests if r.kind == "code"}
+    assert len(keys) == 1 and next(iter(keys)).startswith("smol-")
+
+
+def test_other_endpoints_get_no_unknown_fields(server):
+    _run(server)
+    assert all("prompt_cache_key" not in r.body for r in server.requests)

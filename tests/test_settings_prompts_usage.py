@@ -33,7 +33,8 @@ def test_key_never_in_repr_or_labels():
     )
     assert KEY not in repr(s)
     assert s.endpoint_label == "https://h.example:8443"
-    assert public_host("not a url") == "(invalid URL)"
+    assert public_host("http://") == ""
+    assert Settings(base_url="http://", model="m").endpoint_label == "(invalid URL)"
 
 
 def test_bad_numbers_in_env_are_named():
