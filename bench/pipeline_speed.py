@@ -19,7 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from smol_core.client import open_client  # noqa: E402
 from smol_core.pipeline import generate_files, make_file_list, make_plan, run_all  # noqa: E402
-from smol_core.prompts import FileSpec, file_messages  # noqa: E402
+from smol_core.prompts import FileSpec  # noqa: E402
 from smol_core.settings import Settings  # noqa: E402
 from tests.scripted_server import ScriptedServer  # noqa: E402
 
@@ -35,8 +35,12 @@ def files_for(n: int) -> dict[str, str]:
 
 def settings_for(srv: ScriptedServer, concurrency: int) -> Settings:
     return Settings(
-        provider="compatible", model="scripted-model", base_url=srv.base_url,
-        api_key="sk-bench", concurrency=concurrency, timeout=30,
+        provider="compatible",
+        model="scripted-model",
+        base_url=srv.base_url,
+        api_key="sk-bench",
+        concurrency=concurrency,
+        timeout=30,
     )
 
 
@@ -68,8 +72,9 @@ def shared_prefix_share(requests: list[list[dict]]) -> tuple[float, int]:
 async def main_async(args: argparse.Namespace) -> None:
     files = files_for(args.files)
     spec = "A package of numbered modules whose values main adds up."
-    srv = ScriptedServer(plan_text=PLAN, files=files, latency=args.latency,
-                         tokens_per_second=args.tps).start()
+    srv = ScriptedServer(
+        plan_text=PLAN, files=files, latency=args.latency, tokens_per_second=args.tps
+    ).start()
     try:
         s8 = settings_for(srv, args.concurrency)
         s1 = settings_for(srv, 1)
@@ -95,25 +100,33 @@ async def main_async(args: argparse.Namespace) -> None:
         srv.stop()
 
     ours, prompt_chars = shared_prefix_share([r.body["messages"] for r in code_requests])
-    theirs, _ = shared_prefix_share(
-        [original_layout_messages(spec, PLAN, p) for p in files]
-    )
+    theirs, _ = shared_prefix_share([original_layout_messages(spec, PLAN, p) for p in files])
     prompt_tokens = sum(
         math.ceil(sum(len(m["content"]) for m in r.body["messages"]) / 4) for r in code_requests
     )
-    print(f"files={args.files} concurrency={args.concurrency} latency={args.latency}s "
-          f"tokens/s={args.tps}")
+    print(
+        f"files={args.files} concurrency={args.concurrency} latency={args.latency}s "
+        f"tokens/s={args.tps}"
+    )
     print(f"one plan {t_plan:.2f}s, one file list {t_list:.2f}s, one file {t_file:.2f}s")
     print(f"ideal                      {ideal:6.2f}s")
-    print(f"pipeline, concurrency {args.concurrency:<3}  {t_conc:6.2f}s  = {t_conc / ideal:.3f} x ideal"
-          "   (target <= 1.10)")
-    print(f"one file after another    {t_seq:6.2f}s  -> concurrent is {t_seq / t_conc:.2f}x faster"
-          "   (target >= 6)")
-    print(f"file phase alone: {f_conc:.2f}s vs {f_seq:.2f}s one after another -> "
-          f"{f_seq / f_conc:.2f}x (bound: {args.files}/ceil({args.files}/{args.concurrency}) = "
-          f"{args.files / math.ceil(args.files / args.concurrency):.2f}x)")
-    print(f"cacheable shared prefix: {ours:.1%} of per-file prompt text (original layout: "
-          f"{theirs:.1%})   (target >= 90%)")
+    print(
+        f"pipeline, concurrency {args.concurrency:<3}  {t_conc:6.2f}s  = {t_conc / ideal:.3f} x ideal"
+        "   (target <= 1.10)"
+    )
+    print(
+        f"one file after another    {t_seq:6.2f}s  -> concurrent is {t_seq / t_conc:.2f}x faster"
+        "   (target >= 6)"
+    )
+    print(
+        f"file phase alone: {f_conc:.2f}s vs {f_seq:.2f}s one after another -> "
+        f"{f_seq / f_conc:.2f}x (bound: {args.files}/ceil({args.files}/{args.concurrency}) = "
+        f"{args.files / math.ceil(args.files / args.concurrency):.2f}x)"
+    )
+    print(
+        f"cacheable shared prefix: {ours:.1%} of per-file prompt text (original layout: "
+        f"{theirs:.1%})   (target >= 90%)"
+    )
     print(f"per-file prompt tokens in the run: {prompt_tokens:,} (~{prompt_chars:,} chars)")
 
 

@@ -21,6 +21,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import SmolError
+
 Progress = Callable[[int, int], None]
 """progress(bytes_done, bytes_total), called as a long copy or hash moves on."""
 
@@ -32,7 +34,7 @@ _CHUNK = 8 * 1024 * 1024  # big enough that Python overhead is nothing next to t
 _GGUF_MAGIC = b"GGUF"
 
 
-class ModelFileError(RuntimeError):
+class ModelFileError(SmolError):
     """The model file can't be found, assembled or trusted; the message says why and what to do."""
 
 
@@ -130,7 +132,7 @@ def default_model_path(
     """
     override = os.environ.get(ENV_MODEL, "").strip()
     if override:
-        return _checked_override(Path(override).expanduser())
+        return check_gguf_file(Path(override).expanduser())
     return bundled_model_path(progress=progress, status=status)
 
 
@@ -140,8 +142,9 @@ def cache_dir() -> Path:
     return Path(env).expanduser() if env else Path.home() / ".cache" / "smol-studio"
 
 
-def bundled_parts_missing(spec: ModelSpec = BUNDLED) -> list[str]:
+def bundled_parts_missing(spec: ModelSpec | None = None) -> list[str]:
     """Import names of the bundled model's part packages that are not installed."""
+    spec = spec or BUNDLED
     missing = []
     for name in spec.part_modules:
         try:
@@ -151,8 +154,9 @@ def bundled_parts_missing(spec: ModelSpec = BUNDLED) -> list[str]:
     return missing
 
 
-def bundled_part_paths(spec: ModelSpec = BUNDLED) -> list[Path]:
+def bundled_part_paths(spec: ModelSpec | None = None) -> list[Path]:
     """Paths of the installed part files, in order; a clear error if any package is missing."""
+    spec = spec or BUNDLED
     missing = bundled_parts_missing(spec)
     if missing:
         names = ", ".join(m.replace("_", "-") for m in missing)
@@ -165,7 +169,7 @@ def bundled_part_paths(spec: ModelSpec = BUNDLED) -> list[Path]:
 
 
 def bundled_model_path(
-    spec: ModelSpec = BUNDLED,
+    spec: ModelSpec | None = None,
     *,
     progress: Progress | None = None,
     status: Callable[[str], None] | None = None,
@@ -175,6 +179,7 @@ def bundled_model_path(
     An existing file has its size checked every time and its sha256 once (then recorded in a
     sidecar). A cached file that fails either check is ours, so it is rebuilt from the parts.
     """
+    spec = spec or BUNDLED
     say = status or (lambda _msg: None)
     dest = cache_dir() / spec.filename
     if dest.exists():
@@ -232,7 +237,8 @@ def sidecar_path(path: Path) -> Path:
     return path.with_name(path.name + ".verified.json")
 
 
-def _checked_override(path: Path) -> Path:
+def check_gguf_file(path: Path) -> Path:
+    """`path` if it is a readable GGUF file; else a `ModelFileError` naming SMOL_LOCAL_MODEL."""
     if not path.is_file():
         raise ModelFileError(
             f"{ENV_MODEL} points at {path}, which does not exist (or is not a file)."

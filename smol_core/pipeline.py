@@ -144,14 +144,18 @@ async def make_plan(
     """Step 1: a Markdown plan, streamed as PlanDelta events."""
     spec = validate_spec(spec)
     settings = await prepare(settings)
+    # A plan capped on purpose (small local models ramble) is not continued past its cap.
+    capped = settings.max_plan_tokens is not None
+    plan_settings = settings.with_(max_tokens=settings.max_plan_tokens)
     async with _client_for(settings, client) as c:
         result = await stream_chat(
             c,
-            settings,
+            plan_settings,
             [*plan_messages(spec, settings.prompts_dir), *extra_messages],
             step="plan",
             emit=emit,
             on_text=lambda t: emit(PlanDelta(t)),
+            continue_on_length=not capped,
         )
     plan = result.text.strip()
     if not plan:

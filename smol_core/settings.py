@@ -21,7 +21,13 @@ STRUCTURED_MODES = ("auto", "json_schema", "tool", "text")
 PROVIDER_DEFAULTS: dict[str, dict[str, Any]] = {
     "openai": {"model": "gpt-4.1-mini"},
     "compatible": {"model": ""},
-    "local": {"model": "local", "concurrency": 1, "max_tokens": 1536, "timeout": 300.0},
+    "local": {
+        "model": "local",
+        "concurrency": 1,
+        "max_tokens": 1536,
+        "max_plan_tokens": 700,
+        "timeout": 300.0,
+    },
 }
 
 
@@ -43,6 +49,7 @@ class Settings:
     retry_wait_max: float = 20.0
     max_continuations: int = 2  # follow-ups after finish_reason == "length"
     max_tokens: int | None = None  # output cap per request; None = the endpoint's default
+    max_plan_tokens: int | None = None  # a tighter cap for the plan: it is prefilled per file
     structured_mode: str = "auto"  # how to ask for the file list
     max_files: int = 60
     prompts_dir: str | None = None
@@ -106,7 +113,14 @@ def _guess_provider(api_key: str | None, base_url: str | None) -> str:
     return "local"
 
 
-_INTS = {"concurrency", "max_attempts", "max_continuations", "max_tokens", "max_files"}
+_INTS = {
+    "concurrency",
+    "max_attempts",
+    "max_continuations",
+    "max_tokens",
+    "max_plan_tokens",
+    "max_files",
+}
 _FLOATS = {
     "temperature",
     "timeout",

@@ -21,9 +21,10 @@ from smol_core.history import (
     make_title,
 )
 
-# spawn: children start clean (no inherited sqlite handles or pytest threads),
-# like a separate server process would.
-CTX = mp.get_context("spawn")
+# fork, not spawn: spawn re-runs the parent's __main__, and after an AppTest in the same pytest
+# process that is the Streamlit page. The store opens a connection per call, so no sqlite
+# handle is open (or inherited) at fork time: the child is as clean as a separate process.
+CTX = mp.get_context("fork")
 
 
 @pytest.fixture
