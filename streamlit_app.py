@@ -182,7 +182,8 @@ with st.sidebar:
         c1.metric("Prompt tokens", f"{u.prompt_tokens:,}", help=f"{u.cached_tokens:,} from cache")
         c2.metric("Output tokens", f"{u.completion_tokens:,}")
         st.caption(
-            f"{u.requests} requests · {u.cached_tokens:,} cached tokens · "
+            f"{u.requests} request{'' if u.requests == 1 else 's'} · "
+            f"{u.cached_tokens:,} cached tokens · "
             + (f"≈ ${cost:.4f}" if cost is not None else "cost unknown for this model")
         )
 
@@ -324,7 +325,7 @@ if plan_clicked:
                 box.markdown("".join(streamed) + " ▌")
 
         if run_job(lambda emit: make_plan(spec, live, emit), show_plan):
-            box.empty()
+            st.rerun()  # from the top, so the sidebar's usage and history include this step
     except FAILURES as exc:
         st.error(describe(exc, settings))
 
@@ -348,8 +349,9 @@ if project.plan:
         live = ready(settings)
         if run_job(lambda emit: make_file_list(project.spec, project.plan, live, emit)):
             state.files_rev += 1
-        for r in project.rejected:
-            st.warning(f"Left out `{r.path}`: {r.reason}")
+            st.rerun()  # from the top, so the sidebar's usage and history include this step
+    for r in project.rejected:
+        st.warning(f"Left out `{r.path}`: {r.reason}")
 else:
     st.info("No plan yet: press Plan.")
     st.stop()

@@ -1,0 +1,165 @@
+"""End-to-end fixtures: the scripted model server, the real page under `streamlit run`, and
+headless Chromium driving it (the system browser: Playwright's own download is not needed)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FAKE_KEY
+from tests.scripted_server import ScriptedServer
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts" / "e2e"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+
+E2E_PLAN = """# Plan
+
+A tiny greeting program in two files.
+
+| path | purpose |
+| --- | --- |
+| `main.py` | entry point: prints the greeting |
+| `util.py` | builds the greeting text |
+
+`main.py` imports `greet` from `util.py`.
+"""
+
+E2E_FILES = {
+    "main.py": (
+        "from util import greet\n\n\n"
+        "def main() -> None:\n"
+        '    print(greet("world"))\n\n\n'
+        'if __name__ == "__main__":\n'
+        "    main()\n"
+    ),
+    "util.py": (
+        "def greet(name: str) -> str:\n"
+        '    """The greeting for one name."""\n'
+        '    return f"Hello, {name}!"\n'
+    ),
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 45.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                if r.read().decode().strip() == "ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"streamlit did not become healthy in {timeout}s:\n{log.read_text()}")
+
+
+@dataclass
+class Studio:
+    url: str
+    model: ScriptedServer
+    history_db: Path
+
+
+@pytest.fixture(scope="module")
+def studio_app(tmp_path_factory) -> Iterator[Studio]:
+    """`streamlit run streamlit_app.py` against the scripted server, torn down at the end."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)")
+    tmp = tmp_path_factory.mktemp("e2e")
+    # Paced (~160 chars/s) so streaming is visible; no latency before the first byte.
+    model = ScriptedServer(E2E_PLAN, E2E_FILES, tokens_per_second=40, chunk_chars=8).start()
+    port = _free_port()
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SMOL_", "OPENAI_", "STREAMLIT_"))
+    }
+    env.update(
+        OPENAI_BASE_URL=model.base_url,
+        OPENAI_API_KEY=FAKE_KEY,  # the "owner's" key from the shell: must never reach the page
+        SMOL_MODEL="scripted-model",
+        SMOL_HISTORY_DB=str(tmp / "history.sqlite3"),
+        SMOL_RETRY_WAIT_INITIAL="0.05",
+        PYTHONUNBUFFERED="1",
+    )
+    log = tmp / "streamlit.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [
+                sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+                "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
+                "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
+                "--global.developmentMode=false",
+            ],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc, log)
+        yield Studio(url, model, tmp / "history.sqlite3")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+        model.stop()
+
+
+# Named apart from pytest-playwright's `browser`/`page`, which would download their own browser.
+# Module scope, not session: while the sync API is open its event loop runs in this thread, so
+# every later test calling asyncio.run() (the pipeline's tests) would fail.
+@pytest.fixture(scope="module")
+def chromium_browser(studio_app):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def web(chromium_browser):
+    """A fresh browser context (no cookies, no storage) and one tab in it."""
+    context = chromium_browser.new_context(
+        viewport={"width": 1400, "height": 1000}, accept_downloads=True
+    )
+    context.set_default_timeout(15_000)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in [*ARTIFACTS.glob("*.png"), ARTIFACTS / "timings.txt", ARTIFACTS / "download.zip"]:
+        old.unlink(missing_ok=True)
+    return ARTIFACTS
