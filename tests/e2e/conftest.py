@@ -3,12 +3,6 @@ headless Chromium driving it (the system browser: Playwright's own download is n
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,20 +10,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FAKE_KEY
+from tests.harness import CHROMIUM, ROOT, StreamlitApp, clean_env, launch_chromium
 from tests.scripted_server import ScriptedServer
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts" / "e2e"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
 
 E2E_PLAN = """# Plan
 
@@ -59,27 +43,6 @@ E2E_FILES = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 45.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                if r.read().decode().strip() == "ok":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"streamlit did not become healthy in {timeout}s:\n{log.read_text()}")
-
-
 @dataclass
 class Studio:
     url: str
@@ -95,40 +58,19 @@ def studio_app(tmp_path_factory) -> Iterator[Studio]:
     tmp = tmp_path_factory.mktemp("e2e")
     # Paced (~160 chars/s) so streaming is visible; no latency before the first byte.
     model = ScriptedServer(E2E_PLAN, E2E_FILES, tokens_per_second=40, chunk_chars=8).start()
-    port = _free_port()
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("SMOL_", "OPENAI_", "STREAMLIT_"))
-    }
-    env.update(
+    env = clean_env(
         OPENAI_BASE_URL=model.base_url,
         OPENAI_API_KEY=FAKE_KEY,  # the "owner's" key from the shell: must never reach the page
         SMOL_MODEL="scripted-model",
         SMOL_HISTORY_DB=str(tmp / "history.sqlite3"),
         SMOL_RETRY_WAIT_INITIAL="0.05",
-        PYTHONUNBUFFERED="1",
     )
-    log = tmp / "streamlit.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-                "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
-                "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
-                "--global.developmentMode=false",
-            ],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
+    app = StreamlitApp(env, tmp / "streamlit.log")
     try:
-        _wait_healthy(url, proc, log)
-        yield Studio(url, model, tmp / "history.sqlite3")
+        app.start()
+        yield Studio(app.url, model, tmp / "history.sqlite3")
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+        app.stop()
         model.stop()
 
 
@@ -140,7 +82,7 @@ def chromium_browser(studio_app):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        b = launch_chromium(pw)
         yield b
         b.close()
 
