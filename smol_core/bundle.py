@@ -16,7 +16,7 @@ import os
 import secrets
 import stat
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,9 +35,7 @@ _O_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 _O_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 # Open folders relative to their parent (openat & co) where the platform can: race-free.
 _USE_DIR_FD = bool(
-    _O_NOFOLLOW
-    and _O_DIRECTORY
-    and {os.open, os.mkdir, os.stat, os.unlink} <= os.supports_dir_fd
+    _O_NOFOLLOW and _O_DIRECTORY and {os.open, os.mkdir, os.stat, os.unlink} <= os.supports_dir_fd
 )
 _REPARSE_POINT = 0x400  # FILE_ATTRIBUTE_REPARSE_POINT: Windows junctions and links
 
@@ -192,7 +190,10 @@ def _write_with_dir_fds(root_real: str, parts: list[str], data: bytes) -> str | 
             return problem
         tmp = f".smol-{secrets.token_hex(8)}.tmp"
         tfd = os.open(
-            tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_NOFOLLOW | _O_CLOEXEC, _FILE_MODE, dir_fd=fd
+            tmp,
+            os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_NOFOLLOW | _O_CLOEXEC,
+            _FILE_MODE,
+            dir_fd=fd,
         )
         try:
             with os.fdopen(tfd, "wb") as fh:
@@ -272,3 +273,21 @@ def _file_problem(st: os.stat_result | None) -> str | None:
     if not stat.S_ISREG(st.st_mode):
         return "something that is not a regular file already has this name"
     return None
+
+
+def read_folder(root: Path, paths: Iterable[str]) -> dict[str, str]:
+    """The text of the listed files under `root`; unsafe names, links out and missing files
+    are skipped (a project read back must not read outside its folder either)."""
+    root_real = os.path.realpath(root)
+    out: dict[str, str] = {}
+    for raw in paths:
+        try:
+            rel = normalize_path(raw)
+        except UnsafePath:
+            continue
+        target = os.path.join(root_real, *rel.split("/"))
+        if not _inside(os.path.realpath(target), root_real) or not os.path.isfile(target):
+            continue
+        with open(target, encoding="utf-8", errors="replace", newline="") as fh:
+            out[rel] = fh.read()
+    return out

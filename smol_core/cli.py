@@ -15,9 +15,10 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from .bundle import build_zip, write_folder
+from .bundle import build_zip, read_folder, write_folder
 from .errors import SmolError, describe
 from .events import (
+    ChecksDone,
     Continued,
     Event,
     FileDelta,
@@ -29,6 +30,8 @@ from .events import (
     Retry,
 )
 from .pipeline import Project, run_all
+from .prompts import FileSpec
+from .repair import add_missing_files, fix_from_error, referenced_missing
 from .settings import PROVIDERS, Settings
 from .spec import validate_spec
 
@@ -68,6 +71,29 @@ def build_parser() -> argparse.ArgumentParser:
         help="how to ask for the file list (default: auto, with fallbacks)",
     )
     p.add_argument("--plan-file", help="use this Markdown plan instead of asking for one")
+    p.add_argument(
+        "--no-check",
+        dest="checks",
+        action="store_false",
+        default=None,
+        help="don't check the generated files (compile, names, links, ids)",
+    )
+    p.add_argument(
+        "--repair-rounds",
+        type=int,
+        help="regenerate a file with findings at most this many times (default 1)",
+    )
+    p.add_argument(
+        "--add-missing",
+        action="store_true",
+        help="add files the project references but doesn't list, and write them",
+    )
+    p.add_argument(
+        "--fix-error",
+        metavar="TEXT_OR_FILE",
+        help="fix an existing project (in --generate_folder_path) given the error you "
+        "got when running it (text, or a file holding it)",
+    )
     p.add_argument("--debug", action="store_true", help="show the streamed text of every step")
     return p
 
@@ -130,6 +156,14 @@ class Progress:
             self.say(
                 f"  retry {where} (attempt {event.attempt}, {event.reason}, in {event.wait:.1f}s)"
             )
+        elif isinstance(event, ChecksDone):
+            found = [f for items in event.findings.values() for f in items]
+            when = "checks" if event.round == 0 else f"checks after repair {event.round}"
+            self.say(f"{when}: {len(found)} finding(s) in {len(event.findings)} file(s)")
+            for f in found:
+                self.say(f"  {f}")
+            for note in event.notes:
+                self.say(f"  note: {note}")
         elif isinstance(event, Continued):
             self.say(f"  continuing {event.path or event.step} (hit the output limit)")
         if self.total:
@@ -144,11 +178,6 @@ def main(
     args = build_parser().parse_args(argv)
     settings: Settings | None = None
     try:
-        raw = args.prompt or args.prompt_arg
-        if not raw:
-            raise SmolError("No spec: pass --prompt 'text' or --prompt spec.md")
-        spec = read_spec(raw)
-        plan = Path(args.plan_file).read_text(encoding="utf-8") if args.plan_file else None
         settings = Settings.from_env(
             provider=args.provider,
             model=args.model,
@@ -158,10 +187,28 @@ def main(
             timeout=args.timeout,
             max_tokens=args.max_tokens,
             structured_mode=args.structured_mode,
+            checks=args.checks,
+            repair_rounds=args.repair_rounds,
         )
         progress = Progress(stderr, args.debug)
         started = time.monotonic()
-        project = asyncio.run(run_all(spec, settings, progress, plan=plan))
+        if args.fix_error:
+            return _fix_error(args, settings, progress, stdout)
+        raw = args.prompt or args.prompt_arg
+        if not raw:
+            raise SmolError("No spec: pass --prompt 'text' or --prompt spec.md")
+        spec = read_spec(raw)
+        plan = Path(args.plan_file).read_text(encoding="utf-8") if args.plan_file else None
+
+        async def whole() -> Project:
+            project = await run_all(spec, settings, progress, plan=plan)
+            if args.add_missing and settings.checks:
+                added = await add_missing_files(project, settings, progress)
+                if added:
+                    progress.say(f"added {len(added)} missing file(s): {', '.join(added)}")
+            return project
+
+        project = asyncio.run(whole())
         return _deliver(project, settings, args, stdout, stderr, time.monotonic() - started)
     except KeyboardInterrupt:
         stderr.write("\ninterrupted\n")
@@ -172,6 +219,29 @@ def main(
     except Exception as exc:  # noqa: BLE001 - one readable line, never a traceback
         stderr.write(f"\nerror: {describe(exc, settings)}\n")
         return 1
+
+
+def _fix_error(
+    args: argparse.Namespace, settings: Settings, progress: Progress, stdout: TextIO
+) -> int:
+    """Regenerate the files of an existing project that an error concerns, in place."""
+    out = Path(args.out)
+    manifest_file = out / MANIFEST_NAME
+    if not manifest_file.is_file():
+        raise SmolError(f"No {MANIFEST_NAME} in {out}: --fix-error works on a folder we wrote.")
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    files = [FileSpec(f["path"], f.get("purpose", "")) for f in manifest.get("files", [])]
+    project = Project(spec=manifest.get("spec", ""), plan=manifest.get("plan", ""), files=files)
+    project.contents = read_folder(out, [f.path for f in files])
+    error = args.fix_error
+    if len(error) < 4096 and "\n" not in error and Path(error).is_file():
+        error = Path(error).read_text(encoding="utf-8", errors="replace")
+    chosen = asyncio.run(fix_from_error(project, error, settings, progress))
+    if not chosen:
+        raise SmolError("The error text is empty.")
+    write_folder(out, {p: project.contents[p] for p in chosen if p in project.contents})
+    stdout.write(f"\nregenerated {', '.join(chosen)} in {out}\n")
+    return 2 if any(p in project.failed for p in chosen) else 0
 
 
 def _deliver(
@@ -197,6 +267,16 @@ def _deliver(
         f"{u.prompt_tokens} prompt + {u.completion_tokens} completion tokens, "
         f"{u.cached_tokens} cached)\n"
     )
+    failing = [p for p in project.paths if project.check_status(p) == "failing"]
+    if failing:
+        stderr.write(f"still failing checks: {', '.join(failing)}\n")
+    missing = referenced_missing(project)
+    if missing:
+        stderr.write(
+            "referenced but not in the project: "
+            + ", ".join(f.path for f in missing)
+            + " (run again with --add-missing to write them)\n"
+        )
     if project.failed:
         stderr.write(f"{len(project.failed)} file(s) failed: {', '.join(sorted(project.failed))}\n")
         return 2

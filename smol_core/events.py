@@ -96,6 +96,16 @@ class UsageReport(Event):
 
 
 @dataclass(frozen=True)
+class ChecksDone(Event):
+    """Findings of the automatic checks, per checked file (after a repair round: round > 0)."""
+
+    kind: ClassVar[str] = "checks_done"
+    findings: dict  # path → list[Finding]; every checked file is a key
+    notes: tuple = ()  # what could not be checked here
+    round: int = 0
+
+
+@dataclass(frozen=True)
 class RunDone(Event):
     kind: ClassVar[str] = "run_done"
     done: tuple  # paths written

@@ -23,6 +23,7 @@ from .chat import Emit, stream_chat
 from .client import open_client, resolve
 from .errors import SmolError, describe
 from .events import (
+    ChecksDone,
     Event,
     FileDelta,
     FileDone,
@@ -65,6 +66,9 @@ class Project:
     rejected: list[Rejected] = field(default_factory=list)
     usage: TokenUsage = field(default_factory=TokenUsage)
     file_list_mode: str = ""
+    findings: dict[str, list] = field(default_factory=dict)  # latest checks, path → findings
+    first_findings: dict[str, list] = field(default_factory=dict)  # before any repair
+    check_notes: tuple = ()
 
     @property
     def paths(self) -> list[str]:
@@ -93,6 +97,20 @@ class Project:
             self.failed[event.path] = event.error
         elif isinstance(event, UsageReport):
             self.usage = self.usage + event.usage
+        elif isinstance(event, ChecksDone):
+            latest = {p: list(v) for p, v in event.findings.items()}
+            if event.round == 0:
+                self.first_findings = dict(latest)
+            self.findings.update(latest)
+            self.check_notes = event.notes
+
+    def check_status(self, path: str) -> str:
+        """unchecked | ok | repaired | failing: what the checks say of one file now."""
+        if path not in self.findings:
+            return "unchecked"
+        if self.findings[path]:
+            return "failing"
+        return "repaired" if self.first_findings.get(path) else "ok"
 
     def manifest(self, settings: Settings) -> dict[str, Any]:
         """What goes beside the files in a zip or folder: never the key, never a full URL."""
@@ -117,6 +135,16 @@ def cache_hint(settings: Settings, messages: Sequence[dict]) -> dict | None:
         return None
     prefix = json.dumps(list(messages[:-1]), sort_keys=True).encode("utf-8")
     return {"prompt_cache_key": "smol-" + hashlib.sha256(prefix).hexdigest()[:24]}
+
+
+def applying(project: Project, emit: Emit) -> Emit:
+    """An emitter that first folds each event into `project`, then passes it on."""
+
+    def both(event: Event) -> None:
+        project.apply(event)
+        emit(event)
+
+    return both
 
 
 @asynccontextmanager
@@ -238,11 +266,13 @@ async def generate_files(
     instructions: Mapping[str, str] | None = None,
     current: Mapping[str, str] | None = None,
     client: openai.AsyncOpenAI | None = None,
+    finish: bool = True,
 ) -> Project:
     """Step 3 for many files, `settings.concurrency` at a time. One failure loses no other file.
 
     `paths` picks a subset (regenerate one, or "generate the missing files"); the shared
     context always holds the whole file list so every request keeps the same prefix.
+    `finish=False` leaves the closing RunDone to a caller that does more after (run_all).
     """
     started = time.monotonic()
     settings = await prepare(settings)
@@ -254,9 +284,7 @@ async def generate_files(
     gate = asyncio.Semaphore(settings.concurrency)
     fatal: list[str] = []
 
-    def tracked(event: Event) -> None:
-        project.apply(event)
-        emit(event)
+    tracked = applying(project, emit)
 
     async with _client_for(settings, client) as c:
 
@@ -287,17 +315,20 @@ async def generate_files(
 
         await asyncio.gather(*(one(p) for p in todo))
 
-    emit(
-        RunDone(
-            done=tuple(p for p in todo if p in project.contents),
-            failed=tuple((p, project.failed[p]) for p in todo if p in project.failed),
-            usage=project.usage,
-            seconds=round(time.monotonic() - started, 3),
-        )
-    )
+    if finish or fatal:
+        emit(_run_done(project, todo, started))
     if fatal:
         raise SmolError(fatal[0])
     return project
+
+
+def _run_done(project: Project, paths: Sequence[str], started: float) -> RunDone:
+    return RunDone(
+        done=tuple(p for p in paths if p in project.contents),
+        failed=tuple((p, project.failed[p]) for p in paths if p in project.failed),
+        usage=project.usage,
+        seconds=round(time.monotonic() - started, 3),
+    )
 
 
 async def run_all(
@@ -308,7 +339,11 @@ async def run_all(
     plan: str | None = None,
     files: Sequence[FileSpec] | None = None,
 ) -> Project:
-    """The whole pipeline, reusing a given plan or file list instead of asking again."""
+    """The whole pipeline, reusing a given plan or file list instead of asking again.
+
+    Ends with one RunDone for the whole run, after the checks and repairs.
+    """
+    started = time.monotonic()
     spec = validate_spec(spec)
     settings = await prepare(settings)
     usage = TokenUsage()
@@ -327,10 +362,16 @@ async def run_all(
         if files is None:
             listed = await make_file_list(spec, plan, settings, counting, client=c)
             files, rejected, mode = listed.files, listed.rejected, listed.mode
-        project = await generate_files(spec, plan, files, settings, counting, client=c)
+        project = await generate_files(spec, plan, files, settings, counting, client=c,
+                                       finish=False)  # fmt: skip
+        if settings.checks and project.contents:
+            from .repair import check_and_repair  # repair builds on this module
+
+            await check_and_repair(project, settings, counting, client=c)
     project.rejected = rejected
     project.file_list_mode = mode
     project.usage = project.usage + usage
+    emit(_run_done(project, project.paths, started))
     return project
 
 

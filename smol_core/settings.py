@@ -52,6 +52,8 @@ class Settings:
     max_plan_tokens: int | None = None  # a tighter cap for the plan: it is prefilled per file
     structured_mode: str = "auto"  # how to ask for the file list
     max_files: int = 60
+    checks: bool = True  # check generated files (compile, names, links, ids)
+    repair_rounds: int = 1  # regenerate a file with findings this many times at most
     prompts_dir: str | None = None
 
     def __post_init__(self) -> None:
@@ -120,6 +122,7 @@ _INTS = {
     "max_tokens",
     "max_plan_tokens",
     "max_files",
+    "repair_rounds",
 }
 _FLOATS = {
     "temperature",
@@ -131,7 +134,12 @@ _FLOATS = {
 }
 
 
+_BOOLS = {"checks"}
+
+
 def _coerce(name: str, raw: str) -> Any:
+    if name in _BOOLS:
+        return raw.strip().lower() in ("1", "true", "yes", "on")
     try:
         if name in _INTS:
             return int(raw)

@@ -125,3 +125,49 @@ def test_library_sync_calls_work_from_a_thread_and_inside_a_loop(server):
     results["loop"] = asyncio.run(inside_loop())
     assert results["thread"] == FILES["main.py"]
     assert results["loop"] == (FILES["main.py"], FILES["main.py"])
+
+
+def test_cli_shows_findings_and_adds_missing_files_on_request(make_server, tmp_path, monkeypatch):
+    files = {
+        "main.py": "from storage import load\n\nif __name__ == '__main__':\n    print(load())\n",
+        "storage.py": "def load():\n    return []\n",
+    }
+    server = make_server(files=files, plan_text="`main.py` uses `storage.py`.")
+    # The model lists only main.py; storage.py is referenced but missing.
+    only_main = Fault.text('{"files": [{"path": "main.py", "purpose": "entry"}]}')
+    server.add_fault(only_main, kind="file_list", times=2)
+    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+    monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
+    out = tmp_path / "o"
+    code, _, stderr = _cli(["--prompt", "notes", "--out", str(out), "--model", "m"])
+    assert code == 0
+    assert "imports `storage` from `storage.py`, which is not in the file list" in stderr
+    assert "referenced but not in the project: storage.py" in stderr
+    assert not (out / "storage.py").exists()
+    code, _, stderr = _cli(
+        ["--prompt", "notes", "--out", str(out), "--model", "m", "--add-missing"]
+    )
+    assert code == 0, stderr
+    assert "added 1 missing file(s): storage.py" in stderr
+    assert (out / "storage.py").read_text() == files["storage.py"]
+
+
+def test_cli_fix_error_regenerates_the_concerned_file_in_place(cli_env, tmp_path):
+    out = tmp_path / "proj"
+    assert _cli(["--prompt", "a greeter", "--out", str(out), "--model", "m"])[0] == 0
+    (out / "util.py").write_text("def greet(name):\n    return oops\n")
+    error = tmp_path / "error.txt"
+    error.write_text(
+        "  File \"util.py\", line 2, in greet\nNameError: name 'oops' is not defined\n"
+    )
+    code, stdout, stderr = _cli(["--fix-error", str(error), "--out", str(out), "--model", "m"])
+    assert code == 0, stderr
+    assert "regenerated util.py" in stdout
+    assert (out / "util.py").read_text() == FILES["util.py"]
+    last = cli_env.requests[-1].body["messages"][-1]["content"]
+    assert "NameError" in last and "oops" in last
+
+
+def test_cli_fix_error_needs_a_project_we_wrote(cli_env, tmp_path):
+    code, _, stderr = _cli(["--fix-error", "boom", "--out", str(tmp_path)])
+    assert code == 1 and "smol-manifest.json" in stderr

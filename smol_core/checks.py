@@ -1,0 +1,488 @@
+"""Cheap checks of generated files: the small, checkable reasons generated code fails.
+
+Each finding is plain data (file, line, message, kind). Checks never run the generated code:
+they parse it (Python's compiler and pyflakes, json/tomllib, html.parser) and, for JavaScript,
+ask `node --check` when node is on the machine.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import posixpath
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+
+NODE = shutil.which("node")
+
+# Kinds, most serious first. "missing-file" findings name a file that should be added.
+KINDS = (
+    "syntax", "undefined-name", "missing-module", "missing-name", "missing-file",
+    "dom-id", "entry-point", "manifest",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    line: int | None
+    message: str
+    kind: str
+    target: str | None = None  # for missing-file: the path that is referenced but not listed
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    findings: dict[str, list[Finding]]  # path → its findings (every checked path is a key)
+    notes: tuple[str, ...] = ()  # what could not be checked here, e.g. "node not found"
+
+    @property
+    def clean(self) -> bool:
+        return not any(self.findings.values())
+
+    def missing_files(self) -> list[str]:
+        """Files referenced by the project but not in it, in first-seen order."""
+        seen: dict[str, None] = {}
+        for items in self.findings.values():
+            for f in items:
+                if f.kind == "missing-file" and f.target:
+                    seen.setdefault(f.target, None)
+        return list(seen)
+
+    def count(self) -> int:
+        return sum(len(v) for v in self.findings.values())
+
+
+def check_project(
+    files: Mapping[str, str], plan: str = "", spec: str = "", *, use_node: bool = True
+) -> CheckReport:
+    """Check every file; cross-file references are checked against the whole project."""
+    project = _Project(dict(files), plan, spec)
+    notes: list[str] = []
+    findings: dict[str, list[Finding]] = {}
+    js = [p for p in files if _ext(p) in (".js", ".mjs", ".cjs")]
+    if js and use_node and not NODE:
+        notes.append("JavaScript syntax not checked: node is not installed on this machine.")
+    for path, content in files.items():
+        ext = _ext(path)
+        found: list[Finding] = []
+        if ext == ".py":
+            found = _check_python(path, content, project)
+        elif ext == ".json":
+            found = _check_json(path, content, project)
+        elif ext == ".toml":
+            found = _check_toml(path, content)
+        elif ext in (".html", ".htm"):
+            found = _check_html(path, content, project)
+        elif ext in (".js", ".mjs", ".cjs"):
+            found = _check_js(path, content, project, use_node and bool(NODE))
+        findings[path] = found
+    return CheckReport(findings, tuple(notes))
+
+
+# ------------------------------------------------------------------------------ the project
+class _Project:
+    def __init__(self, files: dict[str, str], plan: str, spec: str):
+        self.files = files
+        self.lower = {p.lower(): p for p in files}
+        self.text = f"{spec}\n{plan}"
+        self.plan = plan
+        self._html_ids: set[str] | None = None
+        self._content_scripts: set[str] | None = None
+
+    def has(self, path: str) -> bool:
+        return path.lower() in self.lower
+
+    def html_ids(self) -> set[str]:
+        if self._html_ids is None:
+            ids: set[str] = set()
+            for path, content in self.files.items():
+                if _ext(path) in (".html", ".htm"):
+                    ids |= _HtmlScan.of(content).ids
+            # Scripts that build elements give them ids too: count `.id = "x"` as defined.
+            for path, content in self.files.items():
+                if _ext(path) in (".js", ".mjs", ".cjs"):
+                    ids |= set(re.findall(r"\.id\s*=\s*['\"]([\w-]+)['\"]", content))
+                    ids |= set(re.findall(r"id=\\?['\"]([\w-]+)\\?['\"]", content))
+            self._html_ids = ids
+        return self._html_ids
+
+    def content_scripts(self) -> set[str]:
+        """Scripts a Chrome extension injects into other sites' pages (their DOM isn't ours)."""
+        if self._content_scripts is None:
+            found: set[str] = set()
+            for path, content in self.files.items():
+                if PurePosixPath(path).name == "manifest.json":
+                    try:
+                        data = json.loads(content)
+                    except ValueError:
+                        continue
+                    base = posixpath.dirname(path)
+                    for entry in data.get("content_scripts", []) or []:
+                        for js in entry.get("js", []) if isinstance(entry, dict) else []:
+                            if isinstance(js, str):
+                                found.add(posixpath.normpath(posixpath.join(base, js)))
+            self._content_scripts = found
+        return self._content_scripts
+
+    def run_targets(self) -> set[str]:
+        """Files the spec or plan says to run as `python <file>`."""
+        return {
+            m.lstrip("./") for m in re.findall(r"python3?\s+(?:-m\s+)?([\w./-]+\.py)\b", self.text)
+        }
+
+
+def _ext(path: str) -> str:
+    return PurePosixPath(path).suffix.lower()
+
+
+def _local(ref: str) -> bool:
+    ref = ref.strip()
+    return bool(ref) and not re.match(r"^([a-z][a-z0-9+.-]*:|//|#|\{|\$)", ref, re.I)
+
+
+def _resolve(base_file: str, ref: str) -> str:
+    ref = ref.split("#", 1)[0].split("?", 1)[0]
+    if ref.startswith("/"):
+        return posixpath.normpath(ref.lstrip("/"))
+    return posixpath.normpath(posixpath.join(posixpath.dirname(base_file), ref))
+
+
+def _missing_file(path: str, line: int | None, what: str, target: str) -> Finding:
+    return Finding(path, line, f"{what} `{target}`, which is not in the file list", "missing-file",
+                   target)  # fmt: skip
+
+
+# -------------------------------------------------------------------------------------- Python
+_STDLIB = set(sys.stdlib_module_names) | {"__future__"}
+
+
+def _check_python(path: str, content: str, project: _Project) -> list[Finding]:
+    try:
+        tree = ast.parse(content, filename=path)
+        compile(tree, path, "exec")
+    except SyntaxError as exc:
+        return [Finding(path, exc.lineno, f"does not compile: {exc.msg}", "syntax")]
+    out: list[Finding] = []
+    from pyflakes import checker, messages
+
+    flakes = checker.Checker(tree, filename=path)
+    for msg in sorted(flakes.messages, key=lambda m: m.lineno):
+        if isinstance(msg, (messages.UndefinedName, messages.UndefinedLocal)):
+            name = msg.message_args[0]
+            out.append(Finding(path, msg.lineno, f"uses `{name}`, which is never defined or "
+                               "imported", "undefined-name"))  # fmt: skip
+    out += _check_imports(path, tree, project)
+    if path in project.run_targets() and not _runs_something(tree):
+        out.append(Finding(path, None, "is meant to be run, but calls nothing when run (no "
+                           "`if __name__ == \"__main__\":` and no top-level call)", "entry-point"))  # fmt: skip
+    return out
+
+
+def _module_file(project: _Project, importer: str, module: str, level: int) -> str | None:
+    """The project file a module name refers to, seen from `importer`, if any."""
+    parts = module.split(".") if module else []
+    here = posixpath.dirname(importer)
+    bases = []
+    if level:
+        base = here
+        for _ in range(level - 1):
+            base = posixpath.dirname(base)
+        bases = [base]
+    else:
+        # The script's own folder (how `python dir/main.py` resolves), then the project root.
+        bases = [here, ""] if here else [""]
+    for base in bases:
+        stem = posixpath.join(base, *parts) if parts else base
+        for candidate in (f"{stem}.py", posixpath.join(stem, "__init__.py")):
+            candidate = posixpath.normpath(candidate).lstrip("./") or candidate
+            if project.has(candidate):
+                return project.lower[candidate.lower()]
+    return None
+
+
+def _requirements(project: _Project) -> set[str]:
+    names: set[str] = set()
+    for path, content in project.files.items():
+        name = PurePosixPath(path).name.lower()
+        if name.startswith("requirements") and name.endswith(".txt"):
+            for line in content.splitlines():
+                m = re.match(r"\s*([A-Za-z0-9_.\-]+)", line)
+                if m and not line.lstrip().startswith(("#", "-")):
+                    names.add(m.group(1).lower().replace("-", "_"))
+        elif name == "pyproject.toml":
+            names |= {
+                n.lower().replace("-", "_") for n in re.findall(r'"([A-Za-z0-9_.\-]+)', content)
+            }
+    return names
+
+
+# Import names whose distribution is called something else.
+_DIST_ALIASES = {"yaml": "pyyaml", "bs4": "beautifulsoup4", "PIL": "pillow", "cv2": "opencv_python",
+                 "sklearn": "scikit_learn", "dotenv": "python_dotenv"}  # fmt: skip
+
+
+def _check_imports(path: str, tree: ast.Module, project: _Project) -> list[Finding]:
+    out: list[Finding] = []
+    reqs = _requirements(project)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            targets = [(alias.name, 0, []) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            targets = [(node.module or "", node.level, [a.name for a in node.names])]
+        else:
+            continue
+        for module, level, names in targets:
+            if not module:  # `from . import a, b`: each name is a module of the package
+                for name in names:
+                    if _module_file(project, path, name, level) is None:
+                        out.append(_missing_import(path, node.lineno, "." * level + name))
+                continue
+            found = _module_file(project, path, module, level)
+            if found is None:
+                top = module.split(".")[0]
+                if level == 0 and top in _STDLIB:
+                    continue
+                meant_local = level > 0 or _looks_local(top, project)
+                dist = _DIST_ALIASES.get(top, top).lower().replace("-", "_")
+                if not meant_local and (dist in reqs or top.lower() in reqs):
+                    continue
+                if meant_local:
+                    target = posixpath.join(posixpath.dirname(path), *module.split(".")) + ".py"
+                    out.append(_missing_file(path, node.lineno, f"imports `{module}` from", target))
+                elif not reqs and not _has_requirements(project):
+                    # A third-party package with nowhere to declare it: the file to add.
+                    out.append(_missing_file(path, node.lineno, f"imports the package `{top}`; "
+                                             "list it in", "requirements.txt"))  # fmt: skip
+                else:
+                    out.append(_missing_import(path, node.lineno, module))
+                continue
+            exported = _top_level_names(project.files[found])
+            if exported is None:
+                continue
+            for name in names:
+                if name == "*" or name in exported or _module_file(project, found, name, 1):
+                    continue
+                out.append(Finding(path, node.lineno, f"imports `{name}` from `{found}`, which "
+                                   "does not define it", "missing-name"))  # fmt: skip
+    return out
+
+
+def _missing_import(path: str, line: int, module: str) -> Finding:
+    return Finding(path, line, f"imports `{module}`, which is neither a file of the project, the "
+                   "standard library, nor listed in requirements.txt", "missing-module")  # fmt: skip
+
+
+def _has_requirements(project: _Project) -> bool:
+    return any(
+        PurePosixPath(p).name.lower() in ("requirements.txt", "pyproject.toml")
+        for p in project.files
+    )
+
+
+def _looks_local(top: str, project: _Project) -> bool:
+    """The plan or spec names `<top>.py`: the model meant a project file and forgot it."""
+    return bool(re.search(rf"\b{re.escape(top)}\.py\b", project.text))
+
+
+def _top_level_names(source: str) -> set[str] | None:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for t in targets:
+                names |= {n.id for n in ast.walk(t) if isinstance(n, ast.Name)}
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif isinstance(node, (ast.If, ast.Try, ast.With)):
+            # Conditional definitions (try/except imports, platform branches) count too.
+            inner = ast.Module(body=list(ast.iter_child_nodes(node)), type_ignores=[])
+            names |= _top_level_names(ast.unparse(inner)) or set()
+    return names
+
+
+def _runs_something(tree: ast.Module) -> bool:
+    for node in tree.body:
+        if isinstance(node, ast.Expr) and isinstance(node.value, (ast.Call, ast.Await)):
+            return True
+        if isinstance(node, ast.If) and "__main__" in ast.unparse(node.test):
+            return True
+        if isinstance(node, (ast.For, ast.While, ast.With, ast.Try, ast.Assign)) and any(
+            isinstance(n, ast.Call) for n in ast.walk(node)
+        ):
+            return True
+    return False
+
+
+# ------------------------------------------------------------------------------ JSON and TOML
+def _check_json(path: str, content: str, project: _Project) -> list[Finding]:
+    try:
+        data = json.loads(content)
+    except ValueError as exc:
+        return [Finding(path, getattr(exc, "lineno", None), f"is not valid JSON: {exc.msg}",
+                        "syntax")]  # fmt: skip
+    is_manifest = PurePosixPath(path).name == "manifest.json" and isinstance(data, dict)
+    if is_manifest and "manifest_version" in data:
+        return _check_extension_manifest(path, data, project)
+    return []
+
+
+def _check_toml(path: str, content: str) -> list[Finding]:
+    try:
+        tomllib.loads(content)
+    except tomllib.TOMLDecodeError as exc:
+        return [Finding(path, None, f"is not valid TOML: {exc}", "syntax")]
+    return []
+
+
+def _check_extension_manifest(path: str, data: dict, project: _Project) -> list[Finding]:
+    out: list[Finding] = []
+    refs: list[tuple[str, str]] = []  # (what, ref)
+    background = data.get("background") or {}
+    if isinstance(background, dict):
+        if isinstance(background.get("service_worker"), str):
+            refs.append(("background service worker", background["service_worker"]))
+        refs += [("background script", s) for s in background.get("scripts", []) or []]
+    for entry in data.get("content_scripts", []) or []:
+        if isinstance(entry, dict):
+            refs += [("content script", s) for s in entry.get("js", []) or []]
+            refs += [("content style", s) for s in entry.get("css", []) or []]
+    for key in ("action", "browser_action", "page_action"):
+        action = data.get(key)
+        if isinstance(action, dict):
+            if isinstance(action.get("default_popup"), str):
+                refs.append(("popup page", action["default_popup"]))
+            icons = action.get("default_icon")
+            if isinstance(icons, dict):
+                refs += [("icon", v) for v in icons.values()]
+            elif isinstance(icons, str):
+                refs.append(("icon", icons))
+    if isinstance(data.get("options_page"), str):
+        refs.append(("options page", data["options_page"]))
+    if isinstance(data.get("options_ui"), dict) and isinstance(data["options_ui"].get("page"), str):
+        refs.append(("options page", data["options_ui"]["page"]))
+    if isinstance(data.get("icons"), dict):
+        refs += [("icon", v) for v in data["icons"].values()]
+    for what, ref in refs:
+        if isinstance(ref, str) and _local(ref):
+            target = _resolve(path, ref)
+            if not project.has(target):
+                out.append(_missing_file(path, None, f"the manifest names the {what}", target))
+    if data.get("manifest_version") not in (2, 3):
+        out.append(Finding(path, None, "manifest_version must be 2 or 3", "manifest"))
+    return out
+
+
+# ---------------------------------------------------------------------------------------- HTML
+class _HtmlScan(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.refs: list[tuple[int, str, str]] = []  # (line, what, ref)
+
+    @classmethod
+    def of(cls, content: str) -> _HtmlScan:
+        scan = cls()
+        try:
+            scan.feed(content)
+            scan.close()
+        except Exception:  # noqa: BLE001 - html.parser is lenient; a crash means "no facts"
+            pass
+        return scan
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v for k, v in attrs if v is not None}
+        line = self.getpos()[0]
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "script" and "src" in a:
+            self.refs.append((line, "a script", a["src"]))
+        elif tag == "link" and "href" in a and "stylesheet" in a.get("rel", "").lower():
+            self.refs.append((line, "a stylesheet", a["href"]))
+        elif tag == "img" and "src" in a:
+            self.refs.append((line, "an image", a["src"]))
+
+
+def _plan_dom_ids(plan: str) -> set[str]:
+    """DOM ids the plan names: `#result`, id="result", or "id `result`"."""
+    ids = set(re.findall(r"`#([A-Za-z][\w-]*)`", plan))
+    ids |= set(re.findall(r"\bid=[\"']([A-Za-z][\w-]*)[\"']", plan))
+    ids |= set(re.findall(r"\bid\s*[:=]?\s*`([A-Za-z][\w-]*)`", plan, re.I))
+    return ids
+
+
+def _check_html(path: str, content: str, project: _Project) -> list[Finding]:
+    scan = _HtmlScan.of(content)
+    out: list[Finding] = []
+    for line, what, ref in scan.refs:
+        if _local(ref):
+            target = _resolve(path, ref)
+            if not project.has(target):
+                out.append(_missing_file(path, line, f"loads {what}", target))
+    htmls = [p for p in project.files if _ext(p) in (".html", ".htm")]
+    if len(htmls) == 1:
+        # With one page, every id the plan names for the DOM must be in it.
+        for missing in sorted(_plan_dom_ids(project.plan) - project.html_ids()):
+            out.append(Finding(path, None, f"has no element with id `{missing}`, which the plan "
+                               "names", "dom-id"))  # fmt: skip
+    return out
+
+
+# ---------------------------------------------------------------------------------- JavaScript
+_ID_USES = re.compile(
+    r"""getElementById\(\s*['"]([\w-]+)['"]\s*\)|querySelector(?:All)?\(\s*['"]#([\w-]+)['"]\s*\)"""
+)
+
+
+def _check_js(path: str, content: str, project: _Project, use_node: bool) -> list[Finding]:
+    out: list[Finding] = []
+    if use_node:
+        out += _node_check(path, content)
+    has_html = any(_ext(p) in (".html", ".htm") for p in project.files)
+    if has_html and path not in project.content_scripts():
+        ids = project.html_ids()
+        for m in _ID_USES.finditer(content):
+            name = m.group(1) or m.group(2)
+            if name not in ids:
+                line = content.count("\n", 0, m.start()) + 1
+                out.append(Finding(path, line, f"looks up the element `#{name}`, which no HTML "
+                                   "file of the project has", "dom-id"))  # fmt: skip
+    return out
+
+
+def _node_check(path: str, content: str) -> list[Finding]:
+    suffix = ".mjs" if "import " in content or "export " in content else ".js"
+    with tempfile.TemporaryDirectory() as tmp:
+        file = Path(tmp) / f"check{suffix}"
+        file.write_text(content, encoding="utf-8")
+        try:
+            proc = subprocess.run([NODE, "--check", str(file)], capture_output=True, text=True,
+                                  timeout=20)  # fmt: skip
+        except (OSError, subprocess.TimeoutExpired):
+            return []
+    if proc.returncode == 0:
+        return []
+    lines = proc.stderr.splitlines()
+    line = None
+    if lines and (m := re.search(r":(\d+)$", lines[0])):
+        line = int(m.group(1))
+    message = next((ln for ln in lines if "Error" in ln), "syntax error")
+    return [Finding(path, line, f"does not parse: {message.strip()}", "syntax")]

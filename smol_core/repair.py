@@ -1,0 +1,146 @@
+"""After the files are written: check them, and regenerate the ones with findings.
+
+The original smol developer wrote each file blind. Here each file is checked (checks.py), and a
+file with findings is asked for again, once by default, with its findings, in the same
+cache-friendly layout as any regeneration. A person can also paste the error they got when
+running the project; the files it concerns are regenerated with it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import openai
+
+from .chat import Emit
+from .checks import CheckReport, Finding, check_project
+from .events import ChecksDone, FileListDone
+from .paths import check_paths
+from .pipeline import Project, applying, generate_files
+from .prompts import FileSpec, render
+from .settings import Settings
+
+# A finding that regenerating its own file can fix. A missing *other* file can't be fixed that
+# way: it is offered to the person (or the CLI's --add-missing) to add to the file list.
+REPAIRABLE = {"syntax", "undefined-name", "missing-module", "missing-name", "dom-id",
+              "entry-point", "manifest"}  # fmt: skip
+
+
+def _no_emit(_event: object) -> None:
+    pass
+
+
+def repair_instruction(findings: Sequence[Finding], settings: Settings | None = None) -> str:
+    lines = "\n".join(
+        f"- line {f.line}: {f.message}" if f.line else f"- {f.message}" for f in findings
+    )
+    return render("repair", settings.prompts_dir if settings else None, findings=lines)
+
+
+def check(
+    project: Project, settings: Settings, emit: Emit = _no_emit, round: int = 0
+) -> CheckReport:
+    """Check the project's files; the findings go to `project` and out as a ChecksDone event."""
+    report = check_project(project.contents, project.plan, project.spec)
+    applying(project, emit)(ChecksDone(findings=report.findings, notes=report.notes, round=round))
+    return report
+
+
+async def check_and_repair(
+    project: Project,
+    settings: Settings,
+    emit: Emit = _no_emit,
+    *,
+    client: openai.AsyncOpenAI | None = None,
+) -> CheckReport:
+    """Check every file; regenerate those with fixable findings, up to `repair_rounds` times."""
+    report = check(project, settings, emit)
+    for round_no in range(1, settings.repair_rounds + 1):
+        todo = {
+            path: [f for f in items if f.kind in REPAIRABLE]
+            for path, items in report.findings.items()
+        }
+        todo = {p: items for p, items in todo.items() if items and p in project.contents}
+        if not todo:
+            break
+        await generate_files(
+            project.spec, project.plan, project.files, settings, applying(project, emit),
+            paths=list(todo),
+            instructions={p: repair_instruction(items, settings) for p, items in todo.items()},
+            current={p: project.contents[p] for p in todo},
+            client=client, finish=False,
+        )  # fmt: skip
+        report = check(project, settings, emit, round_no)
+    return report
+
+
+def files_for_error(error: str, files: Sequence[FileSpec], limit: int = 3) -> list[str]:
+    """The project files an error message concerns, innermost first (tracebacks end there)."""
+    paths = [f.path for f in files]
+    mentioned: list[tuple[int, str]] = []
+    for path in paths:
+        name = path.rsplit("/", 1)[-1]
+        spots = [m.start() for m in re.finditer(re.escape(name), error)]
+        if spots:
+            mentioned.append((max(spots), path))
+    if mentioned:
+        return [p for _, p in sorted(mentioned, reverse=True)][:limit]
+    # No file named: the files that define a name the error mentions.
+    words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]{2,}", error))
+    return [p for p in paths if any(w in p for w in words)][:limit] or paths[:1]
+
+
+async def fix_from_error(
+    project: Project,
+    error: str,
+    settings: Settings,
+    emit: Emit = _no_emit,
+    *,
+    paths: Sequence[str] | None = None,
+) -> list[str]:
+    """Regenerate the files an error concerns, each told about the error. Returns their paths."""
+    error = error.strip()
+    if not error:
+        return []
+    chosen = list(paths) if paths else files_for_error(error, project.files)
+    chosen = [p for p in chosen if p in project.paths]
+    instruction = render("fix_error", settings.prompts_dir, error=error[:4000])
+    await generate_files(
+        project.spec, project.plan, project.files, settings, applying(project, emit),
+        paths=chosen, instructions={p: instruction for p in chosen},
+        current={p: project.contents[p] for p in chosen if p in project.contents},
+    )  # fmt: skip
+    return chosen
+
+
+def referenced_missing(project: Project) -> list[FileSpec]:
+    """Files the checks found referenced but not listed, as safe FileSpecs to add."""
+    wanted: dict[str, str] = {}
+    for path, items in project.findings.items():
+        for f in items:
+            if f.kind == "missing-file" and f.target:
+                wanted.setdefault(f.target, f"referenced by {path}")
+    check = check_paths(wanted)
+    listed = {p.lower() for p in project.paths}
+    return [FileSpec(p, wanted.get(p, "")) for p in check.accepted if p.lower() not in listed]
+
+
+async def add_missing_files(
+    project: Project,
+    settings: Settings,
+    emit: Emit = _no_emit,
+    *,
+    client: openai.AsyncOpenAI | None = None,
+) -> list[str]:
+    """Add the referenced-but-missing files to the list, write them, and check again."""
+    extra = referenced_missing(project)
+    if not extra:
+        return []
+    applying(project, emit)(FileListDone(files=(*project.files, *extra), rejected=(), mode="added"))
+    await generate_files(
+        project.spec, project.plan, project.files, settings, applying(project, emit),
+        paths=[f.path for f in extra], client=client, finish=False,
+    )  # fmt: skip
+    check(project, settings, emit, round=settings.repair_rounds + 1)
+    return [f.path for f in extra]
