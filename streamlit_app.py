@@ -14,13 +14,22 @@ from streamlit_ace import st_ace
 
 from smol_core.client import resolve
 from smol_core.errors import SmolError, describe
-from smol_core.events import FileDelta, FileDone, FileFailed, PlanDelta, Retry
+from smol_core.events import (
+    ChecksDone,
+    FileDelta,
+    FileDone,
+    FileFailed,
+    FileStarted,
+    PlanDelta,
+    Retry,
+)
 from smol_core.examples import list_examples
 from smol_core.history import RunStore
 from smol_core.languages import ace_mode, code_language
-from smol_core.pipeline import events_of, generate_files, make_file_list, make_plan
+from smol_core.pipeline import events_of, make_file_list, make_plan
+from smol_core.repair import add_missing_files, fix_from_error, generate_checked, referenced_missing
 from smol_core.settings import Settings
-from smol_core.studio import Studio, check_table, page_settings, read_upload
+from smol_core.studio import Studio, check_table, page_settings, path_label, read_upload
 from smol_core.usage import estimate_cost
 
 PROVIDERS = {
@@ -227,8 +236,9 @@ def run_job(job, on_event=None) -> bool:
         return False
 
 
-def generate(live: Settings, paths: list[str], instructions=None, current=None) -> None:
-    """Generate some files, several at once, each streaming into its own box."""
+def generate(live: Settings, paths: list[str], **job) -> None:
+    """Write some files, several at once, each streaming into its own box; then check them and
+    repair what the checks find (repairs stream into the same boxes)."""
     project = studio.project
     bar = st.progress(0.0, text=f"Generating {len(paths)} file(s)…")
     grid = st.columns(2)
@@ -237,14 +247,20 @@ def generate(live: Settings, paths: list[str], instructions=None, current=None) 
         with grid[i % 2].container(border=True):
             st.markdown(f"**`{path}`**")
             slots[path] = st.empty()
-    finished = 0
+    finished = set()
 
     def show(event) -> None:
-        nonlocal finished
+        if isinstance(event, ChecksDone):
+            found = sum(len(v) for v in event.findings.values())
+            step = "Checked" if event.round == 0 else f"Checked after repair {event.round}"
+            bar.progress(1.0, text=f"{step}: {found} finding(s)")
+            return
         path = getattr(event, "path", None)
         if path not in slots:
             return
-        if isinstance(event, FileDelta):
+        if isinstance(event, FileStarted):
+            texts[path] = ""  # a repair writes the file again from the start
+        elif isinstance(event, FileDelta):
             texts[path] += event.text
             if time.monotonic() - drawn.get(path, 0) >= REDRAW_SECONDS:
                 slots[path].code(texts[path], language=code_language(path), height=220)
@@ -253,26 +269,14 @@ def generate(live: Settings, paths: list[str], instructions=None, current=None) 
             texts[path] = ""  # the attempt starts over
             slots[path].caption(f"Retrying ({event.reason}), attempt {event.attempt}…")
         elif isinstance(event, (FileDone, FileFailed)):
-            finished += 1
+            finished.add(path)
             if isinstance(event, FileDone):
                 slots[path].code(event.content, language=code_language(path), height=220)
             else:
                 slots[path].error(event.error)
-            bar.progress(finished / len(paths), text=f"{finished}/{len(paths)} files")
+            bar.progress(len(finished) / len(paths), text=f"{len(finished)}/{len(paths)} files")
 
-    run_job(
-        lambda emit: generate_files(
-            project.spec,
-            project.plan,
-            project.files,
-            live,
-            emit,
-            paths=paths,
-            instructions=instructions,
-            current=current,
-        ),
-        show,
-    )
+    run_job(lambda emit: generate_checked(project, live, emit, paths=paths, **job), show)
 
 
 # ---------------------------------------------------------------------------------------- page
@@ -351,7 +355,7 @@ if project.plan:
             state.files_rev += 1
             st.rerun()  # from the top, so the sidebar's usage and history include this step
     for r in project.rejected:
-        st.warning(f"Left out `{r.path}`: {r.reason}")
+        st.warning(f"Left out {path_label(r.path)}: {r.reason}")
 else:
     st.info("No plan yet: press Plan.")
     st.stop()
@@ -376,7 +380,7 @@ edited = st.data_editor(
 )
 table = check_table(edited.to_dict("records"))
 for r in table.rejected:
-    st.error(f"`{r.path}` can't be used: {r.reason}")
+    st.error(f"{path_label(r.path)} can't be used: {r.reason}")
 if not table.rejected and table.files != project.files:
     studio.set_files(table.files)  # saved to the history at once
 
@@ -408,13 +412,37 @@ for path, error in project.failed.items():
 for path in sorted(project.truncated):
     st.warning(f"`{path}` was cut off by the output limit even after continuing; check its end.")
 
-icons = {True: "✅", False: "⬜"}
+checked = {p: project.check_status(p) for p in project.paths}
+repaired = [p for p, v in checked.items() if v == "repaired"]
+failing = [p for p, v in checked.items() if v == "failing"]
+if any(v != "unchecked" for v in checked.values()):
+    st.caption(
+        f"Checks: {sum(v in ('ok', 'repaired') for v in checked.values())} clean"
+        f" · {len(repaired)} repaired · {len(failing)} still with findings"
+    )
+for note in project.check_notes:
+    st.caption(note)
+missing_refs = referenced_missing(project)
+if missing_refs and st.button(
+    f"Add {len(missing_refs)} missing file(s): " + ", ".join(f.path for f in missing_refs),
+    key="btn_add_missing",
+):
+    with st.spinner("Writing the missing files…"):
+        run_job(lambda emit: add_missing_files(project, ready(settings), emit))
+    state.files_rev += 1
+    st.rerun()
+
+icon = {"ok": "✅", "repaired": "🔧", "failing": "⚠️", "unchecked": "✅"}
 choice = st.selectbox(
     "File",
     project.paths,
     key="sel_file",
-    format_func=lambda p: f"{'❌' if p in project.failed else icons[p in project.contents]} {p}",
-)
+    format_func=lambda p: (
+        f"❌ {p}" if p in project.failed
+        else f"{icon[checked[p]]} {p}" if p in project.contents
+        else f"⬜ {p}"
+    ),
+)  # fmt: skip
 if choice in project.contents:
     code = st_ace(
         value=project.contents[choice],
@@ -429,6 +457,11 @@ if choice in project.contents:
         st.toast(f"Saved your edit of {choice}")
 else:
     st.info("This file has not been written yet.")
+# Below the editor: an edit made in it is checked again in this same run.
+for finding in project.findings.get(choice, []):
+    st.warning(f"Line {finding.line}: {finding.message}" if finding.line else finding.message)
+if project.check_status(choice) == "repaired":
+    st.caption("This file was written again to fix what the checks found.")
 instruction = st.text_input(
     "Change to ask for (optional)",
     key="in_instruction",
@@ -442,6 +475,13 @@ if st.button("Regenerate this file", key="btn_regen"):
         current={choice: project.contents[choice]} if choice in project.contents else None,
     )
     st.rerun()
+
+with st.expander("Something doesn't work when you run it? Paste the error"):
+    error_text = st.text_area("The error or what goes wrong", key="in_error", height=150)
+    if st.button("Fix it", key="btn_fix_error", disabled=not error_text.strip()):
+        with st.spinner("Rewriting the files this error concerns…"):
+            run_job(lambda emit: fix_from_error(project, error_text, ready(settings), emit))
+        st.rerun()
 
 # 5. Download
 st.subheader("5 · Download")

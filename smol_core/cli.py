@@ -29,7 +29,7 @@ from .events import (
     PlanDone,
     Retry,
 )
-from .pipeline import Project, run_all
+from .pipeline import Project, applying, run_all
 from .prompts import FileSpec
 from .repair import add_missing_files, fix_from_error, referenced_missing
 from .settings import PROVIDERS, Settings
@@ -203,7 +203,7 @@ def main(
         async def whole() -> Project:
             project = await run_all(spec, settings, progress, plan=plan)
             if args.add_missing and settings.checks:
-                added = await add_missing_files(project, settings, progress)
+                added = await add_missing_files(project, settings, applying(project, progress))
                 if added:
                     progress.say(f"added {len(added)} missing file(s): {', '.join(added)}")
             return project
@@ -236,7 +236,7 @@ def _fix_error(
     error = args.fix_error
     if len(error) < 4096 and "\n" not in error and Path(error).is_file():
         error = Path(error).read_text(encoding="utf-8", errors="replace")
-    chosen = asyncio.run(fix_from_error(project, error, settings, progress))
+    chosen = asyncio.run(fix_from_error(project, error, settings, applying(project, progress)))
     if not chosen:
         raise SmolError("The error text is empty.")
     write_folder(out, {p: project.contents[p] for p in chosen if p in project.contents})

@@ -30,10 +30,15 @@ def resolve(settings: Settings, progress: Callable[[str], None] | None = None) -
 
 def open_client(settings: Settings) -> openai.AsyncOpenAI:
     """A client with retries off (tenacity owns them) and a read timeout between chunks."""
-    if settings.provider == "openai" and not settings.api_key:
+    if not settings.api_key and (settings.provider == "openai" or settings.key_required):
         from .errors import SmolError
 
-        raise SmolError("No API key: set one for OpenAI, or choose the built-in local model.")
+        if settings.provider == "openai" and not settings.key_required:
+            raise SmolError("No API key: set one for OpenAI, or choose the built-in local model.")
+        raise SmolError(
+            f"No API key for {settings.endpoint_label}: enter your own API key "
+            "(or the access code, if the owner gave you one)."
+        )
     return openai.AsyncOpenAI(
         api_key=settings.api_key or PLACEHOLDER_KEY,
         base_url=settings.base_url or None,

@@ -42,10 +42,25 @@ _TRIPLE_DOUBLE, _TRIPLE_SINGLE = '"' * 3, "'" * 3
 
 _DOC_EXTS = frozenset({".md", ".markdown", ".mdx", ".rst", ".txt"})
 # Info strings that mean "this block is a document", for Markdown-like targets.
-_DOC_LANGS = frozenset({
-    "markdown", "md", "mdx", "gfm", "commonmark", "rst", "rest", "restructuredtext",
-    "text", "txt", "plain", "plaintext", "requirements", "pip", "pip-requirements",
-})
+_DOC_LANGS = frozenset(
+    {
+        "markdown",
+        "md",
+        "mdx",
+        "gfm",
+        "commonmark",
+        "rst",
+        "rest",
+        "restructuredtext",
+        "text",
+        "txt",
+        "plain",
+        "plaintext",
+        "requirements",
+        "pip",
+        "pip-requirements",
+    }
+)
 _LANGS: dict[str, frozenset[str]] = {
     ext: frozenset(names)
     for names, exts in [
@@ -241,7 +256,9 @@ def _parse(lines: list[str]) -> list[_Block]:
         if current is None:
             if m:
                 fence = m.group("fence")
-                current = _Block(i, None, fence[0], len(fence), len(m.group("indent")), m.group("info"))
+                current = _Block(
+                    i, None, fence[0], len(fence), len(m.group("indent")), m.group("info")
+                )
                 blocks.append(current)
             continue
         if (
@@ -314,11 +331,7 @@ def _is_single_wrapped(text: str) -> bool:
     """Is `text` nothing but one fenced block (opener first line, closer last line)?"""
     lines = text.rstrip().split("\n")
     blocks = _parse(lines)
-    return (
-        len(blocks) == 1
-        and blocks[0].start == 0
-        and blocks[0].end == len(lines) - 1
-    )
+    return len(blocks) == 1 and blocks[0].start == 0 and blocks[0].end == len(lines) - 1
 
 
 def _dedent_line(line: str, indent: int) -> str:

@@ -20,7 +20,7 @@ import openai
 from .chat import Emit, stream_chat
 from .errors import FileListError
 from .fences import strip_code_fences
-from .paths import Rejected, check_paths, normalize_path
+from .paths import Rejected, check_paths, normalize_path, safe_repr
 from .prompts import FileSpec, file_list_messages
 from .settings import Settings
 
@@ -140,7 +140,9 @@ async def specify_files(
             continue
         files, rejected = _checked(entries, settings.max_files)
         if not files:
-            tried.append(f"{mode}: every path was unsafe")
+            shown = "; ".join(f"{safe_repr(r.path, 40)} {r.reason}" for r in rejected[:3])
+            more = f"; and {len(rejected) - 3} more" if len(rejected) > 3 else ""
+            tried.append(f"{mode}: every path was unsafe ({shown}{more})")
             continue
         with _lock:
             _working_mode[_key(settings)] = mode

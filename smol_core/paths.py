@@ -207,10 +207,7 @@ def _clash(path: str, files: dict[str, str], folders: dict[str, tuple[str, str]]
             return f"{other!r} is already a file, so it can't also be a folder"
         known = folders.get(folder.casefold())
         if known and known[0] != folder:
-            return (
-                f"folder {folder!r} is already spelled {known[0]!r} "
-                "(names differ only in case)"
-            )
+            return f"folder {folder!r} is already spelled {known[0]!r} (names differ only in case)"
     return None
 
 
@@ -241,8 +238,12 @@ def _check_characters(raw: str, text: str) -> None:
         if category in ("Zs", "Zl", "Zp"):
             raise UnsafePath(raw, f"contains an unusual space or line break ({_describe(ch)})")
         if category in ("Cs", "Co", "Cn"):
-            raise UnsafePath(raw, f"contains a character that is not ordinary text ({_describe(ch)})")
-        if ch in _LOOKALIKES or any(c in _SEPARATORS_AND_DOT for c in unicodedata.normalize("NFKC", ch)):
+            raise UnsafePath(
+                raw, f"contains a character that is not ordinary text ({_describe(ch)})"
+            )
+        if ch in _LOOKALIKES or any(
+            c in _SEPARATORS_AND_DOT for c in unicodedata.normalize("NFKC", ch)
+        ):
             raise UnsafePath(
                 raw, f"contains a character that looks like '.', '/' or '\\' ({_describe(ch)})"
             )

@@ -110,7 +110,9 @@ class Project:
             return "unchecked"
         if self.findings[path]:
             return "failing"
-        return "repaired" if self.first_findings.get(path) else "ok"
+        # Fixed by writing the file again; a missing *other* file is fixed by adding that file.
+        rewritten = any(f.kind != "missing-file" for f in self.first_findings.get(path, []))
+        return "repaired" if rewritten else "ok"
 
     def manifest(self, settings: Settings) -> dict[str, Any]:
         """What goes beside the files in a zip or folder: never the key, never a full URL."""
@@ -316,13 +318,13 @@ async def generate_files(
         await asyncio.gather(*(one(p) for p in todo))
 
     if finish or fatal:
-        emit(_run_done(project, todo, started))
+        emit(run_done(project, todo, started))
     if fatal:
         raise SmolError(fatal[0])
     return project
 
 
-def _run_done(project: Project, paths: Sequence[str], started: float) -> RunDone:
+def run_done(project: Project, paths: Sequence[str], started: float) -> RunDone:
     return RunDone(
         done=tuple(p for p in paths if p in project.contents),
         failed=tuple((p, project.failed[p]) for p in paths if p in project.failed),
@@ -367,11 +369,11 @@ async def run_all(
         if settings.checks and project.contents:
             from .repair import check_and_repair  # repair builds on this module
 
-            await check_and_repair(project, settings, counting, client=c)
+            await check_and_repair(project, settings, applying(project, counting), client=c)
     project.rejected = rejected
     project.file_list_mode = mode
     project.usage = project.usage + usage
-    emit(_run_done(project, project.paths, started))
+    emit(run_done(project, project.paths, started))
     return project
 
 

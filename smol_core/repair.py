@@ -1,5 +1,9 @@
 """After the files are written: check them, and regenerate the ones with findings.
 
+Every function here takes an `emit` that must keep `project` up to date (fold each event into
+it, as `pipeline.applying(project, ...)` or the page's studio emitter do): the checks read the
+files as the events left them. Without an `emit`, the events are folded into `project` only.
+
 The original smol developer wrote each file blind. Here each file is checked (checks.py), and a
 file with findings is asked for again, once by default, with its findings, in the same
 cache-friendly layout as any regeneration. A person can also paste the error they got when
@@ -9,6 +13,7 @@ running the project; the files it concerns are regenerated with it.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Sequence
 
 import openai
@@ -17,7 +22,7 @@ from .chat import Emit
 from .checks import CheckReport, Finding, check_project
 from .events import ChecksDone, FileListDone
 from .paths import check_paths
-from .pipeline import Project, applying, generate_files
+from .pipeline import Project, applying, generate_files, run_done
 from .prompts import FileSpec, render
 from .settings import Settings
 
@@ -39,33 +44,44 @@ def repair_instruction(findings: Sequence[Finding], settings: Settings | None = 
 
 
 def check(
-    project: Project, settings: Settings, emit: Emit = _no_emit, round: int = 0
+    project: Project, settings: Settings, emit: Emit | None = None, round: int = 0
 ) -> CheckReport:
     """Check the project's files; the findings go to `project` and out as a ChecksDone event."""
+    emit = emit or applying(project, _no_emit)
     report = check_project(project.contents, project.plan, project.spec)
-    applying(project, emit)(ChecksDone(findings=report.findings, notes=report.notes, round=round))
+    emit(ChecksDone(findings=report.findings, notes=report.notes, round=round))
     return report
 
 
 async def check_and_repair(
     project: Project,
     settings: Settings,
-    emit: Emit = _no_emit,
+    emit: Emit | None = None,
     *,
     client: openai.AsyncOpenAI | None = None,
+    only: Sequence[str] | None = None,
 ) -> CheckReport:
-    """Check every file; regenerate those with fixable findings, up to `repair_rounds` times."""
+    """Check every file; regenerate those with fixable findings, up to `repair_rounds` times.
+
+    `only` limits the repairs to some files (the ones a person just regenerated): the checks
+    still look at the whole project, since most findings are about how files fit together.
+    """
+    emit = emit or applying(project, _no_emit)
     report = check(project, settings, emit)
     for round_no in range(1, settings.repair_rounds + 1):
         todo = {
             path: [f for f in items if f.kind in REPAIRABLE]
             for path, items in report.findings.items()
         }
-        todo = {p: items for p, items in todo.items() if items and p in project.contents}
+        todo = {
+            p: items
+            for p, items in todo.items()
+            if items and p in project.contents and (only is None or p in only)
+        }
         if not todo:
             break
         await generate_files(
-            project.spec, project.plan, project.files, settings, applying(project, emit),
+            project.spec, project.plan, project.files, settings, emit,
             paths=list(todo),
             instructions={p: repair_instruction(items, settings) for p, items in todo.items()},
             current={p: project.contents[p] for p in todo},
@@ -95,11 +111,12 @@ async def fix_from_error(
     project: Project,
     error: str,
     settings: Settings,
-    emit: Emit = _no_emit,
+    emit: Emit | None = None,
     *,
     paths: Sequence[str] | None = None,
 ) -> list[str]:
     """Regenerate the files an error concerns, each told about the error. Returns their paths."""
+    emit = emit or applying(project, _no_emit)
     error = error.strip()
     if not error:
         return []
@@ -107,10 +124,12 @@ async def fix_from_error(
     chosen = [p for p in chosen if p in project.paths]
     instruction = render("fix_error", settings.prompts_dir, error=error[:4000])
     await generate_files(
-        project.spec, project.plan, project.files, settings, applying(project, emit),
+        project.spec, project.plan, project.files, settings, emit,
         paths=chosen, instructions={p: instruction for p in chosen},
         current={p: project.contents[p] for p in chosen if p in project.contents},
     )  # fmt: skip
+    if settings.checks:
+        check(project, settings, emit, round=1)
     return chosen
 
 
@@ -129,18 +148,41 @@ def referenced_missing(project: Project) -> list[FileSpec]:
 async def add_missing_files(
     project: Project,
     settings: Settings,
-    emit: Emit = _no_emit,
+    emit: Emit | None = None,
     *,
     client: openai.AsyncOpenAI | None = None,
 ) -> list[str]:
     """Add the referenced-but-missing files to the list, write them, and check again."""
+    emit = emit or applying(project, _no_emit)
     extra = referenced_missing(project)
     if not extra:
         return []
-    applying(project, emit)(FileListDone(files=(*project.files, *extra), rejected=(), mode="added"))
+    emit(FileListDone(files=(*project.files, *extra), rejected=(), mode="added"))
     await generate_files(
-        project.spec, project.plan, project.files, settings, applying(project, emit),
+        project.spec, project.plan, project.files, settings, emit,
         paths=[f.path for f in extra], client=client, finish=False,
     )  # fmt: skip
     check(project, settings, emit, round=settings.repair_rounds + 1)
     return [f.path for f in extra]
+
+
+async def generate_checked(
+    project: Project,
+    settings: Settings,
+    emit: Emit | None = None,
+    *,
+    paths: Sequence[str],
+    instructions: dict[str, str] | None = None,
+    current: dict[str, str] | None = None,
+    client: openai.AsyncOpenAI | None = None,
+) -> None:
+    """Write some files of a project, then check them and repair what the checks find."""
+    emit = emit or applying(project, _no_emit)
+    started = time.monotonic()
+    await generate_files(
+        project.spec, project.plan, project.files, settings, emit,
+        paths=paths, instructions=instructions, current=current, client=client, finish=False,
+    )  # fmt: skip
+    if settings.checks and project.contents:
+        await check_and_repair(project, settings, emit, client=client, only=paths)
+    emit(run_done(project, paths, started))

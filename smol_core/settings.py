@@ -39,6 +39,9 @@ class Settings:
     model: str = ""
     base_url: str | None = field(default=None, repr=False)  # may carry credentials
     api_key: str | None = field(default=None, repr=False)
+    # Never call the endpoint without a key (it is someone else's: the page sets this when a
+    # visitor may not use the owner's key), instead of sending a placeholder.
+    key_required: bool = False
     temperature: float = 0.2
     concurrency: int = 8
     timeout: float = 120.0  # seconds between two chunks of a stream (read timeout)
@@ -134,7 +137,7 @@ _FLOATS = {
 }
 
 
-_BOOLS = {"checks"}
+_BOOLS = {"checks", "key_required"}
 
 
 def _coerce(name: str, raw: str) -> Any:

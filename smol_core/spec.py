@@ -21,6 +21,10 @@ def validate_spec(spec: object, max_chars: int = MAX_SPEC_CHARS) -> str:
         raise SpecError("The spec is empty: describe what you want built.")
     if "\x00" in text:
         raise SpecError("The spec contains NUL bytes: it looks like a binary file, not text.")
+    if any("\ud800" <= c <= "\udfff" for c in text):
+        # Lone surrogates: bytes that were not UTF-8 (e.g. a command-line argument decoded
+        # with surrogateescape). They can't be sent as JSON, so say so before any request.
+        raise SpecError("The spec is not valid UTF-8 text (is it a binary file?).")
     controls = sum(1 for c in text if ord(c) < 32 and c not in "\n\t")
     if controls > max(8, len(text) // 100):
         raise SpecError("The spec is mostly control characters: it doesn't look like text.")

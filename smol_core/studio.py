@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from .access import KEY_NAMES, KeyChoice, choose_key, policy_from
 from .bundle import build_zip
 from .chat import Emit
-from .events import Event
+from .checks import check_project
+from .events import ChecksDone, Event
 from .history import RunStore
-from .paths import Rejected, check_paths, normalize_path
+from .paths import Rejected, check_paths, normalize_path, safe_repr
 from .pipeline import Project
 from .prompts import FileSpec
 from .recorder import Recorder
-from .settings import Settings
+from .settings import Settings, public_host
 from .spec import validate_spec
 from .usage import TokenUsage
 
@@ -65,6 +66,15 @@ def page_settings(
         temperature=temperature,
         concurrency=concurrency,
     )
+    if policy.has_owner_key and provider != "local":
+        # The owner's endpoint is as much theirs as the key: a visitor who may not use the key
+        # must not reach it keyless either (the client would send a placeholder key).
+        owner_url = keyless.get("SMOL_BASE_URL") or keyless.get("OPENAI_BASE_URL") or ""
+        owners = provider == "openai" or public_host(settings.base_url or "") == public_host(
+            owner_url
+        )
+        if owners:
+            settings = settings.with_(key_required=True)
     return settings, choice
 
 
@@ -72,15 +82,33 @@ def read_upload(name: str, data: bytes) -> str:
     """An uploaded spec file, checked: text only, not huge."""
     from .errors import SpecError
 
+    shown = path_label(name)  # a browser sends any name: shown escaped
     if len(data) > MAX_UPLOAD_BYTES:
         raise SpecError(
-            f"{name} is too large ({len(data):,} bytes; the limit is {MAX_UPLOAD_BYTES:,})."
+            f"{shown} is too large ({len(data):,} bytes; the limit is {MAX_UPLOAD_BYTES:,})."
         )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise SpecError(f"{name} is not UTF-8 text.") from None
-    return validate_spec(text)
+        raise SpecError(f"{shown} is not UTF-8 text.") from None
+    try:
+        return validate_spec(text)
+    except SpecError as exc:
+        raise SpecError(f"{shown}: {exc}") from None
+
+
+def path_label(path: str) -> str:
+    """A path as Markdown inline code, safe to show whatever a model or a person typed.
+
+    Control, bidi, zero-width and other invisible characters would garble the message around
+    them (a right-to-left override reverses the rest of the line), and a 5,000-character name
+    would bury it: such paths are shown escaped and shortened. Backticks in the path can't end
+    the code span early.
+    """
+    text = path if path.isprintable() and len(path) <= 80 else safe_repr(path)
+    ticks = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
 
 
 @dataclass
@@ -180,7 +208,18 @@ class Studio:
             return False
         self.project.contents[path] = content
         self.store.save_edit(self.run_id, path, content)
+        self.recheck()
         return True
+
+    def recheck(self) -> None:
+        """Run the checks again (no model involved): after an edit, or on reopening a run."""
+        if self.project is not None and self.project.contents:
+            report = check_project(self.project.contents, self.project.plan, self.project.spec)
+            # Round 0 would start the "repaired" bookkeeping over; a later round keeps it.
+            again = 1 if self.project.first_findings else 0
+            self.project.apply(
+                ChecksDone(findings=report.findings, notes=report.notes, round=again)
+            )
 
     def open(self, run_id: str, owner: str | None) -> bool:
         """Reload a run from the history (after a refresh, a restart, or from the list)."""
@@ -188,8 +227,20 @@ class Studio:
         if record is None:
             return False
         project = Project(spec=record.spec, plan=record.plan)
-        project.files = [FileSpec(f.path, f.purpose) for f in record.files]
+        # The history is a file on disk: what comes back from it is checked like anything a
+        # model proposes (an unsafe name would otherwise reach the checks, editor and zip).
+        check = check_paths(f.path for f in record.files)
+        clean = set(check.accepted)
+        project.rejected = list(check.rejected)
+        project.rejected += [
+            Rejected(f.path, "is not stored in its clean form")
+            for f in record.files
+            if f.path not in clean and f.path not in {r.path for r in check.rejected}
+        ]
+        project.files = [FileSpec(f.path, f.purpose) for f in record.files if f.path in clean]
         for f in record.files:
+            if f.path not in clean:
+                continue
             if f.present and f.content is not None:
                 project.contents[f.path] = f.content
                 if f.status == "truncated":
@@ -204,6 +255,7 @@ class Studio:
             int(u.get("requests", 0)),
         )
         self.run_id, self.project, self.editor_rev = record.id, project, {}
+        self.recheck()
         return True
 
     def zip_name(self) -> str:

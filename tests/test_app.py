@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from smol_core.examples import list_examples
 from smol_core.history import RunStore
 from tests.conftest import FAKE_KEY, FILES
-from tests.scripted_server import Fault, ScriptedServer, message_text
+from tests.scripted_server import Fault, message_text
 
 APP = Path(__file__).resolve().parents[1] / "streamlit_app.py"
 SPEC = "A tiny greeting program in Python: main.py prints a greeting built by util.py."
@@ -26,39 +26,6 @@ ACCESS_CODE = "open-sesame-42"
 
 
 # ------------------------------------------------------------------------------------ fixtures
-@pytest.fixture
-def page_env(monkeypatch, tmp_path) -> Path:
-    """A clean environment: no key, endpoint or SMOL_* from the shell, a fresh history."""
-    saved = dict(os.environ)
-    for name in list(os.environ):
-        if name.startswith(("SMOL_", "OPENAI_")):
-            monkeypatch.delenv(name)
-    db = tmp_path / "history.sqlite3"
-    monkeypatch.setenv("SMOL_HISTORY_DB", str(db))
-    monkeypatch.setenv("SMOL_RETRY_WAIT_INITIAL", "0.01")
-    monkeypatch.setenv("SMOL_RETRY_WAIT_MAX", "0.05")
-    # No .streamlit/secrets.toml of the developer's can reach the page from here.
-    monkeypatch.chdir(tmp_path)
-    st.cache_resource.clear()  # the page caches its RunStore: a new test, a new database
-    yield db
-    st.cache_resource.clear()
-    os.environ.clear()
-    os.environ.update(saved)
-
-
-@pytest.fixture
-def point_at(monkeypatch, page_env):
-    """Point the page at a scripted server, as a person running it locally would."""
-
-    def point(srv: ScriptedServer, key: str | None = None) -> None:
-        monkeypatch.setenv("OPENAI_BASE_URL", srv.base_url)
-        monkeypatch.setenv("SMOL_MODEL", "scripted-model")
-        if key:
-            monkeypatch.setenv("OPENAI_API_KEY", key)
-
-    return point
-
-
 @pytest.fixture
 def app(server, point_at) -> AppTest:
     point_at(server)
