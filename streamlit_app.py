@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_ace import st_ace
 
-from smol_core.client import resolve
+from smol_core.client import resolve, start_warm_up
 from smol_core.errors import SmolError, describe
 from smol_core.events import (
     ChecksDone,
@@ -41,6 +41,7 @@ FAILURES = (SmolError, openai.OpenAIError, ValueError, OSError)
 REDRAW_SECONDS = 0.1  # at most ~10 redraws per second per stream: each one is a message
 
 st.set_page_config(page_title="smol studio", page_icon="🐣", layout="wide")
+start_warm_up()  # once per server process, in the background: the first request won't pay it
 
 
 def secrets_dict() -> dict:
@@ -485,16 +486,17 @@ with st.expander("Something doesn't work when you run it? Paste the error"):
 
 # 5. Download
 st.subheader("5 · Download")
-try:
+zip_problem = studio.zip_problem()
+if zip_problem:
+    st.error(zip_problem)
+else:
     st.download_button(
         "Download .zip",
-        data=studio.bundle(settings),
+        data=studio.bundler(settings),  # built on click, not on every rerun
         file_name=studio.zip_name(),
         mime="application/zip",
         key="dl_zip",
         on_click="ignore",
         type="primary",
     )
-except ValueError as exc:
-    st.error(str(exc))
 st.caption("The zip holds the files as they are now, your edits included, and smol-manifest.json.")

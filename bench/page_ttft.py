@@ -15,6 +15,9 @@ and after the first byte (parsing, the page's redraw, the websocket, React). The
 are each measured on one side, so no clock is shared; the split before/after the request uses
 the wall clock of both processes (same machine) and is shown for information.
 
+The first press in a fresh server and browser tab is reported apart, not in the median: the
+browser then loads Streamlit's code-highlighter and progress-bar chunks for the first time.
+
     python -m bench.page_ttft [--trials 7] [--latency 0.5] [--files 4]
 """
 
@@ -89,10 +92,15 @@ def measure(args: argparse.Namespace) -> list[Figure]:
     }
     plan = "# Plan\n\n" + "\n".join(f"- `{p}`: a part" for p in files)
     srv = TimedServer(
-        plan_text=plan, files=files, latency=args.latency, tokens_per_second=args.tps,
+        plan_text=plan,
+        files=files,
+        latency=args.latency,
+        tokens_per_second=args.tps,
         chunk_chars=8,
     ).start()
     totals, server_ttft, before, after = [], [], [], []
+    first_press = float("nan")
+    first_split = (float("nan"), float("nan"))
     try:
         with tempfile.TemporaryDirectory(prefix="smol-ttft-") as tmp:
             db = Path(tmp) / "history.sqlite3"
@@ -112,6 +120,7 @@ def measure(args: argparse.Namespace) -> list[Figure]:
                 gen = page.get_by_role("button", name=f"Generate all ({len(files)})", exact=True)
                 gen.wait_for()
                 settled(page)
+                page.wait_for_timeout(2000)  # a person reads the page before pressing anything
                 for trial in range(args.trials + 1):  # the first one warms up, not counted
                     page.evaluate(INSTALL)
                     arrivals0, firsts0 = len(srv.arrivals), len(srv.first_bytes)
@@ -122,11 +131,13 @@ def measure(args: argparse.Namespace) -> list[Figure]:
                     settled(page)
                     arrivals = srv.arrivals[arrivals0:]
                     firsts = srv.first_bytes[firsts0:]
-                    if trial == 0:
-                        continue
                     click = t["click"] / 1000
                     visible = t["frame"] / 1000
                     arrival, first = min(arrivals), min(firsts)
+                    if trial == 0:  # the server process's first request: reported apart
+                        first_press = (visible - click) - (first - arrival)
+                        first_split = (arrival - click, visible - first)
+                        continue
                     totals.append(visible - click)
                     server_ttft.append(first - arrival)
                     before.append(arrival - click)
@@ -148,17 +159,43 @@ def measure(args: argparse.Namespace) -> list[Figure]:
         )
     )
     return [
-        Figure("3. click -> first visible token in the page (median)", f"{med(totals) * 1000:.0f} ms",
-               "", None),
-        Figure("   server's own time to first token (median)",
-               f"{med(server_ttft) * 1000:.0f} ms", "", None),
-        Figure("3. page overhead: the difference (median)", f"{med(overhead) * 1000:+.0f} ms",
-               "<= +150 ms", med(overhead) <= 0.150),
+        Figure(
+            "3. click -> first visible token in the page (median)",
+            f"{med(totals) * 1000:.0f} ms",
+            "",
+            None,
+        ),
+        Figure(
+            "   server's own time to first token (median)",
+            f"{med(server_ttft) * 1000:.0f} ms",
+            "",
+            None,
+        ),
+        Figure(
+            "3. page overhead: the difference (median)",
+            f"{med(overhead) * 1000:+.0f} ms",
+            "<= +150 ms",
+            med(overhead) <= 0.150,
+        ),
         Figure("   worst trial", f"{max(overhead) * 1000:+.0f} ms", "", None),
-        Figure("   of which before the request: click -> request in",
-               f"{med(before) * 1000:.0f} ms", "", None),
-        Figure("   of which after the first byte: byte out -> visible",
-               f"{med(after) * 1000:.0f} ms", "", None),
+        Figure(
+            "   median split: click -> request in (before)",
+            f"{med(before) * 1000:.0f} ms",
+            "",
+            None,
+        ),
+        Figure(
+            "   median split: first byte out -> visible (after)",
+            f"{med(after) * 1000:.0f} ms",
+            "",
+            None,
+        ),
+        Figure(
+            "   first press after the server started: overhead (before/after)",
+            f"{first_press * 1000:+.0f} ({first_split[0] * 1000:.0f}/{first_split[1] * 1000:.0f}) ms",
+            "",
+            None,
+        ),
     ]
 
 

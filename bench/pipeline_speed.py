@@ -94,16 +94,40 @@ def original_layout_messages(spec: str, plan: str, path: str) -> list[dict]:
         },
         {"role": "user", "content": fixed(s["plan_lead"]) + plan},
         {"role": "user", "content": fixed(s["spec_lead"]) + spec},
-        {"role": "user", "content": fixed(s["last_before_path"]) + path + fixed(s["last_after_path"])},
+        {
+            "role": "user",
+            "content": fixed(s["last_before_path"]) + path + fixed(s["last_after_path"]),
+        },
     ]
 
 
 def shared_prefix_share(requests: list[list[dict]]) -> tuple[float, int]:
     """Share of prompt characters inside the one prefix common to every request; total chars."""
-    texts = ["".join(f"<{m['role']}>{m['content']}" for m in msgs) for msgs in requests]
+    texts = [serialized(msgs) for msgs in requests]
     common = os.path.commonprefix(texts)
     total = sum(len(t) for t in texts)
     return (len(common) * len(texts)) / total, total
+
+
+def serialized(messages: list[dict]) -> str:
+    return "".join(f"<{m['role']}>{m['content']}" for m in messages)
+
+
+def warm_cache_share(requests, latency: float) -> float:
+    """Share of per-file prompt characters a prefix cache could serve if a prompt is only
+    reusable once it has been processed (its first byte sent, `latency` after it arrived), so
+    requests that arrive together don't help each other: stricter than the scripted server's
+    own count, which credits any prompt that arrived earlier."""
+    seen: list[tuple[float, str]] = []
+    hit = total = 0
+    for r in sorted(requests, key=lambda r: r.started_at):
+        text = serialized(r.body["messages"])
+        if r.kind == "code":
+            ready = [t for done, t in seen if done <= r.started_at]
+            hit += max((len(os.path.commonprefix([text, t])) for t in ready), default=0)
+            total += len(text)
+        seen.append((r.started_at + latency, text))
+    return hit / max(1, total)
 
 
 class Clock:
@@ -149,6 +173,7 @@ async def measure(args: argparse.Namespace) -> list[Figure]:
         # The ideal, from single requests timed here (median of a few each).
         t_plan, t_list, t_file = [], [], []
         async with open_client(conc) as c:
+            await make_plan(SPEC, conc, client=c)  # warm-up: first-use imports, connection
             for _ in range(args.repeat):
                 t_plan.append(await timed(make_plan(SPEC, conc, client=c)))
                 t_list.append(await timed(make_file_list(SPEC, plan, conc, client=c)))
@@ -172,6 +197,7 @@ async def measure(args: argparse.Namespace) -> list[Figure]:
 
     ours, _chars = shared_prefix_share([r.body["messages"] for r in code_requests])
     theirs, _ = shared_prefix_share([original_layout_messages(SPEC, plan, p) for p in files])
+    warm = warm_cache_share(run_requests, args.latency)
     everything = [u for step in clock_c.usage.values() for u in step]
     sent = sum(u.prompt_tokens for u in everything)
     cached = sum(u.cached_tokens for u in everything)
@@ -196,25 +222,48 @@ async def measure(args: argparse.Namespace) -> list[Figure]:
         f"{args.files * f:.2f}s)"
     )
     return [
-        Figure("1. pipeline wall time / ideal", f"{t_conc / ideal:.3f}x", "<= 1.10",
-               t_conc / ideal <= 1.10),
-        Figure("1. file phase: one-after-another / concurrent",
-               f"{clock_s.file_phase / clock_c.file_phase:.2f}x", ">= 6", 
-               clock_s.file_phase / clock_c.file_phase >= 6),
-        Figure(f"   (bound: {args.files}/ceil({args.files}/{args.concurrency}))",
-               f"{file_bound:.2f}x", "", None),
-        Figure("   whole pipeline: one-after-another / concurrent", f"{t_seq / t_conc:.2f}x",
-               "", None),
-        Figure("   (bound for these sizes: ideal sequential / ideal)", f"{whole_bound:.2f}x",
-               "", None),
-        Figure("2. per-file prompt inside the one shared prefix", f"{ours:.1%}", ">= 90%",
-               ours >= 0.90),
+        Figure(
+            "1. pipeline wall time / ideal",
+            f"{t_conc / ideal:.3f}x",
+            "<= 1.10",
+            t_conc / ideal <= 1.10,
+        ),
+        Figure(
+            "1. file phase: one-after-another / concurrent",
+            f"{clock_s.file_phase / clock_c.file_phase:.2f}x",
+            ">= 6",
+            clock_s.file_phase / clock_c.file_phase >= 6,
+        ),
+        Figure(
+            f"   (bound: {args.files}/ceil({args.files}/{args.concurrency}))",
+            f"{file_bound:.2f}x",
+            "",
+            None,
+        ),
+        Figure(
+            "   whole pipeline: one-after-another / concurrent", f"{t_seq / t_conc:.2f}x", "", None
+        ),
+        Figure(
+            "   (bound for these sizes: ideal sequential / ideal)", f"{whole_bound:.2f}x", "", None
+        ),
+        Figure(
+            "2. per-file prompt inside the one shared prefix", f"{ours:.1%}", ">= 90%", ours >= 0.90
+        ),
         Figure("   same, original smol developer layout (by shape)", f"{theirs:.1%}", "", None),
         Figure("2. prompt tokens per run (plan + list + files)", f"{sent:,}", "", None),
-        Figure("   of which from the prefix cache (server-reported)",
-               f"{cached:,} ({cached / max(1, sent):.0%})", "", None),
-        Figure(f"   per-file requests: sent / cached ({len(per_file)} files)",
-               f"{per_file_sent:,} / {per_file_cached:,}", "", None),
+        Figure(
+            "   of which from the prefix cache (server-reported)",
+            f"{cached:,} ({cached / max(1, sent):.0%})",
+            "",
+            None,
+        ),
+        Figure(
+            f"   per-file requests: sent / cached ({len(per_file)} files)",
+            f"{per_file_sent:,} / {per_file_cached:,}",
+            "",
+            None,
+        ),
+        Figure("   per-file, cacheable from prompts already processed", f"{warm:.1%}", "", None),
     ]
 
 

@@ -112,6 +112,33 @@ def test_zip_refuses_a_file_named_like_the_manifest() -> None:
     assert MANIFEST_NAME in _read(build_zip({MANIFEST_NAME: "{}"}))  # fine without a manifest
 
 
+def test_zip_problem_says_what_build_zip_would_refuse() -> None:
+    # The page checks names on every rerun and builds the zip only on click: the same verdict.
+    assert bundle.zip_problem(FILES) is None
+    bad = {"ok.py": "x", "../evil.py": "y"}
+    with pytest.raises(ValueError) as info:
+        build_zip(bad, manifest={})
+    assert bundle.zip_problem(bad) == str(info.value)
+    assert bundle.zip_problem({"SMOL-manifest.json": "{}"}) is not None
+    assert bundle.zip_problem({"SMOL-manifest.json": "{}"}, manifest=False) is None
+
+
+def test_the_pages_deferred_zip_holds_the_files_as_they_are_at_the_click(tmp_path: Path) -> None:
+    from smol_core.history import RunStore
+    from smol_core.pipeline import Project
+    from smol_core.settings import Settings
+    from smol_core.studio import Studio
+
+    studio = Studio(RunStore(tmp_path / "h.sqlite3"), "me")
+    studio.project = Project(spec="s", contents=dict(FILES))
+    settings = Settings(provider="compatible", model="m", base_url="http://127.0.0.1:9/v1")
+    build = studio.bundler(settings)  # what the download button is given on a rerun
+    studio.project.contents["main.py"] = "print('edited')\n"  # then an edit, then the click
+    assert build() == studio.bundle(settings)
+    assert _read(build())["main.py"] == b"print('edited')\n"
+    assert studio.zip_problem() is None
+
+
 # --- write_folder ------------------------------------------------------------------------------
 
 

@@ -31,7 +31,7 @@ from tests.harness import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
 
 # Imported by every Python process we start (through PYTHONPATH): sockets may only reach
 # the loopback interface, so generated code can't call out whatever it tries.
-_GUARD = '''
+_GUARD = """
 import socket as _socket
 
 _real_connect = _socket.socket.connect
@@ -59,7 +59,15 @@ def _connect_ex(self, address):
 
 _socket.socket.connect = _connect
 _socket.socket.connect_ex = _connect_ex
-'''
+"""
+
+
+class Limits:
+    """Time limits of the checks (tests lower them: their broken projects are meant to fail)."""
+
+    program_seconds = 10.0  # one run of a CLI program or one import
+    server_start_seconds = 15.0  # for a server to answer its first request
+    page_ms = 3000  # for one page action (click, fill, wait)
 
 
 @dataclass(frozen=True)
@@ -145,9 +153,10 @@ class Ran:
 
 
 def run_python(
-    folder: Path, args: Sequence[str], *, timeout: float = 10.0, stdin: str = ""
+    folder: Path, args: Sequence[str], *, timeout: float | None = None, stdin: str = ""
 ) -> Ran:
     """`python ARGS` in `folder`, no network, killed (with its children) after `timeout`."""
+    timeout = Limits.program_seconds if timeout is None else timeout
     with _guard_dir() as guard, tempfile.TemporaryDirectory(prefix="smol-quality-home-") as home:
         proc = subprocess.Popen(
             [sys.executable, *args], cwd=folder, env=python_env(guard, home),
@@ -167,11 +176,21 @@ def expect_output(ran: Ran, expected: str, what: str) -> None:
     """Exit code 0 and stdout equal to `expected` (trailing whitespace of lines ignored)."""
     require(ran.code is not None, f"{what}: still running after the time limit")
     require(ran.code == 0, f"{what}: exit code {ran.code}: {ran.tail() or ran.out.strip()[-120:]}")
-    got = "\n".join(ln.rstrip() for ln in ran.out.strip().splitlines())
-    require(got == expected.strip(), f"{what}: printed {got[:80]!r}, expected {expected.strip()[:80]!r}")
+    got = [ln.rstrip() for ln in ran.out.strip().splitlines()]
+    want = [ln.rstrip() for ln in expected.strip().splitlines()]
+    if got == want:
+        return
+    if len(want) == 1 or len(got) <= 1:
+        raise CheckFailed(
+            f"{what}: printed {chr(10).join(got)[:80]!r}, expected {expected.strip()[:80]!r}"
+        )
+    for i, (g, w) in enumerate(zip(got, want, strict=False)):
+        if g != w:
+            raise CheckFailed(f"{what}: line {i + 1} is {g[:60]!r}, expected {w[:60]!r}")
+    raise CheckFailed(f"{what}: printed {len(got)} lines, expected {len(want)}")
 
 
-def call_function(folder: Path, module: str, expression: str, timeout: float = 10.0) -> Ran:
+def call_function(folder: Path, module: str, expression: str, timeout: float | None = None) -> Ran:
     """Import `module` from the project in a fresh process and print `repr(expression)`."""
     code = f"import {module}\nprint(repr({expression}))\n"
     return run_python(folder, ["-c", code], timeout=timeout)
@@ -196,17 +215,27 @@ def http_get(url: str, timeout: float = 5.0) -> Reply:
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
         with opener.open(url, timeout=timeout) as r:
-            return Reply(r.status, r.read().decode("utf-8", "replace"), r.headers.get("Content-Type", ""))
+            return Reply(
+                r.status, r.read().decode("utf-8", "replace"), r.headers.get("Content-Type", "")
+            )
     except urllib.error.HTTPError as exc:
-        return Reply(exc.code, exc.read().decode("utf-8", "replace"), exc.headers.get("Content-Type", ""))
+        return Reply(
+            exc.code, exc.read().decode("utf-8", "replace"), exc.headers.get("Content-Type", "")
+        )
 
 
 @contextlib.contextmanager
 def python_server(
-    folder: Path, args: Sequence[str], port: int, *, ready_path: str = "/", timeout: float = 15.0
+    folder: Path,
+    args: Sequence[str],
+    port: int,
+    *,
+    ready_path: str = "/",
+    timeout: float | None = None,
 ) -> Iterator[str]:
     """Start `python ARGS` (which should listen on 127.0.0.1:port); yield its base URL once it
     answers anything on `ready_path`; kill it (and its children) at the end."""
+    timeout = Limits.server_start_seconds if timeout is None else timeout
     with _guard_dir() as guard, tempfile.TemporaryDirectory(prefix="smol-quality-home-") as home:
         log = Path(home, "server.log")
         with log.open("w") as out:
@@ -229,7 +258,9 @@ def python_server(
                 except (OSError, ValueError):
                     pass
                 if time.monotonic() > deadline:
-                    raise CheckFailed(f"nothing answered on 127.0.0.1:{port} within {timeout:.0f} s")
+                    raise CheckFailed(
+                        f"nothing answered on 127.0.0.1:{port} within {timeout:.0f} s"
+                    )
                 time.sleep(0.2)
             yield base
         finally:
@@ -250,28 +281,70 @@ def _block_network(context) -> None:
     context.route("**/*", route)
 
 
+_SHARED: dict[str, object] = {}
+
+
 @contextlib.contextmanager
-def page_of(folder: Path, html: str = "index.html") -> Iterator[tuple[object, list[str]]]:
-    """A headless Chromium page on file://folder/html; yields (page, page errors so far)."""
+def browser_session() -> Iterator[None]:
+    """One Playwright and one Chromium for all the checks made inside (the tests use it to
+    save a browser start per page). Not for code that runs asyncio.run in between."""
     from playwright.sync_api import sync_playwright
 
     from tests.harness import launch_chromium
 
-    need_files(folder, html)
     with sync_playwright() as pw:
         browser = launch_chromium(pw)
+        _SHARED.update(pw=pw, browser=browser)
         try:
-            context = browser.new_context()
+            yield
+        finally:
+            _SHARED.clear()
+            browser.close()
+
+
+@contextlib.contextmanager
+def _playwright() -> Iterator[object]:
+    if "pw" in _SHARED:
+        yield _SHARED["pw"]
+        return
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        yield pw
+
+
+@contextlib.contextmanager
+def _browser() -> Iterator[object]:
+    if "browser" in _SHARED:
+        yield _SHARED["browser"]
+        return
+    from tests.harness import launch_chromium
+
+    with _playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextlib.contextmanager
+def page_of(folder: Path, html: str = "index.html") -> Iterator[tuple[object, list[str]]]:
+    """A headless Chromium page on file://folder/html; yields (page, page errors so far)."""
+    need_files(folder, html)
+    with _browser() as browser:
+        context = browser.new_context()
+        try:
             _block_network(context)
             page = context.new_page()
-            page.set_default_timeout(5000)
+            page.set_default_timeout(Limits.page_ms)
             errors: list[str] = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))
             page.goto((folder / html).resolve().as_uri())
             page.wait_for_load_state("load")
             yield page, errors
         finally:
-            browser.close()
+            context.close()
 
 
 def extension_id(folder: Path) -> str:
@@ -283,9 +356,7 @@ def extension_id(folder: Path) -> str:
 @contextlib.contextmanager
 def extension_context(folder: Path) -> Iterator[tuple[object, str]]:
     """Headless Chromium with the unpacked extension at `folder` loaded; yields (context, id)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw, tempfile.TemporaryDirectory(prefix="smol-quality-chrome-") as ud:
+    with _playwright() as pw, tempfile.TemporaryDirectory(prefix="smol-quality-chrome-") as ud:
         path = str(folder.resolve())
         context = pw.chromium.launch_persistent_context(
             ud, executable_path=CHROMIUM, headless=True,

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .run import (
     CheckFailed,
+    Limits,
     Verdict,
     call_function,
     errors_hint,
@@ -113,7 +114,9 @@ _SLUG_CASES = {
 @guarded
 def check_slugify(folder: Path) -> Verdict:
     need_files(folder, "textutils.py")
-    ran = call_function(folder, "textutils", f"[textutils.slugify(t) for t in {list(_SLUG_CASES)!r}]")
+    ran = call_function(
+        folder, "textutils", f"[textutils.slugify(t) for t in {list(_SLUG_CASES)!r}]"
+    )
     require(ran.code == 0, f"import/call failed: {ran.tail()}")
     try:
         got = ast.literal_eval(ran.out.strip().splitlines()[-1])
@@ -143,7 +146,9 @@ def check_temperature(folder: Path) -> Verdict:
     need_files(folder, "conversions.py", "convert.py")
     for args, want in ((["100", "--to", "f"], "212.0"), (["212", "--to", "c"], "100.0"),
                        (["37", "--to", "f"], "98.6"), (["-40", "--to", "c"], "-40.0")):  # fmt: skip
-        expect_output(run_python(folder, ["convert.py", *args]), want, f"convert.py {' '.join(args)}")
+        expect_output(
+            run_python(folder, ["convert.py", *args]), want, f"convert.py {' '.join(args)}"
+        )
     ran = call_function(folder, "conversions", "round(conversions.f_to_c(50.0), 3)")
     expect_output(ran, "10.0", "f_to_c(50.0)")
     return Verdict.ok("converts both ways, CLI and functions")
@@ -164,7 +169,9 @@ A Python command-line tool, standard library only, in two files.
 @guarded
 def check_stats(folder: Path) -> Verdict:
     need_files(folder, "mathstats.py", "stats.py")
-    expect_output(run_python(folder, ["stats.py", "3", "1", "2"]), "min=1 max=3 mean=2.00", "stats.py 3 1 2")
+    expect_output(
+        run_python(folder, ["stats.py", "3", "1", "2"]), "min=1 max=3 mean=2.00", "stats.py 3 1 2"
+    )
     expect_output(run_python(folder, ["stats.py", "4", "7", "2", "10"]), "min=2 max=10 mean=5.75",
                   "stats.py 4 7 2 10")  # fmt: skip
     ran = call_function(folder, "mathstats", "sorted(mathstats.summarize([5, 1]).items())")
@@ -192,7 +199,9 @@ def check_counter_page(folder: Path) -> Verdict:
         for _ in range(3):
             page.click("#increment")
         got = text_of(page, "#count")
-        require(got == "3", f"after 3 clicks on #increment, #count shows {got!r}" + errors_hint(errors))
+        require(
+            got == "3", f"after 3 clicks on #increment, #count shows {got!r}" + errors_hint(errors)
+        )
         page.click("#reset")
         got = text_of(page, "#count")
         require(got == "0", f"after #reset, #count shows {got!r}" + errors_hint(errors))
@@ -279,10 +288,15 @@ def static_extension_check(folder: Path) -> str:
     except ValueError as exc:
         raise CheckFailed(f"manifest.json is not valid JSON: {exc}") from None
     require(isinstance(manifest, dict), "manifest.json is not an object")
-    require(manifest.get("manifest_version") == 3, f"manifest_version is {manifest.get('manifest_version')!r}, not 3")
+    require(
+        manifest.get("manifest_version") == 3,
+        f"manifest_version is {manifest.get('manifest_version')!r}, not 3",
+    )
     for key in ("name", "version"):
         require(isinstance(manifest.get(key), str) and manifest[key], f"manifest has no {key}")
-    require("storage" in (manifest.get("permissions") or []), "manifest lacks the storage permission")
+    require(
+        "storage" in (manifest.get("permissions") or []), "manifest lacks the storage permission"
+    )
     popup = (manifest.get("action") or {}).get("default_popup")
     require(isinstance(popup, str) and popup, "manifest has no action.default_popup")
     named = [popup]
@@ -313,20 +327,22 @@ def check_extension(folder: Path) -> Verdict:
     popup = static_extension_check(folder)
     with extension_context(folder) as (context, ext_id):
         page = context.new_page()
-        page.set_default_timeout(5000)
+        page.set_default_timeout(Limits.page_ms)
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         url = f"chrome-extension://{ext_id}/{popup}"
         try:
             page.goto(url)
         except Exception as exc:  # noqa: BLE001 - Chromium refused to load the extension
-            raise CheckFailed(f"Chromium did not load the extension: {str(exc).splitlines()[0]}") from None
+            raise CheckFailed(
+                f"Chromium did not load the extension: {str(exc).splitlines()[0]}"
+            ) from None
 
         def shows(want: str, what: str) -> None:
             try:
                 page.wait_for_function(
                     "w => (document.getElementById('clicks')||{}).textContent?.trim() === w",
-                    arg=want, timeout=3000,
+                    arg=want, timeout=Limits.page_ms,
                 )  # fmt: skip
             except Exception:  # noqa: BLE001 - a timeout: say what it shows instead
                 raise CheckFailed(f"{what}: #clicks shows {text_of(page, '#clicks')!r}, expected "
@@ -366,7 +382,10 @@ def check_server(folder: Path) -> Verdict:
     port = free_local_port()
     with python_server(folder, ["server.py", "--port", str(port)], port) as base:
         r = http_get(base + "/health")
-        require(r.status == 200 and r.body.strip() == "ok", f"/health answered {r.status} {r.body[:40]!r}")
+        require(
+            r.status == 200 and r.body.strip() == "ok",
+            f"/health answered {r.status} {r.body[:40]!r}",
+        )
         r = http_get(base + "/add?a=2&b=3")
         require(r.status == 200, f"/add?a=2&b=3 answered status {r.status}")
         try:
@@ -375,7 +394,10 @@ def check_server(folder: Path) -> Verdict:
             raise CheckFailed(f"/add?a=2&b=3 answered non-JSON {r.body[:40]!r}") from None
         require(data == {"result": 5}, f"/add?a=2&b=3 answered {data!r}")
         r = http_get(base + "/add?a=-4&b=10")
-        require(r.status == 200 and _json(r.body) == {"result": 6}, f"/add?a=-4&b=10 answered {r.body[:40]!r}")
+        require(
+            r.status == 200 and _json(r.body) == {"result": 6},
+            f"/add?a=-4&b=10 answered {r.body[:40]!r}",
+        )
         r = http_get(base + "/nope")
         require(r.status == 404, f"/nope answered status {r.status}, not 404")
     return Verdict.ok("serves /health, /add and 404")

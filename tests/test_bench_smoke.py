@@ -1,0 +1,28 @@
+"""The fast benchmarks run (tiny sizes, no browser). Benchmarks are not tests: nothing here
+asserts a time, only that each bench runs to the end and reports its figures."""
+
+from __future__ import annotations
+
+from bench import page_cost, pipeline_speed
+
+
+def test_pipeline_speed_runs(capsys):
+    figures = pipeline_speed.run(
+        ["--files", "3", "--concurrency", "2", "--latency", "0", "--tps", "20000",
+         "--plan-tokens", "50", "--file-tokens", "50", "--repeat", "1"]
+    )  # fmt: skip
+    assert [f.name for f in figures if f.ok is not None] == [
+        "1. pipeline wall time / ideal",
+        "1. file phase: one-after-another / concurrent",
+        "2. per-file prompt inside the one shared prefix",
+    ]
+    assert "pipeline speed" in capsys.readouterr().out
+
+
+def test_page_cost_runs_without_a_browser(capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # no developer's .streamlit/secrets.toml reaches the page
+    figures = page_cost.run(["--files", "3", "--kb", "2", "--reruns", "1", "--no-browser"])
+    names = [f.name for f in figures]
+    assert any(n.startswith("4. zip build") for n in names)
+    assert any(n.startswith("4. AppTest rerun") for n in names)
+    assert "page cost" in capsys.readouterr().out
