@@ -86,7 +86,10 @@ def start_warm_up() -> None:
 
 def open_client(settings: Settings) -> openai.AsyncOpenAI:
     """A client with retries off (tenacity owns them) and a read timeout between chunks."""
-    if not settings.api_key and (settings.provider == "openai" or settings.key_required):
+    # A key pasted or mounted with a trailing newline or space is never valid as is, and as an
+    # HTTP header it fails as a "connection error", retried in vain: trim it.
+    key = (settings.api_key or "").strip()
+    if not key and (settings.provider == "openai" or settings.key_required):
         from .errors import SmolError
 
         if settings.provider == "openai" and not settings.key_required:
@@ -96,7 +99,7 @@ def open_client(settings: Settings) -> openai.AsyncOpenAI:
             "(or the access code, if the owner gave you one)."
         )
     return openai.AsyncOpenAI(
-        api_key=settings.api_key or PLACEHOLDER_KEY,
+        api_key=key or PLACEHOLDER_KEY,
         base_url=settings.base_url or None,
         max_retries=0,
         timeout=httpx2.Timeout(settings.timeout, connect=settings.connect_timeout),

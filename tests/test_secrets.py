@@ -167,9 +167,7 @@ def test_the_cli_leaks_the_key_nowhere(make_server, monkeypatch, tmp_path, debug
     monkeypatch.setenv("OPENAI_API_KEY", OWNER_KEY)
     monkeypatch.setenv("SMOL_RETRY_WAIT_INITIAL", "0.01")
     monkeypatch.setenv("SMOL_RETRY_WAIT_MAX", "0.05")
-    # The plan's 401 ends a CLI run, so here the key is echoed by the failing files only.
-    echo_faults(server, OWNER_KEY)
-    server.clear_faults()
+    # The plan's 401 would end a CLI run, so here the key is echoed by the failing files.
     server.add_fault(Fault.status(500, message=f"upstream failed for key={OWNER_KEY}"),
                      kind="code", path="util.py", times=None)  # fmt: skip
     server.add_fault(Fault.status(400, message=f"bad request from {OWNER_KEY}"),
@@ -197,6 +195,29 @@ def test_the_cli_leaks_the_key_nowhere(make_server, monkeypatch, tmp_path, debug
     err = io.StringIO()
     assert cli_main(["--prompt", "x", "--out", str(tmp_path / "o2")], io.StringIO(), err) == 1
     assert "refused the API key (401)" in err.getvalue() and OWNER_KEY not in err.getvalue()
+
+
+def test_a_key_mounted_with_a_trailing_newline_works_and_is_still_scrubbed(
+    make_server, monkeypatch, tmp_path
+):
+    # Secrets mounted as files (Kubernetes, Docker) often end with a newline: as an HTTP header
+    # that failed as a "connection error", retried in vain.
+    server = make_server(files=FILES3, require_api_key=OWNER_KEY)
+    for name in list(os.environ):
+        if name.startswith(("SMOL_", "OPENAI_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+    monkeypatch.setenv("OPENAI_API_KEY", OWNER_KEY + "\n")
+    server.add_fault(Fault.status(500, message=f"upstream failed for key={OWNER_KEY}"),
+                     kind="code", path="util.py", times=None)  # fmt: skip
+    err = io.StringIO()
+    code = cli_main(
+        ["--prompt", "a greeter", "--out", str(tmp_path / "out"), "--model", "scripted-model"],
+        io.StringIO(), err,
+    )  # fmt: skip
+    assert code == 2, err.getvalue()
+    assert not [r for r in server.requests if r.outcome == "status 401"]
+    assert "[redacted]" in err.getvalue() and OWNER_KEY not in err.getvalue()
 
 
 # ------------------------------------------------------------------- a public deployment

@@ -51,6 +51,7 @@ class Outcome:
     findings_before: int = 0  # studio: findings of the first check
     findings_after: int = 0  # studio: after the repair round
     repaired: list[str] = field(default_factory=list)
+    steps: list = field(default_factory=list)  # (step, path, prompt tokens, completion tokens)
 
 
 def bench_settings(base_url: str, args: argparse.Namespace):
@@ -82,20 +83,24 @@ async def generate_original(spec: Spec, settings, folder: Path, out: Outcome) ->
     out.cached_tokens, out.requests = u.cached_tokens, u.requests
     out.files = list(run.contents)
     out.failed_files = dict(run.failed)
+    out.steps = list(run.steps)
     return {"plan": run.plan, "paths": run.paths, "rejected": run.rejected}
 
 
 async def generate_studio(spec: Spec, settings, folder: Path, out: Outcome) -> dict:
-    from smol_core.events import ChecksDone, FileDone, FileListDone, PlanDone
+    from smol_core.events import ChecksDone, FileDone, FileListDone, PlanDone, UsageReport
     from smol_core.pipeline import run_all
 
     def emit(event) -> None:
-        if isinstance(event, PlanDone):
+        if isinstance(event, UsageReport):
+            u = event.usage
+            out.steps.append((event.step, event.path, u.prompt_tokens, u.completion_tokens))
+        elif isinstance(event, PlanDone):
             _say("    plan done")
         elif isinstance(event, FileListDone):
             _say(f"    file list: {', '.join(f.path for f in event.files) or '(none)'}")
         elif isinstance(event, FileDone):
-            _say(f"    wrote {event.path}")
+            _say(f"    wrote {event.path} ({event.usage.completion_tokens} tokens)")
         elif isinstance(event, ChecksDone):
             found = [str(f) for items in event.findings.values() for f in items]
             _say(f"    checks (round {event.round}): {len(found)} finding(s)"

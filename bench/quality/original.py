@@ -97,7 +97,14 @@ class OriginalRun:
     failed: dict[str, str] = field(default_factory=dict)
     rejected: list[str] = field(default_factory=list)
     usage: TokenUsage = field(default_factory=TokenUsage)
+    steps: list[tuple[str, str | None, int, int]] = field(
+        default_factory=list
+    )  # step, path, in, out
     seconds: float = 0.0
+
+    def add(self, step: str, path: str | None, usage: TokenUsage) -> None:
+        self.usage += usage
+        self.steps.append((step, path, usage.prompt_tokens, usage.completion_tokens))
 
 
 async def run_original(spec: str, settings: Settings, progress=None) -> OriginalRun:
@@ -113,7 +120,7 @@ async def run_original(spec: str, settings: Settings, progress=None) -> Original
              {"role": "user", "content": f"This is the app to build: {spec}"}],
             step="plan", continue_on_length=settings.max_plan_tokens is None,
         )  # fmt: skip
-        run.usage += result.usage
+        run.add("plan", None, result.usage)
         run.plan = result.text.strip()
         say("plan done")
 
@@ -126,7 +133,7 @@ async def run_original(spec: str, settings: Settings, progress=None) -> Original
             extra={"response_format": {"type": "json_schema", "json_schema": {
                 "name": "file_paths", "strict": True, "schema": FILE_PATHS_SCHEMA}}},
         )  # fmt: skip
-        run.usage += result.usage
+        run.add("file_list", None, result.usage)
         try:
             raw = json.loads(result.text).get("files", [])
         except (ValueError, AttributeError):
@@ -149,8 +156,8 @@ async def run_original(spec: str, settings: Settings, progress=None) -> Original
             except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the run
                 run.failed[path] = f"{type(exc).__name__}: {exc}"
                 continue
-            run.usage += result.usage
+            run.add("code", path, result.usage)
             run.contents[path] = first_fenced_block(result.text)
-            say(f"wrote {path}")
+            say(f"wrote {path} ({result.usage.completion_tokens} tokens)")
     run.seconds = time.monotonic() - started
     return run
