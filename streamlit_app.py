@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_ace import st_ace
 
-from smol_core.client import resolve, start_warm_up
+from smol_core.client import require_key, resolve, start_warm_up
 from smol_core.errors import SmolError, describe
 from smol_core.events import (
     ChecksDone,
@@ -317,6 +317,7 @@ plan_clicked = st.button("Plan", type="primary", key="btn_plan", disabled=not sp
 
 if plan_clicked:
     try:
+        require_key(settings)  # before a run is created: a refused click leaves no empty run
         live = ready(settings)
         studio.start(spec, live)
         st.query_params["run"] = studio.run_id

@@ -84,8 +84,12 @@ def start_warm_up() -> None:
     threading.Thread(target=warm_up, name="smol-warm-up", daemon=True).start()
 
 
-def open_client(settings: Settings) -> openai.AsyncOpenAI:
-    """A client with retries off (tenacity owns them) and a read timeout between chunks."""
+def require_key(settings: Settings) -> str:
+    """The key to send (trimmed), or SmolError if this endpoint needs one and there is none.
+
+    Called before anything is started (a run in the history, a request), so a visitor with
+    no key gets one clear message and leaves nothing behind.
+    """
     # A key pasted or mounted with a trailing newline or space is never valid as is, and as an
     # HTTP header it fails as a "connection error", retried in vain: trim it.
     key = (settings.api_key or "").strip()
@@ -98,6 +102,12 @@ def open_client(settings: Settings) -> openai.AsyncOpenAI:
             f"No API key for {settings.endpoint_label}: enter your own API key "
             "(or the access code, if the owner gave you one)."
         )
+    return key
+
+
+def open_client(settings: Settings) -> openai.AsyncOpenAI:
+    """A client with retries off (tenacity owns them) and a read timeout between chunks."""
+    key = require_key(settings)
     return openai.AsyncOpenAI(
         api_key=key or PLACEHOLDER_KEY,
         base_url=settings.base_url or None,

@@ -76,6 +76,10 @@ def ace_key(at: AppTest) -> str:
     return keys[0]
 
 
+def page_env_db(at: AppTest) -> Path:
+    return Path(os.environ["SMOL_HISTORY_DB"])
+
+
 def stored(db: Path, at: AppTest):
     return RunStore(db).load_run(studio(at).run_id, None)
 
@@ -320,6 +324,7 @@ def test_the_owner_key_in_secrets_needs_the_access_code(server, point_at, monkey
     assert any("not right" in i.value for i in at.sidebar.info)
     at.button(key="btn_plan").click().run()
     assert server.requests == []
+    assert RunStore(page_env_db(at)).list_runs(None) == []  # a refused click leaves no run
 
     at.text_input(key="in_code").input(ACCESS_CODE).run()
     at.button(key="btn_plan").click().run()

@@ -33,6 +33,8 @@ def local_settings() -> Settings:
     return Settings.from_env({}, provider="local", max_tokens=400, max_plan_tokens=300)
 
 
+# About 45 s alone on 2 cores; far longer when something else loads the CPU.
+@pytest.mark.timeout(900)
 def test_tiny_spec_end_to_end_on_the_built_in_model(local_settings, capsys):
     events: list = []
     started = time.monotonic()
