@@ -43,17 +43,18 @@ APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 # Timestamps (browser clock) of the Enter that asks for a rerun and of the script state after it.
 WATCH_RERUN = """() => {
   const now = () => performance.timeOrigin + performance.now();
-  window.__r = {enter: null, running: null, idle: null};
+  window.__r = {enter: null, idle: null};
   const app = document.querySelector('[data-testid="stApp"]');
   if (window.__ro) window.__ro.disconnect();
-  window.__ro = new MutationObserver(() => {
-    const s = app.getAttribute('data-test-script-state');
-    if (window.__r.enter === null) return;
-    if (s === 'running' && window.__r.running === null) window.__r.running = now();
-    if (s === 'notRunning' && window.__r.running !== null && window.__r.idle === null)
-      window.__r.idle = now();
+  // Records, not the attribute's current value: running -> notRunning can come in one batch.
+  window.__ro = new MutationObserver(records => {
+    for (const m of records) {
+      if (window.__r.enter !== null && window.__r.idle === null && m.oldValue === 'running')
+        window.__r.idle = now();
+    }
   });
-  window.__ro.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  window.__ro.observe(app, {attributes: true, attributeOldValue: true,
+                            attributeFilter: ['data-test-script-state']});
   if (!window.__keyed) {
     window.__keyed = true;
     document.addEventListener('keydown', e => {
@@ -203,7 +204,15 @@ def browser_figures(db: Path, big: str, small: str, repeat: int, folder: Path) -
                 page.evaluate(WATCH_RERUN)
                 box.fill(f"rerun {label} {i}")
                 box.press("Enter")
-                page.wait_for_function("() => window.__r.idle !== null")
+                try:
+                    page.wait_for_function("() => window.__r.idle !== null", timeout=20_000)
+                except Exception:
+                    state = page.evaluate(
+                        "() => [window.__r, document.querySelector('[data-testid=stApp]')"
+                        ".getAttribute('data-test-script-state'), document.activeElement.outerHTML.slice(0, 200)]"
+                    )
+                    page.screenshot(path="/tmp/b4/stuck.png")
+                    raise RuntimeError(f"no rerun seen: {state} {label} {i}") from None
                 settled(page)
                 r = page.evaluate("() => window.__r")
                 if i:

@@ -91,7 +91,11 @@ async def generate_studio(spec: Spec, settings, folder: Path, out: Outcome) -> d
     from smol_core.events import ChecksDone, FileDone, FileListDone, PlanDone, UsageReport
     from smol_core.pipeline import run_all
 
+    first: dict[str, str] = {}  # each file as first written, before any repair
+
     def emit(event) -> None:
+        if isinstance(event, FileDone):
+            first.setdefault(event.path, event.content)
         if isinstance(event, UsageReport):
             u = event.usage
             out.steps.append((event.step, event.path, u.prompt_tokens, u.completion_tokens))
@@ -123,6 +127,7 @@ async def generate_studio(spec: Spec, settings, folder: Path, out: Outcome) -> d
         "paths": project.paths,
         "first_findings": {p: [str(f) for f in v] for p, v in project.first_findings.items() if v},
         "findings": {p: [str(f) for f in v] for p, v in project.findings.items() if v},
+        "before_repair": {p: c for p, c in first.items() if project.contents.get(p) != c},
     }
 
 
