@@ -12,7 +12,7 @@ import os
 import statistics
 import sys
 import sysconfig
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -117,17 +117,6 @@ def proc_status_kib(pid: int, field: str) -> int | None:
 
 def median(values: Sequence[float]) -> float:
     return statistics.median(values)
-
-
-def timed_ms(fn: Callable[[], object], repeat: int) -> list[float]:
-    import time
-
-    out = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t0) * 1000)
-    return out
 
 
 @dataclass

@@ -27,6 +27,9 @@ __all__ = ["MANIFEST_NAME", "WriteReport", "build_zip", "write_folder", "zip_pro
 
 MANIFEST_NAME = "smol-manifest.json"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # earliest time ZIP can store; fixed for reproducible bytes
+# Deflate level 4: on source code, half the time of zlib's default 6 for ~4 % more bytes
+# (100 files of 50 KB: ~70 vs ~125 ms, 1.26 vs 1.21 MB; `python -m bench.page_cost`).
+ZIP_LEVEL = 4
 _FILE_MODE = 0o644
 
 _O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -54,6 +57,7 @@ def build_zip(
     *,
     root_folder: str | None = None,
     manifest: Mapping | None = None,
+    level: int = ZIP_LEVEL,
 ) -> bytes:
     """A deterministic ZIP (deflated, fixed timestamps, sorted names) of `files`.
 
@@ -80,13 +84,14 @@ def build_zip(
         entries[MANIFEST_NAME] = (text + "\n").encode("utf-8")
 
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for name in sorted(entries):
             info = zipfile.ZipInfo(prefix + name, date_time=_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # "Unix", so the permission bits read the same everywhere
             info.external_attr = (stat.S_IFREG | _FILE_MODE) << 16
-            zf.writestr(info, entries[name])
+            # The level goes here: with a ZipInfo, writestr ignores the ZipFile's own level.
+            zf.writestr(info, entries[name], compresslevel=level)
     return buffer.getvalue()
 
 
