@@ -26,12 +26,14 @@ from tenacity import (
 from .errors import EmptyReplyError, StreamCutError
 from .events import Continued, Event, Retry, UsageReport
 from .prompts import Message, continuation_messages
+from .repetition import LoopGuard
 from .settings import Settings
 from .usage import TokenUsage
 
 Emit = Callable[[Event], None]
 
 RETRY_STATUSES = frozenset({408, 409, 429})
+LOOPED = "repetition"  # our finish_reason for a reply stopped because it was looping
 MAX_HONOURED_RETRY_AFTER = 120.0  # a server asking for longer is treated as "give up"
 
 
@@ -131,11 +133,13 @@ async def _stream_once(
     client: openai.AsyncOpenAI,
     args: dict,
     on_text: Callable[[str], None] | None,
+    stop_loops: bool = True,
 ) -> ChatResult:
     text: list[str] = []
     tool_args: list[str] = []
     finish: str | None = None
     usage: Any = None
+    guard = LoopGuard() if stop_loops else None
     stream = await client.chat.completions.create(**args)
     try:
         async for chunk in stream:
@@ -150,6 +154,10 @@ async def _stream_once(
                     text.append(delta.content)
                     if on_text:
                         on_text(delta.content)
+                    if guard and guard.feed(delta.content):
+                        # Closing the stream stops the server generating more of the loop.
+                        finish = LOOPED
+                        break
                 for call in delta.tool_calls or ():
                     if call.index == 0 and call.function and call.function.arguments:
                         tool_args.append(call.function.arguments)
@@ -162,6 +170,13 @@ async def _stream_once(
         raise StreamCutError("the stream ended without a finish_reason")
     if not text and not tool_args and finish != "length":
         raise EmptyReplyError("the model finished with an empty reply")
+    if guard and guard.looped:
+        # No usage chunk comes after a stop: count one token per delta (servers send about that).
+        return ChatResult(
+            text=guard.trimmed("".join(text)),
+            finish_reason=LOOPED,
+            usage=TokenUsage(completion_tokens=len(text), requests=1),
+        )
     return ChatResult(
         text="".join(text),
         finish_reason=finish,
@@ -181,14 +196,19 @@ async def stream_chat(
     on_text: Callable[[str], None] | None = None,
     extra: dict | None = None,
     continue_on_length: bool = True,
+    stop_loops: bool = True,
 ) -> ChatResult:
     """Stream one reply to the end, retrying transient failures, continuing cut-off replies.
+
+    With `stop_loops`, a reply that falls into a loop (repetition.py) is cut off there.
 
     `on_text` sees every text delta; after a `Retry` event the partial text of the failed attempt
     is void (the attempt restarts from scratch). Permanent errors are raised unchanged.
     """
     emit = emit or (lambda _e: None)
-    result = await _with_retries(client, settings, messages, step, path, emit, on_text, extra)
+    result = await _with_retries(
+        client, settings, messages, step, path, emit, on_text, extra, stop_loops
+    )
     total = result.usage
     text = result.text
     count = 0
@@ -196,7 +216,9 @@ async def stream_chat(
         count += 1
         emit(Continued(step=step, path=path, count=count))
         follow = continuation_messages(messages, text, settings.prompts_dir)
-        result = await _with_retries(client, settings, follow, step, path, emit, on_text, extra)
+        result = await _with_retries(
+            client, settings, follow, step, path, emit, on_text, extra, stop_loops
+        )
         text = stitch(text, result.text)
         total = total + result.usage
     return ChatResult(
@@ -217,6 +239,7 @@ async def _with_retries(
     emit: Emit,
     on_text: Callable[[str], None] | None,
     extra: dict | None,
+    stop_loops: bool = True,
 ) -> ChatResult:
     args = request_args(settings, messages, extra)
 
@@ -242,7 +265,7 @@ async def _with_retries(
     )
     async for attempt in retrying:
         with attempt:
-            result = await _stream_once(client, args, on_text)
+            result = await _stream_once(client, args, on_text, stop_loops)
     emit(UsageReport(step=step, path=path, usage=result.usage))
     return result
 

@@ -28,7 +28,7 @@ NODE = shutil.which("node")
 # Kinds, most serious first. "missing-file" findings name a file that should be added.
 KINDS = (
     "syntax", "undefined-name", "missing-module", "missing-name", "missing-file",
-    "dom-id", "entry-point", "manifest",
+    "dom-id", "script-unloaded", "script-early", "script-module", "entry-point", "manifest",
 )  # fmt: skip
 
 
@@ -38,7 +38,9 @@ class Finding:
     line: int | None
     message: str
     kind: str
-    target: str | None = None  # for missing-file: the path that is referenced but not listed
+    # missing-file: the path referenced but not listed; undefined-name: the name;
+    # script-unloaded / script-early: the script's path
+    target: str | None = None
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
@@ -94,6 +96,28 @@ def check_project(
     return CheckReport(findings, tuple(notes))
 
 
+def referenced_paths(path: str, content: str, files: Mapping[str, str]) -> set[str]:
+    """The project files `path` refers to: the modules a Python file imports, what a page
+    loads (scripts, styles, images), the modules a script imports."""
+    project = _Project(dict(files), "", "")
+    ext = _ext(path)
+    found: set[str | None] = set()
+    if ext == ".py":
+        facts = _python_facts(path, content)
+        for _, module, level, names in facts.imports:
+            if module:
+                found.add(_module_file(project, path, module, level))
+            else:
+                found |= {_module_file(project, path, name, level) for name in names}
+    elif ext in (".html", ".htm"):
+        refs = [ref for _, _, ref in _HtmlScan.of(content).refs if _local(ref)]
+        found |= {project.lower.get(_resolve(path, ref).lower()) for ref in refs}
+    elif ext in (".js", ".mjs"):
+        for ref in re.findall(r"""(?:\bfrom|\bimport)\s*\(?\s*['"](\.{1,2}/[^'"]+)['"]""", content):
+            found.add(project.lower.get(_resolve(path, ref).lower()))
+    return {p for p in found if p and p != path}
+
+
 # ------------------------------------------------------------------------------ the project
 class _Project:
     def __init__(self, files: dict[str, str], plan: str, spec: str):
@@ -104,6 +128,7 @@ class _Project:
         self._html_ids: set[str] | None = None
         self._content_scripts: set[str] | None = None
         self._requirements: set[str] | None = None
+        self._classic: set[str] | None = None
 
     def has(self, path: str) -> bool:
         return path.lower() in self.lower
@@ -145,11 +170,52 @@ class _Project:
             self._content_scripts = found
         return self._content_scripts
 
+    def page_scripts_of(self, page: str) -> list[str]:
+        """Browser scripts written for `page`: same name beside it (popup.js for popup.html),
+        or, when it is the project's only page, every script that uses `document`."""
+        htmls = [p for p in self.files if _ext(p) in (".html", ".htm")]
+        stem = posixpath.splitext(page)[0]
+        out = []
+        for path, content in self.files.items():
+            if _ext(path) != ".js" or "document." not in content or _is_node(content):
+                continue
+            if posixpath.splitext(path)[0] == stem or len(htmls) == 1:
+                out.append(path)
+        return out
+
+    def classic_scripts(self) -> set[str]:
+        """Scripts some page loads with a plain `<script src>`: no import/export allowed."""
+        if self._classic is None:
+            self._classic = {
+                _resolve(page, src)
+                for page, content in self.files.items()
+                if _ext(page) in (".html", ".htm")
+                for src in _HtmlScan.of(content).classic
+                if _local(src)
+            }
+        return self._classic
+
+    def loaded_elsewhere(self, script: str) -> bool:
+        """Some other file loads `script`: another page, the manifest, or an import."""
+        name = PurePosixPath(script).name
+        for path, content in self.files.items():
+            if path != script and name in content and _ext(path) != ".md":
+                if _ext(path) not in (".html", ".htm"):
+                    return True  # manifest.json, an import from another script, ...
+                scan = _HtmlScan.of(content)
+                if any(_local(s) and _resolve(path, s) == script for _, s, _, _ in scan.scripts):
+                    return True
+        return False
+
     def run_targets(self) -> set[str]:
         """Files the spec or plan says to run as `python <file>`."""
         return {
             m.lstrip("./") for m in re.findall(r"python3?\s+(?:-m\s+)?([\w./-]+\.py)\b", self.text)
         }
+
+
+def _is_node(js: str) -> bool:
+    return bool(re.search(r"\brequire\(|module\.exports|process\.argv", js))
 
 
 def _ext(path: str) -> str:
@@ -227,7 +293,7 @@ def _analyse_python(path: str, content: str) -> _PythonFacts:
         if isinstance(msg, (messages.UndefinedName, messages.UndefinedLocal)):
             name = msg.message_args[0]
             undefined.append(Finding(path, msg.lineno, f"uses `{name}`, which is never defined "
-                                     "or imported", "undefined-name"))  # fmt: skip
+                                     "or imported", "undefined-name", name))  # fmt: skip
     imports = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -323,7 +389,7 @@ def _check_imports(
             else:
                 out.append(_missing_import(path, lineno, module))
             continue
-        exported = _top_level_names(project.files[found])
+        exported = top_level_names(project.files[found])
         if exported is None:
             continue
         for name in names:
@@ -351,7 +417,7 @@ def _looks_local(top: str, project: _Project) -> bool:
     return bool(re.search(rf"\b{re.escape(top)}\.py\b", project.text))
 
 
-def _top_level_names(source: str) -> frozenset[str] | None:
+def top_level_names(source: str) -> frozenset[str] | None:
     def find() -> frozenset[str] | None:
         names = _find_top_level_names(source)
         return None if names is None else frozenset(names)
@@ -459,6 +525,10 @@ class _HtmlScan(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.ids: set[str] = set()
         self.refs: list[tuple[int, str, str]] = []  # (line, what, ref)
+        self.id_order: dict[str, int] = {}  # id → how many tags came before its element
+        self.scripts: list[tuple[int, str, int, bool]] = []  # (line, src, order, waits)
+        self.classic: set[str] = set()  # srcs loaded as classic scripts (not type="module")
+        self._order = 0
 
     @classmethod
     def of(cls, content: str) -> _HtmlScan:
@@ -472,11 +542,18 @@ class _HtmlScan(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v for k, v in attrs if v is not None}
+        names = {k for k, _ in attrs}
         line = self.getpos()[0]
+        self._order += 1
         if "id" in a:
             self.ids.add(a["id"])
+            self.id_order.setdefault(a["id"], self._order)
         if tag == "script" and "src" in a:
             self.refs.append((line, "a script", a["src"]))
+            waits = bool(names & {"defer", "async"}) or a.get("type", "").lower() == "module"
+            self.scripts.append((line, a["src"], self._order, waits))
+            if a.get("type", "").lower() != "module":
+                self.classic.add(a["src"])
         elif tag == "link" and "href" in a and "stylesheet" in a.get("rel", "").lower():
             self.refs.append((line, "a stylesheet", a["href"]))
         elif tag == "img" and "src" in a:
@@ -499,6 +576,7 @@ def _check_html(path: str, content: str, project: _Project) -> list[Finding]:
             target = _resolve(path, ref)
             if not project.has(target):
                 out.append(_missing_file(path, line, f"loads {what}", target))
+    out += _script_findings(path, scan, project)
     htmls = [p for p in project.files if _ext(p) in (".html", ".htm")]
     if len(htmls) == 1:
         # With one page, every id the plan names for the DOM must be in it.
@@ -508,16 +586,53 @@ def _check_html(path: str, content: str, project: _Project) -> list[Finding]:
     return out
 
 
+_WAITS_FOR_PAGE = re.compile(
+    r"DOMContentLoaded|\bonload\b|addEventListener\(\s*['\"]load['\"]|readyState|\$\(\s*(document|function)"
+)
+
+
+def _script_findings(path: str, scan: _HtmlScan, project: _Project) -> list[Finding]:
+    """The page's own script never loaded, or loaded before the elements it looks up."""
+    out: list[Finding] = []
+    loaded = {_resolve(path, src) for _, src, _, _ in scan.scripts if _local(src)}
+    for js in project.page_scripts_of(path):
+        if js not in loaded and not project.loaded_elsewhere(js):
+            out.append(Finding(path, None, f"never loads `{js}`, the script written for it "
+                               f'(add `<script src="...">`)', "script-unloaded", js))  # fmt: skip
+    for line, src, order, waits in scan.scripts:
+        target = _resolve(path, src) if _local(src) else None
+        content = project.files.get(project.lower.get((target or "").lower(), ""))
+        if waits or content is None or _WAITS_FOR_PAGE.search(content):
+            continue
+        later = [
+            name for m in _ID_USES.finditer(content)
+            if scan.id_order.get(name := m.group(1) or m.group(2), 0) > order
+        ]  # fmt: skip
+        if later:
+            out.append(Finding(path, line, f"loads `{src}` before the element `#{later[0]}` it "
+                               "looks up exists (move the tag to the end of the body, or add "
+                               "`defer`)", "script-early", target))  # fmt: skip
+    return out
+
+
 # ---------------------------------------------------------------------------------- JavaScript
 _ID_USES = re.compile(
     r"""getElementById\(\s*['"]([\w-]+)['"]\s*\)|querySelector(?:All)?\(\s*['"]#([\w-]+)['"]\s*\)"""
 )
 
 
+_MODULE_SYNTAX = re.compile(r"^[ \t]*(export|import)\b(?!\s*\()", re.M)
+
+
 def _check_js(path: str, content: str, project: _Project, use_node: bool) -> list[Finding]:
     out: list[Finding] = []
     if use_node:
         out += _node_check(path, content)
+    if path in project.classic_scripts() and (m := _MODULE_SYNTAX.search(content)):
+        line = content.count("\n", 0, m.start()) + 1
+        out.append(Finding(path, line, f"uses `{m.group(1)}`, but the page loads it as a plain "
+                           "`<script src>`, where import/export is an error: write it without "
+                           "them", "script-module"))  # fmt: skip
     has_html = any(_ext(p) in (".html", ".htm") for p in project.files)
     if has_html and path not in project.content_scripts():
         ids = project.html_ids()

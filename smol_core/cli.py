@@ -144,6 +144,8 @@ class Progress:
             self.say(f"files ({event.mode}): " + ", ".join(f.path for f in event.files))
             for r in event.rejected:
                 self.say(f"  skipped {r.path!r}: {r.reason}")
+        elif isinstance(event, FileDone) and event.fixed:
+            self.say(f"  fixed {event.path} without the model: {'; '.join(event.fixed)}")
         elif isinstance(event, FileDone):
             self.done += 1
             note = " (still truncated)" if event.truncated else ""

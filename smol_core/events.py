@@ -58,6 +58,7 @@ class FileDone(Event):
     content: str
     truncated: bool = False  # still cut off after the allowed continuations
     usage: TokenUsage = field(default_factory=TokenUsage)
+    fixed: tuple[str, ...] = ()  # set when the file was fixed without the model: what changed
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,7 @@ async def specify_files(
                 step="file_list",
                 emit=emit,
                 on_text=on_text,
+                stop_loops=False,  # a list of many similar files is not a loop
                 extra=_MODE_ARGS[mode],
                 continue_on_length=False,
             )

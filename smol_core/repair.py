@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import openai
 
+from .autofix import autofix
 from .chat import Emit
-from .checks import CheckReport, Finding, check_project
-from .events import ChecksDone, FileListDone
+from .checks import CheckReport, Finding, check_project, referenced_paths
+from .events import ChecksDone, FileDone, FileListDone
 from .paths import check_paths
 from .pipeline import Project, applying, generate_files, run_done
 from .prompts import FileSpec, render
@@ -29,6 +30,7 @@ from .settings import Settings
 # A finding that regenerating its own file can fix. A missing *other* file can't be fixed that
 # way: it is offered to the person (or the CLI's --add-missing) to add to the file list.
 REPAIRABLE = {"syntax", "undefined-name", "missing-module", "missing-name", "dom-id",
+              "script-unloaded", "script-early", "script-module",
               "entry-point", "manifest"}  # fmt: skip
 
 
@@ -36,11 +38,40 @@ def _no_emit(_event: object) -> None:
     pass
 
 
-def repair_instruction(findings: Sequence[Finding], settings: Settings | None = None) -> str:
+RELATED_CHARS = 6000  # cap on the other files shown with a repair (small context windows)
+
+
+def repair_instruction(
+    findings: Sequence[Finding],
+    settings: Settings | None = None,
+    related: Mapping[str, str] | None = None,
+) -> str:
+    """The repair request; `related` (path → text) are the files the broken one works with."""
+    directory = settings.prompts_dir if settings else None
     lines = "\n".join(
         f"- line {f.line}: {f.message}" if f.line else f"- {f.message}" for f in findings
     )
-    return render("repair", settings.prompts_dir if settings else None, findings=lines)
+    text = render("repair", directory, findings=lines)
+    shown, budget = [], RELATED_CHARS
+    for path, content in (related or {}).items():
+        if len(content) > budget:
+            continue
+        budget -= len(content)
+        shown.append(f"`{path}`:\n\n{content.rstrip()}\n")
+    if shown:
+        text += "\n\n" + render("related_files", directory, files="\n".join(shown))
+    return text
+
+
+def related_files(project: Project, path: str) -> dict[str, str]:
+    """The files `path` works with: the project modules a Python file imports, the page a
+    script belongs to, the scripts a page loads. A repair sees them to get names right."""
+    contents = project.contents
+    refs = referenced_paths(path, contents.get(path, ""), contents)
+    for other, text in contents.items():
+        if other != path and path in referenced_paths(other, text, contents):
+            refs.add(other)
+    return {p: contents[p] for p in project.paths if p in refs and p != path}
 
 
 def check(
@@ -69,6 +100,14 @@ async def check_and_repair(
     emit = emit or applying(project, _no_emit)
     report = check(project, settings, emit)
     for round_no in range(1, settings.repair_rounds + 1):
+        # Mechanical fixes first: instant, and certain where the model's second try is not.
+        fixes = autofix(project.contents, {
+            p: items for p, items in report.findings.items() if only is None or p in only
+        })  # fmt: skip
+        for fix in fixes.values():
+            emit(FileDone(path=fix.path, content=fix.content, fixed=fix.changes))
+        if fixes:
+            report = check(project, settings, emit, round_no)
         todo = {
             path: [f for f in items if f.kind in REPAIRABLE]
             for path, items in report.findings.items()
@@ -83,7 +122,10 @@ async def check_and_repair(
         await generate_files(
             project.spec, project.plan, project.files, settings, emit,
             paths=list(todo),
-            instructions={p: repair_instruction(items, settings) for p, items in todo.items()},
+            instructions={
+                p: repair_instruction(items, settings, related_files(project, p))
+                for p, items in todo.items()
+            },
             current={p: project.contents[p] for p in todo},
             client=client, finish=False,
         )  # fmt: skip

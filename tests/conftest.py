@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 
 from smol_core.settings import Settings
+from tests.kit import page_environment, point_env
 from tests.scripted_server import ScriptedServer
 
 FAKE_KEY = "sk-test-DO-NOT-LEAK-4f9a2c7e1b"
@@ -81,34 +80,12 @@ def _fresh_mode_memory():
 
 # ------------------------------------------------------------ the page (AppTest) fixtures
 @pytest.fixture
-def page_env(monkeypatch, tmp_path) -> Path:
+def page_env(monkeypatch, tmp_path) -> Iterator[Path]:
     """A clean environment: no key, endpoint or SMOL_* from the shell, a fresh history."""
-    saved = dict(os.environ)
-    for name in list(os.environ):
-        if name.startswith(("SMOL_", "OPENAI_")):
-            monkeypatch.delenv(name)
-    db = tmp_path / "history.sqlite3"
-    monkeypatch.setenv("SMOL_HISTORY_DB", str(db))
-    monkeypatch.setenv("SMOL_RETRY_WAIT_INITIAL", "0.01")
-    monkeypatch.setenv("SMOL_RETRY_WAIT_MAX", "0.05")
-    # No .streamlit/secrets.toml of the developer's can reach the page from here.
-    monkeypatch.chdir(tmp_path)
-    # The page caches its RunStore: a new test, a new database.
-    st.cache_resource.clear()
-    yield db
-    st.cache_resource.clear()
-    os.environ.clear()
-    os.environ.update(saved)
+    yield from page_environment(monkeypatch, tmp_path)
 
 
 @pytest.fixture
-def point_at(monkeypatch, page_env):
+def point_at(monkeypatch, page_env) -> Callable[..., None]:
     """Point the page at a scripted server, as a person running it locally would."""
-
-    def point(srv: ScriptedServer, key: str | None = None) -> None:
-        monkeypatch.setenv("OPENAI_BASE_URL", srv.base_url)
-        monkeypatch.setenv("SMOL_MODEL", "scripted-model")
-        if key:
-            monkeypatch.setenv("OPENAI_API_KEY", key)
-
-    return point
+    return lambda srv, key=None: point_env(monkeypatch, srv, key)

@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 from smol_core.examples import list_examples
 from smol_core.history import RunStore
 from tests.conftest import FAKE_KEY, FILES
+from tests.kit import new_app, ok
 from tests.scripted_server import Fault, message_text
 
 APP = Path(__file__).resolve().parents[1] / "streamlit_app.py"
@@ -32,19 +33,7 @@ def app(server, point_at) -> AppTest:
     return new_app()
 
 
-def new_app(**query: str) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=30)
-    for name, value in query.items():
-        at.query_params[name] = value
-    return at
-
-
 # ------------------------------------------------------------------------------------- helpers
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def plan(at: AppTest, spec: str = SPEC) -> AppTest:
     at.text_area(key="in_spec").input(spec).run()
     at.button(key="btn_plan").click().run()

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from smol_core import bundle
 from smol_core.bundle import MANIFEST_NAME, WriteReport, build_zip, write_folder
 from smol_core.paths import UnsafePath, normalize_path
+from tests.kit import snapshot
 
 FILES = {
     "main.py": "from util import greet\n\nprint(greet('world'))\n",
@@ -151,22 +152,6 @@ def mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Ite
     yield request.param
 
 
-def _tree(base: Path) -> dict[str, bytes | str]:
-    """Every entry under base (links not followed): file bytes, 'dir', or 'link->target'."""
-    out: dict[str, bytes | str] = {}
-    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
-        for name in dirnames + filenames:
-            p = Path(dirpath, name)
-            rel = p.relative_to(base).as_posix()
-            if p.is_symlink():
-                out[rel] = f"link->{os.readlink(p)}"
-            elif p.is_dir():
-                out[rel] = "dir"
-            else:
-                out[rel] = p.read_bytes()
-    return out
-
-
 def test_write_folder_writes_files_and_creates_the_root(tmp_path: Path, mode: str) -> None:
     root = tmp_path / "new" / "project"
     report = write_folder(root, FILES)
@@ -195,7 +180,7 @@ def test_write_folder_reports_unsafe_names_and_writes_the_rest(tmp_path: Path, m
     assert report.written == ["ok.py"]
     assert {r.path for r in report.rejected} == {"../escape.py", "/abs.py", "OK.py", ".git/hooks/post-checkout"}
     assert all(r.reason for r in report.rejected)
-    assert _tree(tmp_path) == {"root": "dir", "root/ok.py": b"fine"}
+    assert snapshot(tmp_path) == {"root": "dir", "root/ok.py": b"fine"}
 
 
 def test_write_folder_normalises_names(tmp_path: Path, mode: str) -> None:
@@ -323,7 +308,7 @@ def test_write_folder_never_writes_outside_the_root(files: dict[str, str], use_d
         # Planted links pointing out of the root: neither may be followed.
         (root / "link").symlink_to(outside, target_is_directory=True)
         (root / "linkfile").symlink_to(outside / "sentinel.txt")
-        before = {k: v for k, v in _tree(parent).items() if not k.startswith("root/")}
+        before = {k: v for k, v in snapshot(parent).items() if not k.startswith("root/")}
 
         saved = bundle._USE_DIR_FD
         bundle._USE_DIR_FD = use_dir_fd and saved
@@ -332,7 +317,7 @@ def test_write_folder_never_writes_outside_the_root(files: dict[str, str], use_d
         finally:
             bundle._USE_DIR_FD = saved
 
-        after = {k: v for k, v in _tree(parent).items() if not k.startswith("root/")}
+        after = {k: v for k, v in snapshot(parent).items() if not k.startswith("root/")}
         assert after == before
         assert (root / "link").is_symlink() and (root / "linkfile").is_symlink()
         for path in report.written:

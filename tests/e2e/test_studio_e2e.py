@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 from smol_core.history import RunStore
 from tests.conftest import FAKE_KEY
 from tests.e2e.conftest import E2E_FILES
+from tests.e2e.drive import button, open_page, settled, write_spec
 
 pytestmark = pytest.mark.e2e
 
@@ -72,41 +73,6 @@ class Steps:
 
 
 # ------------------------------------------------------------------------------------- helpers
-def settled(page) -> None:
-    """The script finished its run (and any rerun it asked for) and the browser is connected.
-
-    "notRunning" alone can be seen between a run and the st.rerun() it asks for, so it must
-    hold twice, a debounce apart (Streamlit's own e2e tests wait ~200 ms the same way).
-    """
-    idle = page.locator(
-        '[data-testid="stApp"][data-test-script-state="notRunning"]'
-        '[data-test-connection-state="CONNECTED"]'
-    )
-    idle.wait_for(state="attached")
-    page.wait_for_timeout(250)
-    idle.wait_for(state="attached")
-
-
-def button(page, name: str):
-    return page.get_by_role("button", name=name, exact=True)
-
-
-def open_page(page, url: str) -> None:
-    page.goto(url)
-    page.get_by_role("textbox", name="Spec").wait_for()
-    settled(page)
-
-
-def write_spec(page, spec: str) -> None:
-    box = page.get_by_role("textbox", name="Spec")
-    box.fill(spec)
-    box.press("Control+Enter")  # commit the text area: the page reruns and enables Plan
-    page.wait_for_function(
-        """() => [...document.querySelectorAll('button')]
-            .some(b => b.innerText.trim() === 'Plan' && !b.disabled)"""
-    )
-
-
 def plan(page) -> None:
     button(page, "Plan").click()
     button(page, "List files").wait_for()  # drawn once the plan is in

@@ -1,0 +1,167 @@
+"""Fixes that need no model: findings with one right answer, applied to the text directly.
+
+A forgotten `import sys`, a name used from another file of the project without importing it, a
+script whose `main()` is never called, a page that never loads its script: a small model makes
+these often, and asking it again to fix them is slow and not always successful (seen in the
+quality bench: a repair moved the `__main__` test *inside* `main`). Each fix here is made only
+when exactly one change is right; anything less certain is left to the model's repair.
+"""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from .checks import Finding, top_level_names
+
+_STDLIB = frozenset(sys.stdlib_module_names)
+
+
+@dataclass(frozen=True)
+class Fix:
+    path: str
+    content: str
+    changes: tuple[str, ...]  # what was done, in words, for the person
+
+
+def autofix(
+    files: Mapping[str, str], findings: Mapping[str, Sequence[Finding]]
+) -> dict[str, Fix]:
+    """The files some of whose findings can be fixed mechanically, fixed."""
+    out: dict[str, Fix] = {}
+    for path, items in findings.items():
+        content = files.get(path)
+        if content is None or not items:
+            continue
+        changes: list[str] = []
+        if path.endswith(".py"):
+            content = _fix_python(path, content, items, files, changes)
+        elif path.endswith((".html", ".htm")):
+            content = _fix_html(path, content, items, changes)
+        if changes:
+            out[path] = Fix(path, content, tuple(changes))
+    return out
+
+
+# -------------------------------------------------------------------------------------- Python
+def _fix_python(
+    path: str, content: str, items: Sequence[Finding], files: Mapping[str, str], changes: list
+) -> str:
+    imports: list[str] = []
+    for name in dict.fromkeys(f.target for f in items if f.kind == "undefined-name" and f.target):
+        line = _import_for(path, name, content, files)
+        if line and line not in imports:
+            imports.append(line)
+    if imports:
+        content = _insert_imports(content, imports)
+        changes += [f"added `{line}`" for line in imports]
+    if any(f.kind == "entry-point" for f in items) and _main_without_arguments(content):
+        content = content.rstrip("\n") + '\n\n\nif __name__ == "__main__":\n    main()\n'
+        changes.append('added `if __name__ == "__main__": main()`')
+    return content
+
+
+def _import_for(path: str, name: str, content: str, files: Mapping[str, str]) -> str | None:
+    """The one import that defines `name` for `path`, or None when there isn't exactly one."""
+    if name in _STDLIB and re.search(rf"(?<![\w.]){re.escape(name)}\.\w", content):
+        return f"import {name}"  # `sys.argv` with no `import sys`
+    homes = []
+    for other, text in files.items():
+        if other == path or not other.endswith(".py"):
+            continue
+        module = _module_name(path, other)
+        names = top_level_names(text)
+        if module and names is not None and name in names and not _imports(text, path, other):
+            homes.append(module)
+    return f"from {homes[0]} import {name}" if len(homes) == 1 else None
+
+
+def _module_name(importer: str, target: str) -> str | None:
+    """How `importer` (run as a script from its folder) imports the file `target`."""
+    here = posixpath.dirname(importer)
+    stem = target[: -len(".py")]
+    if here:
+        if not stem.startswith(here + "/"):
+            return None
+        stem = stem[len(here) + 1 :]
+    parts = stem.split("/")
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    if not parts or not all(p.isidentifier() for p in parts):
+        return None
+    return ".".join(parts)
+
+
+def _imports(text: str, importer: str, target: str) -> bool:
+    """`text` (the file `target`) already imports `importer`: importing back would be a cycle."""
+    back = _module_name(target, importer)
+    return bool(back) and re.search(rf"^\s*(from|import)\s+{re.escape(back)}\b", text, re.M) is not None
+
+
+def _insert_imports(content: str, lines: list[str]) -> str:
+    """After the file's leading docstring and imports (and any shebang or encoding line)."""
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return content
+    after = 0  # number of source lines that stay above the new imports
+    for i, node in enumerate(tree.body):
+        is_doc = i == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        if is_doc or isinstance(node, (ast.Import, ast.ImportFrom)):
+            after = node.end_lineno or after
+        else:
+            break
+    source = content.splitlines(keepends=True)
+    if after == 0:
+        while after < len(source) and source[after].startswith("#"):
+            after += 1  # shebang, encoding, a header comment
+    block = "".join(f"{line}\n" for line in lines)
+    head = "".join(source[:after])
+    if head and not head.endswith("\n"):
+        head += "\n"
+    return head + block + "".join(source[after:])
+
+
+def _main_without_arguments(content: str) -> bool:
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return False
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == "main":
+            a = node.args
+            required = len(a.posonlyargs) + len(a.args) - len(a.defaults)
+            kw_required = sum(d is None for d in a.kw_defaults)
+            return required == 0 and kw_required == 0 and isinstance(node, ast.FunctionDef)
+    return False
+
+
+# ---------------------------------------------------------------------------------------- HTML
+def _fix_html(path: str, content: str, items: Sequence[Finding], changes: list) -> str:
+    for f in items:
+        if f.kind == "script-unloaded" and f.target:
+            src = posixpath.relpath(f.target, posixpath.dirname(path) or ".")
+            tag = f'<script src="{src}"></script>'
+            close = content.lower().rfind("</body>")
+            if close >= 0:
+                content = content[:close] + f"  {tag}\n" + content[close:]
+            else:
+                content = content.rstrip("\n") + f"\n{tag}\n"
+            changes.append(f"added `{tag}` at the end of the body")
+        elif f.kind == "script-early" and f.target:
+            fixed = _add_defer(content, f.target)
+            if fixed != content:
+                content = fixed
+                changes.append(f"made `{PurePosixPath(f.target).name}` load after the page (`defer`)")
+    return content
+
+
+def _add_defer(content: str, src: str) -> str:
+    name = re.escape(PurePosixPath(src).name)
+    tag = re.compile(rf"<script\b(?=[^>]*\bsrc\s*=\s*['\"][^'\"]*{name}['\"])([^>]*)>", re.I)
+    return tag.sub(lambda m: f"<script defer{m.group(1)}>", content, count=1)

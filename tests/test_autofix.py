@@ -1,0 +1,189 @@
+"""Fixes without the model, the page-script checks they fix, and the context a repair sees."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+
+from smol_core.autofix import autofix
+from smol_core.checks import check_project
+from smol_core.events import ChecksDone, FileDone
+from smol_core.pipeline import run_all
+from smol_core.repair import related_files, repair_instruction
+from tests.conftest import fast_settings
+from tests.scripted_server import Fault
+
+STATS = "def summarize(numbers):\n    return {'min': min(numbers), 'max': max(numbers)}\n"
+
+
+def fixed(files: dict[str, str], plan: str = "") -> tuple[dict[str, str], dict]:
+    """The files after one round of autofix of their findings, and the fixes made."""
+    report = check_project(files, plan)
+    fixes = autofix(files, report.findings)
+    return {**files, **{p: f.content for p, f in fixes.items()}}, fixes
+
+
+def run(folder, script: str, *args: str) -> str:
+    proc = subprocess.run([sys.executable, script, *args], cwd=folder, capture_output=True,
+                          text=True, timeout=30)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+# ------------------------------------------------------------------------------------ Python
+def test_a_name_from_another_file_gets_its_import_and_the_program_runs(tmp_path):
+    files = {
+        "mathstats.py": STATS,
+        "stats.py": '"""Entry."""\nimport sys\n\nprint(summarize([int(a) for a in sys.argv[1:]]))\n',
+    }
+    after, fixes = fixed(files, plan="Run `python stats.py 3 1 2`.")
+    assert fixes["stats.py"].changes == ("added `from mathstats import summarize`",)
+    assert after["stats.py"].startswith('"""Entry."""\nimport sys\nfrom mathstats import summarize\n')
+    assert check_project(after, "Run `python stats.py 3 1 2`.").clean
+    for path, text in after.items():
+        (tmp_path / path).write_text(text)
+    assert run(tmp_path, "stats.py", "3", "1", "2").strip() == "{'min': 1, 'max': 3}"
+
+
+def test_a_forgotten_standard_module_is_imported_after_a_shebang():
+    after, fixes = fixed({"tool.py": "#!/usr/bin/env python3\nprint(len(sys.argv))\n"})
+    assert after["tool.py"] == "#!/usr/bin/env python3\nimport sys\nprint(len(sys.argv))\n"
+    assert check_project(after).clean
+
+
+def test_a_main_that_is_never_called_gets_called(tmp_path):
+    plan = "Run it with `python hello.py`."
+    after, fixes = fixed({"hello.py": "def main():\n    print('hi')\n"}, plan)
+    assert fixes["hello.py"].changes == ('added `if __name__ == "__main__": main()`',)
+    assert check_project(after, plan).clean
+    (tmp_path / "hello.py").write_text(after["hello.py"])
+    assert run(tmp_path, "hello.py") == "hi\n"
+
+
+def test_uncertain_cases_are_left_to_the_model():
+    files = {
+        # `main` needs an argument: what to pass is not mechanical.
+        "a.py": "def main(numbers):\n    print(numbers)\n",
+        # `helper` is defined in two files: which one is meant is not mechanical.
+        "b.py": "print(helper())\n",
+        "c.py": "def helper():\n    return 1\n",
+        "d.py": "def helper():\n    return 2\n",
+        # `path` is no standard module used as a module here.
+        "e.py": "print(path)\n",
+    }
+    report = check_project(files, "Run `python a.py` or `python b.py`.")
+    assert report.findings["a.py"] and report.findings["b.py"] and report.findings["e.py"]
+    assert autofix(files, report.findings) == {}
+
+
+def test_an_import_that_would_make_a_cycle_is_not_added():
+    files = {"a.py": "import b\n\nx = 1\nprint(y)\n", "b.py": "import a\n\ny = a.x\n"}
+    assert autofix(files, check_project(files).findings) == {}
+
+
+# -------------------------------------------------------------------------------------- pages
+def test_a_script_the_page_never_loads_is_found_and_added():
+    files = {
+        "index.html": "<html><body><button id='go'>Go</button></body></html>",
+        "app.js": "document.getElementById('go').addEventListener('click', () => {});\n",
+    }
+    report = check_project(files)
+    [finding] = report.findings["index.html"]
+    assert finding.kind == "script-unloaded" and finding.target == "app.js"
+    after, fixes = fixed(files)
+    assert '<script src="app.js"></script>\n</body>' in after["index.html"]
+    assert check_project(after).clean
+
+
+def test_a_script_loaded_before_its_elements_exist_gets_defer():
+    page = ('<html><head><script src="app.js"></script></head>'
+            '<body><button id="go">Go</button></body></html>')  # fmt: skip
+    files = {"index.html": page,
+             "app.js": "document.getElementById('go').onclick = () => {};\n"}  # fmt: skip
+    [finding] = check_project(files).findings["index.html"]
+    assert finding.kind == "script-early" and "`#go`" in finding.message
+    after, _ = fixed(files)
+    assert '<script defer src="app.js">' in after["index.html"]
+    assert check_project(after).clean
+
+
+def test_scripts_that_wait_for_the_page_or_belong_elsewhere_are_fine():
+    early = '<html><head><script src="app.js"></script></head><body><b id="x"></b></body></html>'
+    waits = "document.addEventListener('DOMContentLoaded', () => document.getElementById('x'));"
+    assert check_project({"index.html": early, "app.js": waits}).clean
+    # A node script, and a content script named by a manifest, are not the page's to load.
+    files = {
+        "index.html": "<html><body><b id='x'></b></body></html>",
+        "server.js": "const fs = require('fs');\nconsole.log(document.title);\n",
+    }
+    assert check_project(files).clean
+    ext = {
+        "manifest.json": '{"manifest_version": 3, "name": "n", "version": "1", '
+        '"content_scripts": [{"matches": ["<all_urls>"], "js": ["content.js"]}], '
+        '"action": {"default_popup": "popup.html"}}',
+        "popup.html": "<html><body><b id='x'></b><script src='popup.js'></script></body></html>",
+        "popup.js": "document.getElementById('x').textContent = '1';\n",
+        "content.js": "document.body.style.border = '1px solid red';\n",
+    }
+    assert check_project(ext).clean
+
+
+# ------------------------------------------------------------------------- in the pipeline
+def test_the_run_fixes_mechanical_findings_without_asking_the_model(make_server):
+    broken = "def main():\n    print(greet('world'))\n"  # no import, and main never called
+    srv = make_server(
+        plan_text="# Plan\n\nRun `python main.py`; `util.py` defines `greet`.\n",
+        files={"main.py": broken, "util.py": "def greet(name):\n    return 'hi ' + name\n"},
+    )
+    events: list = []
+    project = asyncio.run(run_all("a greeter", fast_settings(srv.base_url), events.append))
+    assert project.contents["main.py"] == (
+        "from util import greet\ndef main():\n    print(greet('world'))\n\n\n"
+        'if __name__ == "__main__":\n    main()\n'
+    )
+    assert project.check_status("main.py") == "repaired"
+    [fix] = [e for e in events if isinstance(e, FileDone) and e.fixed]
+    assert fix.path == "main.py" and len(fix.fixed) == 2
+    assert [r.path for r in srv.requests if r.kind == "code"] == ["main.py", "util.py"]
+    assert [e.round for e in events if isinstance(e, ChecksDone)] == [0, 1]
+
+
+def test_a_model_repair_sees_the_files_the_broken_one_works_with(make_server):
+    srv = make_server(
+        plan_text="# Plan\n\nRun `python main.py`.\n",
+        files={"main.py": "from util import greet\nprint(greet('x'))\n",
+               "util.py": "def greet(name):\n    return 'hi ' + name\n"},
+    )  # fmt: skip
+    srv.add_fault(Fault.text("from util import great\nprint(great('x'))\n"), kind="code",
+                  path="main.py", times=1)  # fmt: skip
+    project = asyncio.run(run_all("a greeter", fast_settings(srv.base_url)))
+    assert project.check_status("main.py") == "repaired"
+    [_, repair] = [r for r in srv.requests if r.path == "main.py"]
+    ask = repair.body["messages"][-1]["content"]
+    assert "`great`" in ask and "`util.py`:\n\ndef greet(name):" in ask
+
+
+def test_related_files_both_ways_and_the_size_cap():
+    from smol_core.pipeline import Project
+    from smol_core.prompts import FileSpec
+
+    files = {"index.html": "<script src='app.js'></script>", "app.js": "let a;\n",
+             "style.css": "b {}\n", "notes.md": "app.js"}  # fmt: skip
+    project = Project("spec", files=[FileSpec(p) for p in files], contents=dict(files))
+    assert related_files(project, "index.html") == {"app.js": "let a;\n"}
+    assert related_files(project, "app.js") == {"index.html": files["index.html"]}
+    huge = {"big.py": "x = 1\n" * 5000}
+    text = repair_instruction([], related=huge)
+    assert "big.py" not in text
+
+
+def test_import_or_export_in_a_plain_page_script_is_found():
+    js = "export function up() {}\ndocument.getElementById('go').onclick = up;\n"
+    body = "<html><body><button id='go'></button><script {}src='app.js'></script></body></html>"
+    [f] = check_project({"index.html": body.format(""), "app.js": js}).findings["app.js"]
+    assert f.kind == "script-module" and f.line == 1 and "`export`" in f.message
+    # Loaded as a module, or only calling dynamic import(): no finding.
+    assert check_project({"index.html": body.format("type='module' "), "app.js": js}).clean
+    dynamic = "import('./x.js');\ndocument.getElementById('go');\n"
+    assert check_project({"index.html": body.format(""), "app.js": dynamic}).clean
