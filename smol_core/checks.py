@@ -28,7 +28,8 @@ NODE = shutil.which("node")
 # Kinds, most serious first. "missing-file" findings name a file that should be added.
 KINDS = (
     "syntax", "undefined-name", "missing-module", "missing-name", "missing-file",
-    "dom-id", "script-unloaded", "script-early", "script-module", "entry-point", "manifest",
+    "dom-id", "script-unloaded", "script-early", "script-module", "inline-script",
+    "js-global", "stub", "entry-point", "manifest",
 )  # fmt: skip
 
 
@@ -183,6 +184,12 @@ class _Project:
                 out.append(path)
         return out
 
+    def is_extension(self) -> bool:
+        return any(
+            PurePosixPath(p).name == "manifest.json" and '"manifest_version"' in c
+            for p, c in self.files.items()
+        )
+
     def classic_scripts(self) -> set[str]:
         """Scripts some page loads with a plain `<script src>`: no import/export allowed."""
         if self._classic is None:
@@ -252,6 +259,7 @@ class _PythonFacts:
     undefined: tuple[Finding, ...]
     imports: tuple[tuple[int, str, int, tuple[str, ...]], ...]  # (line, module, level, names)
     runs_something: bool
+    stubs: tuple[tuple[int, str], ...] = ()  # (line, name) of functions with an empty body
 
 
 _FACTS: OrderedDict[tuple[str, str], _PythonFacts] = OrderedDict()
@@ -301,7 +309,27 @@ def _analyse_python(path: str, content: str) -> _PythonFacts:
         elif isinstance(node, ast.ImportFrom):
             names = tuple(a.name for a in node.names)
             imports.append((node.lineno, node.module or "", node.level, names))
-    return _PythonFacts(None, tuple(undefined), tuple(imports), _runs_something(tree))
+    return _PythonFacts(None, tuple(undefined), tuple(imports), _runs_something(tree),
+                        tuple(_python_stubs(tree)))  # fmt: skip
+
+
+def _python_stubs(tree: ast.Module) -> list[tuple[int, str]]:
+    """Top-level functions whose body is only `pass`, `...` or a docstring: left unwritten.
+    Methods are skipped (abstract methods and protocols are empty on purpose)."""
+    out = []
+    for node in tree.body:
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.decorator_list:
+            continue
+        body = [b for b in node.body if not (isinstance(b, ast.Expr)
+                and isinstance(b.value, ast.Constant) and isinstance(b.value.value, str))]  # fmt: skip
+        empty = all(
+            isinstance(b, ast.Pass) or (isinstance(b, ast.Expr) and isinstance(b.value, ast.Constant)
+                                        and b.value.value is Ellipsis)
+            for b in body
+        )  # fmt: skip
+        if empty:
+            out.append((node.lineno, node.name))
+    return out
 
 
 def _check_python(path: str, content: str, project: _Project) -> list[Finding]:
@@ -310,6 +338,7 @@ def _check_python(path: str, content: str, project: _Project) -> list[Finding]:
         return [facts.syntax]
     out = list(facts.undefined)
     out += _check_imports(path, facts.imports, project)
+    out += [_stub(path, line, name) for line, name in facts.stubs]
     if path in project.run_targets() and not facts.runs_something:
         out.append(Finding(path, None, "is meant to be run, but calls nothing when run (no "
                            "`if __name__ == \"__main__\":` and no top-level call)", "entry-point"))  # fmt: skip
@@ -398,6 +427,11 @@ def _check_imports(
             out.append(Finding(path, lineno, f"imports `{name}` from `{found}`, which "
                                "does not define it", "missing-name"))  # fmt: skip
     return out
+
+
+def _stub(path: str, line: int, name: str) -> Finding:
+    return Finding(path, line, f"`{name}` is empty (only a comment, `pass` or `...`): write its "
+                   "code", "stub", name)  # fmt: skip
 
 
 def _missing_import(path: str, line: int, module: str) -> Finding:
@@ -528,7 +562,9 @@ class _HtmlScan(HTMLParser):
         self.id_order: dict[str, int] = {}  # id → how many tags came before its element
         self.scripts: list[tuple[int, str, int, bool]] = []  # (line, src, order, waits)
         self.classic: set[str] = set()  # srcs loaded as classic scripts (not type="module")
+        self.inline: list[int] = []  # lines of inline scripts and on*="..." handlers
         self._order = 0
+        self._in_script = False
 
     @classmethod
     def of(cls, content: str) -> _HtmlScan:
@@ -548,6 +584,10 @@ class _HtmlScan(HTMLParser):
         if "id" in a:
             self.ids.add(a["id"])
             self.id_order.setdefault(a["id"], self._order)
+        if any(k.startswith("on") for k in a):
+            self.inline.append(line)
+        self._in_script = tag == "script" and "src" not in a and a.get("type", "js").lower() in (
+            "js", "text/javascript", "module", "application/javascript")  # fmt: skip
         if tag == "script" and "src" in a:
             self.refs.append((line, "a script", a["src"]))
             waits = bool(names & {"defer", "async"}) or a.get("type", "").lower() == "module"
@@ -558,6 +598,14 @@ class _HtmlScan(HTMLParser):
             self.refs.append((line, "a stylesheet", a["href"]))
         elif tag == "img" and "src" in a:
             self.refs.append((line, "an image", a["src"]))
+
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script and data.strip():
+            self.inline.append(self.getpos()[0])
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = False
 
 
 def _plan_dom_ids(plan: str) -> set[str]:
@@ -577,6 +625,10 @@ def _check_html(path: str, content: str, project: _Project) -> list[Finding]:
             if not project.has(target):
                 out.append(_missing_file(path, line, f"loads {what}", target))
     out += _script_findings(path, scan, project)
+    if scan.inline and project.is_extension():
+        out.append(Finding(path, scan.inline[0], "has inline JavaScript (a <script> with code, or "
+                           "an on...= attribute), which Chrome blocks in extension pages: move it "
+                           "into the page's .js file", "inline-script"))  # fmt: skip
     htmls = [p for p in project.files if _ext(p) in (".html", ".htm")]
     if len(htmls) == 1:
         # With one page, every id the plan names for the DOM must be in it.
@@ -621,6 +673,12 @@ _ID_USES = re.compile(
 )
 
 
+# `function name(args) { }` with nothing but comments inside.
+_JS_STUB = re.compile(r"\bfunction\s+([\w$]+)\s*\([^)]*\)\s*\{(?:\s|//[^\n]*|/\*.*?\*/)*\}", re.S)
+# Top-level declarations of globals a page can't redeclare ([LegacyUnforgeable] properties).
+_GLOBAL_REDECLARED = re.compile(
+    r"^(const|let|class)\s+(document|window|location|top)\b", re.M
+)
 _MODULE_SYNTAX = re.compile(r"^[ \t]*(export|import)\b(?!\s*\()", re.M)
 
 
@@ -633,6 +691,14 @@ def _check_js(path: str, content: str, project: _Project, use_node: bool) -> lis
         out.append(Finding(path, line, f"uses `{m.group(1)}`, but the page loads it as a plain "
                            "`<script src>`, where import/export is an error: write it without "
                            "them", "script-module"))  # fmt: skip
+    if path in project.classic_scripts():
+        for m in _GLOBAL_REDECLARED.finditer(content):
+            out.append(Finding(path, content.count("\n", 0, m.start()) + 1, f"declares "
+                               f"`{m.group(2)}`, which the browser already defines: the page stops "
+                               "with \"Identifier has already been declared\"; use the browser's "
+                               "own", "js-global"))  # fmt: skip
+    for m in _JS_STUB.finditer(content):
+        out.append(_stub(path, content.count("\n", 0, m.start()) + 1, m.group(1)))
     has_html = any(_ext(p) in (".html", ".htm") for p in project.files)
     if has_html and path not in project.content_scripts():
         ids = project.html_ids()

@@ -30,7 +30,8 @@ from .settings import Settings
 # A finding that regenerating its own file can fix. A missing *other* file can't be fixed that
 # way: it is offered to the person (or the CLI's --add-missing) to add to the file list.
 REPAIRABLE = {"syntax", "undefined-name", "missing-module", "missing-name", "dom-id",
-              "script-unloaded", "script-early", "script-module",
+              "script-unloaded", "script-early", "script-module", "stub",
+              "inline-script", "js-global",
               "entry-point", "manifest"}  # fmt: skip
 
 

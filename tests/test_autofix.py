@@ -179,7 +179,7 @@ def test_related_files_both_ways_and_the_size_cap():
 
 
 def test_import_or_export_in_a_plain_page_script_is_found():
-    js = "export function up() {}\ndocument.getElementById('go').onclick = up;\n"
+    js = "export function up() { return 1; }\ndocument.getElementById('go').onclick = up;\n"
     body = "<html><body><button id='go'></button><script {}src='app.js'></script></body></html>"
     [f] = check_project({"index.html": body.format(""), "app.js": js}).findings["app.js"]
     assert f.kind == "script-module" and f.line == 1 and "`export`" in f.message
@@ -187,3 +187,25 @@ def test_import_or_export_in_a_plain_page_script_is_found():
     assert check_project({"index.html": body.format("type='module' "), "app.js": js}).clean
     dynamic = "import('./x.js');\ndocument.getElementById('go');\n"
     assert check_project({"index.html": body.format(""), "app.js": dynamic}).clean
+
+
+def test_functions_left_empty_are_found_in_python_and_javascript():
+    py = ('def f():\n    """Do it."""\n    pass\n\ndef g(): ...\n\n'
+          'class Base:\n    def hook(self):\n        pass\n\ndef h():\n    return 1\n')  # fmt: skip
+    found = check_project({"a.py": py}).findings["a.py"]
+    assert [(f.kind, f.target, f.line) for f in found] == [("stub", "f", 1), ("stub", "g", 5)]
+    js = "function add() {\n  // adds an item\n}\nfunction ok(a) { return a; }\nfunction b() {/* x */}\n"
+    found = check_project({"a.js": js}).findings["a.js"]
+    assert [(f.kind, f.target, f.line) for f in found] == [("stub", "add", 1), ("stub", "b", 5)]
+
+
+def test_extension_inline_code_and_redeclared_browser_globals_are_found():
+    manifest = '{"manifest_version": 3, "name": "n", "version": "1", "action": {"default_popup": "popup.html"}}'
+    page = ("<html><body><button id='b' onclick='go()'>x</button>"
+            "<script src='popup.js'></script></body></html>")  # fmt: skip
+    js = "const document = window.document;\ndocument.getElementById('b');\n"
+    report = check_project({"manifest.json": manifest, "popup.html": page, "popup.js": js})
+    assert [f.kind for f in report.findings["popup.html"]] == ["inline-script"]
+    assert [(f.kind, f.line) for f in report.findings["popup.js"]] == [("js-global", 1)]
+    # The same inline handler on an ordinary web page is allowed.
+    assert check_project({"index.html": page, "popup.js": "document.title = 'x';\n"}).clean
