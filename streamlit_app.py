@@ -462,7 +462,9 @@ else:
 # Below the editor: an edit made in it is checked again in this same run.
 for finding in project.findings.get(choice, []):
     st.warning(f"Line {finding.line}: {finding.message}" if finding.line else finding.message)
-if project.check_status(choice) == "repaired":
+if project.fixed.get(choice):
+    st.caption("Fixed without the model: " + "; ".join(project.fixed[choice]) + ".")
+elif project.check_status(choice) == "repaired":
     st.caption("This file was written again to fix what the checks found.")
 instruction = st.text_input(
     "Change to ask for (optional)",

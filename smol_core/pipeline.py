@@ -68,6 +68,7 @@ class Project:
     file_list_mode: str = ""
     findings: dict[str, list] = field(default_factory=dict)  # latest checks, path → findings
     first_findings: dict[str, list] = field(default_factory=dict)  # before any repair
+    fixed: dict[str, tuple] = field(default_factory=dict)  # path → changes made without the model
     check_notes: tuple = ()
 
     @property
@@ -89,6 +90,10 @@ class Project:
         elif isinstance(event, FileDone):
             self.contents[event.path] = event.content
             self.failed.pop(event.path, None)
+            if event.fixed:
+                self.fixed[event.path] = self.fixed.get(event.path, ()) + event.fixed
+            else:
+                self.fixed.pop(event.path, None)  # written again by the model
             if event.truncated:
                 self.truncated.add(event.path)
             else:

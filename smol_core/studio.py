@@ -207,6 +207,7 @@ class Studio:
         if self.project.contents.get(path) == content:
             return False
         self.project.contents[path] = content
+        self.project.fixed.pop(path, None)  # the person's text now, not our fix
         self.store.save_edit(self.run_id, path, content)
         self.recheck()
         return True

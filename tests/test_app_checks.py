@@ -71,3 +71,17 @@ def test_an_edit_is_checked_again(server, point_at):
     ok(at)
     assert studio(at).project.check_status("util.py") == "failing"
     assert any("undefined_name" in w.value for w in at.warning)
+
+
+def test_a_mechanical_fix_is_made_without_the_model_and_shown(server, point_at):
+    no_import = "\nif __name__ == '__main__':\n    print(greet('world'))\n"  # greet never imported
+    server.add_fault(Fault.text(no_import), kind="code", path="main.py", times=None)
+    at = _generated(server, point_at)
+    project = studio(at).project
+    assert project.contents["main.py"].startswith("from util import greet\n")
+    assert project.check_status("main.py") == "repaired"
+    assert len([r for r in server.requests if r.path == "main.py"]) == 1  # no second request
+    at.selectbox(key="sel_file").select("main.py").run()
+    ok(at)
+    assert any("Fixed without the model: added `from util import greet`" in c.value
+               for c in at.caption)  # fmt: skip
