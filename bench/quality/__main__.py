@@ -51,6 +51,7 @@ class Outcome:
     findings_before: int = 0  # studio: findings of the first check
     findings_after: int = 0  # studio: after the repair round
     repaired: list[str] = field(default_factory=list)
+    fixed: dict[str, list[str]] = field(default_factory=dict)  # studio: fixed without the model
     steps: list = field(default_factory=list)  # (step, path, prompt tokens, completion tokens)
 
 
@@ -103,6 +104,8 @@ async def generate_studio(spec: Spec, settings, folder: Path, out: Outcome) -> d
             _say("    plan done")
         elif isinstance(event, FileListDone):
             _say(f"    file list: {', '.join(f.path for f in event.files) or '(none)'}")
+        elif isinstance(event, FileDone) and event.fixed:
+            _say(f"    fixed {event.path} without the model: {'; '.join(event.fixed)}")
         elif isinstance(event, FileDone):
             _say(f"    wrote {event.path} ({event.usage.completion_tokens} tokens)")
         elif isinstance(event, ChecksDone):
@@ -122,6 +125,7 @@ async def generate_studio(spec: Spec, settings, folder: Path, out: Outcome) -> d
     out.findings_before = sum(len(v) for v in project.first_findings.values())
     out.findings_after = sum(len(v) for v in project.findings.values())
     out.repaired = [p for p in project.paths if project.check_status(p) == "repaired"]
+    out.fixed = {p: list(changes) for p, changes in project.fixed.items()}
     return {
         "plan": project.plan,
         "paths": project.paths,
