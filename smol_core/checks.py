@@ -29,7 +29,7 @@ NODE = shutil.which("node")
 KINDS = (
     "syntax", "undefined-name", "missing-module", "missing-name", "missing-file",
     "dom-id", "script-unloaded", "script-early", "script-module", "inline-script",
-    "js-global", "stub", "entry-point", "manifest",
+    "js-global", "stub", "unused", "entry-point", "manifest",
 )  # fmt: skip
 
 
@@ -184,6 +184,21 @@ class _Project:
                 out.append(path)
         return out
 
+    def imported(self, path: str) -> bool:
+        """Another Python file of the project imports `path`."""
+        for other, content in self.files.items():
+            if other != path and _ext(other) == ".py":
+                facts = _python_facts(other, content)
+                for _, module, level, names in facts.imports:
+                    targets = [module] if module else list(names)
+                    if any(_module_file(self, other, t, level) == path for t in targets):
+                        return True
+        return False
+
+    def mentioned_elsewhere(self, path: str, name: str) -> bool:
+        word = re.compile(rf"\b{re.escape(name)}\b")
+        return any(other != path and word.search(c) for other, c in self.files.items())
+
     def is_extension(self) -> bool:
         return any(
             PurePosixPath(p).name == "manifest.json" and '"manifest_version"' in c
@@ -260,6 +275,7 @@ class _PythonFacts:
     imports: tuple[tuple[int, str, int, tuple[str, ...]], ...]  # (line, module, level, names)
     runs_something: bool
     stubs: tuple[tuple[int, str], ...] = ()  # (line, name) of functions with an empty body
+    unused: tuple[tuple[int, str], ...] = ()  # top-level functions/classes the file never uses
 
 
 _FACTS: OrderedDict[tuple[str, str], _PythonFacts] = OrderedDict()
@@ -310,7 +326,19 @@ def _analyse_python(path: str, content: str) -> _PythonFacts:
             names = tuple(a.name for a in node.names)
             imports.append((node.lineno, node.module or "", node.level, names))
     return _PythonFacts(None, tuple(undefined), tuple(imports), _runs_something(tree),
-                        tuple(_python_stubs(tree)))  # fmt: skip
+                        tuple(_python_stubs(tree)), tuple(_python_unused(tree)))  # fmt: skip
+
+
+def _python_unused(tree: ast.Module) -> list[tuple[int, str]]:
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    used |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    used |= {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+    return [
+        (node.lineno, node.name)
+        for node in tree.body
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        and not node.decorator_list and node.name not in used and not node.name.startswith("_")
+    ]
 
 
 def _python_stubs(tree: ast.Module) -> list[tuple[int, str]]:
@@ -339,9 +367,19 @@ def _check_python(path: str, content: str, project: _Project) -> list[Finding]:
     out = list(facts.undefined)
     out += _check_imports(path, facts.imports, project)
     out += [_stub(path, line, name) for line, name in facts.stubs]
+    if path in project.run_targets() and not project.imported(path):
+        # A script's own function or class that nothing calls: usually something not wired up
+        # (a request handler never given to the server, a command never dispatched).
+        for line, name in facts.unused:
+            if name == "main" and not facts.runs_something:
+                continue  # the entry-point finding says it better
+            if not project.mentioned_elsewhere(path, name):
+                out.append(_unused(path, line, name))
     if path in project.run_targets() and not facts.runs_something:
-        out.append(Finding(path, None, "is meant to be run, but calls nothing when run (no "
-                           "`if __name__ == \"__main__\":` and no top-level call)", "entry-point"))  # fmt: skip
+        out.append(Finding(path, None, "is meant to be run, but running it does nothing (no "
+                           "`if __name__ == \"__main__\":` and no top-level call): end it with "
+                           "`if __name__ == \"__main__\":` that reads the command-line arguments "
+                           "the description gives and calls the code", "entry-point"))  # fmt: skip
     return out
 
 
@@ -427,6 +465,11 @@ def _check_imports(
             out.append(Finding(path, lineno, f"imports `{name}` from `{found}`, which "
                                "does not define it", "missing-name"))  # fmt: skip
     return out
+
+
+def _unused(path: str, line: int, name: str) -> Finding:
+    return Finding(path, line, f"defines `{name}`, but nothing in the project uses it: wire it "
+                   "up where the description needs it, or remove it", "unused", name)  # fmt: skip
 
 
 def _stub(path: str, line: int, name: str) -> Finding:
@@ -673,6 +716,7 @@ _ID_USES = re.compile(
 )
 
 
+_JS_FUNCTION = re.compile(r"^function\s+([\w$]+)\s*\(", re.M)  # top-level declarations
 # `function name(args) { }` with nothing but comments inside.
 _JS_STUB = re.compile(r"\bfunction\s+([\w$]+)\s*\([^)]*\)\s*\{(?:\s|//[^\n]*|/\*.*?\*/)*\}", re.S)
 # Top-level declarations of globals a page can't redeclare ([LegacyUnforgeable] properties).
@@ -697,6 +741,12 @@ def _check_js(path: str, content: str, project: _Project, use_node: bool) -> lis
                                f"`{m.group(2)}`, which the browser already defines: the page stops "
                                "with \"Identifier has already been declared\"; use the browser's "
                                "own", "js-global"))  # fmt: skip
+    if path in project.classic_scripts():
+        for m in _JS_FUNCTION.finditer(content):
+            name = m.group(1)
+            uses = len(re.findall(rf"(?<![\w$]){re.escape(name)}(?![\w$])", content))
+            if uses == 1 and not project.mentioned_elsewhere(path, name):
+                out.append(_unused(path, content.count("\n", 0, m.start()) + 1, name))
     for m in _JS_STUB.finditer(content):
         out.append(_stub(path, content.count("\n", 0, m.start()) + 1, m.group(1)))
     has_html = any(_ext(p) in (".html", ".htm") for p in project.files)

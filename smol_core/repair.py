@@ -31,7 +31,7 @@ from .settings import Settings
 # way: it is offered to the person (or the CLI's --add-missing) to add to the file list.
 REPAIRABLE = {"syntax", "undefined-name", "missing-module", "missing-name", "dom-id",
               "script-unloaded", "script-early", "script-module", "stub",
-              "inline-script", "js-global",
+              "inline-script", "js-global", "unused",
               "entry-point", "manifest"}  # fmt: skip
 
 

@@ -209,3 +209,23 @@ def test_extension_inline_code_and_redeclared_browser_globals_are_found():
     assert [(f.kind, f.line) for f in report.findings["popup.js"]] == [("js-global", 1)]
     # The same inline handler on an ordinary web page is allowed.
     assert check_project({"index.html": page, "popup.js": "document.title = 'x';\n"}).clean
+
+
+def test_a_script_function_or_class_nothing_uses_is_found():
+    server = (
+        "import http.server\n\nclass Health(http.server.BaseHTTPRequestHandler):\n    pass\n\n"
+        "class Add(http.server.BaseHTTPRequestHandler):\n    pass\n\n"
+        "def run():\n    http.server.HTTPServer(('', 8000), Health).serve_forever()\n\n"
+        "if __name__ == '__main__':\n    run()\n"
+    )
+    found = check_project({"server.py": server}, "Start it with `python server.py`.").findings
+    assert [(f.kind, f.target, f.line) for f in found["server.py"]] == [("unused", "Add", 6)]
+    # A module's functions are its API (not a run target), and a name another file uses counts.
+    lib = {"lib.py": "def slugify(t):\n    return t\n", "tool.py": "import lib\nprint(lib.slugify('x'))\n"}
+    assert check_project(lib, "Run `python tool.py`; `lib.py` is also a library.").clean
+    page = ("<html><body><button id='b' onclick='later()'></button>"
+            "<script src='app.js'></script></body></html>")  # fmt: skip
+    js = ("function add() { return 1; }\nfunction later() { return 2; }\n"
+          "function used() { return 3; }\ndocument.getElementById('b').onclick = used;\n")  # fmt: skip
+    found = check_project({"index.html": page, "app.js": js}).findings
+    assert [(f.kind, f.target) for f in found["app.js"]] == [("unused", "add")]
