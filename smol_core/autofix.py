@@ -1,7 +1,8 @@
 """Fixes that need no model: findings with one right answer, applied to the text directly.
 
 A forgotten `import sys`, a name used from another file of the project without importing it, a
-script whose `main()` is never called, a page that never loads its script: a small model makes
+script whose `main()` is never called, a page that never loads its script, an extension
+that uses `chrome.storage` without the permission: a small model makes
 these often, and asking it again to fix them is slow and not always successful (seen in the
 quality bench: a repair moved the `__main__` test *inside* `main`). Each fix here is made only
 when exactly one change is right; anything less certain is left to the model's repair.
@@ -10,6 +11,7 @@ when exactly one change is right; anything less certain is left to the model's r
 from __future__ import annotations
 
 import ast
+import json
 import posixpath
 import re
 import sys
@@ -43,6 +45,8 @@ def autofix(
             content = _fix_python(path, content, items, files, changes)
         elif path.endswith((".html", ".htm")):
             content = _fix_html(path, content, items, changes)
+        elif PurePosixPath(path).name == "manifest.json":
+            content = _fix_manifest(content, items, changes)
         if changes:
             out[path] = Fix(path, content, tuple(changes))
     return out
@@ -165,3 +169,21 @@ def _add_defer(content: str, src: str) -> str:
     name = re.escape(PurePosixPath(src).name)
     tag = re.compile(rf"<script\b(?=[^>]*\bsrc\s*=\s*['\"][^'\"]*{name}['\"])([^>]*)>", re.I)
     return tag.sub(lambda m: f"<script defer{m.group(1)}>", content, count=1)
+
+
+# ------------------------------------------------------------------------------ manifest.json
+def _fix_manifest(content: str, items: Sequence[Finding], changes: list) -> str:
+    wanted = [f.target for f in items if f.kind == "permission" and f.target]
+    try:
+        data = json.loads(content)
+    except ValueError:
+        return content
+    permissions = data.get("permissions", [])
+    if not wanted or not isinstance(data, dict) or not isinstance(permissions, list):
+        return content
+    added = [w for w in dict.fromkeys(wanted) if w not in permissions]
+    if not added:
+        return content
+    data["permissions"] = [*permissions, *added]
+    changes += [f'added the `"{w}"` permission' for w in added]
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

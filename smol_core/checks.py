@@ -29,7 +29,7 @@ NODE = shutil.which("node")
 KINDS = (
     "syntax", "undefined-name", "missing-module", "missing-name", "missing-file",
     "dom-id", "script-unloaded", "script-early", "script-module", "inline-script",
-    "js-global", "stub", "unused", "entry-point", "manifest",
+    "js-global", "stub", "unused", "entry-point", "manifest", "permission",
 )  # fmt: skip
 
 
@@ -593,7 +593,21 @@ def _check_extension_manifest(path: str, data: dict, project: _Project) -> list[
                 out.append(_missing_file(path, None, f"the manifest names the {what}", target))
     if data.get("manifest_version") not in (2, 3):
         out.append(Finding(path, None, "manifest_version must be 2 or 3", "manifest"))
+    granted = data.get("permissions")
+    granted = set(granted) if isinstance(granted, list) else set()
+    scripts = "\n".join(c for p, c in project.files.items() if _ext(p) in (".js", ".mjs"))
+    for api, permission in _API_PERMISSIONS.items():
+        if permission not in granted and re.search(rf"\b(chrome|browser)\.{api}\b", scripts):
+            out.append(Finding(path, None, f"the scripts use `chrome.{api}`, but the manifest's "
+                               f"permissions lack `\"{permission}\"`", "permission", permission))  # fmt: skip
     return out
+
+
+# Extension APIs that exist only with a permission (chrome.tabs mostly works without one).
+_API_PERMISSIONS = {"storage": "storage", "alarms": "alarms", "notifications": "notifications",
+                    "contextMenus": "contextMenus", "scripting": "scripting",
+                    "downloads": "downloads", "bookmarks": "bookmarks", "history": "history",
+                    "cookies": "cookies", "identity": "identity", "sidePanel": "sidePanel"}  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------- HTML

@@ -117,7 +117,7 @@ class Project:
             return "failing"
         # Fixed by writing the file again; a missing *other* file is fixed by adding that file.
         rewritten = any(f.kind != "missing-file" for f in self.first_findings.get(path, []))
-        return "repaired" if rewritten else "ok"
+        return "repaired" if rewritten or path in self.fixed else "ok"
 
     def manifest(self, settings: Settings) -> dict[str, Any]:
         """What goes beside the files in a zip or folder: never the key, never a full URL."""

@@ -32,7 +32,7 @@ from .settings import Settings
 REPAIRABLE = {"syntax", "undefined-name", "missing-module", "missing-name", "dom-id",
               "script-unloaded", "script-early", "script-module", "stub",
               "inline-script", "js-global", "unused",
-              "entry-point", "manifest"}  # fmt: skip
+              "entry-point", "manifest", "permission"}  # fmt: skip
 
 
 def _no_emit(_event: object) -> None:
@@ -92,15 +92,17 @@ async def check_and_repair(
     *,
     client: openai.AsyncOpenAI | None = None,
     only: Sequence[str] | None = None,
+    first_round: int = 0,
 ) -> CheckReport:
     """Check every file; regenerate those with fixable findings, up to `repair_rounds` times.
 
     `only` limits the repairs to some files (the ones a person just regenerated): the checks
     still look at the whole project, since most findings are about how files fit together.
+    `first_round` > 0 numbers a later pass, which keeps the "repaired" bookkeeping of round 0.
     """
     emit = emit or applying(project, _no_emit)
-    report = check(project, settings, emit)
-    for round_no in range(1, settings.repair_rounds + 1):
+    report = check(project, settings, emit, first_round)
+    for round_no in range(first_round + 1, first_round + settings.repair_rounds + 1):
         # Mechanical fixes first: instant, and certain where the model's second try is not.
         fixes = autofix(project.contents, {
             p: items for p, items in report.findings.items() if only is None or p in only
@@ -200,13 +202,20 @@ async def add_missing_files(
     extra = referenced_missing(project)
     if not extra:
         return []
+    added = [f.path for f in extra]
+    # The files that referenced them: a page that loads a script now written may need a fix.
+    referrers = [
+        path for path, items in project.findings.items()
+        if any(f.kind == "missing-file" and f.target in added for f in items)
+    ]  # fmt: skip
     emit(FileListDone(files=(*project.files, *extra), rejected=(), mode="added"))
     await generate_files(
         project.spec, project.plan, project.files, settings, emit,
-        paths=[f.path for f in extra], client=client, finish=False,
+        paths=added, client=client, finish=False,
     )  # fmt: skip
-    check(project, settings, emit, round=settings.repair_rounds + 1)
-    return [f.path for f in extra]
+    await check_and_repair(project, settings, emit, client=client, only=added + referrers,
+                           first_round=settings.repair_rounds + 1)  # fmt: skip
+    return added
 
 
 async def generate_checked(

