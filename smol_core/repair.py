@@ -203,17 +203,17 @@ async def add_missing_files(
     if not extra:
         return []
     added = [f.path for f in extra]
-    # The files that referenced them: a page that loads a script now written may need a fix.
-    referrers = [
-        path for path, items in project.findings.items()
-        if any(f.kind == "missing-file" and f.target in added for f in items)
-    ]  # fmt: skip
+    before = {(p, str(f)) for p, items in project.findings.items() for f in items}
     emit(FileListDone(files=(*project.files, *extra), rejected=(), mode="added"))
     await generate_files(
         project.spec, project.plan, project.files, settings, emit,
         paths=added, client=client, finish=False,
     )  # fmt: skip
-    await check_and_repair(project, settings, emit, client=client, only=added + referrers,
+    # Repair the new files and the files with *new* findings (a page that loads the script now
+    # written, a manifest that now needs a permission); what failed before keeps its rounds.
+    now = check_project(project.contents, project.plan, project.spec)
+    changed = [p for p, items in now.findings.items() if any((p, str(f)) not in before for f in items)]
+    await check_and_repair(project, settings, emit, client=client, only=[*added, *changed],
                            first_round=settings.repair_rounds + 1)  # fmt: skip
     return added
 

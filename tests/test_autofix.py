@@ -252,22 +252,28 @@ def test_an_extension_using_storage_without_the_permission_gets_it():
 def test_a_file_added_as_missing_is_checked_with_the_page_that_loads_it(make_server):
     from smol_core.repair import add_missing_files
 
+    # An extension whose file list forgot the popup's script: once the script is written, the
+    # page loads it too early and the manifest lacks the permission the script needs.
     page = ('<html><head><script src="app.js"></script></head>'
             '<body><button id="go">Go</button></body></html>')  # fmt: skip
+    manifest = ('{"manifest_version": 3, "name": "n", "version": "1", '
+                '"action": {"default_popup": "index.html"}}')  # fmt: skip
+    script = "document.getElementById('go').onclick = () => chrome.storage.local.set({n: 1});\n"
     srv = make_server(plan_text="# Plan\n\n`index.html` and `app.js`.\n",
-                      files={"index.html": page,
-                             "app.js": "document.getElementById('go').onclick = () => 1;\n"})  # fmt: skip
-    srv.add_fault(Fault.text('{"files": [{"path": "index.html", "purpose": "page"}]}'),
-                  kind="file_list", times=1)  # fmt: skip
+                      files={"manifest.json": manifest, "index.html": page, "app.js": script})  # fmt: skip
+    listed = [{"path": "manifest.json", "purpose": "m"}, {"path": "index.html", "purpose": "p"}]
+    srv.add_fault(Fault.text(json.dumps({"files": listed})), kind="file_list", times=1)
     settings = fast_settings(srv.base_url)
 
     async def go():
         project = await run_all("a page", settings)
-        assert project.findings["index.html"][0].kind == "missing-file"
+        assert [f.kind for f in project.findings["index.html"]] == ["missing-file"]
         return project, await add_missing_files(project, settings)
 
     project, added = asyncio.run(go())
-    assert added == ["app.js"] and project.paths == ["index.html", "app.js"]
+    assert added == ["app.js"] and project.paths == ["manifest.json", "index.html", "app.js"]
     assert '<script defer src="app.js">' in project.contents["index.html"]
-    assert project.fixed["index.html"] and not any(project.findings.values())
-    assert project.check_status("index.html") == "repaired"
+    assert json.loads(project.contents["manifest.json"])["permissions"] == ["storage"]
+    assert not any(project.findings.values()), project.findings
+    assert project.check_status("index.html") == project.check_status("manifest.json") == "repaired"
+    assert [r.path for r in srv.requests if r.kind == "code"] == ["manifest.json", "index.html", "app.js"]
