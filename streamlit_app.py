@@ -413,6 +413,9 @@ for path, error in project.failed.items():
     st.error(f"`{path}` failed: {error}")
 for path in sorted(project.truncated):
     st.warning(f"`{path}` was cut off by the output limit even after continuing; check its end.")
+for path in sorted(project.looped):
+    st.warning(f"`{path}`: the model started repeating itself, so its reply was stopped there; "
+               "check its end or regenerate it.")  # fmt: skip
 
 checked = {p: project.check_status(p) for p in project.paths}
 repaired = [p for p, v in checked.items() if v == "repaired"]

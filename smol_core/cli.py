@@ -149,6 +149,7 @@ class Progress:
         elif isinstance(event, FileDone):
             self.done += 1
             note = " (still truncated)" if event.truncated else ""
+            note += " (stopped: the model was repeating itself)" if event.looped else ""
             self.say(f"  wrote {event.path}{note}")
         elif isinstance(event, FileFailed):
             self.failed += 1

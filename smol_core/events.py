@@ -59,6 +59,7 @@ class FileDone(Event):
     truncated: bool = False  # still cut off after the allowed continuations
     usage: TokenUsage = field(default_factory=TokenUsage)
     fixed: tuple[str, ...] = ()  # set when the file was fixed without the model: what changed
+    looped: bool = False  # the model started repeating itself; its reply was stopped there
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import openai
 
-from .chat import Emit, stream_chat
+from .chat import LOOPED, Emit, stream_chat
 from .client import open_client, resolve
 from .errors import SmolError, describe
 from .events import (
@@ -69,6 +69,7 @@ class Project:
     findings: dict[str, list] = field(default_factory=dict)  # latest checks, path → findings
     first_findings: dict[str, list] = field(default_factory=dict)  # before any repair
     fixed: dict[str, tuple] = field(default_factory=dict)  # path → changes made without the model
+    looped: set[str] = field(default_factory=set)  # replies stopped because they repeated
     check_notes: tuple = ()
 
     @property
@@ -94,6 +95,7 @@ class Project:
                 self.fixed[event.path] = self.fixed.get(event.path, ()) + event.fixed
             else:
                 self.fixed.pop(event.path, None)  # written again by the model
+                (self.looped.add if event.looped else self.looped.discard)(event.path)
             if event.truncated:
                 self.truncated.add(event.path)
             else:
@@ -257,7 +259,8 @@ async def write_file(
     content = strip_code_fences(result.text, path)
     if not content.strip():
         raise SmolError(f"The model returned an empty reply for {path}.")
-    done = FileDone(path=path, content=content, truncated=result.truncated, usage=result.usage)
+    done = FileDone(path=path, content=content, truncated=result.truncated, usage=result.usage,
+                    looped=result.finish_reason == LOOPED)  # fmt: skip
     emit(done)
     return done
 

@@ -92,3 +92,18 @@ def test_a_looping_stream_is_closed_early_and_not_continued(make_server) -> None
     while srv.requests[0].outcome == "pending" and time.monotonic() < deadline:
         time.sleep(0.02)
     assert srv.requests[0].outcome == "disconnected", request
+
+
+def test_a_stopped_loop_is_reported_by_the_pipeline_and_the_page(make_server, point_at):
+    from smol_core.pipeline import run_all
+    from tests.kit import new_app, ok
+    from tests.test_app import generate, list_files, plan
+
+    looping = "# Greeter\n\n" + LOOP_LINE * 60
+    srv = make_server(files={"main.py": "print('hi')\n", "README.md": looping})
+    project = asyncio.run(run_all("a greeter", fast_settings(srv.base_url)))
+    assert project.looped == {"README.md"}
+    assert project.contents["README.md"] == "# Greeter\n\n" + LOOP_LINE
+    point_at(srv)
+    at = generate(list_files(plan(ok(new_app().run()))))
+    assert any("`README.md`: the model started repeating itself" in w.value for w in at.warning)
