@@ -14,14 +14,11 @@ import ast
 import json
 import posixpath
 import re
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from .checks import Finding, top_level_names
-
-_STDLIB = frozenset(sys.stdlib_module_names)
+from .checks import STDLIB, Finding, referenced_paths, top_level_names
 
 
 @dataclass(frozen=True)
@@ -72,7 +69,7 @@ def _fix_python(
 
 def _import_for(path: str, name: str, content: str, files: Mapping[str, str]) -> str | None:
     """The one import that defines `name` for `path`, or None when there isn't exactly one."""
-    if name in _STDLIB and re.search(rf"(?<![\w.]){re.escape(name)}\.\w", content):
+    if name in STDLIB and re.search(rf"(?<![\w.]){re.escape(name)}\.\w", content):
         return f"import {name}"  # `sys.argv` with no `import sys`
     homes = []
     for other, text in files.items():
@@ -80,7 +77,9 @@ def _import_for(path: str, name: str, content: str, files: Mapping[str, str]) ->
             continue
         module = _module_name(path, other)
         names = top_level_names(text)
-        if module and names is not None and name in names and not _imports(text, path, other):
+        # `other` importing `path` already: importing back would make a cycle.
+        cycle = path in referenced_paths(other, text, files)
+        if module and names is not None and name in names and not cycle:
             homes.append(module)
     return f"from {homes[0]} import {name}" if len(homes) == 1 else None
 
@@ -99,12 +98,6 @@ def _module_name(importer: str, target: str) -> str | None:
     if not parts or not all(p.isidentifier() for p in parts):
         return None
     return ".".join(parts)
-
-
-def _imports(text: str, importer: str, target: str) -> bool:
-    """`text` (the file `target`) already imports `importer`: importing back would be a cycle."""
-    back = _module_name(target, importer)
-    return bool(back) and re.search(rf"^\s*(from|import)\s+{re.escape(back)}\b", text, re.M) is not None
 
 
 def _insert_imports(content: str, lines: list[str]) -> str:

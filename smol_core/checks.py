@@ -25,7 +25,8 @@ from pathlib import Path, PurePosixPath
 
 NODE = shutil.which("node")
 
-# Kinds, most serious first. "missing-file" findings name a file that should be added.
+# Kinds, most serious first. "missing-file" findings name a file that should be added; every
+# other kind is fixed by writing its own file again (repair.REPAIRABLE).
 KINDS = (
     "syntax", "undefined-name", "missing-module", "missing-name", "missing-file",
     "dom-id", "script-unloaded", "script-early", "script-module", "inline-script",
@@ -240,6 +241,10 @@ def _is_node(js: str) -> bool:
     return bool(re.search(r"\brequire\(|module\.exports|process\.argv", js))
 
 
+def _line_of(content: str, pos: int) -> int:
+    return content.count("\n", 0, pos) + 1
+
+
 def _ext(path: str) -> str:
     return PurePosixPath(path).suffix.lower()
 
@@ -262,7 +267,7 @@ def _missing_file(path: str, line: int | None, what: str, target: str) -> Findin
 
 
 # -------------------------------------------------------------------------------------- Python
-_STDLIB = set(sys.stdlib_module_names) | {"__future__"}
+STDLIB = frozenset(sys.stdlib_module_names) | {"__future__"}
 
 
 @dataclass(frozen=True)
@@ -280,6 +285,7 @@ class _PythonFacts:
 
 _FACTS: OrderedDict[tuple[str, str], _PythonFacts] = OrderedDict()
 _NAMES: OrderedDict[str, frozenset[str] | None] = OrderedDict()
+_SCANS: OrderedDict[str, _HtmlScan] = OrderedDict()
 _MEMO_SIZE = 512  # file versions remembered (small entries: findings, names)
 
 
@@ -330,9 +336,14 @@ def _analyse_python(path: str, content: str) -> _PythonFacts:
 
 
 def _python_unused(tree: ast.Module) -> list[tuple[int, str]]:
-    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-    used |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
-    used |= {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+    used: set[str] = set()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Name):
+            used.add(n.id)
+        elif isinstance(n, ast.Attribute):
+            used.add(n.attr)
+        elif isinstance(n, ast.Constant) and isinstance(n.value, str):
+            used.add(n.value)  # getattr(module, "name"), a route table of names
     return [
         (node.lineno, node.name)
         for node in tree.body
@@ -440,7 +451,7 @@ def _check_imports(
         found = _module_file(project, path, module, level)
         if found is None:
             top = module.split(".")[0]
-            if level == 0 and top in _STDLIB:
+            if level == 0 and top in STDLIB:
                 continue
             meant_local = level > 0 or _looks_local(top, project)
             dist = _DIST_ALIASES.get(top, top).lower().replace("-", "_")
@@ -596,18 +607,17 @@ def _check_extension_manifest(path: str, data: dict, project: _Project) -> list[
     granted = data.get("permissions")
     granted = set(granted) if isinstance(granted, list) else set()
     scripts = "\n".join(c for p, c in project.files.items() if _ext(p) in (".js", ".mjs"))
-    for api, permission in _API_PERMISSIONS.items():
-        if permission not in granted and re.search(rf"\b(chrome|browser)\.{api}\b", scripts):
+    for api in _PERMISSION_APIS:
+        if api not in granted and re.search(rf"\b(chrome|browser)\.{api}\b", scripts):
             out.append(Finding(path, None, f"the scripts use `chrome.{api}`, but the manifest's "
-                               f"permissions lack `\"{permission}\"`", "permission", permission))  # fmt: skip
+                               f"permissions lack `\"{api}\"`", "permission", api))  # fmt: skip
     return out
 
 
-# Extension APIs that exist only with a permission (chrome.tabs mostly works without one).
-_API_PERMISSIONS = {"storage": "storage", "alarms": "alarms", "notifications": "notifications",
-                    "contextMenus": "contextMenus", "scripting": "scripting",
-                    "downloads": "downloads", "bookmarks": "bookmarks", "history": "history",
-                    "cookies": "cookies", "identity": "identity", "sidePanel": "sidePanel"}  # fmt: skip
+# Extension APIs that exist only with the permission of the same name (chrome.tabs mostly works
+# without one).
+_PERMISSION_APIS = ("storage", "alarms", "notifications", "contextMenus", "scripting",
+                    "downloads", "bookmarks", "history", "cookies", "identity", "sidePanel")  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------- HTML
@@ -625,6 +635,12 @@ class _HtmlScan(HTMLParser):
 
     @classmethod
     def of(cls, content: str) -> _HtmlScan:
+        """The page's facts, parsed once per version of its text (read them, never change them):
+        a check of a project asks for each page's scan several times."""
+        return _remember(_SCANS, _digest(content), lambda: cls._parse(content))
+
+    @classmethod
+    def _parse(cls, content: str) -> _HtmlScan:
         scan = cls()
         try:
             scan.feed(content)
@@ -740,36 +756,40 @@ _GLOBAL_REDECLARED = re.compile(
 _MODULE_SYNTAX = re.compile(r"^[ \t]*(export|import)\b(?!\s*\()", re.M)
 
 
+def _page_script_findings(path: str, content: str, project: _Project) -> list[Finding]:
+    """What a script a page loads with a plain `<script src>` must not do."""
+    out: list[Finding] = []
+    if m := _MODULE_SYNTAX.search(content):
+        out.append(Finding(path, _line_of(content, m.start()), f"uses `{m.group(1)}`, but the "
+                           "page loads it as a plain `<script src>`, where import/export is an "
+                           "error: write it without them", "script-module"))  # fmt: skip
+    for m in _GLOBAL_REDECLARED.finditer(content):
+        out.append(Finding(path, _line_of(content, m.start()), f"declares `{m.group(2)}`, which "
+                           "the browser already defines: the page stops with \"Identifier has "
+                           "already been declared\"; use the browser's own", "js-global"))  # fmt: skip
+    for m in _JS_FUNCTION.finditer(content):
+        name = m.group(1)
+        uses = len(re.findall(rf"(?<![\w$]){re.escape(name)}(?![\w$])", content))
+        if uses == 1 and not project.mentioned_elsewhere(path, name):
+            out.append(_unused(path, _line_of(content, m.start()), name))
+    return out
+
+
 def _check_js(path: str, content: str, project: _Project, use_node: bool) -> list[Finding]:
     out: list[Finding] = []
     if use_node:
         out += _node_check(path, content)
-    if path in project.classic_scripts() and (m := _MODULE_SYNTAX.search(content)):
-        line = content.count("\n", 0, m.start()) + 1
-        out.append(Finding(path, line, f"uses `{m.group(1)}`, but the page loads it as a plain "
-                           "`<script src>`, where import/export is an error: write it without "
-                           "them", "script-module"))  # fmt: skip
     if path in project.classic_scripts():
-        for m in _GLOBAL_REDECLARED.finditer(content):
-            out.append(Finding(path, content.count("\n", 0, m.start()) + 1, f"declares "
-                               f"`{m.group(2)}`, which the browser already defines: the page stops "
-                               "with \"Identifier has already been declared\"; use the browser's "
-                               "own", "js-global"))  # fmt: skip
-    if path in project.classic_scripts():
-        for m in _JS_FUNCTION.finditer(content):
-            name = m.group(1)
-            uses = len(re.findall(rf"(?<![\w$]){re.escape(name)}(?![\w$])", content))
-            if uses == 1 and not project.mentioned_elsewhere(path, name):
-                out.append(_unused(path, content.count("\n", 0, m.start()) + 1, name))
+        out += _page_script_findings(path, content, project)
     for m in _JS_STUB.finditer(content):
-        out.append(_stub(path, content.count("\n", 0, m.start()) + 1, m.group(1)))
+        out.append(_stub(path, _line_of(content, m.start()), m.group(1)))
     has_html = any(_ext(p) in (".html", ".htm") for p in project.files)
     if has_html and path not in project.content_scripts():
         ids = project.html_ids()
         for m in _ID_USES.finditer(content):
             name = m.group(1) or m.group(2)
             if name not in ids:
-                line = content.count("\n", 0, m.start()) + 1
+                line = _line_of(content, m.start())
                 out.append(Finding(path, line, f"looks up the element `#{name}`, which no HTML "
                                    "file of the project has", "dom-id"))  # fmt: skip
     return out

@@ -20,7 +20,7 @@ import openai
 
 from .autofix import autofix
 from .chat import Emit
-from .checks import CheckReport, Finding, check_project, referenced_paths
+from .checks import KINDS, CheckReport, Finding, check_project, referenced_paths
 from .events import ChecksDone, FileDone, FileListDone
 from .paths import check_paths
 from .pipeline import Project, applying, generate_files, run_done
@@ -29,10 +29,7 @@ from .settings import Settings
 
 # A finding that regenerating its own file can fix. A missing *other* file can't be fixed that
 # way: it is offered to the person (or the CLI's --add-missing) to add to the file list.
-REPAIRABLE = {"syntax", "undefined-name", "missing-module", "missing-name", "dom-id",
-              "script-unloaded", "script-early", "script-module", "stub",
-              "inline-script", "js-global", "unused",
-              "entry-point", "manifest", "permission"}  # fmt: skip
+REPAIRABLE = frozenset(KINDS) - {"missing-file"}
 
 
 def _no_emit(_event: object) -> None:
