@@ -29,7 +29,14 @@ from smol_core.languages import ace_mode, code_language
 from smol_core.pipeline import events_of, make_file_list, make_plan
 from smol_core.repair import add_missing_files, fix_from_error, generate_checked, referenced_missing
 from smol_core.settings import Settings
-from smol_core.studio import Studio, check_table, page_settings, path_label, read_upload
+from smol_core.studio import (
+    Studio,
+    check_table,
+    page_settings,
+    path_label,
+    read_upload,
+    repair_note,
+)
 from smol_core.usage import estimate_cost
 
 PROVIDERS = {
@@ -465,10 +472,8 @@ else:
 # Below the editor: an edit made in it is checked again in this same run.
 for finding in project.findings.get(choice, []):
     st.warning(f"Line {finding.line}: {finding.message}" if finding.line else finding.message)
-if project.fixed.get(choice):
-    st.caption("Fixed without the model: " + "; ".join(project.fixed[choice]) + ".")
-elif project.check_status(choice) == "repaired":
-    st.caption("This file was written again to fix what the checks found.")
+if note := repair_note(project, choice):
+    st.caption(note)
 instruction = st.text_input(
     "Change to ask for (optional)",
     key="in_instruction",

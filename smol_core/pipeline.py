@@ -95,7 +95,10 @@ class Project:
                 self.fixed[event.path] = self.fixed.get(event.path, ()) + event.fixed
             else:
                 self.fixed.pop(event.path, None)  # written again by the model
-                (self.looped.add if event.looped else self.looped.discard)(event.path)
+                if event.looped:
+                    self.looped.add(event.path)
+                else:
+                    self.looped.discard(event.path)
             if event.truncated:
                 self.truncated.add(event.path)
             else:

@@ -97,6 +97,15 @@ def read_upload(name: str, data: bytes) -> str:
         raise SpecError(f"{shown}: {exc}") from None
 
 
+def repair_note(project: Project, path: str) -> str | None:
+    """What the page says under a file that the checks made us change, if anything."""
+    if project.fixed.get(path):
+        return "Fixed without the model: " + "; ".join(project.fixed[path]) + "."
+    if project.check_status(path) == "repaired":
+        return "This file was written again to fix what the checks found."
+    return None
+
+
 def path_label(path: str) -> str:
     """A path as Markdown inline code, safe to show whatever a model or a person typed.
 
