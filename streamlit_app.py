@@ -12,7 +12,6 @@ import pandas as pd
 import streamlit as st
 from streamlit_ace import st_ace
 
-from smol_core.client import require_key, resolve, start_warm_up
 from smol_core.errors import SmolError, describe
 from smol_core.events import (
     ChecksDone,
@@ -23,13 +22,18 @@ from smol_core.events import (
     PlanDelta,
     Retry,
 )
-from smol_core.examples import list_examples
-from smol_core.history import RunStore
-from smol_core.languages import ace_mode, code_language
-from smol_core.pipeline import events_of, make_file_list, make_plan
-from smol_core.repair import add_missing_files, fix_from_error, generate_checked, referenced_missing
+from smol_core.model.client import require_key, resolve, start_warm_up
+from smol_core.runs import (
+    add_missing_files,
+    events_of,
+    fix_from_error,
+    generate_checked,
+    referenced_missing,
+)
 from smol_core.settings import Settings
-from smol_core.studio import (
+from smol_core.steps.file_list import make_file_list
+from smol_core.steps.plan import make_plan
+from smol_core.studio.session import (
     Studio,
     check_table,
     page_settings,
@@ -37,6 +41,9 @@ from smol_core.studio import (
     read_upload,
     repair_note,
 )
+from smol_core.studio.examples import list_examples
+from smol_core.studio.history import RunStore
+from smol_core.studio.languages import ace_mode, code_language
 from smol_core.usage import estimate_cost
 
 PROVIDERS = {

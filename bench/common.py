@@ -87,7 +87,7 @@ def real_code(n_files: int, size: int) -> dict[str, str]:
 
 def make_big_run(db: Path, owner: str, n_files: int, size: int) -> str:
     """A finished run of `n_files` files of `size` characters in the history at `db`."""
-    from smol_core.history import RunStore
+    from smol_core.studio.history import RunStore
 
     store = RunStore(db)
     run_id = store.create_run(

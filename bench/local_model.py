@@ -20,7 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import openai  # noqa: E402
 
-from smol_core import local_server, model_file  # noqa: E402
+from smol_core.model import local_server, model_file  # noqa: E402
 
 SPEC_LINE = "The tool reads a CSV file of tasks, sorts them by due date and prints a table. "
 

@@ -21,8 +21,8 @@ import time
 
 from bench.common import Figure, report
 from smol_core.events import ChecksDone, FileListDone, PlanDone, RunDone, UsageReport
-from smol_core.local_server import LocalServerConfig, start_local_server, stop_local_server
-from smol_core.pipeline import run_all
+from smol_core.model.local_server import LocalServerConfig, start_local_server, stop_local_server
+from smol_core.runs import run_all
 from smol_core.settings import Settings
 
 SPEC = (

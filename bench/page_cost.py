@@ -33,8 +33,8 @@ from bench.common import (
     scripted_settings,
 )
 from smol_core.bundle import build_zip
-from smol_core.pipeline import Project
-from smol_core.prompts import FileSpec
+from smol_core.project import Project
+from smol_core.records import FileSpec
 
 OWNER = "bench-cost"
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
@@ -166,8 +166,8 @@ def apptest_reruns(db: Path, big: str, small: str, repeat: int) -> list[Figure]:
 def edit_figures(db: Path, big: str, small: str) -> list[Figure]:
     """What saving an edit costs the rerun that follows it (Studio.edit: the history write and
     whatever the studio redoes after an edit), and what opening a run costs (Studio.open)."""
-    from smol_core.history import RunStore
-    from smol_core.studio import Studio
+    from smol_core.studio.session import Studio
+    from smol_core.studio.history import RunStore
 
     out = {}
     for label, run_id in (("big", big), ("small", small)):

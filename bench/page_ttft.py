@@ -32,7 +32,7 @@ from pathlib import Path
 
 from bench.browser import live_page, settled
 from bench.common import Figure, report
-from smol_core.history import RunStore
+from smol_core.studio.history import RunStore
 from tests.scripted_server import ScriptedServer
 
 OWNER = "bench-ttft"

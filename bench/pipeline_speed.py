@@ -28,10 +28,13 @@ import os
 import time
 
 from bench.common import Figure, median, report, scripted_settings
-from smol_core.client import open_client
 from smol_core.events import FileStarted, RunDone, UsageReport
-from smol_core.pipeline import generate_files, make_file_list, make_plan, run_all
-from smol_core.prompts import FileSpec
+from smol_core.model.client import open_client
+from smol_core.records import FileSpec
+from smol_core.runs import run_all
+from smol_core.steps.code import generate_files
+from smol_core.steps.file_list import make_file_list
+from smol_core.steps.plan import make_plan
 from tests.scripted_server import ScriptedServer
 
 SPEC = (

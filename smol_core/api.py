@@ -14,10 +14,12 @@ import concurrent.futures
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, TypeVar
 
-from . import pipeline
 from .events import Event, FileDelta, PlanDelta
-from .prompts import FileSpec
+from .records import FileSpec
 from .settings import Settings
+from .steps.code import write_file
+from .steps.file_list import make_file_list
+from .steps.plan import make_plan
 
 T = TypeVar("T")
 StreamHandler = Callable[[bytes], Any]
@@ -64,7 +66,7 @@ def plan(
     """A Markdown plan for the spec; `stream_handler` receives UTF-8 bytes as they stream."""
     s = _settings(model, settings)
     result = run_sync(
-        pipeline.make_plan(prompt, s, _handler_emit(stream_handler), extra_messages=extra_messages)
+        make_plan(prompt, s, _handler_emit(stream_handler), extra_messages=extra_messages)
     )
     _complete(stream_handler)
     return result
@@ -75,7 +77,7 @@ def specify_file_paths(
 ) -> list[str]:
     """The file paths the project needs (already checked for safety)."""
     s = _settings(model, settings)
-    return [f.path for f in run_sync(pipeline.make_file_list(prompt, plan, s)).files]
+    return [f.path for f in run_sync(make_file_list(prompt, plan, s)).files]
 
 
 async def generate_code(
@@ -91,9 +93,7 @@ async def generate_code(
     """The code of one file. Pass `file_paths` (all files) so every file shares one prompt prefix."""
     s = _settings(model, settings)
     files = [FileSpec(p) for p in (file_paths or [current_file])]
-    done = await pipeline.write_file(
-        prompt, plan, files, current_file, s, _handler_emit(stream_handler)
-    )
+    done = await write_file(prompt, plan, files, current_file, s, _handler_emit(stream_handler))
     _complete(stream_handler)
     return done.content
 

@@ -29,11 +29,11 @@ from .events import (
     PlanDone,
     Retry,
 )
-from .pipeline import Project, applying, run_all
-from .prompts import FileSpec
-from .repair import add_missing_files, fix_from_error, referenced_missing
+from .project import Project, applying
+from .records import FileSpec
+from .runs import add_missing_files, fix_from_error, referenced_missing, run_all
 from .settings import PROVIDERS, Settings
-from .spec import validate_spec
+from .steps.spec import validate_spec
 
 MANIFEST_NAME = "smol-manifest.json"
 

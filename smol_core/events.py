@@ -6,9 +6,12 @@ must drop a file's partial text when it sees `Retry` for that file: the attempt 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from .paths import Rejected
+from .records import FileSpec, Finding
 from .usage import TokenUsage
 
 
@@ -33,8 +36,8 @@ class PlanDone(Event):
 @dataclass(frozen=True)
 class FileListDone(Event):
     kind: ClassVar[str] = "file_list_done"
-    files: tuple  # tuple[FileSpec, ...]
-    rejected: tuple  # tuple[Rejected, ...]
+    files: tuple[FileSpec, ...]
+    rejected: tuple[Rejected, ...]
     mode: str  # how the list was obtained: json_schema | tool | text
 
 
@@ -102,15 +105,23 @@ class ChecksDone(Event):
     """Findings of the automatic checks, per checked file (after a repair round: round > 0)."""
 
     kind: ClassVar[str] = "checks_done"
-    findings: dict  # path → list[Finding]; every checked file is a key
-    notes: tuple = ()  # what could not be checked here
+    findings: Mapping[str, Sequence[Finding]]  # every checked file is a key
+    notes: tuple[str, ...] = ()  # what could not be checked here
     round: int = 0
 
 
 @dataclass(frozen=True)
 class RunDone(Event):
     kind: ClassVar[str] = "run_done"
-    done: tuple  # paths written
-    failed: tuple  # (path, error) pairs
+    done: tuple[str, ...]  # paths written
+    failed: tuple[tuple[str, str], ...]  # (path, error) pairs
     usage: TokenUsage
     seconds: float
+
+
+# Every step reports through one of these; the page, the CLI and the tests pass their own.
+Emit = Callable[[Event], None]
+
+
+def no_emit(_event: Event) -> None:
+    """The emitter of a caller that watches nothing."""

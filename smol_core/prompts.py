@@ -15,9 +15,10 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from .records import FileSpec
 
 DEFAULT_PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
@@ -27,14 +28,6 @@ Message = dict[str, str]
 
 class PromptError(Exception):
     """A template is missing or asks for a value nobody gave it."""
-
-
-@dataclass(frozen=True)
-class FileSpec:
-    """One file of the project: where it goes and what it is for."""
-
-    path: str
-    purpose: str = ""
 
 
 def prompts_dir(override: str | os.PathLike | None = None) -> Path:

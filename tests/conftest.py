@@ -71,7 +71,7 @@ def server(make_server) -> ScriptedServer:
 @pytest.fixture(autouse=True)
 def _fresh_mode_memory():
     # The file-list mode is remembered per endpoint; each test starts from a blank memory.
-    from smol_core.file_list import forget_modes
+    from smol_core.steps.file_list import forget_modes
 
     forget_modes()
     yield

@@ -133,8 +133,13 @@ class Fault:
         message: str | None = None,
     ) -> Fault:
         """HTTP error ``code`` with an OpenAI-style JSON error body (+ Retry-After headers)."""
-        return cls("status", code=code, retry_after=retry_after, retry_after_ms=retry_after_ms,
-                   message=message)
+        return cls(
+            "status",
+            code=code,
+            retry_after=retry_after,
+            retry_after_ms=retry_after_ms,
+            message=message,
+        )
 
     @classmethod
     def hang(cls, seconds: float) -> Fault:
@@ -207,9 +212,7 @@ def message_text(content: Any) -> str:
     if isinstance(content, str):
         return content
     if isinstance(content, list):
-        return "".join(
-            str(part.get("text", "")) for part in content if isinstance(part, dict)
-        )
+        return "".join(str(part.get("text", "")) for part in content if isinstance(part, dict))
     return ""
 
 
@@ -271,7 +274,7 @@ def continuation(body: Mapping[str, Any], target: str) -> str:
             anchor = i
     parts = [
         message_text(m.get("content"))
-        for m in messages[anchor + 1:]
+        for m in messages[anchor + 1 :]
         if m.get("role") == "assistant"
     ]
     given = "".join(parts)
@@ -281,18 +284,35 @@ def continuation(body: Mapping[str, Any], target: str) -> str:
         return ""
     for candidate in (given, parts[-1]):
         if candidate and target.startswith(candidate):
-            return target[len(candidate):]
+            return target[len(candidate) :]
     last = parts[-1].strip()
     if last and (pos := target.find(last)) >= 0:
-        return target[pos + len(last):]
+        return target[pos + len(last) :]
     return target
 
 
 def _placeholder(path: str) -> str:
     ext = path.rsplit(".", 1)[-1].lower() if "." in path else ""
     text = f"placeholder: the scripted server has no content for {path}"
-    if ext in {"js", "jsx", "ts", "tsx", "java", "c", "h", "cpp", "hpp", "cs", "go", "rs",
-               "kt", "swift", "scala", "dart", "php"}:
+    if ext in {
+        "js",
+        "jsx",
+        "ts",
+        "tsx",
+        "java",
+        "c",
+        "h",
+        "cpp",
+        "hpp",
+        "cs",
+        "go",
+        "rs",
+        "kt",
+        "swift",
+        "scala",
+        "dart",
+        "php",
+    }:
         return f"// {text}\n"
     if ext in {"css", "scss"}:
         return f"/* {text} */\n"
@@ -313,10 +333,13 @@ def _serialize_prompt(body: Mapping[str, Any]) -> tuple[str, list[tuple[int, int
     spans: list[tuple[int, int]] = []
     pos = 0
     if body.get("tools") or body.get("response_format"):
-        head = json.dumps(
-            {"tools": body.get("tools"), "response_format": body.get("response_format")},
-            sort_keys=True,
-        ) + "\n"
+        head = (
+            json.dumps(
+                {"tools": body.get("tools"), "response_format": body.get("response_format")},
+                sort_keys=True,
+            )
+            + "\n"
+        )
         out.append(head)
         pos += len(head)
     for m in _messages(body):
@@ -529,8 +552,9 @@ class _Handler(BaseHTTPRequestHandler):
     def send_error_json(
         self, status: int, message: str, headers: Mapping[str, str] | None = None
     ) -> None:
-        type_, code = _ERROR_TYPES.get(status, ("server_error" if status >= 500 else "api_error",
-                                                None))
+        type_, code = _ERROR_TYPES.get(
+            status, ("server_error" if status >= 500 else "api_error", None)
+        )
         body = {"error": {"message": message, "type": type_, "param": None, "code": code}}
         with contextlib.suppress(_ClientGone):
             self.send_json(status, body, headers)
@@ -634,8 +658,10 @@ class ScriptedServer:
         self._stopping.clear()
         self._httpd = _HTTPServer(self)
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
-            name=f"scripted-server-{self.port}", daemon=True,
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"scripted-server-{self.port}",
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -672,7 +698,10 @@ class ScriptedServer:
     # -- faults and records
 
     def add_fault(
-        self, fault: Fault, kind: str | None = None, path: str | None = None,
+        self,
+        fault: Fault,
+        kind: str | None = None,
+        path: str | None = None,
         times: int | None = 1,
     ) -> None:
         """Apply ``fault`` to the next ``times`` requests matching kind/path (None = any).
@@ -760,8 +789,11 @@ class ScriptedServer:
 
     def _file_list_json(self) -> str:
         return json.dumps(
-            {"files": [{"path": p, "purpose": f"{p}: as described in the plan"}
-                       for p in self.files]},
+            {
+                "files": [
+                    {"path": p, "purpose": f"{p}: as described in the plan"} for p in self.files
+                ]
+            },
             indent=2,
         )
 
@@ -816,8 +848,9 @@ class ScriptedServer:
         except (ValueError, UnicodeDecodeError):
             body = None
         if not isinstance(body, dict):
-            ex = self._start_record(RecordedRequest("invalid", None, raw.decode("utf-8", "replace"),
-                                                    headers, started))
+            ex = self._start_record(
+                RecordedRequest("invalid", None, raw.decode("utf-8", "replace"), headers, started)
+            )
             ex.finish("status 400")
             h.send_error_json(400, "Request body must be a JSON object.")
             return
@@ -840,13 +873,20 @@ class ScriptedServer:
         finally:
             ex.finish()
 
-    def _error(self, h: _Handler, ex: _Exchange, status: int, message: str,
-               headers: Mapping[str, str] | None = None) -> None:
+    def _error(
+        self,
+        h: _Handler,
+        ex: _Exchange,
+        status: int,
+        message: str,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         ex.finish(f"status {status}")  # record first: the client may look as soon as it reads
         h.send_error_json(status, message, headers)
 
-    def _respond(self, h: _Handler, body: dict[str, Any], kind: str, path: str | None,
-                 ex: _Exchange) -> None:
+    def _respond(
+        self, h: _Handler, body: dict[str, Any], kind: str, path: str | None, ex: _Exchange
+    ) -> None:
         self._sleep(self.latency)
         if kind == "error":
             self._error(h, ex, 500, "The classifier failed on this request.")
@@ -858,7 +898,11 @@ class ScriptedServer:
             self._error(h, ex, 400, "tools are not supported by this server")
             return
         rf = body.get("response_format")
-        if isinstance(rf, dict) and rf.get("type") == "json_schema" and self.json_schema == "reject":
+        if (
+            isinstance(rf, dict)
+            and rf.get("type") == "json_schema"
+            and self.json_schema == "reject"
+        ):
             self._error(h, ex, 400, "response_format json_schema is not supported by this server")
             return
 
@@ -899,12 +943,21 @@ class ScriptedServer:
             "total_tokens": prompt_tokens + completion_tokens,
             "prompt_tokens_details": {"cached_tokens": cached},
         }
-        timings = {"prompt_n": prompt_tokens - cached, "cache_n": cached,
-                   "predicted_n": completion_tokens}
+        timings = {
+            "prompt_n": prompt_tokens - cached,
+            "cache_n": cached,
+            "predicted_n": completion_tokens,
+        }
         reply = _Reply(
-            id=f"chatcmpl-{uuid.uuid4().hex[:24]}", created=int(time.time()), model=self.model,
-            payload=payload, tool_name=answer.tool_name, finish=finish, ending=ending,
-            usage=usage, timings=timings,
+            id=f"chatcmpl-{uuid.uuid4().hex[:24]}",
+            created=int(time.time()),
+            model=self.model,
+            payload=payload,
+            tool_name=answer.tool_name,
+            finish=finish,
+            ending=ending,
+            usage=usage,
+            timings=timings,
         )
         if body.get("stream"):
             opts = body.get("stream_options")
@@ -942,9 +995,18 @@ class ScriptedServer:
 
         call_id = f"call_{uuid.uuid4().hex[:24]}"
         if r.tool_name:
-            first: dict[str, Any] = {"role": "assistant", "content": None, "tool_calls": [
-                {"index": 0, "id": call_id, "type": "function",
-                 "function": {"name": r.tool_name, "arguments": ""}}]}
+            first: dict[str, Any] = {
+                "role": "assistant",
+                "content": None,
+                "tool_calls": [
+                    {
+                        "index": 0,
+                        "id": call_id,
+                        "type": "function",
+                        "function": {"name": r.tool_name, "arguments": ""},
+                    }
+                ],
+            }
         else:
             first = {"role": "assistant", "content": ""}
         event(r.chunk(first))
@@ -954,8 +1016,9 @@ class ScriptedServer:
             sent += len(piece)
             self._pace(t0, sent)
             if r.tool_name:
-                delta: dict[str, Any] = {"tool_calls": [
-                    {"index": 0, "function": {"arguments": piece}}]}
+                delta: dict[str, Any] = {
+                    "tool_calls": [{"index": 0, "function": {"arguments": piece}}]
+                }
             else:
                 delta = {"content": piece}
             event(r.chunk(delta))
@@ -988,16 +1051,29 @@ class ScriptedServer:
         if self.tokens_per_second is not None:
             self._sleep(len(r.payload) / (self.tokens_per_second * _CHARS_PER_TOKEN))
         if r.tool_name:
-            message: dict[str, Any] = {"role": "assistant", "content": None, "tool_calls": [
-                {"id": f"call_{uuid.uuid4().hex[:24]}", "type": "function",
-                 "function": {"name": r.tool_name, "arguments": r.payload}}]}
+            message: dict[str, Any] = {
+                "role": "assistant",
+                "content": None,
+                "tool_calls": [
+                    {
+                        "id": f"call_{uuid.uuid4().hex[:24]}",
+                        "type": "function",
+                        "function": {"name": r.tool_name, "arguments": r.payload},
+                    }
+                ],
+            }
         else:
             message = {"role": "assistant", "content": r.payload}
         obj = {
-            "id": r.id, "object": "chat.completion", "created": r.created, "model": r.model,
-            "choices": [{"index": 0, "message": message, "finish_reason": r.finish,
-                         "logprobs": None}],
-            "usage": r.usage, "timings": r.timings,
+            "id": r.id,
+            "object": "chat.completion",
+            "created": r.created,
+            "model": r.model,
+            "choices": [
+                {"index": 0, "message": message, "finish_reason": r.finish, "logprobs": None}
+            ],
+            "usage": r.usage,
+            "timings": r.timings,
         }
         if r.ending == "normal":
             ex.finish()
@@ -1030,15 +1106,23 @@ class _Reply:
     timings: dict[str, int]
 
     def chunk(self, delta: dict[str, Any] | None, finish: str | None = None) -> dict[str, Any]:
-        choices = [] if delta is None else [
-            {"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}]
-        return {"id": self.id, "object": "chat.completion.chunk", "created": self.created,
-                "model": self.model, "choices": choices}
+        choices = (
+            []
+            if delta is None
+            else [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}]
+        )
+        return {
+            "id": self.id,
+            "object": "chat.completion.chunk",
+            "created": self.created,
+            "model": self.model,
+            "choices": choices,
+        }
 
 
 def _pieces(text: str, size: int) -> Iterator[str]:
     for i in range(0, len(text), size):
-        yield text[i:i + size]
+        yield text[i : i + size]
 
 
 def _tool_name(body: Mapping[str, Any]) -> str:
@@ -1080,8 +1164,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cache-block-tokens", type=int, default=1)
     parser.add_argument("--model", default="scripted-model")
     parser.add_argument("--api-key", default=None, help="require this API key")
-    parser.add_argument("--script", default=None,
-                        help='JSON file {"plan_text": "...", "files": {"path": "content"}}')
+    parser.add_argument(
+        "--script",
+        default=None,
+        help='JSON file {"plan_text": "...", "files": {"path": "content"}}',
+    )
     args = parser.parse_args(argv)
 
     plan_text, files = DEFAULT_PLAN, None
@@ -1091,9 +1178,15 @@ def main(argv: list[str] | None = None) -> None:
         plan_text = script.get("plan_text", DEFAULT_PLAN)
         files = script.get("files")
     srv = ScriptedServer(
-        plan_text, files, latency=args.latency, tokens_per_second=args.tokens_per_second,
-        chunk_chars=args.chunk_chars, cache_block_tokens=args.cache_block_tokens,
-        model=args.model, require_api_key=args.api_key, port=args.port or None,
+        plan_text,
+        files,
+        latency=args.latency,
+        tokens_per_second=args.tokens_per_second,
+        chunk_chars=args.chunk_chars,
+        cache_block_tokens=args.cache_block_tokens,
+        model=args.model,
+        require_api_key=args.api_key,
+        port=args.port or None,
     )
 
     def _terminate(signum: int, frame: object) -> None:

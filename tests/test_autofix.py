@@ -7,11 +7,11 @@ import json
 import subprocess
 import sys
 
-from smol_core.autofix import autofix
-from smol_core.checks import check_project
 from smol_core.events import ChecksDone, FileDone
-from smol_core.pipeline import run_all
-from smol_core.repair import related_files, repair_instruction
+from smol_core.quality.autofix import autofix
+from smol_core.quality.checks import check_project
+from smol_core.quality.repair import related_files, repair_instruction
+from smol_core.runs import run_all
 from tests.conftest import fast_settings
 from tests.scripted_server import Fault
 
@@ -40,7 +40,9 @@ def test_a_name_from_another_file_gets_its_import_and_the_program_runs(tmp_path)
     }
     after, fixes = fixed(files, plan="Run `python stats.py 3 1 2`.")
     assert fixes["stats.py"].changes == ("added `from mathstats import summarize`",)
-    assert after["stats.py"].startswith('"""Entry."""\nimport sys\nfrom mathstats import summarize\n')
+    assert after["stats.py"].startswith(
+        '"""Entry."""\nimport sys\nfrom mathstats import summarize\n'
+    )
     assert check_project(after, "Run `python stats.py 3 1 2`.").clean
     for path, text in after.items():
         (tmp_path / path).write_text(text)
@@ -166,8 +168,8 @@ def test_a_model_repair_sees_the_files_the_broken_one_works_with(make_server):
 
 
 def test_related_files_both_ways_and_the_size_cap():
-    from smol_core.pipeline import Project
-    from smol_core.prompts import FileSpec
+    from smol_core.project import Project
+    from smol_core.records import FileSpec
 
     files = {"index.html": "<script src='app.js'></script>", "app.js": "let a;\n",
              "style.css": "b {}\n", "notes.md": "app.js"}  # fmt: skip
@@ -222,7 +224,10 @@ def test_a_script_function_or_class_nothing_uses_is_found():
     found = check_project({"server.py": server}, "Start it with `python server.py`.").findings
     assert [(f.kind, f.target, f.line) for f in found["server.py"]] == [("unused", "Add", 6)]
     # A module's functions are its API (not a run target), and a name another file uses counts.
-    lib = {"lib.py": "def slugify(t):\n    return t\n", "tool.py": "import lib\nprint(lib.slugify('x'))\n"}
+    lib = {
+        "lib.py": "def slugify(t):\n    return t\n",
+        "tool.py": "import lib\nprint(lib.slugify('x'))\n",
+    }
     assert check_project(lib, "Run `python tool.py`; `lib.py` is also a library.").clean
     page = ("<html><body><button id='b' onclick='later()'></button>"
             "<script src='app.js'></script></body></html>")  # fmt: skip
@@ -233,13 +238,15 @@ def test_a_script_function_or_class_nothing_uses_is_found():
 
 
 def test_an_extension_using_storage_without_the_permission_gets_it():
-    manifest = '{"manifest_version": 3, "name": "n", "version": "1", "permissions": ["tabs"],\n' \
-               ' "action": {"default_popup": "popup.html"}}'
+    manifest = (
+        '{"manifest_version": 3, "name": "n", "version": "1", "permissions": ["tabs"],\n'
+        ' "action": {"default_popup": "popup.html"}}'
+    )
     files = {
         "manifest.json": manifest,
         "popup.html": "<html><body><b id='n'></b><script src='popup.js'></script></body></html>",
         "popup.js": "chrome.storage.local.get('clicks', r => {\n"
-                    "  document.getElementById('n').textContent = r.clicks || 0;\n});\n",
+        "  document.getElementById('n').textContent = r.clicks || 0;\n});\n",
     }
     [f] = check_project(files).findings["manifest.json"]
     assert f.kind == "permission" and f.target == "storage"
@@ -250,7 +257,7 @@ def test_an_extension_using_storage_without_the_permission_gets_it():
 
 
 def test_a_file_added_as_missing_is_checked_with_the_page_that_loads_it(make_server):
-    from smol_core.repair import add_missing_files
+    from smol_core.runs import add_missing_files
 
     # An extension whose file list forgot the popup's script: once the script is written, the
     # page loads it too early and the manifest lacks the permission the script needs.
@@ -276,4 +283,8 @@ def test_a_file_added_as_missing_is_checked_with_the_page_that_loads_it(make_ser
     assert json.loads(project.contents["manifest.json"])["permissions"] == ["storage"]
     assert not any(project.findings.values()), project.findings
     assert project.check_status("index.html") == project.check_status("manifest.json") == "repaired"
-    assert [r.path for r in srv.requests if r.kind == "code"] == ["manifest.json", "index.html", "app.js"]
+    assert [r.path for r in srv.requests if r.kind == "code"] == [
+        "manifest.json",
+        "index.html",
+        "app.js",
+    ]

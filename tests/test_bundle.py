@@ -125,10 +125,10 @@ def test_zip_problem_says_what_build_zip_would_refuse() -> None:
 
 
 def test_the_pages_deferred_zip_holds_the_files_as_they_are_at_the_click(tmp_path: Path) -> None:
-    from smol_core.history import RunStore
-    from smol_core.pipeline import Project
+    from smol_core.project import Project
     from smol_core.settings import Settings
-    from smol_core.studio import Studio
+    from smol_core.studio.session import Studio
+    from smol_core.studio.history import RunStore
 
     studio = Studio(RunStore(tmp_path / "h.sqlite3"), "me")
     studio.project = Project(spec="s", contents=dict(FILES))
@@ -164,7 +164,9 @@ def test_write_folder_writes_files_and_creates_the_root(tmp_path: Path, mode: st
     assert not [p for p in root.rglob("*") if p.name.startswith(".smol-")]  # no temp files left
 
 
-def test_write_folder_keeps_unrelated_files_and_overwrites_targets(tmp_path: Path, mode: str) -> None:
+def test_write_folder_keeps_unrelated_files_and_overwrites_targets(
+    tmp_path: Path, mode: str
+) -> None:
     (tmp_path / "keep.txt").write_text("mine")
     (tmp_path / "main.py").write_text("old")
     report = write_folder(tmp_path, {"main.py": "new\n"})
@@ -175,10 +177,21 @@ def test_write_folder_keeps_unrelated_files_and_overwrites_targets(tmp_path: Pat
 
 def test_write_folder_reports_unsafe_names_and_writes_the_rest(tmp_path: Path, mode: str) -> None:
     root = tmp_path / "root"
-    files = {"../escape.py": "x", "/abs.py": "x", "ok.py": "fine", "OK.py": "dup", ".git/hooks/post-checkout": "x"}
+    files = {
+        "../escape.py": "x",
+        "/abs.py": "x",
+        "ok.py": "fine",
+        "OK.py": "dup",
+        ".git/hooks/post-checkout": "x",
+    }
     report = write_folder(root, files)
     assert report.written == ["ok.py"]
-    assert {r.path for r in report.rejected} == {"../escape.py", "/abs.py", "OK.py", ".git/hooks/post-checkout"}
+    assert {r.path for r in report.rejected} == {
+        "../escape.py",
+        "/abs.py",
+        "OK.py",
+        ".git/hooks/post-checkout",
+    }
     assert all(r.reason for r in report.rejected)
     assert snapshot(tmp_path) == {"root": "dir", "root/ok.py": b"fine"}
 
@@ -289,7 +302,9 @@ def test_last_check_catches_a_target_resolving_outside(tmp_path: Path) -> None:
 # --- properties ----------------------------------------------------------------------------------
 
 _NAME = st.one_of(
-    st.sampled_from(["..", ".", "", "link", "linkfile", "a", "A", "b.py", ".git", "con", "x ", "\\", "C:", "é"]),
+    st.sampled_from(
+        ["..", ".", "", "link", "linkfile", "a", "A", "b.py", ".git", "con", "x ", "\\", "C:", "é"]
+    ),
     st.text(max_size=6),
 )
 _PATH = st.one_of(st.lists(_NAME, min_size=1, max_size=5).map("/".join), st.text(max_size=20))
@@ -298,7 +313,9 @@ _FILE_MAPS = st.dictionaries(_PATH, st.text(max_size=20), max_size=8)
 
 @settings(max_examples=120, deadline=None)
 @given(_FILE_MAPS, st.booleans())
-def test_write_folder_never_writes_outside_the_root(files: dict[str, str], use_dir_fd: bool) -> None:
+def test_write_folder_never_writes_outside_the_root(
+    files: dict[str, str], use_dir_fd: bool
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         parent = Path(tmp).resolve()
         root, outside = parent / "root", parent / "outside"

@@ -7,11 +7,12 @@ import asyncio
 import openai
 import pytest
 
-from smol_core.chat import stitch, stream_chat
-from smol_core.client import open_client
 from smol_core.errors import StreamCutError
 from smol_core.events import Continued, Retry, UsageReport
-from smol_core.prompts import FileSpec, file_messages
+from smol_core.model.chat import stitch, stream_chat
+from smol_core.model.client import open_client
+from smol_core.prompts import file_messages
+from smol_core.records import FileSpec
 from tests.conftest import FILES, PLAN, fast_settings
 from tests.scripted_server import Fault
 

@@ -6,12 +6,20 @@ import json
 
 import pytest
 
-from smol_core import checks
-from smol_core.checks import check_project
+from smol_core.quality import checks
+from smol_core.quality.checks import check_project
 
 
 def kinds(report, path):
     return [f.kind for f in report.findings[path]]
+
+
+def missing_files(report):
+    """The files the project references but does not list, in first-seen order."""
+    seen = [
+        f.target for items in report.findings.values() for f in items if f.kind == "missing-file"
+    ]
+    return list(dict.fromkeys(seen))
 
 
 def test_a_sound_python_project_has_no_findings():
@@ -40,7 +48,6 @@ def test_local_import_of_a_file_not_in_the_list_is_a_missing_file():
     report = check_project(files, plan="`storage.py` holds load()")
     (f,) = report.findings["src/main.py"]
     assert f.kind == "missing-file" and f.target == "src/storage.py"
-    assert report.missing_files() == ["src/storage.py"]
 
 
 def test_import_of_a_name_the_other_file_does_not_define():
@@ -52,7 +59,7 @@ def test_import_of_a_name_the_other_file_does_not_define():
 
 def test_third_party_imports_need_requirements():
     without = check_project({"app.py": "import flask\n"})
-    assert without.missing_files() == ["requirements.txt"]
+    assert missing_files(without) == ["requirements.txt"]
     listed = check_project(
         {"app.py": "import flask\nimport yaml\n", "requirements.txt": "Flask>=3\nPyYAML\n"}
     )
@@ -94,7 +101,7 @@ def test_html_links_must_point_at_project_files():
         '<body><img src="logo.png"><script src="./app.js"></script></body></html>'
     )
     report = check_project({"web/index.html": html, "web/app.js": "", "web/css/style.css": ""})
-    assert report.missing_files() == ["web/logo.png"]
+    assert missing_files(report) == ["web/logo.png"]
 
 
 def test_ids_used_by_scripts_and_named_by_the_plan_must_exist():
@@ -138,5 +145,5 @@ def test_chrome_extension_manifest_names_existing_files():
         "background.js": "",
     }
     report = check_project(files, use_node=False)
-    assert report.missing_files() == ["icons/16.png", "options.html"]
+    assert missing_files(report) == ["icons/16.png", "options.html"]
     assert report.findings["content.js"] == []  # a content script's DOM is the visited site's

@@ -13,7 +13,7 @@ import pytest
 
 from smol_core.errors import FileListError, SmolError
 from smol_core.events import FileFailed, Retry, RunDone
-from smol_core.pipeline import run_all
+from smol_core.runs import run_all
 from tests.conftest import FAKE_KEY, fast_settings
 from tests.scripted_server import Fault
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smol_core.fences import strip_code_fences
+from smol_core.steps.fences import strip_code_fences
 
 F = "```"  # spelled out once so the cases below stay readable
 
@@ -16,9 +16,20 @@ F = "```"  # spelled out once so the cases below stay readable
 
 @pytest.mark.parametrize(
     ("opener", "closer"),
-    [(F + "python", F), (F + "c++", F), (F + "jsx", F), (F + 'js title="x"', F), (F, F),
-     ("~~~", "~~~"), ("~~~python", "~~~~"), ("````py", "````"), (F + " python ", F + "  "),
-     (F + "{.python}", F), (F + "python:src/app.py", F), ("  " + F + "python", F)],
+    [
+        (F + "python", F),
+        (F + "c++", F),
+        (F + "jsx", F),
+        (F + 'js title="x"', F),
+        (F, F),
+        ("~~~", "~~~"),
+        ("~~~python", "~~~~"),
+        ("````py", "````"),
+        (F + " python ", F + "  "),
+        (F + "{.python}", F),
+        (F + "python:src/app.py", F),
+        ("  " + F + "python", F),
+    ],
 )
 def test_one_block_any_info_string_gives_its_body(opener: str, closer: str) -> None:
     reply = f"Sure! Here is the file:\n\n{opener}\nprint('hi')\nx = 1\n{closer}\n\nLet me know if you need more."
@@ -72,16 +83,18 @@ def test_no_fence_is_returned_as_is(reply: str, expected: str) -> None:
 
 
 def test_code_lines_with_backticks_in_strings_are_kept() -> None:
-    body = "\n".join([
-        'x = "```"',
-        "y = '```python'",
-        "z = f\"{F}```\"",
-        "const t = `hello ${name}`;",
-        "``` `inline` ```",  # a backtick in the info string: not a fence (CommonMark)
-        '    """```"""',
-        "    ```",  # 4 spaces: indented code, not a fence
-        "md = '~~~'",
-    ])
+    body = "\n".join(
+        [
+            'x = "```"',
+            "y = '```python'",
+            'z = f"{F}```"',
+            "const t = `hello ${name}`;",
+            "``` `inline` ```",  # a backtick in the info string: not a fence (CommonMark)
+            '    """```"""',
+            "    ```",  # 4 spaces: indented code, not a fence
+            "md = '~~~'",
+        ]
+    )
     reply = f"Here you go:\n{F}python\n{body}\n{F}\n"
     assert strip_code_fences(reply, "a.py") == body + "\n"
     assert strip_code_fences(body, "a.py") == body + "\n"
@@ -110,7 +123,10 @@ def test_tilde_fence_may_contain_backtick_fences() -> None:
 
 
 def test_unterminated_fence_drops_only_the_opening_line() -> None:
-    assert strip_code_fences(f"{F}python\nimport os\nprint(os.sep)\n", "a.py") == "import os\nprint(os.sep)\n"
+    assert (
+        strip_code_fences(f"{F}python\nimport os\nprint(os.sep)\n", "a.py")
+        == "import os\nprint(os.sep)\n"
+    )
 
 
 def test_unterminated_fence_after_prose() -> None:
@@ -119,7 +135,10 @@ def test_unterminated_fence_after_prose() -> None:
 
 def test_unterminated_markdown_wrapper_with_inner_block() -> None:
     reply = f"{F}markdown\n# Title\n\n{F}bash\npip install x\n{F}\n\nMore text"
-    assert strip_code_fences(reply, "README.md") == f"# Title\n\n{F}bash\npip install x\n{F}\n\nMore text\n"
+    assert (
+        strip_code_fences(reply, "README.md")
+        == f"# Title\n\n{F}bash\npip install x\n{F}\n\nMore text\n"
+    )
 
 
 def test_unterminated_markdown_wrapper_cut_inside_inner_block() -> None:
@@ -164,11 +183,21 @@ def test_unlabelled_block_beats_a_block_in_another_language() -> None:
 
 @pytest.mark.parametrize(
     ("path", "lang"),
-    [("a.ts", "typescript"), ("a.tsx", "tsx"), ("a.cpp", "c++"), ("a.h", "c"), ("Dockerfile", "dockerfile"),
-     ("Makefile", "make"), ("a.yml", "yaml"), ("a.rs", "rust"), ("web/index.html", "html"), ("a.sh", "bash")],
+    [
+        ("a.ts", "typescript"),
+        ("a.tsx", "tsx"),
+        ("a.cpp", "c++"),
+        ("a.h", "c"),
+        ("Dockerfile", "dockerfile"),
+        ("Makefile", "make"),
+        ("a.yml", "yaml"),
+        ("a.rs", "rust"),
+        ("web/index.html", "html"),
+        ("a.sh", "bash"),
+    ],
 )
 def test_language_by_extension(path: str, lang: str) -> None:
-    reply = f"{F}json\n{{\"a much longer decoy block\": true}}\n{F}\n{F}{lang}\nTHE CODE\n{F}\n"
+    reply = f'{F}json\n{{"a much longer decoy block": true}}\n{F}\n{F}{lang}\nTHE CODE\n{F}\n'
     assert strip_code_fences(reply, path) == "THE CODE\n"
 
 
@@ -187,7 +216,9 @@ def test_unterminated_last_block_still_a_candidate() -> None:
 README = f"# My app\n\nA tool.\n\n## Install\n\n{F}bash\npip install my-app\n{F}\n\n## Use\n\n{F}python\nimport my_app\n{F}\n"
 
 
-@pytest.mark.parametrize("path", ["README.md", "docs/guide.markdown", "page.mdx", "index.rst", "notes.txt"])
+@pytest.mark.parametrize(
+    "path", ["README.md", "docs/guide.markdown", "page.mdx", "index.rst", "notes.txt"]
+)
 def test_markdown_with_several_blocks_is_kept_whole(path: str) -> None:
     assert strip_code_fences(README, path) == README
 
@@ -205,7 +236,12 @@ def test_readme_whose_only_block_is_in_another_language_is_kept_whole() -> None:
 def test_markdown_fence_around_the_whole_document_is_unwrapped() -> None:
     doc = "# Title\n\nSome *text*.\n"
     assert strip_code_fences(f"{F}markdown\n{doc}{F}\n", "README.md") == doc
-    assert strip_code_fences(f"Here is the README:\n\n{F}md\n{doc}{F}\n\nHope this helps!", "README.md") == doc
+    assert (
+        strip_code_fences(
+            f"Here is the README:\n\n{F}md\n{doc}{F}\n\nHope this helps!", "README.md"
+        )
+        == doc
+    )
 
 
 def test_four_backtick_markdown_fence_with_inner_fences_is_unwrapped() -> None:
@@ -241,7 +277,12 @@ def test_markdown_block_then_extra_blocks_is_kept_whole() -> None:
 
 
 def test_requirements_txt_in_a_bare_fence() -> None:
-    assert strip_code_fences(f"Here are the dependencies:\n{F}\nflask\nrequests\n{F}\n", "requirements.txt") == "flask\nrequests\n"
+    assert (
+        strip_code_fences(
+            f"Here are the dependencies:\n{F}\nflask\nrequests\n{F}\n", "requirements.txt"
+        )
+        == "flask\nrequests\n"
+    )
     assert strip_code_fences(f"{F}text\nflask\n{F}", "requirements.txt") == "flask\n"
 
 

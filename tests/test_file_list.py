@@ -6,9 +6,9 @@ import asyncio
 
 import pytest
 
-from smol_core.client import open_client
 from smol_core.errors import FileListError
-from smol_core.file_list import parse_file_list, remembered_mode, specify_files
+from smol_core.model.client import open_client
+from smol_core.steps.file_list import parse_file_list, remembered_mode, specify_files
 from tests.conftest import PLAN, fast_settings
 from tests.scripted_server import Fault
 

@@ -1,4 +1,4 @@
-"""Tests for smol_core.history (run history store)."""
+"""Tests for smol_core.studio.history (run history store)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from smol_core.history import (
-    SCHEMA_VERSION,
-    RunStore,
-    endpoint_host,
-    make_title,
-)
+from smol_core.studio.history import SCHEMA_VERSION, RunStore, endpoint_host, make_title
 
 # fork, not spawn: spawn re-runs the parent's __main__, and after an AppTest in the same pytest
 # process that is the Streamlit page. The store opens a connection per call, so no sqlite

@@ -24,10 +24,10 @@ from hypothesis import strategies as hs
 from smol_core.bundle import build_zip, write_folder
 from smol_core.cli import main as cli_main
 from smol_core.errors import SpecError
-from smol_core.file_list import _NOT_PATHS
-from smol_core.history import RunStore
 from smol_core.paths import normalize_path, safe_repr
-from smol_core.studio import check_table, path_label, read_upload
+from smol_core.steps.file_list import _NOT_PATHS
+from smol_core.studio.session import check_table, path_label, read_upload
+from smol_core.studio.history import RunStore
 from tests.conftest import FAKE_KEY, FILES
 from tests.kit import new_app, ok, page_environment, point_env, snapshot
 from tests.scripted_server import Fault

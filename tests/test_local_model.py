@@ -12,8 +12,8 @@ import time
 import pytest
 
 from smol_core.events import FileDone, Retry
-from smol_core.local_server import local_model_problem
-from smol_core.pipeline import run_all
+from smol_core.model.local_server import local_model_problem
+from smol_core.runs import run_all
 from smol_core.settings import Settings
 
 pytestmark = [pytest.mark.local_model, pytest.mark.slow]

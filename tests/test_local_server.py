@@ -17,8 +17,8 @@ import urllib.request
 import openai
 import pytest
 
-from smol_core import local_server
-from smol_core.local_server import (
+from smol_core.model import local_server
+from smol_core.model.local_server import (
     LOCAL_MODEL_NAME,
     LocalServerConfig,
     LocalServerError,

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from smol_core import model_file
 from smol_core.errors import SmolError
-from smol_core.model_file import ModelFileError, ModelSpec, assemble
+from smol_core.model import model_file
+from smol_core.model.model_file import ModelFileError, ModelSpec, assemble
 
 CHUNKS = [b"GGUF" + b"a" * 1000, b"b" * 777, b"c" * 3]
 

@@ -18,8 +18,10 @@ from smol_core.events import (
     Retry,
     RunDone,
 )
-from smol_core.pipeline import events_of, generate_files, make_plan, run_all
-from smol_core.prompts import FileSpec
+from smol_core.records import FileSpec
+from smol_core.runs import events_of, run_all
+from smol_core.steps.code import generate_files
+from smol_core.steps.plan import make_plan
 from tests.conftest import FAKE_KEY, FILES, PLAN, fast_settings
 from tests.scripted_server import Fault
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 
 from smol_core.events import ChecksDone, RunDone
-from smol_core.pipeline import Project, run_all
-from smol_core.prompts import FileSpec
-from smol_core.repair import files_for_error, fix_from_error
+from smol_core.project import Project
+from smol_core.records import FileSpec
+from smol_core.runs import files_for_error, fix_from_error, run_all
 from tests.conftest import FILES, PLAN, fast_settings
 from tests.scripted_server import Fault
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import time
 
-from smol_core.chat import LOOPED, stream_chat
-from smol_core.client import open_client
-from smol_core.prompts import FileSpec, file_messages
-from smol_core.repetition import LoopGuard
+from smol_core.model.chat import LOOPED, stream_chat
+from smol_core.model.client import open_client
+from smol_core.model.repetition import LoopGuard
+from smol_core.prompts import file_messages
+from smol_core.records import FileSpec
 from tests.conftest import PLAN, fast_settings
 
 HEAD = "# Fizzbuzz\n\nRun it:\n\n    python fizzbuzz.py 15\n\n"
@@ -95,7 +96,7 @@ def test_a_looping_stream_is_closed_early_and_not_continued(make_server) -> None
 
 
 def test_a_stopped_loop_is_reported_by_the_pipeline_and_the_page(make_server, point_at):
-    from smol_core.pipeline import run_all
+    from smol_core.runs import run_all
     from tests.kit import new_app, ok
     from tests.test_app import generate, list_files, plan
 

@@ -74,10 +74,14 @@ def collect(stream: openai.Stream) -> tuple[str, list[str | None], list]:
 
 def test_stream_text_usage_and_prefix_cache(srv: ScriptedServer, client: openai.OpenAI) -> None:
     def run(messages: list[dict[str, str]]) -> tuple[str, list[str | None], list]:
-        return collect(client.chat.completions.create(
-            model="any", messages=messages, stream=True,
-            stream_options={"include_usage": True},
-        ))
+        return collect(
+            client.chat.completions.create(
+                model="any",
+                messages=messages,
+                stream=True,
+                stream_options={"include_usage": True},
+            )
+        )
 
     text, finishes, chunks = run(code_messages("app.py"))
     assert text == FILES["app.py"]
@@ -98,24 +102,34 @@ def test_stream_text_usage_and_prefix_cache(srv: ScriptedServer, client: openai.
     shared = len(SYSTEM) + len(PLAN)
     assert shared // 4 <= cached < last2.usage.prompt_tokens
     timings = last2.model_extra["timings"]
-    assert timings == {"prompt_n": last2.usage.prompt_tokens - cached, "cache_n": cached,
-                       "predicted_n": last2.usage.completion_tokens}
+    assert timings == {
+        "prompt_n": last2.usage.prompt_tokens - cached,
+        "cache_n": cached,
+        "predicted_n": last2.usage.completion_tokens,
+    }
 
     # A longer conversation that extends an earlier prompt hits even more of the cache.
-    longer = [*code_messages("util.js"), {"role": "assistant", "content": "x"},
-              {"role": "user", "content": "Continue."}]
+    longer = [
+        *code_messages("util.js"),
+        {"role": "assistant", "content": "x"},
+        {"role": "user", "content": "Continue."},
+    ]
     *_, last3 = run(longer)[2]
     assert last3.usage.prompt_tokens_details.cached_tokens > cached
 
     assert [(r.kind, r.path, r.outcome) for r in srv.requests] == [
-        ("code", "app.py", "ok"), ("code", "util.js", "ok"), ("continue", "util.js", "ok")]
+        ("code", "app.py", "ok"),
+        ("code", "util.js", "ok"),
+        ("continue", "util.js", "ok"),
+    ]
     assert srv.requests[0].headers["authorization"] == "Bearer sk-test"
     assert all(r.finished_at is not None and r.finished_at >= r.started_at for r in srv.requests)
 
 
 def test_non_streaming_plan_and_unknown_file(client: openai.OpenAI) -> None:
     plan = client.chat.completions.create(
-        model="any", messages=[{"role": "user", "content": "Make a plan for: a tiny app"}])
+        model="any", messages=[{"role": "user", "content": "Make a plan for: a tiny app"}]
+    )
     assert plan.choices[0].message.content == PLAN
     assert plan.choices[0].finish_reason == "stop"
     assert plan.usage is not None and plan.usage.prompt_tokens > 0
@@ -126,8 +140,10 @@ def test_non_streaming_plan_and_unknown_file(client: openai.OpenAI) -> None:
 
 
 def test_cache_block_rounding() -> None:
-    with ScriptedServer(plan_text=PLAN, files=FILES, cache_block_tokens=64) as srv, \
-            openai.OpenAI(base_url=srv.base_url, api_key="k", max_retries=0) as c:
+    with (
+        ScriptedServer(plan_text=PLAN, files=FILES, cache_block_tokens=64) as srv,
+        openai.OpenAI(base_url=srv.base_url, api_key="k", max_retries=0) as c,
+    ):
         c.chat.completions.create(model="m", messages=code_messages("app.py"))
         r = c.chat.completions.create(model="m", messages=code_messages("util.js"))
         cached = r.usage.prompt_tokens_details.cached_tokens
@@ -139,7 +155,8 @@ def test_cache_block_rounding() -> None:
 
 def test_json_schema_file_list_parses(client: openai.OpenAI) -> None:
     r = client.chat.completions.create(
-        model="any", messages=[{"role": "user", "content": "Give the files."}],
+        model="any",
+        messages=[{"role": "user", "content": "Give the files."}],
         response_format=FILE_LIST_SCHEMA,
     )
     data = json.loads(r.choices[0].message.content)
@@ -149,14 +166,16 @@ def test_json_schema_file_list_parses(client: openai.OpenAI) -> None:
 
 def test_plain_text_file_list_request(client: openai.OpenAI) -> None:
     r = client.chat.completions.create(
-        model="any", messages=[{"role": "user", "content": "Now output the FILE LIST as JSON."}])
+        model="any", messages=[{"role": "user", "content": "Now output the FILE LIST as JSON."}]
+    )
     assert [f["path"] for f in json.loads(r.choices[0].message.content)["files"]] == list(FILES)
 
 
 @pytest.mark.parametrize("stream", [False, True])
 def test_forced_tool_call(client: openai.OpenAI, stream: bool) -> None:
     kwargs = {
-        "model": "any", "messages": [{"role": "user", "content": "Give the files."}],
+        "model": "any",
+        "messages": [{"role": "user", "content": "Give the files."}],
         "tools": [{"type": "function", "function": {"name": "other"}}, FILE_LIST_TOOL],
         "tool_choice": {"type": "function", "function": {"name": "submit_files"}},
     }
@@ -179,11 +198,15 @@ def test_forced_tool_call(client: openai.OpenAI, stream: bool) -> None:
 
 
 def test_tools_ignore_writes_fenced_json() -> None:
-    with ScriptedServer(plan_text=PLAN, files=FILES, tools="ignore") as srv, \
-            openai.OpenAI(base_url=srv.base_url, api_key="k", max_retries=0) as c:
+    with (
+        ScriptedServer(plan_text=PLAN, files=FILES, tools="ignore") as srv,
+        openai.OpenAI(base_url=srv.base_url, api_key="k", max_retries=0) as c,
+    ):
         r = c.chat.completions.create(
-            model="m", messages=[{"role": "user", "content": "Give the files."}],
-            tools=[FILE_LIST_TOOL], tool_choice="required",
+            model="m",
+            messages=[{"role": "user", "content": "Give the files."}],
+            tools=[FILE_LIST_TOOL],
+            tool_choice="required",
         )
     msg = r.choices[0].message
     assert not msg.tool_calls and r.choices[0].finish_reason == "stop"
@@ -193,8 +216,10 @@ def test_tools_ignore_writes_fenced_json() -> None:
 
 
 def test_rejected_capabilities_are_400() -> None:
-    with ScriptedServer(files=FILES, tools="reject", json_schema="reject") as srv, \
-            openai.OpenAI(base_url=srv.base_url, api_key="k", max_retries=0) as c:
+    with (
+        ScriptedServer(files=FILES, tools="reject", json_schema="reject") as srv,
+        openai.OpenAI(base_url=srv.base_url, api_key="k", max_retries=0) as c,
+    ):
         msgs = [{"role": "user", "content": "Give the files."}]
         with pytest.raises(openai.BadRequestError):
             c.chat.completions.create(model="m", messages=msgs, tools=[FILE_LIST_TOOL])
@@ -202,8 +227,9 @@ def test_rejected_capabilities_are_400() -> None:
             c.chat.completions.create(model="m", messages=msgs, response_format=FILE_LIST_SCHEMA)
         assert "json_schema" in err.value.message
         # json_object and plain requests still work.
-        r = c.chat.completions.create(model="m", messages=msgs,
-                                      response_format={"type": "json_object"})
+        r = c.chat.completions.create(
+            model="m", messages=msgs, response_format={"type": "json_object"}
+        )
         assert json.loads(r.choices[0].message.content)["files"]
         assert [r.outcome for r in srv.requests] == ["status 400", "status 400", "ok"]
 
@@ -212,12 +238,12 @@ def test_rejected_capabilities_are_400() -> None:
 
 
 def test_rate_limit_with_retry_after(srv: ScriptedServer, client: openai.OpenAI) -> None:
-    srv.add_fault(Fault.status(429, retry_after=1, retry_after_ms=250), kind="code",
-                  path="app.py", times=2)
+    srv.add_fault(
+        Fault.status(429, retry_after=1, retry_after_ms=250), kind="code", path="app.py", times=2
+    )
     for _ in range(2):
         with pytest.raises(openai.RateLimitError) as err:
-            client.chat.completions.create(model="m", messages=code_messages("app.py"),
-                                           stream=True)
+            client.chat.completions.create(model="m", messages=code_messages("app.py"), stream=True)
         assert err.value.status_code == 429
         assert err.value.response.headers["retry-after"] == "1"
         assert err.value.response.headers["retry-after-ms"] == "250"
@@ -242,9 +268,14 @@ def test_cut_ends_stream_quietly_without_finish_reason(
     srv: ScriptedServer, client: openai.OpenAI
 ) -> None:
     srv.add_fault(Fault.cut(20), kind="code")
-    text, finishes, chunks = collect(client.chat.completions.create(
-        model="m", messages=code_messages("app.py"), stream=True,
-        stream_options={"include_usage": True}))
+    text, finishes, chunks = collect(
+        client.chat.completions.create(
+            model="m",
+            messages=code_messages("app.py"),
+            stream=True,
+            stream_options={"include_usage": True},
+        )
+    )
     assert text == FILES["app.py"][:20]
     assert all(f is None for f in finishes)
     assert all(c.usage is None for c in chunks)
@@ -253,8 +284,9 @@ def test_cut_ends_stream_quietly_without_finish_reason(
 
 def test_reset_raises_connection_error(srv: ScriptedServer, client: openai.OpenAI) -> None:
     srv.add_fault(Fault.reset(20), kind="code")
-    stream = client.chat.completions.create(model="m", messages=code_messages("app.py"),
-                                            stream=True)
+    stream = client.chat.completions.create(
+        model="m", messages=code_messages("app.py"), stream=True
+    )
     with pytest.raises(openai.APIConnectionError):
         for _ in stream:
             pass
@@ -267,12 +299,10 @@ def test_hang_times_out_and_stop_is_prompt() -> None:
     srv = ScriptedServer(files=FILES).start()
     try:
         srv.add_fault(Fault.hang(30), times=None)
-        with openai.OpenAI(base_url=srv.base_url, api_key="k", max_retries=0,
-                           timeout=0.3) as c:
+        with openai.OpenAI(base_url=srv.base_url, api_key="k", max_retries=0, timeout=0.3) as c:
             t0 = time.monotonic()
             with pytest.raises(openai.APITimeoutError):
-                c.chat.completions.create(model="m", messages=code_messages("app.py"),
-                                          stream=True)
+                c.chat.completions.create(model="m", messages=code_messages("app.py"), stream=True)
             assert time.monotonic() - t0 < 2
         assert srv.requests[-1].outcome == "hang"
         assert srv.requests[-1].finished_at is None  # the handler is still sleeping
@@ -286,22 +316,29 @@ def test_hang_times_out_and_stop_is_prompt() -> None:
 def test_length_then_continuation(srv: ScriptedServer, client: openai.OpenAI) -> None:
     srv.add_fault(Fault.length(30), kind="code", path="app.py")
     messages = code_messages("app.py")
-    text, finishes, _ = collect(client.chat.completions.create(
-        model="m", messages=messages, stream=True))
+    text, finishes, _ = collect(
+        client.chat.completions.create(model="m", messages=messages, stream=True)
+    )
     assert text == FILES["app.py"][:30] and finishes[-1] == "length"
 
     # Continuation: the server answers exactly the rest, even across several rounds.
     srv.add_fault(Fault.length(25), kind="continue", path="app.py")
     parts = [text]
     for _ in range(2):
-        messages = [*messages, {"role": "assistant", "content": parts[-1]},
-                    {"role": "user", "content": "Continue exactly where you stopped."}]
+        messages = [
+            *messages,
+            {"role": "assistant", "content": parts[-1]},
+            {"role": "user", "content": "Continue exactly where you stopped."},
+        ]
         r = client.chat.completions.create(model="m", messages=messages)
         parts.append(r.choices[0].message.content)
     assert r.choices[0].finish_reason == "stop"
     assert "".join(parts) == FILES["app.py"]
     assert [(q.kind, q.outcome) for q in srv.requests] == [
-        ("code", "length"), ("continue", "length"), ("continue", "ok")]
+        ("code", "length"),
+        ("continue", "length"),
+        ("continue", "ok"),
+    ]
 
 
 def test_max_tokens_truncates_with_length(client: openai.OpenAI) -> None:
@@ -316,14 +353,21 @@ def test_max_tokens_truncates_with_length(client: openai.OpenAI) -> None:
         (Fault.empty(), lambda s: s == ""),
         (Fault.text("exactly this"), lambda s: s == "exactly this"),
         (Fault.malformed(), lambda s: s.startswith('{"files": [')),
-        (Fault.prose("py"), lambda s: f"```py\n{FILES['app.py']}```" in s
-         and not s.startswith("```") and not s.rstrip().endswith("```")),
+        (
+            Fault.prose("py"),
+            lambda s: (
+                f"```py\n{FILES['app.py']}```" in s
+                and not s.startswith("```")
+                and not s.rstrip().endswith("```")
+            ),
+        ),
     ],
 )
 def test_content_faults(srv: ScriptedServer, client: openai.OpenAI, fault: Fault, check) -> None:
     srv.add_fault(fault, kind="code")
-    text, finishes, _ = collect(client.chat.completions.create(
-        model="m", messages=code_messages("app.py"), stream=True))
+    text, finishes, _ = collect(
+        client.chat.completions.create(model="m", messages=code_messages("app.py"), stream=True)
+    )
     assert check(text) and finishes[-1] == "stop"
     assert srv.requests[-1].outcome == fault.name
 
@@ -331,8 +375,11 @@ def test_content_faults(srv: ScriptedServer, client: openai.OpenAI, fault: Fault
 def test_malformed_file_list_tool_arguments(srv: ScriptedServer, client: openai.OpenAI) -> None:
     srv.add_fault(Fault.malformed(), kind="file_list")
     r = client.chat.completions.create(
-        model="m", messages=[{"role": "user", "content": "Give the files."}],
-        tools=[FILE_LIST_TOOL], tool_choice="required")
+        model="m",
+        messages=[{"role": "user", "content": "Give the files."}],
+        tools=[FILE_LIST_TOOL],
+        tool_choice="required",
+    )
     with pytest.raises(json.JSONDecodeError):
         json.loads(r.choices[0].message.tool_calls[0].function.arguments)
 
@@ -345,8 +392,9 @@ def test_twenty_concurrent_streams() -> None:
 
     async def one(c: openai.AsyncOpenAI, i: int) -> str:
         path = f"f{i}.py"
-        stream = await c.chat.completions.create(model="m", messages=code_messages(path),
-                                                 stream=True)
+        stream = await c.chat.completions.create(
+            model="m", messages=code_messages(path), stream=True
+        )
         return "".join([ch.choices[0].delta.content or "" async for ch in stream if ch.choices])
 
     async def main(srv: ScriptedServer) -> list[str]:
@@ -369,8 +417,10 @@ def test_twenty_concurrent_streams() -> None:
 
 def test_pacing_and_latency() -> None:
     text = "y" * 400  # 100 tokens
-    with ScriptedServer(files={"a.py": text}, tokens_per_second=500, latency=0.1) as srv, \
-            openai.OpenAI(base_url=srv.base_url, api_key="k", max_retries=0) as c:
+    with (
+        ScriptedServer(files={"a.py": text}, tokens_per_second=500, latency=0.1) as srv,
+        openai.OpenAI(base_url=srv.base_url, api_key="k", max_retries=0) as c,
+    ):
         t0 = time.monotonic()
         stream = c.chat.completions.create(model="m", messages=code_messages("a.py"), stream=True)
         first = next(iter(stream))
@@ -385,8 +435,10 @@ def test_pacing_and_latency() -> None:
 
 def test_api_key_models_and_health() -> None:
     with ScriptedServer(files=FILES, require_api_key="sk-right", model="tiny-1") as srv:
-        with openai.OpenAI(base_url=srv.base_url, api_key="sk-wrong", max_retries=0) as bad, \
-                pytest.raises(openai.AuthenticationError) as err:
+        with (
+            openai.OpenAI(base_url=srv.base_url, api_key="sk-wrong", max_retries=0) as bad,
+            pytest.raises(openai.AuthenticationError) as err,
+        ):
             bad.chat.completions.create(model="m", messages=code_messages("app.py"))
         assert err.value.code == "invalid_api_key"
         assert srv.requests[-1].outcome == "status 401"
@@ -402,22 +454,28 @@ def test_custom_classifier() -> None:
     def everything_is_code(body: dict) -> tuple[str, str | None]:
         return "code", "util.js"
 
-    with ScriptedServer(files=FILES, classify=everything_is_code) as srv, \
-            openai.OpenAI(base_url=srv.base_url, api_key="k", max_retries=0) as c:
+    with (
+        ScriptedServer(files=FILES, classify=everything_is_code) as srv,
+        openai.OpenAI(base_url=srv.base_url, api_key="k", max_retries=0) as c,
+    ):
         r = c.chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}])
     assert r.choices[0].message.content == FILES["util.js"]
 
 
 def test_cli_process_prints_ready_and_serves() -> None:
     script = Path(__file__).with_name("scripted_server.py")
-    proc = subprocess.Popen([sys.executable, str(script), "--port", "0", "--latency", "0"],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(script), "--port", "0", "--latency", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = proc.stdout.readline().strip()
         assert line.startswith("READY http://127.0.0.1:") and line.endswith("/v1")
         with openai.OpenAI(base_url=line.split()[1], api_key="k", max_retries=0) as c:
             r = c.chat.completions.create(
-                model="m", messages=[{"role": "user", "content": "Plan a greeting app"}])
+                model="m", messages=[{"role": "user", "content": "Plan a greeting app"}]
+            )
             assert r.choices[0].message.content.startswith("# Plan")
     finally:
         proc.terminate()
@@ -437,20 +495,33 @@ def test_classify_rules() -> None:
     assert classify({"messages": [user("Now the file list please")]}) == ("file_list", None)
     assert classify({"messages": [user("x")], "tools": [FILE_LIST_TOOL]}) == ("file_list", None)
     assert classify({"messages": [user("x")], "response_format": {"type": "json_object"}}) == (
-        "file_list", None)
-    assert classify({"messages": [
-        user("Write only the file `a.py` then write only the file `b/c.py`")]}) == (
-        "code", "b/c.py")
+        "file_list",
+        None,
+    )
+    assert classify(
+        {"messages": [user("Write only the file `a.py` then write only the file `b/c.py`")]}
+    ) == ("code", "b/c.py")
     # Content-part lists count as text; only user messages are looked at.
-    assert classify({"messages": [
-        {"role": "system", "content": "Write only the file `sys.py`"},
-        {"role": "user", "content": [{"type": "text", "text": "write only the file `p.py`"}]},
-    ]}) == ("code", "p.py")
-    conv = [user("Write only the file `a.py`"), {"role": "assistant", "content": "pri"},
-            user("continue")]
+    assert classify(
+        {
+            "messages": [
+                {"role": "system", "content": "Write only the file `sys.py`"},
+                {
+                    "role": "user",
+                    "content": [{"type": "text", "text": "write only the file `p.py`"}],
+                },
+            ]
+        }
+    ) == ("code", "p.py")
+    conv = [
+        user("Write only the file `a.py`"),
+        {"role": "assistant", "content": "pri"},
+        user("continue"),
+    ]
     assert classify({"messages": conv}) == ("continue", "a.py")
-    assert classify({"messages": [user("plan"), {"role": "assistant", "content": "# P"},
-                                  user("Continue.")]}) == ("continue", None)
+    assert classify(
+        {"messages": [user("plan"), {"role": "assistant", "content": "# P"}, user("Continue.")]}
+    ) == ("continue", None)
 
 
 @settings(max_examples=50, deadline=None)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from smol_core.errors import describe, redact
-from smol_core.prompts import FileSpec, PromptError, file_messages, render
+from smol_core.prompts import PromptError, file_messages, render
+from smol_core.records import FileSpec
 from smol_core.settings import Settings, public_host
 from smol_core.usage import TokenUsage, estimate_cost
 

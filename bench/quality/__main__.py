@@ -59,7 +59,7 @@ class Outcome:
 
 
 def bench_settings(base_url: str, args: argparse.Namespace):
-    from smol_core.local_server import LOCAL_MODEL_NAME
+    from smol_core.model.local_server import LOCAL_MODEL_NAME
     from smol_core.settings import Settings
 
     return Settings.from_env(
@@ -93,8 +93,8 @@ async def generate_original(spec: Spec, settings, folder: Path, out: Outcome) ->
 
 async def generate_studio(spec: Spec, settings, folder: Path, out: Outcome) -> dict:
     from smol_core.events import ChecksDone, FileDone, FileListDone, PlanDone, UsageReport
-    from smol_core.pipeline import applying, run_all
-    from smol_core.repair import add_missing_files
+    from smol_core.project import applying
+    from smol_core.runs import add_missing_files, run_all
 
     first: dict[str, str] = {}  # each file as first written, before any repair
 
@@ -271,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = None
     if not args.check_only:
-        from smol_core.local_server import start_local_server
+        from smol_core.model.local_server import start_local_server
 
         t0 = time.monotonic()
         base_url = start_local_server(progress=lambda m: _say(f"  {m}"))
@@ -304,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
                 outcomes.append(out)
     finally:
         if not args.check_only:
-            from smol_core.local_server import stop_local_server
+            from smol_core.model.local_server import stop_local_server
 
             stop_local_server()
 

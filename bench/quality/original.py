@@ -15,7 +15,7 @@ the built-in model; here the file list comes through `response_format` json_sche
 studio's does, so both flows get their file list the same way and the comparison is about how
 the code is asked for and what happens after.
 
-Requests go through the same client and `smol_core.chat.stream_chat` as the studio (streaming,
+Requests go through the same client and `smol_core.model.chat.stream_chat` as the studio (streaming,
 retries, the same continuation of a reply cut by `max_tokens`), with the same settings.
 """
 
@@ -26,8 +26,8 @@ import re
 import time
 from dataclasses import dataclass, field
 
-from smol_core.chat import stream_chat
-from smol_core.client import open_client
+from smol_core.model.chat import stream_chat
+from smol_core.model.client import open_client
 from smol_core.paths import check_paths
 from smol_core.settings import Settings
 from smol_core.usage import TokenUsage

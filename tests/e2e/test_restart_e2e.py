@@ -19,7 +19,7 @@ import time
 
 import pytest
 
-from smol_core.history import RunStore
+from smol_core.studio.history import RunStore
 from tests.e2e.drive import (
     all_html,
     button,

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from smol_core.history import RunStore
+from smol_core.studio.history import RunStore
 from tests.conftest import FAKE_KEY
 from tests.e2e.conftest import E2E_FILES
 from tests.e2e.drive import button, open_page, settled, write_spec

@@ -16,7 +16,7 @@ import re
 
 import pytest
 
-from smol_core.history import RunStore
+from smol_core.studio.history import RunStore
 from tests.e2e.drive import (
     button,
     chromium,

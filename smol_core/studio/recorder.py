@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .events import Event, FileDone, FileFailed, FileListDone, PlanDone, UsageReport
+from ..events import Event, FileDone, FileFailed, FileListDone, PlanDone, UsageReport
+from ..usage import estimate_cost
 from .history import RunStore
-from .usage import estimate_cost
 
 
 class Recorder:

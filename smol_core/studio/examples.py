@@ -1,10 +1,10 @@
-"""Example specs a person can start from: Markdown files in smol_core/examples/."""
+"""Example specs a person can start from: Markdown files in smol_core/studio/example_specs/."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-EXAMPLES_DIR = Path(__file__).with_name("examples")
+EXAMPLES_DIR = Path(__file__).with_name("example_specs")
 
 
 def list_examples() -> dict[str, str]:

@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .settings import public_host
+from ..settings import public_host
 
 __all__ = [
     "DONE_STATUSES",

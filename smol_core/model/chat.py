@@ -23,12 +23,12 @@ from tenacity import (
     stop_before_delay,
 )
 
-from .errors import EmptyReplyError, StreamCutError
-from .events import Continued, Event, Retry, UsageReport
-from .prompts import Message, continuation_messages
+from ..errors import EmptyReplyError, StreamCutError
+from ..events import Continued, Event, Retry, UsageReport
+from ..prompts import Message, continuation_messages
+from ..settings import Settings
+from ..usage import TokenUsage
 from .repetition import LoopGuard
-from .settings import Settings
-from .usage import TokenUsage
 
 Emit = Callable[[Event], None]
 

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
+from ..records import Finding
+
 NODE = shutil.which("node")
 
 # Kinds, most serious first. "missing-file" findings name a file that should be added; every
@@ -35,21 +37,6 @@ KINDS = (
 
 
 @dataclass(frozen=True)
-class Finding:
-    path: str
-    line: int | None
-    message: str
-    kind: str
-    # missing-file: the path referenced but not listed; undefined-name: the name;
-    # script-unloaded / script-early: the script's path
-    target: str | None = None
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.message}"
-
-
-@dataclass(frozen=True)
 class CheckReport:
     findings: dict[str, list[Finding]]  # path → its findings (every checked path is a key)
     notes: tuple[str, ...] = ()  # what could not be checked here, e.g. "node not found"
@@ -57,15 +44,6 @@ class CheckReport:
     @property
     def clean(self) -> bool:
         return not any(self.findings.values())
-
-    def missing_files(self) -> list[str]:
-        """Files referenced by the project but not in it, in first-seen order."""
-        seen: dict[str, None] = {}
-        for items in self.findings.values():
-            for f in items:
-                if f.kind == "missing-file" and f.target:
-                    seen.setdefault(f.target, None)
-        return list(seen)
 
     def count(self) -> int:
         return sum(len(v) for v in self.findings.values())
@@ -348,7 +326,9 @@ def _python_unused(tree: ast.Module) -> list[tuple[int, str]]:
         (node.lineno, node.name)
         for node in tree.body
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-        and not node.decorator_list and node.name not in used and not node.name.startswith("_")
+        and not node.decorator_list
+        and node.name not in used
+        and not node.name.startswith("_")
     ]
 
 
@@ -672,7 +652,6 @@ class _HtmlScan(HTMLParser):
         elif tag == "img" and "src" in a:
             self.refs.append((line, "an image", a["src"]))
 
-
     def handle_data(self, data: str) -> None:
         if self._in_script and data.strip():
             self.inline.append(self.getpos()[0])
@@ -750,9 +729,7 @@ _JS_FUNCTION = re.compile(r"^function\s+([\w$]+)\s*\(", re.M)  # top-level decla
 # `function name(args) { }` with nothing but comments inside.
 _JS_STUB = re.compile(r"\bfunction\s+([\w$]+)\s*\([^)]*\)\s*\{(?:\s|//[^\n]*|/\*.*?\*/)*\}", re.S)
 # Top-level declarations of globals a page can't redeclare ([LegacyUnforgeable] properties).
-_GLOBAL_REDECLARED = re.compile(
-    r"^(const|let|class)\s+(document|window|location|top)\b", re.M
-)
+_GLOBAL_REDECLARED = re.compile(r"^(const|let|class)\s+(document|window|location|top)\b", re.M)
 _MODULE_SYNTAX = re.compile(r"^[ \t]*(export|import)\b(?!\s*\()", re.M)
 
 

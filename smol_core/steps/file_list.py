@@ -17,12 +17,16 @@ from dataclasses import dataclass
 
 import openai
 
-from .chat import Emit, stream_chat
-from .errors import FileListError
+from ..errors import FileListError
+from ..events import Emit, FileListDone, no_emit
+from ..model.chat import stream_chat
+from ..model.client import prepare, using_client
+from ..paths import Rejected, check_paths, normalize_path, safe_repr
+from ..prompts import file_list_messages
+from ..records import FileSpec
+from ..settings import Settings
 from .fences import strip_code_fences
-from .paths import Rejected, check_paths, normalize_path, safe_repr
-from .prompts import FileSpec, file_list_messages
-from .settings import Settings
+from .spec import validate_spec
 
 MODES = ("json_schema", "tool", "text")
 TOOL_NAME = "save_file_list"
@@ -267,3 +271,20 @@ def _from_lines(raw: str) -> list[tuple[str, str]]:
         rest = stripped[match.end() :].strip(" `|:-–—\t")
         out.append((path, rest))
     return out
+
+
+async def make_file_list(
+    spec: str,
+    plan: str,
+    settings: Settings,
+    emit: Emit = no_emit,
+    *,
+    client: openai.AsyncOpenAI | None = None,
+) -> FileList:
+    """Step 2: the files to write, checked for safety (rejections come with reasons)."""
+    spec = validate_spec(spec)
+    settings = await prepare(settings)
+    async with using_client(settings, client) as c:
+        result = await specify_files(c, settings, spec, plan, emit=emit)
+    emit(FileListDone(files=tuple(result.files), rejected=tuple(result.rejected), mode=result.mode))
+    return result

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .errors import SpecError
+from ..errors import SpecError
 
 MAX_SPEC_CHARS = 100_000  # about 25k tokens: leaves room for the plan and the code in any context
 

@@ -18,7 +18,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from .checks import STDLIB, Finding, referenced_paths, top_level_names
+from ..records import Finding
+from .checks import STDLIB, referenced_paths, top_level_names
 
 
 @dataclass(frozen=True)
@@ -28,9 +29,7 @@ class Fix:
     changes: tuple[str, ...]  # what was done, in words, for the person
 
 
-def autofix(
-    files: Mapping[str, str], findings: Mapping[str, Sequence[Finding]]
-) -> dict[str, Fix]:
+def autofix(files: Mapping[str, str], findings: Mapping[str, Sequence[Finding]]) -> dict[str, Fix]:
     """The files some of whose findings can be fixed mechanically, fixed."""
     out: dict[str, Fix] = {}
     for path, items in findings.items():
@@ -154,7 +153,9 @@ def _fix_html(path: str, content: str, items: Sequence[Finding], changes: list) 
             fixed = _add_defer(content, f.target)
             if fixed != content:
                 content = fixed
-                changes.append(f"made `{PurePosixPath(f.target).name}` load after the page (`defer`)")
+                changes.append(
+                    f"made `{PurePosixPath(f.target).name}` load after the page (`defer`)"
+                )
     return content
 
 

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import SmolError
+from ..errors import SmolError
 
 Progress = Callable[[int, int], None]
 """progress(bytes_done, bytes_total), called as a long copy or hash moves on."""

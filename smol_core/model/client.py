@@ -11,13 +11,14 @@ import asyncio
 import os
 import ssl
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from functools import lru_cache
 
 import httpx2
 import openai
 
-from .settings import Settings
+from ..settings import Settings
 
 # Local servers ignore the key, but the client refuses to start without one.
 PLACEHOLDER_KEY = "not-needed"
@@ -94,7 +95,7 @@ def require_key(settings: Settings) -> str:
     # HTTP header it fails as a "connection error", retried in vain: trim it.
     key = (settings.api_key or "").strip()
     if not key and (settings.provider == "openai" or settings.key_required):
-        from .errors import SmolError
+        from ..errors import SmolError
 
         if settings.provider == "openai" and not settings.key_required:
             raise SmolError("No API key: set one for OpenAI, or choose the built-in local model.")
@@ -115,3 +116,20 @@ def open_client(settings: Settings) -> openai.AsyncOpenAI:
         timeout=httpx2.Timeout(settings.timeout, connect=settings.connect_timeout),
         http_client=openai.DefaultAsyncHttpxClient(verify=tls_context()),
     )
+
+
+@asynccontextmanager
+async def using_client(
+    settings: Settings, client: openai.AsyncOpenAI | None
+) -> AsyncIterator[openai.AsyncOpenAI]:
+    """The client given, or one opened (and closed) for this step alone."""
+    if client is not None:
+        yield client
+        return
+    async with open_client(settings) as owned:
+        yield owned
+
+
+async def prepare(settings: Settings, progress: Callable[[str], None] | None = None) -> Settings:
+    """Resolve the endpoint (starting the built-in model if chosen) without blocking the loop."""
+    return await asyncio.to_thread(resolve, settings, progress)

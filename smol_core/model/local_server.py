@@ -36,7 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import SmolError
+from ..errors import SmolError
 
 LOCAL_MODEL_NAME = "local"
 """The model name the server lists in /v1/models (it answers to any name, this one is tidy)."""

@@ -10,19 +10,18 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from ..bundle import build_zip, zip_problem
+from ..events import ChecksDone, Emit, Event
+from ..paths import Rejected, check_paths, normalize_path, safe_repr
+from ..project import Project
+from ..quality.checks import check_project
+from ..records import FileSpec
+from ..settings import Settings, public_host
+from ..steps.spec import validate_spec
+from ..usage import TokenUsage
 from .access import KEY_NAMES, KeyChoice, choose_key, policy_from
-from .bundle import build_zip, zip_problem
-from .chat import Emit
-from .checks import check_project
-from .events import ChecksDone, Event
 from .history import RunStore
-from .paths import Rejected, check_paths, normalize_path, safe_repr
-from .pipeline import Project
-from .prompts import FileSpec
 from .recorder import Recorder
-from .settings import Settings, public_host
-from .spec import validate_spec
-from .usage import TokenUsage
 
 MAX_UPLOAD_BYTES = 200_000
 
@@ -80,7 +79,7 @@ def page_settings(
 
 def read_upload(name: str, data: bytes) -> str:
     """An uploaded spec file, checked: text only, not huge."""
-    from .errors import SpecError
+    from ..errors import SpecError
 
     shown = path_label(name)  # a browser sends any name: shown escaped
     if len(data) > MAX_UPLOAD_BYTES:

@@ -1,0 +1,1 @@
+"""After the files are written: checks by language, fixes without the model, repairs."""

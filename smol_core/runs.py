@@ -1,0 +1,212 @@
+"""Orchestration: the whole run, and the jobs a person starts on a project afterwards.
+
+The steps (steps/) each do one thing; here they are put in order with the checks and repairs
+of quality/: generate then check and repair (`run_all`, `generate_checked`), add the files the
+checks found missing, fix the files a pasted error concerns. `events_of` turns any of these
+into an async iterator of their events.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import TypeVar
+
+import openai
+
+from .events import Emit, Event, FileListDone, UsageReport, no_emit
+from .model.client import prepare, using_client
+from .paths import Rejected, check_paths
+from .project import Project, applying, run_done
+from .prompts import render
+from .quality.checks import check_project
+from .quality.repair import check, check_and_repair
+from .records import FileSpec
+from .settings import Settings
+from .steps.code import generate_files
+from .steps.file_list import make_file_list
+from .steps.plan import make_plan
+from .steps.spec import validate_spec
+from .usage import TokenUsage
+
+T = TypeVar("T")
+
+
+async def run_all(
+    spec: str,
+    settings: Settings,
+    emit: Emit = no_emit,
+    *,
+    plan: str | None = None,
+    files: Sequence[FileSpec] | None = None,
+) -> Project:
+    """The whole pipeline, reusing a given plan or file list instead of asking again.
+
+    Ends with one RunDone for the whole run, after the checks and repairs.
+    """
+    started = time.monotonic()
+    spec = validate_spec(spec)
+    settings = await prepare(settings)
+    usage = TokenUsage()
+
+    def counting(event: Event) -> None:
+        nonlocal usage
+        if isinstance(event, UsageReport) and event.step != "code":
+            usage = usage + event.usage
+        emit(event)
+
+    async with using_client(settings, None) as c:
+        if plan is None:
+            plan = await make_plan(spec, settings, counting, client=c)
+        rejected: list[Rejected] = []
+        mode = "given"
+        if files is None:
+            listed = await make_file_list(spec, plan, settings, counting, client=c)
+            files, rejected, mode = listed.files, listed.rejected, listed.mode
+        project = await generate_files(spec, plan, files, settings, counting, client=c,
+                                       finish=False)  # fmt: skip
+        if settings.checks and project.contents:
+            await check_and_repair(project, settings, applying(project, counting), client=c)
+    project.rejected = rejected
+    project.file_list_mode = mode
+    project.usage = project.usage + usage
+    emit(run_done(project, project.paths, started))
+    return project
+
+
+async def generate_checked(
+    project: Project,
+    settings: Settings,
+    emit: Emit | None = None,
+    *,
+    paths: Sequence[str],
+    instructions: dict[str, str] | None = None,
+    current: dict[str, str] | None = None,
+    client: openai.AsyncOpenAI | None = None,
+) -> None:
+    """Write some files of a project, then check them and repair what the checks find."""
+    emit = emit or applying(project, no_emit)
+    started = time.monotonic()
+    await generate_files(
+        project.spec, project.plan, project.files, settings, emit,
+        paths=paths, instructions=instructions, current=current, client=client, finish=False,
+    )  # fmt: skip
+    if settings.checks and project.contents:
+        await check_and_repair(project, settings, emit, client=client, only=paths)
+    emit(run_done(project, paths, started))
+
+
+def files_for_error(error: str, files: Sequence[FileSpec], limit: int = 3) -> list[str]:
+    """The project files an error message concerns, innermost first (tracebacks end there)."""
+    paths = [f.path for f in files]
+    mentioned: list[tuple[int, str]] = []
+    for path in paths:
+        name = path.rsplit("/", 1)[-1]
+        spots = [m.start() for m in re.finditer(re.escape(name), error)]
+        if spots:
+            mentioned.append((max(spots), path))
+    if mentioned:
+        return [p for _, p in sorted(mentioned, reverse=True)][:limit]
+    # No file named: the files that define a name the error mentions.
+    words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]{2,}", error))
+    return [p for p in paths if any(w in p for w in words)][:limit] or paths[:1]
+
+
+async def fix_from_error(
+    project: Project,
+    error: str,
+    settings: Settings,
+    emit: Emit | None = None,
+    *,
+    paths: Sequence[str] | None = None,
+) -> list[str]:
+    """Regenerate the files an error concerns, each told about the error. Returns their paths."""
+    emit = emit or applying(project, no_emit)
+    error = error.strip()
+    if not error:
+        return []
+    chosen = list(paths) if paths else files_for_error(error, project.files)
+    chosen = [p for p in chosen if p in project.paths]
+    instruction = render("fix_error", settings.prompts_dir, error=error[:4000])
+    await generate_files(
+        project.spec, project.plan, project.files, settings, emit,
+        paths=chosen, instructions={p: instruction for p in chosen},
+        current={p: project.contents[p] for p in chosen if p in project.contents},
+    )  # fmt: skip
+    if settings.checks:
+        check(project, settings, emit, round=1)
+    return chosen
+
+
+def referenced_missing(project: Project) -> list[FileSpec]:
+    """Files the checks found referenced but not listed, as safe FileSpecs to add."""
+    wanted: dict[str, str] = {}
+    for path, items in project.findings.items():
+        for f in items:
+            if f.kind == "missing-file" and f.target:
+                wanted.setdefault(f.target, f"referenced by {path}")
+    check = check_paths(wanted)
+    listed = {p.lower() for p in project.paths}
+    return [FileSpec(p, wanted.get(p, "")) for p in check.accepted if p.lower() not in listed]
+
+
+async def add_missing_files(
+    project: Project,
+    settings: Settings,
+    emit: Emit | None = None,
+    *,
+    client: openai.AsyncOpenAI | None = None,
+) -> list[str]:
+    """Add the referenced-but-missing files to the list, write them, and check again."""
+    emit = emit or applying(project, no_emit)
+    extra = referenced_missing(project)
+    if not extra:
+        return []
+    added = [f.path for f in extra]
+    before = {(p, str(f)) for p, items in project.findings.items() for f in items}
+    emit(FileListDone(files=(*project.files, *extra), rejected=(), mode="added"))
+    await generate_files(
+        project.spec, project.plan, project.files, settings, emit,
+        paths=added, client=client, finish=False,
+    )  # fmt: skip
+    # Repair the new files and the files with *new* findings (a page that loads the script now
+    # written, a manifest that now needs a permission); what failed before keeps its rounds.
+    now = check_project(project.contents, project.plan, project.spec)
+    changed = [
+        p for p, items in now.findings.items() if any((p, str(f)) not in before for f in items)
+    ]
+    await check_and_repair(project, settings, emit, client=client, only=[*added, *changed],
+                           first_round=settings.repair_rounds + 1)  # fmt: skip
+    return added
+
+
+async def events_of(
+    job: Callable[[Emit], Awaitable[T]], *, record: Emit | None = None
+) -> AsyncIterator[Event]:
+    """Run `job(emit)` and yield its events as they happen; re-raise its error at the end.
+
+    `record` sees each event the moment it happens, before it is queued: state that must
+    survive an interrupted consumer (the history) is saved there, not in the consumer's loop.
+    If the consumer stops early (a page rerun), the job is cancelled, so no work is orphaned.
+    """
+    queue: asyncio.Queue[Event | None] = asyncio.Queue()
+
+    def emit(event: Event) -> None:
+        if record is not None:
+            record(event)
+        queue.put_nowait(event)
+
+    task = asyncio.ensure_future(job(emit))
+    task.add_done_callback(lambda _t: queue.put_nowait(None))
+    try:
+        while (event := await queue.get()) is not None:
+            yield event
+        task.result()  # raises the job's exception, if any
+    finally:
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task

@@ -1,0 +1,152 @@
+"""Step 3: write the files, one streamed request each, `settings.concurrency` at a time.
+
+Every request carries the same prefix (system, spec, plan, the whole file list) and only then
+the path to write, so a server's prefix cache serves all files of a run from one copy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import time
+from collections.abc import Mapping, Sequence
+
+import openai
+
+from ..errors import SmolError, describe
+from ..events import Emit, FileDelta, FileDone, FileFailed, FileStarted, no_emit
+from ..model.chat import LOOPED, stream_chat
+from ..model.client import prepare, using_client
+from ..project import Project, applying, run_done
+from ..prompts import file_messages
+from ..records import FileSpec
+from ..settings import Settings
+from .fences import strip_code_fences
+from .spec import validate_spec
+
+# Errors that will fail the same way for every file: stop the run instead of trying them all.
+FATAL = (openai.AuthenticationError, openai.PermissionDeniedError, openai.NotFoundError)
+
+
+def cache_hint(settings: Settings, messages: Sequence[dict]) -> dict | None:
+    """OpenAI routes requests with the same `prompt_cache_key` to the same cache: key it by
+    the shared prefix, so all files of a run land together. Other servers may reject it."""
+    if settings.provider != "openai":
+        return None
+    prefix = json.dumps(list(messages[:-1]), sort_keys=True).encode("utf-8")
+    return {"prompt_cache_key": "smol-" + hashlib.sha256(prefix).hexdigest()[:24]}
+
+
+async def write_file(
+    spec: str,
+    plan: str,
+    files: Sequence[FileSpec],
+    path: str,
+    settings: Settings,
+    emit: Emit = no_emit,
+    *,
+    instruction: str | None = None,
+    current: str | None = None,
+    client: openai.AsyncOpenAI | None = None,
+) -> FileDone:
+    """Step 3 for one file: stream it, continue it if cut by the limit, strip the chatter.
+
+    Raises on failure (after retries); `generate_files` turns that into a FileFailed event.
+    """
+    settings = await prepare(settings)
+    messages = file_messages(
+        spec,
+        plan,
+        files,
+        path,
+        instruction=instruction,
+        current=current,
+        directory=settings.prompts_dir,
+    )
+    emit(FileStarted(path))
+    async with using_client(settings, client) as c:
+        result = await stream_chat(
+            c,
+            settings,
+            messages,
+            step="code",
+            path=path,
+            emit=emit,
+            on_text=lambda t: emit(FileDelta(path, t)),
+            extra=cache_hint(settings, messages),
+        )
+    content = strip_code_fences(result.text, path)
+    if not content.strip():
+        raise SmolError(f"The model returned an empty reply for {path}.")
+    done = FileDone(path=path, content=content, truncated=result.truncated, usage=result.usage,
+                    looped=result.finish_reason == LOOPED)  # fmt: skip
+    emit(done)
+    return done
+
+
+async def generate_files(
+    spec: str,
+    plan: str,
+    files: Sequence[FileSpec],
+    settings: Settings,
+    emit: Emit = no_emit,
+    *,
+    paths: Sequence[str] | None = None,
+    instructions: Mapping[str, str] | None = None,
+    current: Mapping[str, str] | None = None,
+    client: openai.AsyncOpenAI | None = None,
+    finish: bool = True,
+) -> Project:
+    """Step 3 for many files, `settings.concurrency` at a time. One failure loses no other file.
+
+    `paths` picks a subset (regenerate one, or "generate the missing files"); the shared
+    context always holds the whole file list so every request keeps the same prefix.
+    `finish=False` leaves the closing RunDone to a caller that does more after (run_all).
+    """
+    started = time.monotonic()
+    settings = await prepare(settings)
+    spec = validate_spec(spec)
+    project = Project(spec=spec, plan=plan, files=list(files))
+    todo = list(paths) if paths is not None else project.paths
+    instructions = instructions or {}
+    current = current or {}
+    gate = asyncio.Semaphore(settings.concurrency)
+    fatal: list[str] = []
+
+    tracked = applying(project, emit)
+
+    async with using_client(settings, client) as c:
+
+        async def one(path: str) -> None:
+            async with gate:
+                if fatal:
+                    tracked(FileFailed(path, fatal[0]))
+                    return
+                try:
+                    await write_file(
+                        spec,
+                        plan,
+                        files,
+                        path,
+                        settings,
+                        tracked,
+                        instruction=instructions.get(path),
+                        current=current.get(path),
+                        client=c,
+                    )
+                except FATAL as exc:
+                    fatal.append(describe(exc, settings))
+                    tracked(FileFailed(path, fatal[0]))
+                except (SmolError, openai.OpenAIError, ValueError) as exc:
+                    tracked(FileFailed(path, describe(exc, settings)))
+                except Exception as exc:  # noqa: BLE001 - one file's bug must not lose the others
+                    tracked(FileFailed(path, describe(exc, settings)))
+
+        await asyncio.gather(*(one(p) for p in todo))
+
+    if finish or fatal:
+        emit(run_done(project, todo, started))
+    if fatal:
+        raise SmolError(fatal[0])
+    return project
