@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from .bundle import build_zip, read_folder, write_folder
+from .bundle import MANIFEST_NAME, build_zip, read_folder, write_folder
 from .errors import SmolError, describe
 from .events import (
     ChecksDone,
@@ -29,13 +29,10 @@ from .events import (
     PlanDone,
     Retry,
 )
-from .project import Project, applying
-from .records import FileSpec
+from .project import Project, applying, restore
 from .runs import add_missing_files, fix_from_error, referenced_missing, run_all
 from .settings import PROVIDERS, Settings
 from .steps.spec import validate_spec
-
-MANIFEST_NAME = "smol-manifest.json"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -233,9 +230,9 @@ def _fix_error(
     if not manifest_file.is_file():
         raise SmolError(f"No {MANIFEST_NAME} in {out}: --fix-error works on a folder we wrote.")
     manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
-    files = [FileSpec(f["path"], f.get("purpose", "")) for f in manifest.get("files", [])]
-    project = Project(spec=manifest.get("spec", ""), plan=manifest.get("plan", ""), files=files)
-    project.contents = read_folder(out, [f.path for f in files])
+    listed = [(str(f["path"]), str(f.get("purpose", ""))) for f in manifest.get("files", [])]
+    project = restore(manifest.get("spec", ""), manifest.get("plan", ""), listed)
+    project.contents = read_folder(out, project.paths)
     error = args.fix_error
     if len(error) < 4096 and "\n" not in error and Path(error).is_file():
         error = Path(error).read_text(encoding="utf-8", errors="replace")

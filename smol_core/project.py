@@ -7,7 +7,7 @@ it. Every consumer folds the same events into it (`applying`), so they all agree
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +22,7 @@ from .events import (
     RunDone,
     UsageReport,
 )
-from .paths import Rejected
+from .paths import Rejected, check_paths
 from .records import FileSpec, Finding
 from .settings import Settings
 from .usage import TokenUsage, estimate_cost
@@ -134,3 +134,21 @@ def run_done(project: Project, paths: Sequence[str], started: float) -> RunDone:
         usage=project.usage,
         seconds=round(time.monotonic() - started, 3),
     )
+
+
+def restore(spec: str, plan: str, listed: Iterable[tuple[str, str]]) -> Project:
+    """A project rebuilt from storage (the history, a folder's manifest): its (path, purpose)
+    pairs are checked like anything a model proposes, since a file on disk can be edited. Paths
+    not accepted in their clean form are kept out and listed in `rejected`."""
+    listed = list(listed)
+    check = check_paths(path for path, _ in listed)
+    clean = set(check.accepted)
+    refused = {r.path for r in check.rejected}
+    project = Project(spec=spec, plan=plan)
+    project.rejected = list(check.rejected) + [
+        Rejected(path, "is not stored in its clean form")
+        for path, _ in listed
+        if path not in clean and path not in refused
+    ]
+    project.files = [FileSpec(path, purpose) for path, purpose in listed if path in clean]
+    return project

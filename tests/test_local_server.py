@@ -24,7 +24,6 @@ from smol_core.model.local_server import (
     LocalServerError,
     local_model_problem,
     local_server_pid,
-    local_server_url,
     start_local_server,
     stop_local_server,
 )
@@ -87,7 +86,6 @@ def test_second_start_returns_the_same_server(first_start):
     assert start_local_server(LocalServerConfig()) == url
     assert time.monotonic() - t0 < 0.5
     assert local_server_pid() == pid
-    assert local_server_url() == url
     with pytest.raises(LocalServerError, match="already running with other settings"):
         start_local_server(LocalServerConfig(n_ctx=4096))
 
@@ -144,7 +142,7 @@ def test_a_dead_server_is_restarted_and_stop_ends_the_process(first_start):
     assert pid is not None and _pid_alive(pid)
     os.kill(pid, signal.SIGKILL)  # as the OOM killer would
     local_server._RUNNING.process.wait(10)  # type: ignore[union-attr]
-    assert local_server_url() is None
+    assert local_server_pid() is None
 
     url = start_local_server()
     new_pid = local_server_pid()
@@ -155,7 +153,7 @@ def test_a_dead_server_is_restarted_and_stop_ends_the_process(first_start):
     t0 = time.monotonic()
     stop_local_server()
     assert time.monotonic() - t0 < 5
-    assert local_server_url() is None and local_server_pid() is None
+    assert local_server_pid() is None
     assert not _pid_alive(new_pid)
     stop_local_server()  # harmless when nothing runs
 

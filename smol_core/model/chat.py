@@ -24,13 +24,11 @@ from tenacity import (
 )
 
 from ..errors import EmptyReplyError, StreamCutError
-from ..events import Continued, Event, Retry, UsageReport
+from ..events import Continued, Emit, Retry, UsageReport
 from ..prompts import Message, continuation_messages
 from ..settings import Settings
 from ..usage import TokenUsage
 from .repetition import LoopGuard
-
-Emit = Callable[[Event], None]
 
 RETRY_STATUSES = frozenset({408, 409, 429})
 LOOPED = "repetition"  # our finish_reason for a reply stopped because it was looping

@@ -155,14 +155,6 @@ def stop_local_server(timeout: float = 5.0) -> None:
         _stop_process(running.process, timeout)
 
 
-def local_server_url() -> str | None:
-    """The running server's base URL, or None."""
-    running = _RUNNING
-    if running is None or running.process.poll() is not None:
-        return None
-    return running.base_url
-
-
 def local_server_pid() -> int | None:
     """The server process's id, or None (for memory figures and diagnostics)."""
     running = _RUNNING

@@ -28,10 +28,6 @@ class KeyPolicy:
     def has_owner_key(self) -> bool:
         return bool(self.owner_key)
 
-    @property
-    def needs_code(self) -> bool:
-        return self.has_owner_key and self.locked and bool(self.access_code)
-
 
 @dataclass(frozen=True)
 class KeyChoice:

@@ -25,12 +25,19 @@ import os
 import secrets
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..settings import public_host
+from .history_schema import (
+    DONE_STATUSES,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    FileRecord,
+    RunRecord,
+    RunSummary,
+)
 
 __all__ = [
     "DONE_STATUSES",
@@ -48,8 +55,6 @@ __all__ = [
 
 ENV_VAR = "SMOL_HISTORY_DB"
 STATUSES = frozenset({"pending", "done", "failed", "edited", "truncated"})
-# A file counts as present (not "missing") in one of these states with content.
-DONE_STATUSES = frozenset({"done", "edited", "truncated"})
 TITLE_MAX = 60
 BUSY_TIMEOUT_S = 30.0
 
@@ -76,104 +81,6 @@ def make_title(text: str, limit: int = TITLE_MAX) -> str:
             line = " ".join(line.split())
             return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
     return "Untitled run"
-
-
-@dataclass
-class FileRecord:
-    """One file of a run's file list."""
-
-    path: str
-    purpose: str
-    content: str | None
-    status: str  # "pending" | "done" | "failed" | "edited" | "truncated"
-    error: str | None
-    updated_at: float
-
-    @property
-    def present(self) -> bool:
-        """True when the file has usable content (not to be regenerated)."""
-        return self.status in DONE_STATUSES and self.content is not None
-
-
-@dataclass
-class RunRecord:
-    """A full run as stored, files in file-list order."""
-
-    id: str
-    owner: str
-    title: str
-    spec: str
-    plan: str
-    model: str
-    base_url_host: str  # scheme://host:port only; never a key or a full URL
-    created_at: float
-    updated_at: float
-    files: list[FileRecord] = field(default_factory=list)
-    usage: dict = field(default_factory=dict)  # accumulated token / cost counters
-
-    def missing(self) -> list[str]:
-        """Paths in the file list that still need generating (pending/failed/no content)."""
-        return [f.path for f in self.files if not f.present]
-
-
-@dataclass
-class RunSummary:
-    """Row of the history list."""
-
-    id: str
-    title: str
-    created_at: float
-    updated_at: float
-    n_files: int
-    n_done: int
-    model: str
-
-
-# --- schema -----------------------------------------------------------------
-# Each step upgrades from version i to i+1 and runs inside the same
-# BEGIN IMMEDIATE transaction that bumps user_version, so two processes opening
-# a fresh database at once cannot both apply it.  To add a column later, append
-# e.g. ``lambda c: c.execute("ALTER TABLE runs ADD COLUMN x TEXT NOT NULL DEFAULT ''")``.
-
-
-def _v1(conn: sqlite3.Connection) -> None:
-    conn.execute(
-        """
-        CREATE TABLE runs (
-            id            TEXT PRIMARY KEY,
-            owner         TEXT NOT NULL,
-            title         TEXT NOT NULL,
-            spec          TEXT NOT NULL,
-            plan          TEXT NOT NULL DEFAULT '',
-            model         TEXT NOT NULL DEFAULT '',
-            base_url_host TEXT NOT NULL DEFAULT '',
-            usage         TEXT NOT NULL DEFAULT '{}',
-            created_at    REAL NOT NULL,
-            updated_at    REAL NOT NULL
-        )
-        """
-    )
-    conn.execute("CREATE INDEX runs_owner_updated ON runs(owner, updated_at DESC)")
-    conn.execute("CREATE INDEX runs_updated ON runs(updated_at DESC)")
-    conn.execute(
-        """
-        CREATE TABLE files (
-            run_id     TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-            path       TEXT NOT NULL,
-            position   INTEGER NOT NULL,
-            purpose    TEXT NOT NULL DEFAULT '',
-            content    TEXT,
-            status     TEXT NOT NULL DEFAULT 'pending',
-            error      TEXT,
-            updated_at REAL NOT NULL,
-            PRIMARY KEY (run_id, path)
-        )
-        """
-    )
-
-
-_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1]
-SCHEMA_VERSION = len(_MIGRATIONS)
 
 
 class RunStore:
@@ -246,7 +153,7 @@ class RunStore:
                 # Re-read inside the lock: another process may have migrated meanwhile.
                 version = conn.execute("PRAGMA user_version").fetchone()[0]
                 # A newer file (written by newer code) is left alone: migrations only add.
-                for step in _MIGRATIONS[version:]:
+                for step in MIGRATIONS[version:]:
                     step(conn)
                 if version < SCHEMA_VERSION:
                     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -417,18 +324,6 @@ class RunStore:
                 "UPDATE runs SET usage = ?, updated_at = ? WHERE id = ?",
                 (json.dumps(totals, sort_keys=True), now, run_id),
             )
-
-    def delete_run(self, run_id: str, owner: str | None) -> bool:
-        """Delete a run and its files; owner must match unless None.  True if deleted."""
-        with self._write() as conn:
-            if owner is None:
-                cur = conn.execute("DELETE FROM runs WHERE id = ?", (run_id,))
-            else:
-                cur = conn.execute("DELETE FROM runs WHERE id = ? AND owner = ?", (run_id, owner))
-            if cur.rowcount:
-                # Explicit as well as ON DELETE CASCADE, in case foreign keys are off.
-                conn.execute("DELETE FROM files WHERE run_id = ?", (run_id,))
-            return cur.rowcount > 0
 
     # --- reads -------------------------------------------------------------------
 

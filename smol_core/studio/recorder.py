@@ -26,7 +26,7 @@ class Recorder:
         elif isinstance(event, FileFailed):
             self.store.mark_failed(self.run_id, event.path, event.error)
         elif isinstance(event, UsageReport):
-            usage = dict(event.usage.as_dict())
+            usage: dict[str, int | float] = dict(event.usage.as_dict())
             cost = estimate_cost(event.usage, self.model)
             if cost is not None:
                 usage["cost_usd"] = cost

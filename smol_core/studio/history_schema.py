@@ -1,0 +1,108 @@
+"""What the history stores: the tables and their migrations, and the records read back."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+# A file counts as present (not "missing") in one of these states with content.
+DONE_STATUSES = frozenset({"done", "edited", "truncated"})
+
+
+@dataclass
+class FileRecord:
+    """One file of a run's file list."""
+
+    path: str
+    purpose: str
+    content: str | None
+    status: str  # "pending" | "done" | "failed" | "edited" | "truncated"
+    error: str | None
+    updated_at: float
+
+    @property
+    def present(self) -> bool:
+        """True when the file has usable content (not to be regenerated)."""
+        return self.status in DONE_STATUSES and self.content is not None
+
+
+@dataclass
+class RunRecord:
+    """A full run as stored, files in file-list order."""
+
+    id: str
+    owner: str
+    title: str
+    spec: str
+    plan: str
+    model: str
+    base_url_host: str  # scheme://host:port only; never a key or a full URL
+    created_at: float
+    updated_at: float
+    files: list[FileRecord] = field(default_factory=list)
+    usage: dict = field(default_factory=dict)  # accumulated token / cost counters
+
+    def missing(self) -> list[str]:
+        """Paths in the file list that still need generating (pending/failed/no content)."""
+        return [f.path for f in self.files if not f.present]
+
+
+@dataclass
+class RunSummary:
+    """Row of the history list."""
+
+    id: str
+    title: str
+    created_at: float
+    updated_at: float
+    n_files: int
+    n_done: int
+    model: str
+
+
+# --- schema -----------------------------------------------------------------
+# Each step upgrades from version i to i+1 and runs inside the same
+# BEGIN IMMEDIATE transaction that bumps user_version, so two processes opening
+# a fresh database at once cannot both apply it.  To add a column later, append
+# e.g. ``lambda c: c.execute("ALTER TABLE runs ADD COLUMN x TEXT NOT NULL DEFAULT ''")``.
+
+
+def _v1(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        """
+        CREATE TABLE runs (
+            id            TEXT PRIMARY KEY,
+            owner         TEXT NOT NULL,
+            title         TEXT NOT NULL,
+            spec          TEXT NOT NULL,
+            plan          TEXT NOT NULL DEFAULT '',
+            model         TEXT NOT NULL DEFAULT '',
+            base_url_host TEXT NOT NULL DEFAULT '',
+            usage         TEXT NOT NULL DEFAULT '{}',
+            created_at    REAL NOT NULL,
+            updated_at    REAL NOT NULL
+        )
+        """
+    )
+    conn.execute("CREATE INDEX runs_owner_updated ON runs(owner, updated_at DESC)")
+    conn.execute("CREATE INDEX runs_updated ON runs(updated_at DESC)")
+    conn.execute(
+        """
+        CREATE TABLE files (
+            run_id     TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            path       TEXT NOT NULL,
+            position   INTEGER NOT NULL,
+            purpose    TEXT NOT NULL DEFAULT '',
+            content    TEXT,
+            status     TEXT NOT NULL DEFAULT 'pending',
+            error      TEXT,
+            updated_at REAL NOT NULL,
+            PRIMARY KEY (run_id, path)
+        )
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1]
+SCHEMA_VERSION = len(MIGRATIONS)
