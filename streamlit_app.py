@@ -23,6 +23,7 @@ from smol_core.events import (
     Retry,
 )
 from smol_core.model.client import require_key, resolve, start_warm_up
+from smol_core.project import Project
 from smol_core.runs import (
     add_missing_files,
     events_of,
@@ -33,17 +34,18 @@ from smol_core.runs import (
 from smol_core.settings import Settings
 from smol_core.steps.file_list import make_file_list
 from smol_core.steps.plan import make_plan
+from smol_core.studio.examples import list_examples
+from smol_core.studio.history import RunStore
+from smol_core.studio.languages import ace_mode, code_language
 from smol_core.studio.session import (
+    PageConfig,
     Studio,
     check_table,
-    page_settings,
+    page_config,
     path_label,
     read_upload,
     repair_note,
 )
-from smol_core.studio.examples import list_examples
-from smol_core.studio.history import RunStore
-from smol_core.studio.languages import ace_mode, code_language
 from smol_core.usage import estimate_cost
 
 PROVIDERS = {
@@ -53,9 +55,6 @@ PROVIDERS = {
 }
 FAILURES = (SmolError, openai.OpenAIError, ValueError, OSError)
 REDRAW_SECONDS = 0.1  # at most ~10 redraws per second per stream: each one is a message
-
-st.set_page_config(page_title="smol studio", page_icon="🐣", layout="wide")
-start_warm_up()  # once per server process, in the background: the first request won't pay it
 
 
 def secrets_dict() -> dict:
@@ -70,41 +69,45 @@ def history() -> RunStore:
     return RunStore()
 
 
-SECRETS = secrets_dict()
-CONFIG = {**os.environ, **{k: str(v) for k, v in SECRETS.items()}}
-SHARED_HISTORY = CONFIG.get("SMOL_SHARED_HISTORY", "").lower() in ("1", "true", "yes")
+def browser_owner() -> str:
+    """A per-browser id in the URL: a refresh keeps it, so the person keeps their history."""
+    if "u" not in st.query_params:
+        st.query_params["u"] = token.token_urlsafe(12)
+    return st.query_params["u"]
 
-# A per-browser id in the URL: a refresh keeps it, so the person keeps their history.
-if "u" not in st.query_params:
-    st.query_params["u"] = token.token_urlsafe(12)
-OWNER = st.query_params["u"]
-SCOPE = None if SHARED_HISTORY else OWNER
 
-state = st.session_state
-state.setdefault("studio", Studio(history(), OWNER))
-state.setdefault("files_rev", 0)
-state.setdefault("plan_rev", 0)
-studio: Studio = state.studio
+def session_studio(owner: str) -> Studio:
+    state = st.session_state
+    state.setdefault("studio", Studio(history(), owner))
+    state.setdefault("files_rev", 0)
+    state.setdefault("plan_rev", 0)
+    return state.studio
 
-wanted_run = st.query_params.get("run")
-if wanted_run and studio.run_id != wanted_run:
-    if studio.open(wanted_run, SCOPE):  # a refresh, or a shared link: show that run's spec too
-        state.in_spec = studio.project.spec
-        state.files_rev += 1
-        state.plan_rev += 1
-    else:
-        del st.query_params["run"]
-        st.warning("That run is not in your history.")
+
+def open_linked_run(studio: Studio, scope: str | None) -> None:
+    """A refresh, or a shared link: show that run (its spec too)."""
+    state = st.session_state
+    wanted_run = st.query_params.get("run")
+    if wanted_run and studio.run_id != wanted_run:
+        if studio.open(wanted_run, scope) and studio.project is not None:
+            state.in_spec = studio.project.spec
+            state.files_rev += 1
+            state.plan_rev += 1
+        else:
+            del st.query_params["run"]
+            st.warning("That run is not in your history.")
 
 
 # ---------------------------------------------------------------- callbacks (run before the page)
-def use_example() -> None:
+def use_example(examples: dict[str, str]) -> None:
+    state = st.session_state
     name = state.get("in_example")
-    if name and name in EXAMPLES:
-        state.in_spec = EXAMPLES[name]
+    if name and name in examples:
+        state.in_spec = examples[name]
 
 
 def use_upload() -> None:
+    state = st.session_state
     upload = state.get("in_upload")
     if upload is None:
         return
@@ -114,39 +117,40 @@ def use_upload() -> None:
         state.notice = str(exc)
 
 
-def open_run(run_id: str) -> None:
-    if studio.open(run_id, SCOPE):
+def open_run(studio: Studio, scope: str | None, run_id: str) -> None:
+    state = st.session_state
+    if studio.open(run_id, scope) and studio.project is not None:
         st.query_params["run"] = run_id
         state.in_spec = studio.project.spec
         state.files_rev += 1
         state.plan_rev += 1
 
 
-def new_project() -> None:
+def new_project(studio: Studio) -> None:
     studio.run_id, studio.project = None, None
     if "run" in st.query_params:
         del st.query_params["run"]
-    state.files_rev += 1
+    st.session_state.files_rev += 1
 
 
-def save_plan_edit() -> None:
+def save_plan_edit(studio: Studio) -> None:
+    state = st.session_state
     studio.set_plan(state.get(f"ed_plan_{state.plan_rev}", ""))
     state.plan_rev += 1
 
 
 # ------------------------------------------------------------------------------------ sidebar
-EXAMPLES = list_examples()
-with st.sidebar:
+def model_section(config: PageConfig) -> Settings:
+    """The model widgets; the settings they make, computed once for this rerun."""
     st.header("Model")
-    default, _ = page_settings(SECRETS, os.environ)
     provider = st.radio(
         "Provider",
         list(PROVIDERS),
         format_func=PROVIDERS.get,
         key="in_provider",
-        index=list(PROVIDERS).index(default.provider),
+        index=list(PROVIDERS).index(config.default_provider),
     )
-    defaults, _ = page_settings(SECRETS, os.environ, provider=provider)
+    defaults = config.defaults(provider)
     base_url = None
     if provider == "compatible":
         base_url = st.text_input(
@@ -164,8 +168,7 @@ with st.sidebar:
             key="in_key",
             help="Kept only in this browser session: never saved, logged or put in the zip.",
         )
-        _, probe = page_settings(SECRETS, os.environ, provider=provider)
-        if probe.source == "none" and "access code" in probe.message:
+        if config.asks_access_code:
             access_code = st.text_input("Access code", type="password", key="in_code")
     else:
         st.caption(
@@ -181,9 +184,7 @@ with st.sidebar:
         key=f"in_conc_{provider}",
         help="The built-in model is fastest one file at a time (it reuses the shared prompt).",
     )
-    settings, key_choice = page_settings(
-        SECRETS,
-        os.environ,
+    settings, key_choice = config.settings(
         provider=provider,
         model=model,
         base_url=base_url,
@@ -196,32 +197,46 @@ with st.sidebar:
         st.info(key_choice.message)
     elif key_choice.source == "owner":
         st.caption("Using the key configured by the owner of this studio.")
+    return settings
 
+
+def usage_section(studio: Studio, settings: Settings) -> None:
     project = studio.project
-    if project is not None:
-        st.header("Usage")
-        u = project.usage
-        cost = estimate_cost(u, settings.model)
-        c1, c2 = st.columns(2)
-        c1.metric("Prompt tokens", f"{u.prompt_tokens:,}", help=f"{u.cached_tokens:,} from cache")
-        c2.metric("Output tokens", f"{u.completion_tokens:,}")
-        st.caption(
-            f"{u.requests} request{'' if u.requests == 1 else 's'} · "
-            f"{u.cached_tokens:,} cached tokens · "
-            + (f"≈ ${cost:.4f}" if cost is not None else "cost unknown for this model")
-        )
+    if project is None:
+        return
+    st.header("Usage")
+    u = project.usage
+    cost = estimate_cost(u, settings.model)
+    c1, c2 = st.columns(2)
+    c1.metric("Prompt tokens", f"{u.prompt_tokens:,}", help=f"{u.cached_tokens:,} from cache")
+    c2.metric("Output tokens", f"{u.completion_tokens:,}")
+    st.caption(
+        f"{u.requests} request{'' if u.requests == 1 else 's'} · "
+        f"{u.cached_tokens:,} cached tokens · "
+        + (f"≈ ${cost:.4f}" if cost is not None else "cost unknown for this model")
+    )
 
+
+def history_section(studio: Studio, scope: str | None) -> None:
     st.header("History")
-    st.button("New project", key="btn_new", on_click=new_project)
-    for run in history().list_runs(SCOPE, limit=15):
+    st.button("New project", key="btn_new", on_click=new_project, args=(studio,))
+    for run in history().list_runs(scope, limit=15):
         label = f"{run.title} · {run.n_done}/{run.n_files} files"
         st.button(
             label,
             key=f"open_{run.id}",
             on_click=open_run,
-            args=(run.id,),
+            args=(studio, scope, run.id),
             type="primary" if run.id == studio.run_id else "secondary",
         )
+
+
+def sidebar(config: PageConfig, studio: Studio, scope: str | None) -> Settings:
+    with st.sidebar:
+        settings = model_section(config)
+        usage_section(studio, settings)
+        history_section(studio, scope)
+    return settings
 
 
 # ------------------------------------------------------------------------------------- helpers
@@ -235,7 +250,7 @@ def ready(settings: Settings) -> Settings:
     return resolved
 
 
-def run_job(job, on_event=None) -> bool:
+def run_job(studio: Studio, settings: Settings, job, on_event=None) -> bool:
     """Drive a pipeline step on this script thread; the history records every event."""
 
     async def drive() -> None:
@@ -251,13 +266,15 @@ def run_job(job, on_event=None) -> bool:
         return False
 
 
-def generate(live: Settings, paths: list[str], **job) -> None:
+def generate(studio: Studio, settings: Settings, paths: list[str], **job) -> None:
     """Write some files, several at once, each streaming into its own box; then check them and
     repair what the checks find (repairs stream into the same boxes)."""
     project = studio.project
+    assert project is not None
+    live = ready(settings)
     bar = st.progress(0.0, text=f"Generating {len(paths)} file(s)…")
     grid = st.columns(2)
-    slots, texts, drawn = {}, {p: "" for p in paths}, {}
+    slots, texts, drawn = {}, {p: "" for p in paths}, dict[str, float]()
     for i, path in enumerate(paths):
         with grid[i % 2].container(border=True):
             st.markdown(f"**`{path}`**")
@@ -291,51 +308,64 @@ def generate(live: Settings, paths: list[str], **job) -> None:
                 slots[path].error(event.error)
             bar.progress(len(finished) / len(paths), text=f"{len(finished)}/{len(paths)} files")
 
-    run_job(lambda emit: generate_checked(project, live, emit, paths=paths, **job), show)
+    run_job(
+        studio,
+        settings,
+        lambda emit: generate_checked(project, live, emit, paths=paths, **job),
+        show,
+    )
 
 
 # ---------------------------------------------------------------------------------------- page
-st.title("smol studio")
-st.caption(
-    "Describe a program and get a whole codebase. You check the plan and the file list before "
-    "any code is written, then edit or regenerate any file."
-)
-if state.get("notice"):
-    st.error(state.pop("notice"))
+def header() -> None:
+    st.title("smol studio")
+    st.caption(
+        "Describe a program and get a whole codebase. You check the plan and the file list "
+        "before any code is written, then edit or regenerate any file."
+    )
+    if st.session_state.get("notice"):
+        st.error(st.session_state.pop("notice"))
 
-# 1. Spec
-st.subheader("1 · Spec")
-left, right = st.columns([3, 1])
-with right:
-    st.selectbox(
-        "Start from an example",
-        [None, *EXAMPLES],
-        key="in_example",
-        on_change=use_example,
-        format_func=lambda x: "—" if x is None else x,
-    )
-    st.file_uploader(
-        "…or upload a .md file",
-        type=["md", "markdown", "txt"],
-        key="in_upload",
-        on_change=use_upload,
-    )
-with left:
-    spec = st.text_area(
-        "Spec",
-        key="in_spec",
-        height=220,
-        placeholder="A Chrome extension that summarises the page…",
-    )
-plan_clicked = st.button("Plan", type="primary", key="btn_plan", disabled=not spec.strip())
 
-if plan_clicked:
+def spec_section(examples: dict[str, str], studio: Studio, settings: Settings) -> str:
+    """1 · Spec, and the Plan button (the plan streams in under it)."""
+    st.subheader("1 · Spec")
+    left, right = st.columns([3, 1])
+    with right:
+        st.selectbox(
+            "Start from an example",
+            [None, *examples],
+            key="in_example",
+            on_change=use_example,
+            args=(examples,),
+            format_func=lambda x: "—" if x is None else x,
+        )
+        st.file_uploader(
+            "…or upload a .md file",
+            type=["md", "markdown", "txt"],
+            key="in_upload",
+            on_change=use_upload,
+        )
+    with left:
+        spec = st.text_area(
+            "Spec",
+            key="in_spec",
+            height=220,
+            placeholder="A Chrome extension that summarises the page…",
+        )
+    if st.button("Plan", type="primary", key="btn_plan", disabled=not spec.strip()):
+        plan(spec, studio, settings)
+    return spec
+
+
+def plan(spec: str, studio: Studio, settings: Settings) -> None:
     try:
         require_key(settings)  # before a run is created: a refused click leaves no empty run
         live = ready(settings)
         studio.start(spec, live)
-        st.query_params["run"] = studio.run_id
-        state.plan_rev += 1
+        if studio.run_id:
+            st.query_params["run"] = studio.run_id
+        st.session_state.plan_rev += 1
         box = st.empty()
         streamed = []
 
@@ -344,177 +374,224 @@ if plan_clicked:
                 streamed.append(event.text)
                 box.markdown("".join(streamed) + " ▌")
 
-        if run_job(lambda emit: make_plan(spec, live, emit), show_plan):
+        if run_job(studio, settings, lambda emit: make_plan(spec, live, emit), show_plan):
             st.rerun()  # from the top, so the sidebar's usage and history include this step
     except FAILURES as exc:
         st.error(describe(exc, settings))
 
-project = studio.project
-if project is None:
-    st.stop()
 
-# 2. Plan
-st.subheader("2 · Plan")
-if project.spec != spec.strip() and spec.strip():
-    st.caption("The spec changed since this plan: press Plan again to use the new one.")
-if project.plan:
+def plan_section(project: Project, spec: str, studio: Studio, settings: Settings) -> bool:
+    """2 · Plan; False when there is no plan yet (the page ends here)."""
+    state = st.session_state
+    st.subheader("2 · Plan")
+    if project.spec != spec.strip() and spec.strip():
+        st.caption("The spec changed since this plan: press Plan again to use the new one.")
+    if not project.plan:
+        st.info("No plan yet: press Plan.")
+        return False
     with st.container(border=True):
         st.markdown(project.plan)
     with st.expander("Edit the plan"):
         st.text_area(
             "Plan (Markdown)", value=project.plan, key=f"ed_plan_{state.plan_rev}", height=300
         )
-        st.button("Save plan", key="btn_save_plan", on_click=save_plan_edit)
+        st.button("Save plan", key="btn_save_plan", on_click=save_plan_edit, args=(studio,))
     if st.button("List files", type="primary", key="btn_files"):
         live = ready(settings)
-        if run_job(lambda emit: make_file_list(project.spec, project.plan, live, emit)):
+        job = lambda emit: make_file_list(project.spec, project.plan, live, emit)  # noqa: E731
+        if run_job(studio, settings, job):
             state.files_rev += 1
             st.rerun()  # from the top, so the sidebar's usage and history include this step
     for r in project.rejected:
         st.warning(f"Left out {path_label(r.path)}: {r.reason}")
-else:
-    st.info("No plan yet: press Plan.")
-    st.stop()
+    return True
 
-# 3. Files
-if not project.files:
-    st.stop()
-st.subheader("3 · Files")
-base = pd.DataFrame(
-    [{"path": f.path, "purpose": f.purpose} for f in project.files] or [{"path": "", "purpose": ""}]
-)
-edited = st.data_editor(
-    base,
-    key=f"ed_files_{state.files_rev}",
-    num_rows="dynamic",
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "path": st.column_config.TextColumn("Path", required=True, width="medium"),
-        "purpose": st.column_config.TextColumn("Purpose", width="large"),
-    },
-)
-table = check_table(edited.to_dict("records"))
-for r in table.rejected:
-    st.error(f"{path_label(r.path)} can't be used: {r.reason}")
-if not table.rejected and table.files != project.files:
-    studio.set_files(table.files)  # saved to the history at once
 
-missing = project.missing()
-c1, c2, _ = st.columns([1, 1, 2])
-gen_all = c1.button(
-    f"Generate all ({len(project.files)})",
-    type="primary",
-    key="btn_generate",
-    disabled=bool(table.rejected) or not project.files,
-)
-gen_missing = c2.button(
-    f"Generate missing ({len(missing)})",
-    key="btn_missing",
-    disabled=bool(table.rejected) or not missing or len(missing) == len(project.files),
-)
-if gen_all or gen_missing:
-    generate(ready(settings), project.paths if gen_all else missing)
-    st.rerun()
-
-# 4. Code
-if not project.contents and not project.failed:
-    st.stop()
-st.subheader("4 · Code")
-done = len([p for p in project.paths if p in project.contents])
-st.progress(done / max(1, len(project.files)), text=f"{done}/{len(project.files)} files written")
-for path, error in project.failed.items():
-    st.error(f"`{path}` failed: {error}")
-for path in sorted(project.truncated):
-    st.warning(f"`{path}` was cut off by the output limit even after continuing; check its end.")
-for path in sorted(project.looped):
-    st.warning(f"`{path}`: the model started repeating itself, so its reply was stopped there; "
-               "check its end or regenerate it.")  # fmt: skip
-
-checked = {p: project.check_status(p) for p in project.paths}
-repaired = [p for p, v in checked.items() if v == "repaired"]
-failing = [p for p, v in checked.items() if v == "failing"]
-if any(v != "unchecked" for v in checked.values()):
-    st.caption(
-        f"Checks: {sum(v in ('ok', 'repaired') for v in checked.values())} clean"
-        f" · {len(repaired)} repaired · {len(failing)} still with findings"
+def files_section(project: Project, studio: Studio, settings: Settings) -> None:
+    """3 · Files: the editable file table and the Generate buttons."""
+    st.subheader("3 · Files")
+    base = pd.DataFrame(
+        [{"path": f.path, "purpose": f.purpose} for f in project.files]
+        or [{"path": "", "purpose": ""}]
     )
-for note in project.check_notes:
-    st.caption(note)
-missing_refs = referenced_missing(project)
-if missing_refs and st.button(
-    f"Add {len(missing_refs)} missing file(s): " + ", ".join(f.path for f in missing_refs),
-    key="btn_add_missing",
-):
-    with st.spinner("Writing the missing files…"):
-        run_job(lambda emit: add_missing_files(project, ready(settings), emit))
-    state.files_rev += 1
-    st.rerun()
-
-icon = {"ok": "✅", "repaired": "🔧", "failing": "⚠️", "unchecked": "✅"}
-choice = st.selectbox(
-    "File",
-    project.paths,
-    key="sel_file",
-    format_func=lambda p: (
-        f"❌ {p}" if p in project.failed
-        else f"{icon[checked[p]]} {p}" if p in project.contents
-        else f"⬜ {p}"
-    ),
-)  # fmt: skip
-if choice in project.contents:
-    code = st_ace(
-        value=project.contents[choice],
-        language=ace_mode(choice),
-        theme="chrome",
-        key=studio.editor_key(choice),
-        height=420,
-        auto_update=False,
-        wrap=False,
+    edited = st.data_editor(
+        base,
+        key=f"ed_files_{st.session_state.files_rev}",
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "path": st.column_config.TextColumn("Path", required=True, width="medium"),
+            "purpose": st.column_config.TextColumn("Purpose", width="large"),
+        },
     )
-    if isinstance(code, str) and studio.edit(choice, code):
-        st.toast(f"Saved your edit of {choice}")
-else:
-    st.info("This file has not been written yet.")
-# Below the editor: an edit made in it is checked again in this same run.
-for finding in project.findings.get(choice, []):
-    st.warning(f"Line {finding.line}: {finding.message}" if finding.line else finding.message)
-if note := repair_note(project, choice):
-    st.caption(note)
-instruction = st.text_input(
-    "Change to ask for (optional)",
-    key="in_instruction",
-    placeholder="e.g. add error handling for a missing file",
-)
-if st.button("Regenerate this file", key="btn_regen"):
-    generate(
-        ready(settings),
-        [choice],
-        instructions={choice: instruction} if instruction.strip() else None,
-        current={choice: project.contents[choice]} if choice in project.contents else None,
-    )
-    st.rerun()
+    table = check_table(edited.to_dict("records"))
+    for r in table.rejected:
+        st.error(f"{path_label(r.path)} can't be used: {r.reason}")
+    if not table.rejected and table.files != project.files:
+        studio.set_files(table.files)  # saved to the history at once
 
-with st.expander("Something doesn't work when you run it? Paste the error"):
-    error_text = st.text_area("The error or what goes wrong", key="in_error", height=150)
-    if st.button("Fix it", key="btn_fix_error", disabled=not error_text.strip()):
-        with st.spinner("Rewriting the files this error concerns…"):
-            run_job(lambda emit: fix_from_error(project, error_text, ready(settings), emit))
+    missing = project.missing()
+    c1, c2, _ = st.columns([1, 1, 2])
+    gen_all = c1.button(
+        f"Generate all ({len(project.files)})",
+        type="primary",
+        key="btn_generate",
+        disabled=bool(table.rejected) or not project.files,
+    )
+    gen_missing = c2.button(
+        f"Generate missing ({len(missing)})",
+        key="btn_missing",
+        disabled=bool(table.rejected) or not missing or len(missing) == len(project.files),
+    )
+    if gen_all or gen_missing:
+        generate(studio, settings, project.paths if gen_all else missing)
         st.rerun()
 
-# 5. Download
-st.subheader("5 · Download")
-zip_problem = studio.zip_problem()
-if zip_problem:
-    st.error(zip_problem)
-else:
-    st.download_button(
-        "Download .zip",
-        data=studio.bundler(settings),  # built on click, not on every rerun
-        file_name=studio.zip_name(),
-        mime="application/zip",
-        key="dl_zip",
-        on_click="ignore",
-        type="primary",
+
+def code_status(project: Project, studio: Studio, settings: Settings) -> dict[str, str]:
+    """What was written, what failed or was cut off, what the checks say; each file's status."""
+    done = len([p for p in project.paths if p in project.contents])
+    st.progress(
+        done / max(1, len(project.files)), text=f"{done}/{len(project.files)} files written"
     )
-st.caption("The zip holds the files as they are now, your edits included, and smol-manifest.json.")
+    for path, error in project.failed.items():
+        st.error(f"`{path}` failed: {error}")
+    for path in sorted(project.truncated):
+        st.warning(
+            f"`{path}` was cut off by the output limit even after continuing; check its end."
+        )
+    for path in sorted(project.looped):
+        st.warning(f"`{path}`: the model started repeating itself, so its reply was stopped there; "
+                   "check its end or regenerate it.")  # fmt: skip
+
+    checked = {p: project.check_status(p) for p in project.paths}
+    repaired = [p for p, v in checked.items() if v == "repaired"]
+    failing = [p for p, v in checked.items() if v == "failing"]
+    if any(v != "unchecked" for v in checked.values()):
+        st.caption(
+            f"Checks: {sum(v in ('ok', 'repaired') for v in checked.values())} clean"
+            f" · {len(repaired)} repaired · {len(failing)} still with findings"
+        )
+    for note in project.check_notes:
+        st.caption(note)
+    missing_refs = referenced_missing(project)
+    if missing_refs and st.button(
+        f"Add {len(missing_refs)} missing file(s): " + ", ".join(f.path for f in missing_refs),
+        key="btn_add_missing",
+    ):
+        with st.spinner("Writing the missing files…"):
+            run_job(
+                studio, settings, lambda emit: add_missing_files(project, ready(settings), emit)
+            )
+        st.session_state.files_rev += 1
+        st.rerun()
+    return checked
+
+
+def code_section(project: Project, studio: Studio, settings: Settings) -> None:
+    """4 · Code: the file picker, the editor, and regenerate / fix from an error."""
+    st.subheader("4 · Code")
+    checked = code_status(project, studio, settings)
+    icon = {"ok": "✅", "repaired": "🔧", "failing": "⚠️", "unchecked": "✅"}
+    choice = st.selectbox(
+        "File",
+        project.paths,
+        key="sel_file",
+        format_func=lambda p: (
+            f"❌ {p}" if p in project.failed
+            else f"{icon[checked[p]]} {p}" if p in project.contents
+            else f"⬜ {p}"
+        ),
+    )  # fmt: skip
+    if choice in project.contents:
+        code = st_ace(
+            value=project.contents[choice],
+            language=ace_mode(choice),
+            theme="chrome",
+            key=studio.editor_key(choice),
+            height=420,
+            auto_update=False,
+            wrap=False,
+        )
+        if isinstance(code, str) and studio.edit(choice, code):
+            st.toast(f"Saved your edit of {choice}")
+    else:
+        st.info("This file has not been written yet.")
+    # Below the editor: an edit made in it is checked again in this same run.
+    for finding in project.findings.get(choice, []):
+        st.warning(f"Line {finding.line}: {finding.message}" if finding.line else finding.message)
+    if note := repair_note(project, choice):
+        st.caption(note)
+    instruction = st.text_input(
+        "Change to ask for (optional)",
+        key="in_instruction",
+        placeholder="e.g. add error handling for a missing file",
+    )
+    if st.button("Regenerate this file", key="btn_regen"):
+        generate(
+            studio,
+            settings,
+            [choice],
+            instructions={choice: instruction} if instruction.strip() else None,
+            current={choice: project.contents[choice]} if choice in project.contents else None,
+        )
+        st.rerun()
+
+    with st.expander("Something doesn't work when you run it? Paste the error"):
+        error_text = st.text_area("The error or what goes wrong", key="in_error", height=150)
+        if st.button("Fix it", key="btn_fix_error", disabled=not error_text.strip()):
+            with st.spinner("Rewriting the files this error concerns…"):
+                run_job(
+                    studio,
+                    settings,
+                    lambda emit: fix_from_error(project, error_text, ready(settings), emit),
+                )
+            st.rerun()
+
+
+def download_section(studio: Studio, settings: Settings) -> None:
+    st.subheader("5 · Download")
+    zip_problem = studio.zip_problem()
+    if zip_problem:
+        st.error(zip_problem)
+    else:
+        st.download_button(
+            "Download .zip",
+            data=studio.bundler(settings),  # built on click, not on every rerun
+            file_name=studio.zip_name(),
+            mime="application/zip",
+            key="dl_zip",
+            on_click="ignore",
+            type="primary",
+        )
+    st.caption(
+        "The zip holds the files as they are now, your edits included, and smol-manifest.json."
+    )
+
+
+def main() -> None:
+    st.set_page_config(page_title="smol studio", page_icon="🐣", layout="wide")
+    start_warm_up()  # once per server process, in the background: the first request won't pay it
+    config = page_config(secrets_dict(), os.environ)  # read once per rerun
+    owner = browser_owner()
+    scope = config.history_scope(owner)
+    studio = session_studio(owner)
+    open_linked_run(studio, scope)
+    examples = list_examples()
+    settings = sidebar(config, studio, scope)
+    header()
+    spec = spec_section(examples, studio, settings)
+    project = studio.project
+    if project is None or not plan_section(project, spec, studio, settings):
+        return
+    if not project.files:
+        return
+    files_section(project, studio, settings)
+    if not project.contents and not project.failed:
+        return
+    code_section(project, studio, settings)
+    download_section(studio, settings)
+
+
+main()

@@ -166,8 +166,8 @@ def apptest_reruns(db: Path, big: str, small: str, repeat: int) -> list[Figure]:
 def edit_figures(db: Path, big: str, small: str) -> list[Figure]:
     """What saving an edit costs the rerun that follows it (Studio.edit: the history write and
     whatever the studio redoes after an edit), and what opening a run costs (Studio.open)."""
-    from smol_core.studio.session import Studio
     from smol_core.studio.history import RunStore
+    from smol_core.studio.session import Studio
 
     out = {}
     for label, run_id in (("big", big), ("small", small)):

@@ -35,7 +35,7 @@ _KEYLIKE = re.compile(r"\b(sk-[A-Za-z0-9_\-]{6,}|Bearer\s+[A-Za-z0-9_\-.]{8,})")
 def redact(text: str, *secrets: str | None) -> str:
     """Remove the given secrets, and anything shaped like an API key, from text."""
     for secret in secrets:
-        secret = (secret or "").strip()  # the key is sent trimmed (client.py): echoed so too
+        secret = (secret or "").strip()  # the key is sent trimmed (model/client.py): echoed so too
         if len(secret) >= 4:
             text = text.replace(secret, "[redacted]")
     return _KEYLIKE.sub("[redacted]", text)

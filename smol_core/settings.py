@@ -138,11 +138,28 @@ _FLOATS = {
 
 
 _BOOLS = {"checks", "key_required"}
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off", "")
+
+
+def env_flag(value: object, default: bool = False) -> bool:
+    """A yes/no setting from the environment or secrets: 1/true/yes/on or 0/false/no/off/""
+    (any case, spaces ignored), a real bool as itself; anything else (None included) is
+    `default`. The one place such a value is read, so a flag means the same everywhere."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+    return default
 
 
 def _coerce(name: str, raw: str) -> Any:
     if name in _BOOLS:
-        return raw.strip().lower() in ("1", "true", "yes", "on")
+        return env_flag(raw)
     try:
         if name in _INTS:
             return int(raw)

@@ -127,8 +127,8 @@ def test_zip_problem_says_what_build_zip_would_refuse() -> None:
 def test_the_pages_deferred_zip_holds_the_files_as_they_are_at_the_click(tmp_path: Path) -> None:
     from smol_core.project import Project
     from smol_core.settings import Settings
-    from smol_core.studio.session import Studio
     from smol_core.studio.history import RunStore
+    from smol_core.studio.session import Studio
 
     studio = Studio(RunStore(tmp_path / "h.sqlite3"), "me")
     studio.project = Project(spec="s", contents=dict(FILES))

@@ -26,8 +26,8 @@ from smol_core.cli import main as cli_main
 from smol_core.errors import SpecError
 from smol_core.paths import normalize_path, safe_repr
 from smol_core.steps.file_list import _NOT_PATHS
-from smol_core.studio.session import check_table, path_label, read_upload
 from smol_core.studio.history import RunStore
+from smol_core.studio.session import check_table, path_label, read_upload
 from tests.conftest import FAKE_KEY, FILES
 from tests.kit import new_app, ok, page_environment, point_env, snapshot
 from tests.scripted_server import Fault

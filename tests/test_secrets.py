@@ -17,8 +17,8 @@ import os
 import pytest
 
 from smol_core.cli import main as cli_main
-from smol_core.studio.session import page_settings
 from smol_core.studio.history import RunStore
+from smol_core.studio.session import page_settings
 from tests.kit import (
     leaks,
     new_app,

@@ -7,7 +7,7 @@ import pytest
 from smol_core.errors import describe, redact
 from smol_core.prompts import PromptError, file_messages, render
 from smol_core.records import FileSpec
-from smol_core.settings import Settings, public_host
+from smol_core.settings import Settings, env_flag, public_host
 from smol_core.usage import TokenUsage, estimate_cost
 
 KEY = "sk-live-abcdef1234567890"
@@ -78,3 +78,12 @@ def test_cost_from_the_price_table():
     assert estimate_cost(u, "gpt-4.1-mini") == pytest.approx(0.2 + 0.05 + 1.6)
     assert estimate_cost(u, "openai/gpt-4.1-mini-2025-04-14") == pytest.approx(1.85)
     assert estimate_cost(u, "some-unknown-model") is None
+
+
+def test_env_flag_reads_yes_and_no_the_same_everywhere():
+    for yes in ("1", "true", "YES", " on ", "On", True):
+        assert env_flag(yes) is True, yes
+    for no in ("0", "false", "No", " off", "", False):
+        assert env_flag(no, default=True) is False, no
+    for other in (None, "maybe", 1, {}):
+        assert env_flag(other) is False and env_flag(other, default=True) is True, other

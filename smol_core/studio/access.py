@@ -14,8 +14,9 @@ import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ..settings import env_flag
+
 KEY_NAMES = ("SMOL_API_KEY", "OPENAI_API_KEY")
-_TRUE = {"1", "true", "yes", "on"}
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def policy_from(secrets: Mapping[str, object], env: Mapping[str, str]) -> KeyPol
     code = str(secrets.get("SMOL_ACCESS_CODE") or env.get("SMOL_ACCESS_CODE") or "") or None
     share = str(secrets.get("SMOL_SHARE_OWNER_KEY") or env.get("SMOL_SHARE_OWNER_KEY") or "")
     if secret_key:
-        return KeyPolicy(owner_key=secret_key, locked=share.lower() not in _TRUE, access_code=code)
+        return KeyPolicy(owner_key=secret_key, locked=not env_flag(share), access_code=code)
     env_key = next((env[k] for k in KEY_NAMES if env.get(k)), None)
     if env_key:
         # Set in the shell of whoever started the studio; still lockable with a code.

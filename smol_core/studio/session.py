@@ -16,14 +16,111 @@ from ..paths import Rejected, check_paths, normalize_path, safe_repr
 from ..project import Project
 from ..quality.checks import check_project
 from ..records import FileSpec
-from ..settings import Settings, public_host
+from ..settings import Settings, env_flag, public_host
 from ..steps.spec import validate_spec
 from ..usage import TokenUsage
-from .access import KEY_NAMES, KeyChoice, choose_key, policy_from
+from .access import KEY_NAMES, KeyChoice, KeyPolicy, choose_key, policy_from
 from .history import RunStore
 from .recorder import Recorder
 
 MAX_UPLOAD_BYTES = 200_000
+
+
+def merged_config(secrets: Mapping[str, object], env: Mapping[str, str]) -> dict[str, str]:
+    """The environment with the page's secrets on top: the one place the two are merged.
+
+    Only plain values of the secrets count (a TOML table is not a setting), as strings.
+    """
+    plain = {k: str(v) for k, v in secrets.items() if isinstance(v, (str, int, float, bool))}
+    return {**env, **plain}
+
+
+@dataclass(frozen=True)
+class PageConfig:
+    """What the page reads from secrets and the environment, merged once per rerun."""
+
+    secrets: Mapping[str, object] = field(repr=False)
+    env: Mapping[str, str] = field(repr=False)
+    merged: Mapping[str, str] = field(repr=False)
+    policy: KeyPolicy
+
+    @property
+    def keyless(self) -> dict[str, str]:
+        # Keys are taken out before Settings reads them: on Community Cloud the owner's secrets
+        # are exported as env vars too, and must not slip in past the policy.
+        return {k: v for k, v in self.merged.items() if k not in KEY_NAMES}
+
+    @property
+    def default_provider(self) -> str:
+        """Nothing chosen yet: a usable owner key means OpenAI-style; otherwise the built-in
+        model (an endpoint in the configuration means that endpoint)."""
+        merged = self.merged
+        has_endpoint = bool(merged.get("SMOL_BASE_URL") or merged.get("OPENAI_BASE_URL"))
+        return merged.get("SMOL_PROVIDER") or (
+            "compatible" if has_endpoint else "openai" if self.policy.has_owner_key else "local"
+        )
+
+    def defaults(self, provider: str) -> Settings:
+        """The values the sidebar's widgets start from for this provider (no key in them)."""
+        return Settings.from_env(self.keyless, provider=provider)
+
+    @property
+    def asks_access_code(self) -> bool:
+        """The owner's key is locked by a code a visitor may enter (for any provider but the
+        built-in model)."""
+        return bool(self.policy.has_owner_key and self.policy.locked and self.policy.access_code)
+
+    @property
+    def shared_history(self) -> bool:
+        """SMOL_SHARED_HISTORY: everyone sees every run (a private deployment)."""
+        return env_flag(self.merged.get("SMOL_SHARED_HISTORY"))
+
+    def history_scope(self, owner: str) -> str | None:
+        """Whose runs the page lists and may open: this browser's, or everyone's when shared."""
+        return None if self.shared_history else owner
+
+    def settings(
+        self,
+        *,
+        provider: str | None = None,
+        model: str | None = None,
+        base_url: str | None = None,
+        visitor_key: str | None = None,
+        access_code: str | None = None,
+        temperature: float | None = None,
+        concurrency: int | None = None,
+    ) -> tuple[Settings, KeyChoice]:
+        """Settings for one page session, applying the owner-key policy of access.py."""
+        policy, keyless = self.policy, self.keyless
+        if provider is None:
+            provider = self.default_provider
+        choice = choose_key(policy, visitor_key, access_code)
+        if provider == "local":
+            choice = KeyChoice(None, "none")
+        settings = Settings.from_env(
+            keyless,
+            provider=provider,
+            model=model or None,
+            base_url=base_url or None,
+            api_key=choice.api_key,
+            temperature=temperature,
+            concurrency=concurrency,
+        )
+        if policy.has_owner_key and provider != "local":
+            # The owner's endpoint is as much theirs as the key: a visitor who may not use the
+            # key must not reach it keyless either (the client would send a placeholder key).
+            owner_url = keyless.get("SMOL_BASE_URL") or keyless.get("OPENAI_BASE_URL") or ""
+            owners = provider == "openai" or public_host(settings.base_url or "") == public_host(
+                owner_url
+            )
+            if owners:
+                settings = settings.with_(key_required=True)
+        return settings, choice
+
+
+def page_config(secrets: Mapping[str, object], env: Mapping[str, str]) -> PageConfig:
+    """Read secrets and the environment once: the page builds everything else from this."""
+    return PageConfig(secrets, env, merged_config(secrets, env), policy_from(secrets, env))
 
 
 def page_settings(
@@ -43,38 +140,15 @@ def page_settings(
     Keys are taken out of the environment before Settings reads it: on Community Cloud the
     owner's secrets are exported as env vars too, and must not slip in past the policy.
     """
-    plain = {k: str(v) for k, v in secrets.items() if isinstance(v, (str, int, float, bool))}
-    merged = {**env, **plain}
-    keyless = {k: v for k, v in merged.items() if k not in KEY_NAMES}
-    policy = policy_from(secrets, env)
-    if provider is None:
-        # Nothing chosen yet: a usable owner key means OpenAI-style; otherwise the built-in model.
-        has_endpoint = bool(merged.get("SMOL_BASE_URL") or merged.get("OPENAI_BASE_URL"))
-        provider = merged.get("SMOL_PROVIDER") or (
-            "compatible" if has_endpoint else "openai" if policy.has_owner_key else "local"
-        )
-    choice = choose_key(policy, visitor_key, access_code)
-    if provider == "local":
-        choice = KeyChoice(None, "none")
-    settings = Settings.from_env(
-        keyless,
+    return page_config(secrets, env).settings(
         provider=provider,
-        model=model or None,
-        base_url=base_url or None,
-        api_key=choice.api_key,
+        model=model,
+        base_url=base_url,
+        visitor_key=visitor_key,
+        access_code=access_code,
         temperature=temperature,
         concurrency=concurrency,
     )
-    if policy.has_owner_key and provider != "local":
-        # The owner's endpoint is as much theirs as the key: a visitor who may not use the key
-        # must not reach it keyless either (the client would send a placeholder key).
-        owner_url = keyless.get("SMOL_BASE_URL") or keyless.get("OPENAI_BASE_URL") or ""
-        owners = provider == "openai" or public_host(settings.base_url or "") == public_host(
-            owner_url
-        )
-        if owners:
-            settings = settings.with_(key_required=True)
-    return settings, choice
 
 
 def read_upload(name: str, data: bytes) -> str:

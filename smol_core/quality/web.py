@@ -1,0 +1,143 @@
+"""Checks of HTML pages and JavaScript: files they load exist, ids they look up exist, scripts load
+the way they are written."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+from ..records import Finding
+from .common import NODE, _ext, _line_of, _local, _missing_file, _resolve, _stub, _unused
+from .html_scan import _HtmlScan, _plan_dom_ids
+from .project_view import _Project
+
+_WAITS_FOR_PAGE = re.compile(
+    r"DOMContentLoaded|\bonload\b|addEventListener\(\s*['\"]load['\"]|readyState|\$\(\s*(document|function)"
+)
+
+
+def _check_html(path: str, content: str, project: _Project) -> list[Finding]:
+    scan = _HtmlScan.of(content)
+    out: list[Finding] = []
+    for line, what, ref in scan.refs:
+        if _local(ref):
+            target = _resolve(path, ref)
+            if not project.has(target):
+                out.append(_missing_file(path, line, f"loads {what}", target))
+    out += _script_findings(path, scan, project)
+    if scan.inline and project.is_extension():
+        out.append(Finding(path, scan.inline[0], "has inline JavaScript (a <script> with code, or "
+                           "an on...= attribute), which Chrome blocks in extension pages: move it "
+                           "into the page's .js file", "inline-script"))  # fmt: skip
+    htmls = [p for p in project.files if _ext(p) in (".html", ".htm")]
+    if len(htmls) == 1:
+        # With one page, every id the plan names for the DOM must be in it.
+        for missing in sorted(_plan_dom_ids(project.plan) - project.html_ids()):
+            out.append(Finding(path, None, f"has no element with id `{missing}`, which the plan "
+                               "names", "dom-id"))  # fmt: skip
+    return out
+
+
+def _script_findings(path: str, scan: _HtmlScan, project: _Project) -> list[Finding]:
+    """The page's own script never loaded, or loaded before the elements it looks up."""
+    out: list[Finding] = []
+    loaded = {_resolve(path, src) for _, src, _, _ in scan.scripts if _local(src)}
+    for js in project.page_scripts_of(path):
+        if js not in loaded and not project.loaded_elsewhere(js):
+            out.append(Finding(path, None, f"never loads `{js}`, the script written for it "
+                               f'(add `<script src="...">`)', "script-unloaded", js))  # fmt: skip
+    for line, src, order, waits in scan.scripts:
+        target = _resolve(path, src) if _local(src) else None
+        content = project.files.get(project.lower.get((target or "").lower(), ""))
+        if waits or content is None or _WAITS_FOR_PAGE.search(content):
+            continue
+        later = [
+            name for m in _ID_USES.finditer(content)
+            if scan.id_order.get(name := m.group(1) or m.group(2), 0) > order
+        ]  # fmt: skip
+        if later:
+            out.append(Finding(path, line, f"loads `{src}` before the element `#{later[0]}` it "
+                               "looks up exists (move the tag to the end of the body, or add "
+                               "`defer`)", "script-early", target))  # fmt: skip
+    return out
+
+
+# ---------------------------------------------------------------------------------- JavaScript
+_ID_USES = re.compile(
+    r"""getElementById\(\s*['"]([\w-]+)['"]\s*\)|querySelector(?:All)?\(\s*['"]#([\w-]+)['"]\s*\)"""
+)
+
+
+_JS_FUNCTION = re.compile(r"^function\s+([\w$]+)\s*\(", re.M)  # top-level declarations
+
+
+# `function name(args) { }` with nothing but comments inside.
+_JS_STUB = re.compile(r"\bfunction\s+([\w$]+)\s*\([^)]*\)\s*\{(?:\s|//[^\n]*|/\*.*?\*/)*\}", re.S)
+
+
+# Top-level declarations of globals a page can't redeclare ([LegacyUnforgeable] properties).
+_GLOBAL_REDECLARED = re.compile(r"^(const|let|class)\s+(document|window|location|top)\b", re.M)
+
+
+_MODULE_SYNTAX = re.compile(r"^[ \t]*(export|import)\b(?!\s*\()", re.M)
+
+
+def _page_script_findings(path: str, content: str, project: _Project) -> list[Finding]:
+    """What a script a page loads with a plain `<script src>` must not do."""
+    out: list[Finding] = []
+    if m := _MODULE_SYNTAX.search(content):
+        out.append(Finding(path, _line_of(content, m.start()), f"uses `{m.group(1)}`, but the "
+                           "page loads it as a plain `<script src>`, where import/export is an "
+                           "error: write it without them", "script-module"))  # fmt: skip
+    for m in _GLOBAL_REDECLARED.finditer(content):
+        out.append(Finding(path, _line_of(content, m.start()), f"declares `{m.group(2)}`, which "
+                           "the browser already defines: the page stops with \"Identifier has "
+                           "already been declared\"; use the browser's own", "js-global"))  # fmt: skip
+    for m in _JS_FUNCTION.finditer(content):
+        name = m.group(1)
+        uses = len(re.findall(rf"(?<![\w$]){re.escape(name)}(?![\w$])", content))
+        if uses == 1 and not project.mentioned_elsewhere(path, name):
+            out.append(_unused(path, _line_of(content, m.start()), name))
+    return out
+
+
+def _check_js(path: str, content: str, project: _Project, use_node: bool) -> list[Finding]:
+    out: list[Finding] = []
+    if use_node:
+        out += _node_check(path, content)
+    if path in project.classic_scripts():
+        out += _page_script_findings(path, content, project)
+    for m in _JS_STUB.finditer(content):
+        out.append(_stub(path, _line_of(content, m.start()), m.group(1)))
+    has_html = any(_ext(p) in (".html", ".htm") for p in project.files)
+    if has_html and path not in project.content_scripts():
+        ids = project.html_ids()
+        for m in _ID_USES.finditer(content):
+            name = m.group(1) or m.group(2)
+            if name not in ids:
+                line = _line_of(content, m.start())
+                out.append(Finding(path, line, f"looks up the element `#{name}`, which no HTML "
+                                   "file of the project has", "dom-id"))  # fmt: skip
+    return out
+
+
+def _node_check(path: str, content: str) -> list[Finding]:
+    suffix = ".mjs" if "import " in content or "export " in content else ".js"
+    with tempfile.TemporaryDirectory() as tmp:
+        file = Path(tmp) / f"check{suffix}"
+        file.write_text(content, encoding="utf-8")
+        try:
+            proc = subprocess.run([NODE or "node", "--check", str(file)], capture_output=True, text=True,
+                                  timeout=20)  # fmt: skip
+        except (OSError, subprocess.TimeoutExpired):
+            return []
+    if proc.returncode == 0:
+        return []
+    lines = proc.stderr.splitlines()
+    line = None
+    if lines and (m := re.search(r":(\d+)$", lines[0])):
+        line = int(m.group(1))
+    message = next((ln for ln in lines if "Error" in ln), "syntax error")
+    return [Finding(path, line, f"does not parse: {message.strip()}", "syntax")]
