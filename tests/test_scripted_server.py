@@ -402,8 +402,9 @@ def test_twenty_concurrent_streams() -> None:
             return await asyncio.gather(*(one(c, i) for i in range(n)))
 
     files = {f"f{i}.py": f"# file {i}\n" + "x = 1\n" * 30 for i in range(n)}
-    # ~190 chars at 2000 tok/s (8000 chars/s) keeps every stream open for ~25 ms+.
-    with ScriptedServer(files=files, tokens_per_second=2000, latency=0.05) as srv:
+    # ~190 chars at 200 tok/s (800 chars/s) keeps every stream open for ~250 ms: long enough for
+    # all 20 to start on a loaded CI machine, while one after another would take ~6 s (> 2 s).
+    with ScriptedServer(files=files, tokens_per_second=200, latency=0.05) as srv:
         t0 = time.monotonic()
         results = asyncio.run(main(srv))
         elapsed = time.monotonic() - t0
