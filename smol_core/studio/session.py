@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..bundle import build_zip, zip_problem
 from ..events import ChecksDone, Emit, Event
@@ -124,31 +125,15 @@ def page_config(secrets: Mapping[str, object], env: Mapping[str, str]) -> PageCo
 
 
 def page_settings(
-    secrets: Mapping[str, object],
-    env: Mapping[str, str],
-    *,
-    provider: str | None = None,
-    model: str | None = None,
-    base_url: str | None = None,
-    visitor_key: str | None = None,
-    access_code: str | None = None,
-    temperature: float | None = None,
-    concurrency: int | None = None,
+    secrets: Mapping[str, object], env: Mapping[str, str], **choices: Any
 ) -> tuple[Settings, KeyChoice]:
-    """Settings for one page session, applying the owner-key policy of access.py.
+    """Settings for one page session, applying the owner-key policy of access.py; `choices`
+    are the keyword arguments of `PageConfig.settings` (provider, model, base_url, ...).
 
     Keys are taken out of the environment before Settings reads it: on Community Cloud the
     owner's secrets are exported as env vars too, and must not slip in past the policy.
     """
-    return page_config(secrets, env).settings(
-        provider=provider,
-        model=model,
-        base_url=base_url,
-        visitor_key=visitor_key,
-        access_code=access_code,
-        temperature=temperature,
-        concurrency=concurrency,
-    )
+    return page_config(secrets, env).settings(**choices)
 
 
 def read_upload(name: str, data: bytes) -> str:
