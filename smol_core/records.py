@@ -32,3 +32,73 @@ class Finding:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Command:
+    """One command of an example and what it must do. Empty expectations check nothing."""
+
+    args: tuple[str, ...]  # argv, e.g. ("python", "todo.py", "add", "milk")
+    stdin: str = ""
+    exit_code: int | None = 0  # None: any status
+    output: str | None = None  # the whole standard output, exactly (line ends and trailing
+    # spaces aside)
+    contains: tuple[str, ...] = ()  # texts the output must contain
+    files: tuple[str, ...] = ()  # files it must leave in the project folder
+
+
+@dataclass(frozen=True)
+class PageStep:
+    """One step of a page example: `click`/`fill` an element, or `text`/`count` to expect."""
+
+    action: str  # click | fill | text | count
+    target: str  # an element id (or a CSS selector when it starts with one of `.#[`)
+    value: str = ""  # fill: what to type; text: what the element must show; count: a number
+
+
+@dataclass(frozen=True)
+class Request:
+    """One HTTP request to a server example, and what the answer must be."""
+
+    path: str  # "/add?a=2&b=3"
+    status: int = 200
+    contains: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Example:
+    """One executable check of the project, made from the spec's examples (or a smoke check).
+
+    kind: command (one or several `commands` in one folder, state carried over), call (a short
+    Python `code` run with the project importable; its output checked by `commands[0]`), page
+    (open `page`, do `steps`, and no JavaScript error), server (start `commands[0]`, which
+    listens on `port`, then send `requests`), test (a test file of the project, run by pytest
+    or unittest), smoke (the program starts and ends cleanly, the page loads with no error).
+    """
+
+    name: str
+    kind: str
+    commands: tuple[Command, ...] = ()
+    input_files: tuple[tuple[str, str], ...] = ()  # (path, content) written first
+    code: str = ""
+    page: str = ""
+    steps: tuple[PageStep, ...] = ()
+    port: int = 0
+    requests: tuple[Request, ...] = ()
+    source: str = "spec"  # spec | smoke | tests | you
+
+
+@dataclass(frozen=True)
+class ExampleResult:
+    """What running one example gave."""
+
+    name: str
+    status: str  # pass | fail | not_run | refused
+    reason: str = ""  # one line: what was expected and what happened
+    detail: str = ""  # the actual output, trimmed (with any traceback): what a repair is shown
+    files: tuple[str, ...] = ()  # the project files it concerns (what a repair rewrites)
+    seconds: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "pass"

@@ -68,8 +68,7 @@ async def run_all(
             files, rejected, mode = listed.files, listed.rejected, listed.mode
         project = await generate_files(spec, plan, files, settings, counting, client=c,
                                        finish=False)  # fmt: skip
-        if settings.checks and project.contents:
-            await check_and_repair(project, settings, applying(project, counting), client=c)
+        await verify(project, settings, applying(project, counting), client=c)
     project.rejected = rejected
     project.file_list_mode = mode
     project.usage = project.usage + usage
@@ -94,9 +93,23 @@ async def generate_checked(
         project.spec, project.plan, project.files, settings, emit,
         paths=paths, instructions=instructions, current=current, client=client, finish=False,
     )  # fmt: skip
-    if settings.checks and project.contents:
-        await check_and_repair(project, settings, emit, client=client, only=paths)
+    await verify(project, settings, emit, client=client, only=paths)
     emit(run_done(project, paths, started))
+
+
+async def verify(
+    project: Project,
+    settings: Settings,
+    emit: Emit,
+    *,
+    client: openai.AsyncOpenAI | None = None,
+    only: Sequence[str] | None = None,
+) -> None:
+    """After files are written or changed: checks, fixes without the model and repairs (then
+    the project's examples are run and what fails is repaired). `emit` must fold events into
+    `project`. `only` limits the rewrites to some files; the checks see the whole project."""
+    if settings.checks and project.contents:
+        await check_and_repair(project, settings, emit, client=client, only=only)
 
 
 def files_for_error(error: str, files: Sequence[FileSpec], limit: int = 3) -> list[str]:

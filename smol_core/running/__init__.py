@@ -1,0 +1,1 @@
+"""Running generated code: the sandbox, the examples, their results."""

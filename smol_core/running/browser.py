@@ -1,0 +1,227 @@
+"""Page examples: a project's HTML page in headless Chromium, driven by Playwright.
+
+The page is opened from the sandbox's copy as `file://` (how a person opens what they
+downloaded), every http(s)/ws request is refused, and Chromium itself runs inside the sandbox's
+namespaces where those exist (read-only filesystem but the copy, no network) with the
+sandbox's empty environment. A Chrome extension (a `manifest.json` with a popup) is loaded as an
+extension and its popup opened at its `chrome-extension://` address, as the browser would.
+Without Playwright or a browser the example is *not run*, never passed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from ..records import Example, ExampleResult, PageStep
+from .sandbox import _INIT, _UNSHARE, Sandbox, _base_env
+
+STEP_MS = 3000
+_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-quic", "--headless=new"]  # fmt: skip
+_LOCAL = ("file:", "data:", "blob:", "about:", "chrome-extension:", "chrome:", "devtools:")
+_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+
+
+def browser_path() -> str | None:
+    """The Chromium to drive: $SMOL_BROWSER, else the first one on PATH."""
+    given = os.environ.get("SMOL_BROWSER") or os.environ.get("CHROMIUM_PATH")
+    if given and Path(given).exists():
+        return given
+    for name in _CANDIDATES:
+        if found := shutil.which(name):
+            return found
+    return None
+
+
+def unavailable() -> str:
+    """Why pages can't be checked here ("" when they can)."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright is not installed (pip install playwright)"
+    if browser_path() is None:
+        return "no Chromium or Chrome found (install chromium, or set SMOL_BROWSER)"
+    return ""
+
+
+def extension_popup(contents: Mapping[str, str]) -> str | None:
+    """The popup page of a Chrome extension project, if it is one."""
+    try:
+        manifest = json.loads(contents.get("manifest.json", ""))
+    except ValueError:
+        return None
+    if not isinstance(manifest, dict) or "manifest_version" not in manifest:
+        return None
+    action = manifest.get("action") or manifest.get("browser_action") or {}
+    popup = action.get("default_popup") if isinstance(action, dict) else None
+    return popup if isinstance(popup, str) and popup in contents else None
+
+
+def run_page(example: Example, box: Sandbox, popup: str | None) -> ExampleResult:
+    """Open the page, do the steps, expect no JavaScript error (blocking: run it in a thread)."""
+    started = time.monotonic()
+    why = unavailable()
+    if why:
+        return ExampleResult(example.name, "not_run", f"page not checked: {why}",
+                             files=(example.page,))  # fmt: skip
+    if not box.isolated and not box.allow_unisolated:
+        return ExampleResult(example.name, "not_run", "not run: no isolation here",
+                             files=(example.page,))  # fmt: skip
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    errors: list[str] = []
+    try:
+        with sync_playwright() as pw, _page(pw, box, example.page, popup, errors) as page:
+            status, reason = _drive(page, example, errors)
+    except PlaywrightError as exc:
+        status, reason = "fail", f"the browser failed: {_line(str(exc))}"
+    detail = "\n".join(errors[:5])
+    return ExampleResult(example.name, status, reason, detail=detail[:3000],
+                         files=(example.page,), seconds=round(time.monotonic() - started, 3))  # fmt: skip
+
+
+def _launcher(box: Sandbox) -> str:
+    """The browser's executable: a wrapper that starts it inside the namespaces if isolated."""
+    real = browser_path() or "chromium"
+    if not box.isolated:
+        return real
+    wrapper = box.top / "browser.sh"
+    if not wrapper.exists():
+        command = " ".join(["exec", "unshare", *_UNSHARE, "sh", "-c", _quote(_INIT), "init",
+                            _quote(str(box.top)), _quote(real), '"$@"'])  # fmt: skip
+        wrapper.write_text("#!/bin/sh\n" + command + "\n")
+        wrapper.chmod(0o700)
+    return str(wrapper)
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "'\"'\"'") + "'"
+
+
+@contextlib.contextmanager
+def _page(pw, box: Sandbox, page_path: str, popup: str | None, errors: list[str]) -> Iterator:
+    profile = box.top / "tmp" / "browser-profile"
+    profile.mkdir(parents=True, exist_ok=True)
+    args = list(_ARGS)
+    is_popup = popup is not None and page_path == popup
+    if is_popup:
+        folder = str(box.folder)
+        args += [f"--disable-extensions-except={folder}", f"--load-extension={folder}"]
+    context = pw.chromium.launch_persistent_context(
+        str(profile), executable_path=_launcher(box), headless=True, args=args,
+        env=_base_env(box.top), timeout=30_000,
+    )  # fmt: skip
+    try:
+        context.route(
+            "**/*", lambda r: r.continue_() if r.request.url.startswith(_LOCAL) else r.abort()
+        )
+        page = context.new_page()
+        page.set_default_timeout(STEP_MS)
+        page.on("pageerror", lambda exc: errors.append(f"JavaScript error: {exc}"))
+        page.on(
+            "console",
+            lambda m: errors.append(f"console error: {m.text}") if m.type == "error" else None,
+        )
+        if is_popup:
+            url = f"chrome-extension://{_extension_id(box.folder)}/{page_path}"
+        else:
+            url = (box.folder / page_path).as_uri()
+        page.goto(url)
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(150)  # scripts that start on load
+        yield page
+    finally:
+        with contextlib.suppress(Exception):
+            context.close()
+
+
+def _extension_id(folder: Path) -> str:
+    # Chromium names an unpacked extension after the sha256 of its absolute path.
+    digest = hashlib.sha256(str(folder.resolve()).encode("utf-8")).hexdigest()[:32]
+    return "".join(chr(ord("a") + int(c, 16)) for c in digest)
+
+
+def _drive(page, example: Example, errors: list[str]) -> tuple[str, str]:
+    if errors:
+        return "fail", f"the page has an error as it loads: {_line(errors[0])}"
+    if not example.steps:
+        return _smoke(page, errors)
+    for number, step in enumerate(example.steps, 1):
+        problem = _do(page, step)
+        if errors:
+            return "fail", f"step {number} ({step.action} {step.target}): {_line(errors[0])}"
+        if problem:
+            return "fail", f"step {number} ({step.action} {step.target}): {problem}"
+    return "pass", ""
+
+
+def _selector(target: str) -> str:
+    return target if target[:1] in ".#[" or " " in target else f"#{target}"
+
+
+def _do(page, step: PageStep) -> str:
+    selector = _selector(step.target)
+    if step.action == "count":
+        found = page.locator(selector).count()
+        if step.target[:1] not in ".#[" and " " not in step.target:
+            found = page.locator(f"{selector} > *").count()  # an id: count what it holds
+        return (
+            ""
+            if str(found) == step.value.strip()
+            else f"expected {step.value.strip()} elements, found {found}"
+        )
+    element = page.locator(selector).first
+    if element.count() == 0:
+        return f"the page has no element {selector}"
+    if step.action == "click":
+        element.click()
+        page.wait_for_timeout(60)
+    elif step.action == "fill":
+        element.fill(step.value)
+    elif step.action == "text":
+        shown = _shown(element)
+        want = " ".join(step.value.split())
+        if shown != want and not (len(want) > 3 and want in shown):
+            return f'expected "{want}", got "{shown[:200]}"'
+    return ""
+
+
+def _shown(element) -> str:
+    tag = (element.evaluate("e => e.tagName") or "").lower()
+    text = (
+        element.input_value() if tag in ("input", "textarea", "select") else element.text_content()
+    )
+    return " ".join((text or "").split())
+
+
+def _smoke(page, errors: list[str]) -> tuple[str, str]:
+    """No example for this page: it must load cleanly, and its buttons must change something
+    (text inputs are filled first, since many buttons rightly ignore an empty input)."""
+    snapshot = "document.body ? document.body.innerHTML + JSON.stringify(localStorage) : ''"
+    for field in page.locator("input[type=text], input:not([type]), textarea").all()[:5]:
+        with contextlib.suppress(Exception):
+            field.fill("example")
+    before = page.evaluate(snapshot)
+    buttons = page.locator("button, input[type=button], input[type=submit]").all()[:6]
+    for button in buttons:
+        with contextlib.suppress(Exception):
+            button.click(timeout=1000)
+            page.wait_for_timeout(60)
+    if errors:
+        return "fail", f"clicking its buttons raised an error: {_line(errors[0])}"
+    if buttons and page.evaluate(snapshot) == before:
+        return "fail", f"clicking its {len(buttons)} button(s) changed nothing on the page"
+    return "pass", ""
+
+
+def _line(text: str, limit: int = 240) -> str:
+    return " ".join(text.split())[:limit]

@@ -1,0 +1,269 @@
+"""Run a project's examples, each over its own temporary copy, and say what each gave.
+
+Blocking (processes and a browser): the pipeline calls `run_examples` in a worker thread. Each
+result names the project files it concerns, which are what a repair is given to rewrite.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+
+from ..quality.checks import referenced_paths
+from ..records import Command, Example, ExampleResult
+from .browser import extension_popup, run_page
+from .examples import refusal
+from .sandbox import Limits, RunResult, Sandbox
+
+DETAIL_CHARS = 2500  # what a repair request is shown of a failing run
+_TRACE_FILE = re.compile(r'File "(?:[^"]*/project/)?([^"]+)", line (\d+)')
+_NODE_FILE = re.compile(r"/project/([\w./-]+\.m?js):\d+")
+
+
+def run_examples(
+    contents: Mapping[str, str],
+    examples: Sequence[Example],
+    *,
+    limits: Limits | None = None,
+    allow_unisolated: bool = False,
+    on_result: Callable[[int, ExampleResult], None] | None = None,
+) -> list[ExampleResult]:
+    """Run every example; one that breaks in any way is a failed example, never an exception."""
+    results = []
+    popup = extension_popup(contents)
+    for index, example in enumerate(examples):
+        started = time.monotonic()
+        with Sandbox(contents, limits, allow_unisolated=allow_unisolated) as box:
+            result = _run_one(example, box, contents, popup)
+        if not result.seconds:
+            result = _with_seconds(result, time.monotonic() - started)
+        results.append(result)
+        if on_result is not None:
+            on_result(index, result)
+    return results
+
+
+def _with_seconds(result: ExampleResult, seconds: float) -> ExampleResult:
+    return replace(result, seconds=round(seconds, 3))
+
+
+def _run_one(example: Example, box: Sandbox, contents: Mapping[str, str],
+             popup: str | None) -> ExampleResult:  # fmt: skip
+    for path, text in example.input_files:
+        try:
+            box.write(path, text)
+        except ValueError as exc:
+            return ExampleResult(example.name, "refused", f"input file {path!r}: {exc}")
+    if example.page:
+        return run_page(example, box, popup)
+    if example.kind == "server":
+        return _run_server(example, box, contents)
+    if example.kind in ("call", "smoke"):
+        return _run_call(example, box, contents)
+    return _run_commands(example, box, contents)
+
+
+def _run_commands(example: Example, box: Sandbox, contents: Mapping[str, str]) -> ExampleResult:
+    files: list[str] = []
+    for number, command in enumerate(example.commands, 1):
+        why = refusal(command.args, contents)
+        if why:
+            return ExampleResult(example.name, "refused", f"refused before running: {why}")
+        files += [f for f in concerned(command.args, "", contents) if f not in files]
+        result = box.run(command.args, command.stdin)
+        verdict = _judge(command, result, box)
+        step = f"command {number} of {len(example.commands)}: " if len(example.commands) > 1 else ""
+        if verdict is not None:
+            status, reason = verdict
+            files = concerned(command.args, result.stderr, contents) or files
+            return ExampleResult(example.name, status, step + reason,
+                                 detail=_detail(command, result), files=tuple(files))  # fmt: skip
+    return ExampleResult(example.name, "pass", files=tuple(files))
+
+
+def _run_call(example: Example, box: Sandbox, contents: Mapping[str, str]) -> ExampleResult:
+    box.write("_smol_example.py", example.code + "\n")
+    expect = example.commands[0] if example.commands else Command(())
+    command = Command(("python", "_smol_example.py"), expect.stdin, expect.exit_code,
+                      expect.output, expect.contains, expect.files)  # fmt: skip
+    result = box.run(command.args, command.stdin)
+    files = tuple(_imported(example.code, contents))
+    verdict = _judge(command, result, box)
+    if verdict is None:
+        return ExampleResult(example.name, "pass", files=files)
+    status, reason = verdict
+    traced = [f for f in concerned((), result.stderr, contents) if f != "_smol_example.py"]
+    return ExampleResult(example.name, status, reason,
+                         detail=f"The code run:\n{example.code}\n\n" + _detail(command, result),
+                         files=tuple(dict.fromkeys([*traced, *files])))  # fmt: skip
+
+
+def _run_server(example: Example, box: Sandbox, contents: Mapping[str, str]) -> ExampleResult:
+    """Start the server and send the requests from a driver in the same sandbox (the network
+    there is the sandbox's own loopback, which nothing outside can reach)."""
+    start = example.commands[0]
+    why = refusal(start.args, contents)
+    if why:
+        return ExampleResult(example.name, "refused", f"refused before running: {why}")
+    requests = [[r.path, r.status, list(r.contains)] for r in example.requests]
+    box.write("_smol_driver.py", _DRIVER.format(args=list(start.args), port=example.port,
+                                                requests=requests))  # fmt: skip
+    result = box.run(("python", "_smol_driver.py"))
+    files = tuple(concerned(start.args, result.stderr, contents))
+    if result.reason.startswith("not run"):
+        return ExampleResult(example.name, "not_run", result.reason, files=files)
+    lines = result.stdout.strip().splitlines()
+    verdict = lines[-1] if lines else ""
+    if verdict == "PASS":
+        return ExampleResult(example.name, "pass", files=files)
+    reason = (
+        verdict.removeprefix("FAIL ")
+        if verdict.startswith("FAIL ")
+        else (result.reason or "the server check did not finish")
+    )
+    return ExampleResult(example.name, "fail", reason, detail=_cap(result.stderr), files=files)
+
+
+_DRIVER = """\
+import json, socket, subprocess, sys, time, urllib.error, urllib.request
+subprocess.run(["ip", "link", "set", "lo", "up"], capture_output=True)
+args = {args!r}
+args[0] = sys.executable if args[0] in ("python", "python3") else args[0]
+server = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+def fail(why):
+    server.kill()
+    out, err = server.communicate(timeout=5)
+    sys.stderr.write(err.decode("utf-8", "replace")[-2000:])
+    print("FAIL " + why)
+    sys.exit(0)
+deadline = time.time() + 8
+while True:
+    if server.poll() is not None:
+        fail("the server ended before it listened on port {port} (exit status %s)" % server.returncode)
+    try:
+        socket.create_connection(("127.0.0.1", {port}), timeout=0.5).close()
+        break
+    except OSError:
+        if time.time() > deadline:
+            fail("nothing listened on port {port} within 8 s")
+        time.sleep(0.1)
+for path, status, contains in {requests!r}:
+    try:
+        with urllib.request.urlopen("http://127.0.0.1:{port}" + path, timeout=5) as r:
+            got, body = r.status, r.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as e:
+        got, body = e.code, e.read().decode("utf-8", "replace")
+    except Exception as e:
+        fail("GET %s: %s" % (path, e))
+    if got != status:
+        fail("GET %s: expected status %s, got %s" % (path, status, got))
+    squashed = "".join(body.split())
+    for text in contains:
+        if text not in body and "".join(text.split()) not in squashed:
+            fail("GET %s: expected the answer to contain %r, got %r" % (path, text, body[:200]))
+server.kill()
+print("PASS")
+"""
+
+
+def _judge(command: Command, result: RunResult, box: Sandbox) -> tuple[str, str] | None:
+    """None when the command did what it should, else (status, why in one line)."""
+    if result.reason.startswith("not run"):
+        return "not_run", result.reason
+    if result.timed_out:
+        return "fail", result.reason
+    out = _normal(result.stdout)
+    if command.exit_code is not None and result.exit_code != command.exit_code:
+        tail = _last_line(result.stderr)
+        return "fail", f"expected exit status {command.exit_code}, got {result.exit_code}" + (
+            f" ({result.reason}: {tail})"
+            if tail
+            else f" ({result.reason})"
+            if result.reason
+            else ""
+        )
+    if "Traceback (most recent call last)" in result.stderr:
+        return "fail", f"it raised an error: {_last_line(result.stderr)}"
+    if command.output is not None and out != _normal(command.output):
+        return "fail", f'expected "{_short(command.output)}", got "{_short(result.stdout)}"'
+    for text in command.contains:
+        if _normal(text) not in out:
+            return (
+                "fail",
+                f'expected the output to contain "{_short(text)}", got "{_short(result.stdout)}"',
+            )
+    for path in command.files:
+        if not box.exists(path):
+            return "fail", f"expected it to leave the file {path}, which is not there"
+    return None
+
+
+def concerned(args: Sequence[str], stderr: str, contents: Mapping[str, str]) -> list[str]:
+    """The project files a command's failure concerns: the files its traceback names
+    (innermost first), then the program it runs and the project files that one imports."""
+    traced = [m.group(1) for m in _TRACE_FILE.finditer(stderr)] + [
+        m.group(1) for m in _NODE_FILE.finditer(stderr)
+    ]
+    files = [p for p in reversed(traced) if p in contents]
+    entry = next((a for a in args[1:] if a in contents), None)
+    if args[1:2] == ["-m"] and len(args) > 2:
+        base = args[2].replace(".", "/")
+        entry = next((c for c in (f"{base}.py", f"{base}/__main__.py") if c in contents), entry)
+    if entry:
+        files.append(entry)
+        files += sorted(referenced_paths(entry, contents[entry], contents))
+    return list(dict.fromkeys(f for f in files if f in contents))
+
+
+def _imported(code: str, contents: Mapping[str, str]) -> list[str]:
+    names = re.findall(r"^\s*(?:from\s+([\w.]+)\s+import|import\s+([\w.]+))", code, re.M)
+    out = []
+    for a, b in names:
+        base = (a or b).replace(".", "/")
+        for candidate in (f"{base}.py", f"{base}/__init__.py"):
+            if candidate in contents:
+                out.append(candidate)
+    return out
+
+
+def _normal(text: str) -> str:
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    return "\n".join(lines).strip("\n")
+
+
+def _short(text: str, limit: int = 120) -> str:
+    one = _normal(text).replace("\n", "⏎")
+    return one if len(one) <= limit else one[: limit - 1] + "…"
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[-1][:200] if lines else ""
+
+
+def _cap(text: str, limit: int = DETAIL_CHARS) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else "…" + text[-limit:]
+
+
+def _detail(command: Command, result: RunResult) -> str:
+    """What a repair is shown: the command, what was expected, what happened (trimmed)."""
+    parts = [f"Command: {' '.join(command.args)}"]
+    if command.stdin:
+        parts.append("Input given:\n" + textwrap.shorten(command.stdin, 300))
+    if command.output is not None:
+        parts.append("Expected output:\n" + command.output.strip())
+    if command.contains:
+        parts.append(
+            "Expected the output to contain: " + ", ".join(repr(c) for c in command.contains)
+        )
+    parts.append(
+        f"Exit status: {result.exit_code}" + (f" ({result.reason})" if result.reason else "")
+    )
+    parts.append("Actual output:\n" + (_cap(result.stdout, 1200) or "(nothing)"))
+    if result.stderr.strip():
+        parts.append("Error output:\n" + _cap(result.stderr, 1500))
+    return "\n\n".join(parts)

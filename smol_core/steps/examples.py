@@ -1,0 +1,139 @@
+"""Step 2b: the spec's concrete examples, asked for as structured output, made into checks.
+
+One request after the file list, in the same cache-friendly layout as every per-file request
+(the shared prefix, then the ask), with the file list's fallback chain (json_schema, a forced
+tool call, plain text). A reply that can't be used is not an error: the project then gets
+smoke checks only (running/examples.py grounds and filters what comes back).
+"""
+
+from __future__ import annotations
+
+import openai
+
+from ..events import Emit, no_emit
+from ..model.chat import stream_chat
+from ..prompts import render, shared_context
+from ..records import Example, FileSpec
+from ..running.examples import parse_examples
+from ..settings import Settings
+from .file_list import mode_order
+
+TOOL_NAME = "save_examples"
+_STRINGS = {"type": "array", "items": {"type": "string"}}
+_COMMAND = {
+    "type": "object",
+    "properties": {
+        "args": _STRINGS,
+        "stdin": {"type": "string"},
+        "output": {"type": "string"},
+        "contains": _STRINGS,
+        "exit_code": {"type": "integer"},
+    },
+    "required": ["args"],
+}
+EXAMPLES_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "examples": {
+            "type": "array",
+            "maxItems": 4,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "kind": {"type": "string", "enum": ["command", "call", "page", "server"]},
+                    "name": {"type": "string"},
+                    "commands": {"type": "array", "items": _COMMAND},
+                    "code": {"type": "string"},
+                    "output": {"type": "string"},
+                    "page": {"type": "string"},
+                    "steps": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "action": {
+                                    "type": "string",
+                                    "enum": ["click", "fill", "text", "count"],
+                                },  # fmt: skip
+                                "target": {"type": "string"},
+                                "value": {"type": "string"},
+                            },
+                            "required": ["action", "target"],
+                        },
+                    },
+                    "args": _STRINGS,
+                    "port": {"type": "integer"},
+                    "requests": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "path": {"type": "string"},
+                                "status": {"type": "integer"},
+                                "contains": _STRINGS,
+                            },
+                            "required": ["path"],
+                        },
+                    },
+                },
+                "required": ["kind", "name"],
+            },
+        }
+    },
+    "required": ["examples"],
+}
+_MODE_ARGS: dict[str, dict] = {
+    "json_schema": {
+        "response_format": {
+            "type": "json_schema",
+            "json_schema": {"name": "examples", "strict": False, "schema": EXAMPLES_SCHEMA},
+        }
+    },
+    "tool": {
+        "tools": [
+            {
+                "type": "function",
+                "function": {
+                    "name": TOOL_NAME,
+                    "description": "Save the checks of the project.",
+                    "parameters": EXAMPLES_SCHEMA,
+                },
+            }
+        ],
+        "tool_choice": {"type": "function", "function": {"name": TOOL_NAME}},
+    },  # fmt: skip
+    "text": {},
+}
+
+
+def examples_messages(
+    spec: str, plan: str, files: list[FileSpec], directory: str | None = None
+) -> list[dict[str, str]]:
+    return [*shared_context(spec, plan, files, directory),
+            {"role": "user", "content": render("examples", directory)}]  # fmt: skip
+
+
+async def make_examples(
+    client: openai.AsyncOpenAI,
+    settings: Settings,
+    spec: str,
+    plan: str,
+    files: list[FileSpec],
+    contents: dict[str, str],
+    emit: Emit = no_emit,
+) -> list[Example]:
+    """The spec's examples as checks of this project ([] when the model gives none usable)."""
+    messages = examples_messages(spec, plan, files, settings.prompts_dir)
+    for mode in mode_order(settings):
+        try:
+            result = await stream_chat(
+                client, settings, messages, step="examples", emit=emit, extra=_MODE_ARGS[mode],
+                stop_loops=False, continue_on_length=False,
+            )  # fmt: skip
+        except (openai.BadRequestError, openai.UnprocessableEntityError):
+            continue  # this endpoint doesn't take this kind of request: the next one
+        raw = result.tool_arguments if mode == "tool" and result.tool_arguments else result.text
+        found = parse_examples(raw, spec, contents)
+        if found or (raw or "").strip():
+            return found  # a usable reply, or an honest "none": asking again won't help
+    return []

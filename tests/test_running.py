@@ -1,0 +1,262 @@
+"""The runner and the examples: generated code run over a temporary copy, isolated, limited.
+
+Hostile programs run only inside the isolation (CI runs as root): skipped, with the reason,
+where the OS gives none.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+
+from smol_core.running.browser import unavailable
+from smol_core.running.examples import (
+    example_from_dict,
+    example_to_dict,
+    parse_examples,
+    refusal,
+    smoke_examples,
+)
+from smol_core.running.execute import run_examples
+from smol_core.running.sandbox import Limits, Sandbox, isolation
+from tests.conftest import FAKE_KEY
+
+isolated = pytest.mark.skipif(
+    isolation() != "namespaces", reason=f"no isolation on this machine: {isolation()}"
+)
+needs_browser = pytest.mark.skipif(bool(unavailable()), reason=unavailable() or "ok")
+FAST = Limits(seconds=6, cpu_seconds=4)
+
+
+def _run(code: str, limits: Limits = FAST):
+    with Sandbox({"prog.py": code}, limits) as box:
+        return box.run(["python", "prog.py"]), box
+
+
+@isolated
+def test_environment_is_scrubbed(monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
+    monkeypatch.setenv("SMOL_API_KEY", FAKE_KEY)
+    result, _ = _run("import os\nprint(dict(os.environ))")
+    assert result.ok, result.stderr
+    assert FAKE_KEY not in result.stdout
+    assert "OPENAI" not in result.stdout and "SMOL_" not in result.stdout
+    assert "/tmp" in result.stdout or "smol-run" in result.stdout  # HOME in the copy
+
+
+@isolated
+def test_writes_outside_the_copy_change_nothing(tmp_path):
+    outside = tmp_path / "outside.txt"
+    link_target = tmp_path / "via-link.txt"
+    code = f"""
+import os
+for target in [{str(outside)!r}, "/etc/smol-evil"]:
+    try:
+        open(target, "w").write("x")
+        print("wrote", target)
+    except OSError as e:
+        print("refused", e.errno)
+os.symlink({str(link_target)!r}, "link")
+try:
+    open("link", "w").write("x")
+except OSError as e:
+    print("refused", e.errno)
+open("../x", "w").write("inside the temporary folder")
+"""
+    result, box = _run(code)
+    assert "wrote" not in result.stdout, result.stdout
+    assert result.stdout.count("refused") == 3
+    assert not outside.exists() and not link_target.exists()
+    assert not Path("/etc/smol-evil").exists()
+    assert not box.top.exists()  # the copy is gone once the sandbox is closed
+
+
+@isolated
+def test_a_thousand_processes_are_stopped_at_the_limit():
+    code = """
+import os, time
+n = 0
+try:
+    for _ in range(1000):
+        if os.fork() == 0:
+            time.sleep(2)
+            os._exit(0)
+        n += 1
+except OSError:
+    pass
+print(n)
+"""
+    result, _ = _run(code, Limits(seconds=8, processes=50))
+    assert int(result.stdout.split()[0]) < 60
+
+
+@isolated
+def test_endless_loop_is_killed_at_the_timeout():
+    result, _ = _run("while True:\n    pass\n", Limits(seconds=1.5, cpu_seconds=30))
+    assert result.timed_out and result.exit_code is None
+    assert "did not finish" in result.reason
+
+
+@isolated
+def test_ten_gigabytes_is_refused():
+    result, _ = _run("x = bytearray(10 * 1024**3)\nprint('allocated')")
+    assert "allocated" not in result.stdout
+    assert "memory" in result.reason
+
+
+@isolated
+def test_a_hundred_megabytes_of_output_is_cut():
+    result, _ = _run(
+        "import sys\nfor _ in range(100 * 1024):\n    sys.stdout.write('x' * 1023 + '\\n')"
+    )
+    assert result.cut
+    assert len(result.stdout) < 2 * FAST.output_bytes
+
+
+@isolated
+def test_no_network_not_even_the_hosts_loopback():
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    accepted: list[object] = []
+    listener.settimeout(3)
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):  # nobody came: what the test wants
+            accepted.append(listener.accept())
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    port = listener.getsockname()[1]
+    code = f"import socket\nsocket.create_connection(('127.0.0.1', {port}), timeout=2)\nprint('connected')"
+    result, _ = _run(code)
+    thread.join(4)
+    listener.close()
+    assert "connected" not in result.stdout and not accepted
+
+
+def test_without_isolation_nothing_runs_unless_allowed(monkeypatch):
+    import smol_core.running.sandbox as sandbox
+
+    monkeypatch.setattr(sandbox, "isolation", lambda: "none: test")
+    with Sandbox({"prog.py": "print(1)"}) as box:
+        result = box.run(["python", "prog.py"])
+    assert result.exit_code is None and result.reason.startswith("not run")
+
+
+def test_commands_that_are_not_the_projects_programs_are_refused():
+    files = {"todo.py": "", "tools/run.sh": "", "app.js": ""}
+    assert refusal(["python", "todo.py", "add", "milk"], files) == ""
+    assert refusal(["node", "app.js"], files) == ""
+    assert refusal(["sh", "tools/run.sh"], files) == ""
+    for bad in (["rm", "-rf", "~"], ["curl", "http://example.com"], ["python", "-c", "1"],
+                ["python", "../todo.py"], ["python", "/etc/x.py"], ["bash", "-c", "ls"]):  # fmt: skip
+        assert refusal(bad, files), bad
+
+
+def test_examples_keep_only_expectations_the_spec_states():
+    spec = "`python stats.py 3 1 2` prints `min=1 max=3 mean=2.00`."
+    raw = json.dumps({"examples": [
+        {"kind": "command", "name": "given", "commands": [
+            {"args": ["python", "stats.py", "3", "1", "2"], "output": "min=1 max=3 mean=2.00"}]},
+        {"kind": "command", "name": "invented", "commands": [
+            {"args": "python stats.py 7", "output": "min=7 max=7 mean=7.00"}]},
+        {"kind": "page", "name": "no such page", "page": "missing.html"},
+    ]})  # fmt: skip
+    found = parse_examples(raw, spec, {"stats.py": ""})
+    assert [e.name for e in found] == ["given", "invented"]
+    assert found[0].commands[0].output == "min=1 max=3 mean=2.00"
+    assert found[1].commands[0].output is None  # made up: only "it runs cleanly" is kept
+    assert found[1].commands[0].args == ("python", "stats.py", "7")
+    for example in found:
+        assert example_from_dict(json.loads(json.dumps(example_to_dict(example)))) == example
+
+
+STATS = (
+    "import sys\nnums = [int(x) for x in sys.argv[1:]]\n"
+    "print(f'min={min(nums)} max={max(nums)} mean={sum(nums) / len(nums):.2f}')\n"
+)
+
+
+@isolated
+def test_examples_run_and_say_what_failed():
+    spec = "`python stats.py 3 1 2` prints `min=1 max=3 mean=2.00`; `python stats.py 5` prints `min=5 max=5 mean=5.00`"
+    wrong = STATS.replace(":.2f", "")
+    raw = {"examples": [
+        {"kind": "command", "name": "three", "commands": [
+            {"args": ["python", "stats.py", "3", "1", "2"], "output": "min=1 max=3 mean=2.00"}]},
+        {"kind": "command", "name": "refused", "commands": [{"args": ["rm", "-rf", "/"]}]},
+    ]}  # fmt: skip
+    examples = parse_examples(raw, spec, {"stats.py": wrong})
+    good, bad = (
+        run_examples({"stats.py": STATS}, examples),
+        run_examples({"stats.py": wrong}, examples),
+    )
+    assert [r.status for r in good] == ["pass", "refused"]
+    assert bad[0].status == "fail"
+    assert 'expected "min=1 max=3 mean=2.00", got "min=1 max=3 mean=2.0"' in bad[0].reason
+    assert bad[0].files == ("stats.py",) and "min=1 max=3 mean=2.0" in bad[0].detail
+
+
+@isolated
+def test_a_traceback_fails_a_smoke_check_and_names_the_file():
+    files = {"main.py": "import util\n", "util.py": "x = 1 / 0\n"}
+    results = run_examples(files, smoke_examples(files))
+    assert results[0].status == "fail" and "ZeroDivisionError" in results[0].reason
+    assert results[0].files[0] == "util.py"
+    assert run_examples({"main.py": "import util\n", "util.py": "x = 1\n"},
+                        smoke_examples(files))[0].status == "pass"  # fmt: skip
+
+
+@isolated
+def test_a_server_example_is_answered_inside_the_sandbox():
+    server = (
+        "import sys\nfrom http.server import BaseHTTPRequestHandler, HTTPServer\n"
+        "class H(BaseHTTPRequestHandler):\n    def do_GET(self):\n"
+        "        ok = self.path == '/health'\n        self.send_response(200 if ok else 404)\n"
+        "        self.end_headers()\n        self.wfile.write(b'ok' if ok else b'')\n"
+        "HTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()\n"
+    )
+    raw = {"examples": [{"kind": "server", "name": "health", "args": ["python", "s.py", "8123"],
+                         "port": 8123, "requests": [{"path": "/health", "contains": ["ok"]},
+                                                    {"path": "/x", "status": 404}]}]}  # fmt: skip
+    examples = parse_examples(raw, "GET /health answers ok, others 404", {"s.py": server})
+    assert run_examples({"s.py": server}, examples)[0].status == "pass"
+    broken = server.replace("404", "200")
+    result = run_examples({"s.py": broken}, examples)[0]
+    assert result.status == "fail" and "expected status 404, got 200" in result.reason
+
+
+PAGE = (
+    "<!doctype html><html><body><span id='count'>0</span><button id='increment'>+</button>"
+    "<script src='app.js'></script></body></html>"
+)
+APP = (
+    "document.getElementById('increment').addEventListener('click', () => {\n"
+    "  const c = document.getElementById('count');\n"
+    "  c.textContent = String(Number(c.textContent) + 1);\n});\n"
+)
+
+
+@isolated
+@needs_browser
+def test_page_examples_click_and_read_in_a_browser():
+    spec = "A button `increment` adds 1 to the number in `count`, which starts at 0."
+    raw = {"examples": [{"kind": "page", "name": "adds one", "page": "index.html", "steps": [
+        {"action": "click", "target": "increment"}, {"action": "click", "target": "increment"},
+        {"action": "text", "target": "count", "value": "2"}]}]}  # fmt: skip
+    files = {"index.html": PAGE, "app.js": APP}
+    examples = parse_examples(raw, spec, files)
+    assert run_examples(files, examples)[0].status == "pass"
+    module = {"index.html": PAGE, "app.js": "import { x } from './x.js';\n" + APP}
+    failed = run_examples(module, examples)[0]
+    assert failed.status == "fail" and "import" in failed.reason.lower()
+    dead = run_examples({"index.html": PAGE, "app.js": "// nothing\n"}, smoke_examples(files))
+    assert dead[0].status == "fail" and "changed nothing" in dead[0].reason
+    assert not os.path.exists("/etc/smol-evil")
