@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import secrets as token
 import time
 
 import openai
@@ -34,6 +33,7 @@ from smol_core.runs import (
 from smol_core.settings import Settings
 from smol_core.steps.file_list import make_file_list
 from smol_core.steps.plan import make_plan
+from smol_core.studio.access import CodeGate, host_allowed
 from smol_core.studio.examples import list_examples
 from smol_core.studio.history import RunStore
 from smol_core.studio.languages import ace_mode, code_language
@@ -45,6 +45,13 @@ from smol_core.studio.session import (
     path_label,
     read_upload,
     repair_note,
+)
+from smol_core.studio.sharing import (
+    copy_run,
+    issue_owner,
+    known_owner,
+    share_token,
+    shared_run,
 )
 from smol_core.usage import estimate_cost
 
@@ -70,18 +77,32 @@ def history() -> RunStore:
 
 
 def browser_owner() -> str:
-    """A per-browser id in the URL: a refresh keeps it, so the person keeps their history."""
-    if "u" not in st.query_params:
-        st.query_params["u"] = token.token_urlsafe(12)
-    return st.query_params["u"]
+    """A per-browser id in the URL: a refresh keeps it, so the person keeps their history.
+    Only an id this server issued is adopted (else a link could choose whose history a
+    visitor's work goes into); a session keeps the id it started with."""
+    state = st.session_state
+    if "owner" not in state:
+        given = st.query_params.get("u")
+        state.owner = given if known_owner(history(), given) else issue_owner(history())
+    if st.query_params.get("u") != state.owner:
+        st.query_params["u"] = state.owner
+    return state.owner
 
 
-def session_studio(owner: str) -> Studio:
+def session_studio(owner: str, config: PageConfig) -> Studio:
     state = st.session_state
     state.setdefault("studio", Studio(history(), owner))
     state.setdefault("files_rev", 0)
     state.setdefault("plan_rev", 0)
+    state.setdefault("code_gate", CodeGate())
+    state.studio.limits = config.limits
     return state.studio
+
+
+def served_here() -> bool:
+    """The connection's Host is a name this studio answers to (see access.host_allowed)."""
+    host = st.context.headers.get("host")
+    return host_allowed(host, st.get_option("server.address"), os.environ.get("SMOL_ALLOWED_HOSTS"))
 
 
 def open_linked_run(studio: Studio, scope: str | None) -> None:
@@ -135,7 +156,10 @@ def new_project(studio: Studio) -> None:
 
 def save_plan_edit(studio: Studio) -> None:
     state = st.session_state
-    studio.set_plan(state.get(f"ed_plan_{state.plan_rev}", ""))
+    try:
+        studio.set_plan(state.get(f"ed_plan_{state.plan_rev}", ""))
+    except SmolError as exc:  # too long: said at the top of the page, the edit not kept
+        state.notice = str(exc)
     state.plan_rev += 1
 
 
@@ -153,12 +177,20 @@ def model_section(config: PageConfig) -> Settings:
     defaults = config.defaults(provider)
     base_url = None
     if provider == "compatible":
+        # The owner's URL is never shown (it may carry a credential): empty means theirs.
+        owners = config.owner_endpoint is not None
         base_url = st.text_input(
             "Base URL",
-            value=defaults.base_url or "http://127.0.0.1:11434/v1",
+            value="" if owners else "http://127.0.0.1:11434/v1",
             key="in_base_url",
+            placeholder=f"empty: {config.owner_endpoint_label}" if owners else None,
             help="On Streamlit Community Cloud, 127.0.0.1 is the cloud machine, not your laptop.",
         )
+        if owners:
+            st.caption(
+                f"Empty: the studio's endpoint, {config.owner_endpoint_label}. Another URL "
+                "needs your own API key."
+            )
     model = st.text_input("Model", value=defaults.model, key=f"in_model_{provider}")
     visitor_key = access_code = None
     if provider != "local":
@@ -192,6 +224,7 @@ def model_section(config: PageConfig) -> Settings:
         access_code=access_code,
         temperature=temperature,
         concurrency=int(concurrency),
+        gate=st.session_state.code_gate,
     )
     if provider != "local" and key_choice.message:
         st.info(key_choice.message)
@@ -231,12 +264,68 @@ def history_section(studio: Studio, scope: str | None) -> None:
         )
 
 
+def share_section(studio: Studio, scope: str | None) -> None:
+    """A read-only link to the run in hand: the viewer can read and download it, or copy it
+    into their own projects; the `u` in this page's own address is never in it."""
+    if studio.run_id is None or studio.read_only:
+        return
+    if st.button("Share this run (read-only link)", key="btn_share"):
+        token = share_token(history(), studio.run_id, scope)
+        st.session_state.share_link = (studio.run_id, f"{st.context.url or ''}?share={token}")
+    link = st.session_state.get("share_link")
+    if link and link[0] == studio.run_id:
+        st.code(link[1], language=None)
+        st.caption("Whoever opens this link can read and download this run, not change it.")
+
+
 def sidebar(config: PageConfig, studio: Studio, scope: str | None) -> Settings:
     with st.sidebar:
         settings = model_section(config)
         usage_section(studio, settings)
+        share_section(studio, scope)
         history_section(studio, scope)
     return settings
+
+
+def copy_shared(studio: Studio, scope: str | None, token: str) -> None:
+    record = shared_run(history(), token)
+    if record is not None:
+        new_id = copy_run(history(), record, studio.owner)
+        del st.query_params["share"]
+        open_run(studio, scope, new_id)
+
+
+def shared_view(studio: Studio, scope: str | None, settings: Settings) -> bool:
+    """A run opened from a share link, to read and download only; False without a link."""
+    token = st.query_params.get("share")
+    if not token:
+        return False
+    view = Studio(history(), studio.owner, read_only=True)
+    record = shared_run(history(), token)
+    if record is None or not view.load(record) or view.project is None:
+        st.warning("That share link does not open any run here.")
+        return True
+    project = view.project
+    st.subheader(f"Shared run: {record.title}")
+    st.caption("Read-only: nothing here can be changed. Copy it to work on your own copy.")
+    st.button(
+        "Copy into my projects", type="primary", key="btn_copy_shared",
+        on_click=copy_shared, args=(studio, scope, token),
+    )  # fmt: skip
+    with st.expander("Spec"):
+        st.text(project.spec)
+    if project.plan:
+        with st.container(border=True):
+            st.markdown(project.plan)
+    written = [p for p in project.paths if p in project.contents]
+    if written:
+        choice = st.selectbox("File", written, key="sel_shared_file")
+        st.code(project.contents[choice], language=code_language(choice))
+        st.download_button(
+            "Download .zip", data=view.bundler(settings), file_name=view.zip_name(),
+            mime="application/zip", key="dl_shared_zip", on_click="ignore",
+        )  # fmt: skip
+    return True
 
 
 # ------------------------------------------------------------------------------------- helpers
@@ -425,7 +514,7 @@ def files_section(project: Project, studio: Studio, settings: Settings) -> None:
             "purpose": st.column_config.TextColumn("Purpose", width="large"),
         },
     )
-    table = check_table(edited.to_dict("records"))
+    table = check_table(edited.to_dict("records"), settings.max_files)
     for r in table.rejected:
         st.error(f"{path_label(r.path)} can't be used: {r.reason}")
     if not table.rejected and table.files != project.files:
@@ -514,8 +603,11 @@ def code_section(project: Project, studio: Studio, settings: Settings) -> None:
             auto_update=False,
             wrap=False,
         )
-        if isinstance(code, str) and studio.edit(choice, code):
-            st.toast(f"Saved your edit of {choice}")
+        try:
+            if isinstance(code, str) and studio.edit(choice, code):
+                st.toast(f"Saved your edit of {choice}")
+        except SmolError as exc:  # too long to keep: said, not saved
+            st.error(str(exc))
     else:
         st.info("This file has not been written yet.")
     # Below the editor: an edit made in it is checked again in this same run.
@@ -573,14 +665,19 @@ def download_section(studio: Studio, settings: Settings) -> None:
 def main() -> None:
     st.set_page_config(page_title="smol studio", page_icon="🐣", layout="wide")
     start_warm_up()  # once per server process, in the background: the first request won't pay it
+    if not served_here():
+        st.error("This studio answers only at the address it serves (e.g. http://localhost:8501).")
+        st.stop()
     config = page_config(secrets_dict(), os.environ)  # read once per rerun
     owner = browser_owner()
     scope = config.history_scope(owner)
-    studio = session_studio(owner)
+    studio = session_studio(owner, config)
     open_linked_run(studio, scope)
     examples = list_examples()
     settings = sidebar(config, studio, scope)
     header()
+    if shared_view(studio, scope, settings):
+        return
     spec = spec_section(examples, studio, settings)
     project = studio.project
     if project is None or not plan_section(project, spec, studio, settings):

@@ -53,7 +53,7 @@ class WriteReport:
 
 
 def build_zip(
-    files: Mapping[str, str],
+    files: Mapping[str, str] | Mapping[str, str | bytes],
     *,
     root_folder: str | None = None,
     manifest: Mapping | None = None,
@@ -111,7 +111,7 @@ def zip_problem(names: Iterable[str], *, manifest: bool = True) -> str | None:
     return f"unsafe file name(s) for the zip: {problems}"
 
 
-def write_folder(root: Path, files: Mapping[str, str]) -> WriteReport:
+def write_folder(root: Path, files: Mapping[str, str] | Mapping[str, str | bytes]) -> WriteReport:
     """Write `files` under `root` (created if missing, never emptied); never outside it.
 
     Unsafe or clashing names, and names whose way down passes through a symbolic link or

@@ -21,10 +21,13 @@ from .events import (
     ChecksDone,
     Continued,
     Event,
+    ExampleDone,
+    ExamplesReady,
     FileDelta,
     FileDone,
     FileFailed,
     FileListDone,
+    Healing,
     PlanDelta,
     PlanDone,
     Retry,
@@ -81,6 +84,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="regenerate a file with findings at most this many times (default 1)",
     )
     p.add_argument(
+        "--no-run",
+        dest="run_examples",
+        action="store_false",
+        default=None,
+        help="don't run the project's examples (the generated code is run isolated otherwise)",
+    )
+    p.add_argument("--run-rounds", type=int,
+                   help="rounds of repairs from what running showed (default 2)")  # fmt: skip
+    p.add_argument(
+        "--run",
+        metavar="FOLDER",
+        help="run one command over a temporary, isolated copy of FOLDER: "
+        "--run FOLDER -- python app.py ARGS",
+    )
+    p.add_argument(
         "--add-missing",
         action="store_true",
         help="add files the project references but doesn't list, and write them",
@@ -90,6 +108,19 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="TEXT_OR_FILE",
         help="fix an existing project (in --generate_folder_path) given the error you "
         "got when running it (text, or a file holding it)",
+    )
+    p.add_argument(
+        "--improve",
+        metavar="FOLDER",
+        help="change the project in FOLDER as --prompt asks: only what changed is written, "
+        "the previous content kept under FOLDER/.smol/versions, a unified diff printed",
+    )
+    p.add_argument("--dry-run", action="store_true", help="with --improve: only print the diff")
+    p.add_argument("--undo", metavar="FOLDER", help="undo the latest --improve of FOLDER")
+    p.add_argument(
+        "--edit-format",
+        choices=("auto", "whole", "blocks"),
+        help="how --improve rewrites a file: whole, search/replace blocks, or auto (default)",
     )
     p.add_argument("--debug", action="store_true", help="show the streamed text of every step")
     return p
@@ -112,7 +143,7 @@ class Progress:
         self.out = out
         self.debug = debug
         self.total = 0
-        self.done = 0
+        self.written: set[str] = set()  # a file repaired is still one file
         self.failed = 0
         self.tty = out.isatty()
 
@@ -144,7 +175,7 @@ class Progress:
         elif isinstance(event, FileDone) and event.fixed:
             self.say(f"  fixed {event.path} without the model: {'; '.join(event.fixed)}")
         elif isinstance(event, FileDone):
-            self.done += 1
+            self.written.add(event.path)
             note = " (still truncated)" if event.truncated else ""
             note += " (stopped: the model was repeating itself)" if event.looped else ""
             self.say(f"  wrote {event.path}{note}")
@@ -166,15 +197,31 @@ class Progress:
                 self.say(f"  note: {note}")
         elif isinstance(event, Continued):
             self.say(f"  continuing {event.path or event.step} (hit the output limit)")
+        elif isinstance(event, ExamplesReady) and event.examples:
+            self.say(f"examples: {event.note}" if event.note else
+                     f"running {len(event.examples)} example(s), each over an isolated copy")  # fmt: skip
+        elif isinstance(event, ExampleDone):
+            got = event.result
+            after = f" (after repair {event.round})" if event.round > 0 else ""
+            self.say(f"  example {event.index + 1}{after}: {got.status.replace('_', ' ')}"
+                     + (f": {got.reason}" if got.reason else "") + f"  [{got.name}]")  # fmt: skip
+        elif isinstance(event, Healing):
+            self.say(f"repair {event.round} from running: rewriting {', '.join(event.paths)}")
         if self.total:
             width = 24
-            filled = int(width * (self.done + self.failed) / self.total)
-            self.line(f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} files")
+            done = min(len(self.written) + self.failed, self.total)
+            filled = int(width * done / self.total)
+            self.line(f"[{'#' * filled}{'.' * (width - filled)}] {done}/{self.total} files")
 
 
 def main(
     argv: list[str] | None = None, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr
 ) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command: list[str] = []
+    if "--run" in argv and "--" in argv:  # everything after `--` is the command, untouched
+        cut = argv.index("--")
+        argv, command = argv[:cut], argv[cut + 1 :]
     args = build_parser().parse_args(argv)
     settings: Settings | None = None
     try:
@@ -189,11 +236,20 @@ def main(
             structured_mode=args.structured_mode,
             checks=args.checks,
             repair_rounds=args.repair_rounds,
+            edit_format=args.edit_format,
+            run_examples=args.run_examples,
+            run_rounds=args.run_rounds,
         )
         progress = Progress(stderr, args.debug)
         started = time.monotonic()
+        if args.run:
+            return _run_command(args.run, command, settings, stdout, stderr)
         if args.fix_error:
             return _fix_error(args, settings, progress, stdout)
+        if args.undo:
+            return _undo(args.undo, stdout)
+        if args.improve:
+            return _improve(args, settings, progress, stdout)
         raw = args.prompt or args.prompt_arg
         if not raw:
             raise SmolError("No spec: pass --prompt 'text' or --prompt spec.md")
@@ -221,6 +277,26 @@ def main(
         return 1
 
 
+def _run_command(folder: str, command: list[str], settings: Settings, stdout: TextIO,
+                 stderr: TextIO) -> int:  # fmt: skip
+    """`--run FOLDER -- CMD`: the command over an isolated copy; its output, then its status."""
+    from .importing import import_folder
+    from .running.sandbox import Sandbox
+
+    if not command:
+        raise SmolError("No command: --run FOLDER -- python app.py ARGS")
+    found = import_folder(folder)
+    with Sandbox({**found.texts, **found.binary},
+                 allow_unisolated=settings.allow_unisolated) as box:  # fmt: skip
+        result = box.run(command)
+    stdout.write(result.stdout)
+    stderr.write(result.stderr)
+    status = "not run" if result.exit_code is None and not result.timed_out else result.exit_code
+    stderr.write(f"\n[{' '.join(command)}: exit status {status}, {result.seconds:.2f} s, "
+                 f"isolation: {result.isolation}{'; ' + result.reason if result.reason else ''}]\n")  # fmt: skip
+    return result.exit_code if result.exit_code is not None else 1
+
+
 def _fix_error(
     args: argparse.Namespace, settings: Settings, progress: Progress, stdout: TextIO
 ) -> int:
@@ -242,6 +318,41 @@ def _fix_error(
     write_folder(out, {p: project.contents[p] for p in chosen if p in project.contents})
     stdout.write(f"\nregenerated {', '.join(chosen)} in {out}\n")
     return 2 if any(p in project.failed for p in chosen) else 0
+
+
+def _improve(
+    args: argparse.Namespace, settings: Settings, progress: Progress, stdout: TextIO
+) -> int:
+    """A change request on a folder, in place (improve.py); the diff on stdout."""
+    from .improve import improve_folder
+
+    raw = args.prompt or args.prompt_arg
+    if not raw:
+        raise SmolError("No change request: pass --prompt 'text' or --prompt request.md")
+    request = read_spec(raw)
+    done = asyncio.run(improve_folder(args.improve, request, settings, progress,
+                                      dry_run=args.dry_run))  # fmt: skip
+    if not done.result.applied:
+        raise SmolError(done.result.reason or "The change could not be made.")
+    stdout.write(done.diff or "(no change)\n")
+    for line in done.not_written:
+        progress.say(f"not written {line}")
+    what = f"{len(done.changed)} changed, {len(done.added)} added, {len(done.deleted)} deleted"
+    if args.dry_run:
+        progress.say(f"dry run: {what}; nothing written")
+    elif done.version:
+        progress.say(f"{what}; undo with --undo {args.improve} (kept in .smol/versions/"
+                     f"{done.version})")  # fmt: skip
+    return 2 if done.not_written else 0
+
+
+def _undo(folder: str, stdout: TextIO) -> int:
+    from .improve import undo
+
+    name, restored, removed = undo(folder)
+    stdout.write(f"undid {name}: restored {', '.join(restored) or 'nothing'}"
+                 f"{'; removed ' + ', '.join(removed) if removed else ''}\n")  # fmt: skip
+    return 0
 
 
 def _deliver(
@@ -277,7 +388,13 @@ def _deliver(
             + ", ".join(f.path for f in missing)
             + " (run again with --add-missing to write them)\n"
         )
+    if project.run_note and project.examples:
+        stderr.write(f"examples not run: {project.run_note}\n")
     if project.failed:
         stderr.write(f"{len(project.failed)} file(s) failed: {', '.join(sorted(project.failed))}\n")
+        return 2
+    if project.examples_state() == "failing":
+        names = ", ".join(r.name for r in project.failing_examples())
+        stderr.write(f"still failing when run: {names}\n")
         return 2
     return 0

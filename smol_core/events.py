@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from .paths import Rejected
-from .records import FileSpec, Finding
+from .records import Example, ExampleResult, FileSpec, Finding
 from .usage import TokenUsage
 
 
@@ -119,9 +119,84 @@ class RunDone(Event):
     seconds: float
 
 
+@dataclass(frozen=True)
+class ExamplesReady(Event):
+    """The checks the project's code will be run against (the spec's examples, then smoke
+    checks and the project's own tests). `note` says why they will not run, if they won't."""
+
+    kind: ClassVar[str] = "examples_ready"
+    examples: tuple[Example, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ExampleStarted(Event):
+    kind: ClassVar[str] = "example_started"
+    index: int
+    name: str
+    round: int = 0  # 0: the first run; n: after the n-th round of repairs
+
+
+@dataclass(frozen=True)
+class ExampleDone(Event):
+    kind: ClassVar[str] = "example_done"
+    index: int
+    result: ExampleResult
+    round: int = 0
+
+
+@dataclass(frozen=True)
+class Healing(Event):
+    """A round of repairs from what running showed: which files, and why, in words."""
+
+    kind: ClassVar[str] = "healing"
+    round: int
+    paths: tuple[str, ...]
+    reasons: tuple[str, ...]  # one line per failing example
+
+
 # Every step reports through one of these; the page, the CLI and the tests pass their own.
 Emit = Callable[[Event], None]
 
 
 def no_emit(_event: Event) -> None:
     """The emitter of a caller that watches nothing."""
+
+
+@dataclass(frozen=True)
+class ChangePlanned(Event):
+    """What a change request will do: (path, action, what) with action change | add | delete."""
+
+    kind: ClassVar[str] = "change_planned"
+    request: str
+    changes: tuple[tuple[str, str, str], ...]
+    rejected: tuple[Rejected, ...]
+    mode: str  # how the decision was obtained: json_schema | tool | text
+
+
+@dataclass(frozen=True)
+class FileEdited(Event):
+    """One file of a change is ready (not yet applied): how it was written, in a word."""
+
+    kind: ClassVar[str] = "file_edited"
+    path: str
+    method: str  # blocks | blocks-retried | whole | whole-fallback | new
+
+
+@dataclass(frozen=True)
+class FilesDeleted(Event):
+    kind: ClassVar[str] = "files_deleted"
+    paths: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ChangeDone(Event):
+    """A change request ended. `applied` False: the project was left exactly as it was."""
+
+    kind: ClassVar[str] = "change_done"
+    applied: bool
+    changed: tuple[str, ...] = ()
+    added: tuple[str, ...] = ()
+    deleted: tuple[str, ...] = ()
+    failed: tuple[tuple[str, str], ...] = ()  # (path, error)
+    reason: str = ""

@@ -6,8 +6,9 @@ it. Every consumer folds the same events into it (`applying`), so they all agree
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,15 +16,25 @@ from .events import (
     ChecksDone,
     Emit,
     Event,
+    ExampleDone,
+    ExamplesReady,
     FileDone,
     FileFailed,
     FileListDone,
+    FilesDeleted,
+    Healing,
     PlanDone,
     RunDone,
     UsageReport,
 )
 from .paths import Rejected, check_paths
-from .records import FileSpec, Finding
+from .records import Example, ExampleResult, FileSpec, Finding
+from .running.examples import (
+    example_from_dict,
+    example_to_dict,
+    result_from_dict,
+    result_to_dict,
+)
 from .settings import Settings
 from .usage import TokenUsage, estimate_cost
 
@@ -48,10 +59,20 @@ class Project:
     )  # path → changes made without the model
     looped: set[str] = field(default_factory=set)  # replies stopped because they repeated
     check_notes: tuple[str, ...] = ()
+    examples: list[Example] = field(default_factory=list)  # what running the code checks
+    results: dict[int, ExampleResult] = field(default_factory=dict)  # latest, by example index
+    run_note: str = ""  # why the examples were not run, if they were not
+    healed: set[str] = field(default_factory=set)  # rewritten after an example failed
+    examples_made: bool = False  # the spec's examples were asked for (maybe there were none)
+    binary: dict[str, bytes] = field(default_factory=dict)  # imported, never sent to a model
 
     @property
     def paths(self) -> list[str]:
         return [f.path for f in self.files]
+
+    def all_files(self) -> dict[str, str | bytes]:
+        """Texts and binary files (imported ones, kept as they are): what a zip holds."""
+        return {**self.contents, **self.binary}
 
     def missing(self) -> list[str]:
         """Listed files with no content yet (never generated, or failed)."""
@@ -90,16 +111,55 @@ class Project:
                 self.first_findings = dict(latest)
             self.findings.update(latest)
             self.check_notes = event.notes
+        elif isinstance(event, ExamplesReady):
+            self.examples = list(event.examples)
+            self.results = {}
+            self.run_note = event.note
+            self.examples_made = True
+        elif isinstance(event, ExampleDone):
+            self.results[event.index] = event.result
+        elif isinstance(event, Healing):
+            self.healed.update(event.paths)
+        elif isinstance(event, FilesDeleted):
+            gone = set(event.paths)
+            self.files = [f for f in self.files if f.path not in gone]
+            for path in gone:
+                self.contents.pop(path, None)
+                self.failed.pop(path, None)
+                self.findings.pop(path, None)
+                self.fixed.pop(path, None)
+                self.binary.pop(path, None)
+            self.truncated -= gone
+            self.looped -= gone
+
+    def failing_examples(self) -> list[ExampleResult]:
+        return [r for r in self.results.values() if r.status == "fail"]
+
+    def examples_state(self) -> str:
+        """none | failing | passing | not_run: what running the code says of the project. A
+        project whose examples have not all passed is never shown as clean. A refused example
+        (not one of the project's programs) counts neither way."""
+        if not self.examples:
+            return "none"
+        got = [self.results.get(i) for i in range(len(self.examples))]
+        if any(r is not None and r.status == "fail" for r in got):
+            return "failing"
+        counted = [r for r in got if r is None or r.status != "refused"]
+        if counted and all(r is not None and r.passed for r in counted):
+            return "passing"
+        return "not_run"
 
     def check_status(self, path: str) -> str:
         """unchecked | ok | repaired | failing: what the checks say of one file now."""
+        if any(path in r.files[:3] for r in self.failing_examples()):
+            return "failing"  # it runs wrong, whatever the static checks say
         if path not in self.findings:
             return "unchecked"
         if self.findings[path]:
             return "failing"
         # Fixed by writing the file again; a missing *other* file is fixed by adding that file.
         rewritten = any(f.kind != "missing-file" for f in self.first_findings.get(path, []))
-        return "repaired" if rewritten or path in self.fixed else "ok"
+        return "repaired" if rewritten or path in self.fixed or path in self.healed else "ok"
 
     def manifest(self, settings: Settings) -> dict[str, Any]:
         """What goes beside the files in a zip or folder: never the key, never a full URL."""
@@ -112,9 +172,35 @@ class Project:
             "files": [{"path": f.path, "purpose": f.purpose} for f in self.files],
             "failed": dict(sorted(self.failed.items())),
             "truncated": sorted(self.truncated),
+            "examples": self.examples_record()["examples"],
+            "example_results": self.examples_record()["results"],
             "usage": self.usage.as_dict(),
             "estimated_cost_usd": estimate_cost(self.usage, settings.model),
         }
+
+    def examples_record(self) -> dict[str, Any]:
+        """The examples and their latest results as plain data (history, manifest)."""
+        return {
+            "examples": [example_to_dict(e) for e in self.examples],
+            "results": [{"index": i, **result_to_dict(r)} for i, r in sorted(self.results.items())],
+            "note": self.run_note,
+        }
+
+    def load_examples(self, stored: Mapping[str, Any]) -> None:
+        """The examples and results of `examples_record`, read back (the history); what is
+        broken in them is dropped, the rest kept."""
+        if "examples" not in stored:
+            return
+        self.examples_made = True
+        for item in stored.get("examples") or []:
+            with contextlib.suppress(ValueError):
+                self.examples.append(example_from_dict(item))
+        for item in stored.get("results") or []:
+            with contextlib.suppress(ValueError, TypeError):
+                index = int(item["index"])
+                if 0 <= index < len(self.examples):
+                    self.results[index] = result_from_dict(item)
+        self.run_note = str(stored.get("note") or "")
 
 
 def applying(project: Project, emit: Emit) -> Emit:

@@ -17,20 +17,31 @@ from typing import TypeVar
 
 import openai
 
-from .events import Emit, Event, FileListDone, UsageReport, no_emit
+from .events import (
+    ChangeDone,
+    Emit,
+    Event,
+    ExamplesReady,
+    FileDone,
+    FileListDone,
+    FilesDeleted,
+    no_emit,
+)
 from .model.client import prepare, using_client
-from .paths import Rejected, check_paths
+from .paths import check_paths
 from .project import Project, applying, run_done
 from .prompts import render
 from .quality.checks import check_project
 from .quality.repair import check, check_and_repair
 from .records import FileSpec
+from .running.heal import not_run_reason, run_and_heal
 from .settings import Settings
+from .steps.change import ChangeResult, make_change
 from .steps.code import generate_files
+from .steps.examples import make_examples
 from .steps.file_list import make_file_list
 from .steps.plan import make_plan
 from .steps.spec import validate_spec
-from .usage import TokenUsage
 
 T = TypeVar("T")
 
@@ -50,28 +61,24 @@ async def run_all(
     started = time.monotonic()
     spec = validate_spec(spec)
     settings = await prepare(settings)
-    usage = TokenUsage()
-
-    def counting(event: Event) -> None:
-        nonlocal usage
-        if isinstance(event, UsageReport) and event.step != "code":
-            usage = usage + event.usage
-        emit(event)
-
+    project = Project(spec=spec)
+    tracked = applying(project, emit)  # every step's events folded into the one project
     async with using_client(settings, None) as c:
         if plan is None:
-            plan = await make_plan(spec, settings, counting, client=c)
-        rejected: list[Rejected] = []
-        mode = "given"
+            plan = await make_plan(spec, settings, tracked, client=c)
+        project.plan = plan
         if files is None:
-            listed = await make_file_list(spec, plan, settings, counting, client=c)
-            files, rejected, mode = listed.files, listed.rejected, listed.mode
-        project = await generate_files(spec, plan, files, settings, counting, client=c,
-                                       finish=False)  # fmt: skip
-        await verify(project, settings, applying(project, counting), client=c)
-    project.rejected = rejected
-    project.file_list_mode = mode
-    project.usage = project.usage + usage
+            listed = await make_file_list(spec, plan, settings, tracked, client=c)
+            files, project.rejected, project.file_list_mode = (listed.files, listed.rejected,
+                                                               listed.mode)  # fmt: skip
+        else:
+            project.file_list_mode = "given"
+        project.files = list(files)
+        # Asked before the files are written: the examples come from the spec, not from what
+        # the code happens to do. Same shared prefix as the files: it warms the cache.
+        await ensure_examples(project, settings, tracked, client=c)
+        await generate_files(spec, plan, files, settings, tracked, client=c, finish=False)
+        await verify(project, settings, tracked, client=c)
     emit(run_done(project, project.paths, started))
     return project
 
@@ -89,12 +96,27 @@ async def generate_checked(
     """Write some files of a project, then check them and repair what the checks find."""
     emit = emit or applying(project, no_emit)
     started = time.monotonic()
+    await ensure_examples(project, settings, emit, client=client)
     await generate_files(
         project.spec, project.plan, project.files, settings, emit,
         paths=paths, instructions=instructions, current=current, client=client, finish=False,
     )  # fmt: skip
     await verify(project, settings, emit, client=client, only=paths)
     emit(run_done(project, paths, started))
+
+
+async def ensure_examples(
+    project: Project, settings: Settings, emit: Emit, *, client: openai.AsyncOpenAI | None = None
+) -> None:
+    """Ask once per project for the spec's examples, when they will be run here."""
+    if project.examples_made or not project.files:
+        return
+    if not settings.run_examples or not_run_reason(settings):
+        return
+    async with using_client(settings, client) as c:
+        found = await make_examples(c, settings, project.spec, project.plan, project.files,
+                                    {f.path: "" for f in project.files}, emit)  # fmt: skip
+    emit(ExamplesReady(tuple(found)))
 
 
 async def verify(
@@ -110,6 +132,8 @@ async def verify(
     `project`. `only` limits the rewrites to some files; the checks see the whole project."""
     if settings.checks and project.contents:
         await check_and_repair(project, settings, emit, client=client, only=only)
+    if settings.run_examples and project.contents:
+        await run_and_heal(project, settings, emit, client=client, only=only)
 
 
 def files_for_error(error: str, files: Sequence[FileSpec], limit: int = 3) -> list[str]:
@@ -193,7 +217,58 @@ async def add_missing_files(
     ]
     await check_and_repair(project, settings, emit, client=client, only=[*added, *changed],
                            first_round=settings.repair_rounds + 1)  # fmt: skip
+    if settings.run_examples and project.examples:
+        await run_and_heal(project, settings, emit, client=client)
     return added
+
+
+async def change_project(
+    project: Project,
+    request: str,
+    settings: Settings,
+    emit: Emit | None = None,
+    *,
+    client: openai.AsyncOpenAI | None = None,
+) -> ChangeResult:
+    """Change the whole project as asked, then check, repair and run it like after generation.
+
+    All or nothing: the new files are applied only once every file of the change is written;
+    if one fails, the project is left exactly as it was (`applied` False, `failed` says why).
+    `emit` must fold events into `project` (the default does).
+    """
+    emit = emit or applying(project, no_emit)
+    started = time.monotonic()
+    settings = await prepare(settings)
+    async with using_client(settings, client) as c:
+        result = await make_change(project, request, settings, emit, client=c)
+        if result.failed:
+            real = [p for p in result.failed if "another file" not in result.failed[p]]
+            first = (real or list(result.failed))[0]
+            result.reason = (f"{first} could not be written ({result.failed[first]}); "
+                             "nothing was changed")  # fmt: skip
+            emit(ChangeDone(applied=False, failed=tuple(result.failed.items()),
+                            reason=result.reason))  # fmt: skip
+            return result
+        added = result.plan.paths("add")
+        changed = [p for p in result.plan.paths("change")
+                   if result.contents[p] != project.contents.get(p)]  # fmt: skip
+        purposes = {c.path: c.what for c in result.plan.changes}
+        if added or result.deleted:
+            gone = set(result.deleted)
+            listed = [f for f in project.files if f.path not in gone]
+            listed += [FileSpec(p, purposes[p]) for p in added]
+            emit(FileListDone(tuple(listed), tuple(project.rejected), project.file_list_mode))
+            if gone:
+                emit(FilesDeleted(tuple(result.deleted)))
+        for path in [*changed, *added]:
+            emit(FileDone(path=path, content=result.contents[path]))
+        result.applied = True
+        if changed or added:
+            await verify(project, settings, emit, client=c, only=[*changed, *added])
+    emit(ChangeDone(applied=True, changed=tuple(changed), added=tuple(added),
+                    deleted=tuple(result.deleted)))  # fmt: skip
+    emit(run_done(project, [*changed, *added], started))
+    return result
 
 
 async def events_of(

@@ -39,6 +39,9 @@ class Settings:
     model: str = ""
     base_url: str | None = field(default=None, repr=False)  # may carry credentials
     api_key: str | None = field(default=None, repr=False)
+    # The one base URL this key may go to, when it is not the caller's own (the owner's key on
+    # the page): the client refuses any other (model/client.py). None: wherever base_url says.
+    key_endpoint: str | None = field(default=None, repr=False)
     # Never call the endpoint without a key (it is someone else's: the page sets this when a
     # visitor may not use the owner's key), instead of sending a placeholder.
     key_required: bool = False
@@ -57,7 +60,17 @@ class Settings:
     max_files: int = 60
     checks: bool = True  # check generated files (compile, names, links, ids)
     repair_rounds: int = 1  # regenerate a file with findings this many times at most
+    # Run what was written (the spec's examples, smoke checks, the project's tests) and repair
+    # what fails. Generated code runs only in running/sandbox.py; a hosted page turns this off
+    # unless its owner turns it on.
+    run_examples: bool = True
+    run_rounds: int = 2  # rounds of "repair the files a failing example concerns, run again"
+    # Where the OS gives no isolation, run only if the person agreed (never by default).
+    allow_unisolated: bool = False
     prompts_dir: str | None = None
+    # How a change request rewrites an existing file: auto | whole | blocks (search/replace
+    # edits applied strictly; auto picks by model and file size, see steps/change.py).
+    edit_format: str = "auto"
 
     def __post_init__(self) -> None:
         if self.provider not in PROVIDERS:
@@ -101,12 +114,17 @@ class Settings:
         values.update(PROVIDER_DEFAULTS.get(provider, {}))
         for f in fields(cls):
             raw = env.get(f"SMOL_{f.name.upper()}")
-            if raw not in (None, "") and f.name not in ("api_key", "base_url", "provider"):
+            if raw not in (None, "") and f.name not in _NOT_FROM_ENV:
                 values[f.name] = _coerce(f.name, raw)
         values.update(given)
         if values["provider"] == "local":
             values["base_url"] = given.get("base_url")  # filled in when the server starts
         return cls(**values)
+
+
+# Never read from SMOL_*: a key and where it may go are set by whoever builds the settings.
+_NOT_FROM_ENV = ("api_key", "base_url", "provider", "key_endpoint")
+OPENAI_URL = "https://api.openai.com/v1"
 
 
 def _guess_provider(api_key: str | None, base_url: str | None) -> str:
@@ -126,6 +144,7 @@ _INTS = {
     "max_plan_tokens",
     "max_files",
     "repair_rounds",
+    "run_rounds",
 }
 _FLOATS = {
     "temperature",
@@ -137,7 +156,7 @@ _FLOATS = {
 }
 
 
-_BOOLS = {"checks", "key_required"}
+_BOOLS = {"checks", "key_required", "run_examples", "allow_unisolated"}
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off", "")
 
@@ -180,8 +199,11 @@ def public_host(url: str) -> str:
     if not text:
         return ""
     # "localhost:11434" has no scheme; "//" makes urlsplit read it as a host.
-    parts = urlsplit(text if "://" in text else "//" + text)
-    host = parts.hostname or ""
+    try:
+        parts = urlsplit(text if "://" in text else "//" + text)
+        host = parts.hostname or ""
+    except ValueError:  # "http://[x": an unclosed IPv6 bracket
+        return ""
     if not host:
         return ""
     if ":" in host:  # IPv6 literal: urlsplit strips the brackets
@@ -193,3 +215,67 @@ def public_host(url: str) -> str:
     netloc = f"{host}:{port}" if port is not None else host
     scheme = parts.scheme.lower()
     return f"{scheme}://{netloc}" if scheme else netloc
+
+
+def url_problem(url: str | None) -> str | None:
+    """Why a base URL can't be used (one line, without the URL: it may hold a key), or None."""
+    if url is None or not url.strip():
+        return None
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+        _ = parts.port  # a port that is not a number raises here
+    except ValueError:
+        return "The base URL is not a valid URL (e.g. http://127.0.0.1:11434/v1)."
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return "The base URL must start with http:// or https:// and name a host."
+    return None
+
+
+def same_endpoint(a: str | None, b: str | None) -> bool:
+    """True when two base URLs send requests to the same place (None = OpenAI's)."""
+    return _endpoint(a) == _endpoint(b)
+
+
+def _endpoint(url: str | None) -> tuple[str, ...]:
+    text = (url or "").strip() or OPENAI_URL
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        return ("invalid", text)
+    scheme = parts.scheme.lower()
+    port = port or {"http": 80, "https": 443}.get(scheme)
+    userinfo = parts.netloc.rpartition("@")[0]
+    # All that decides where a request lands (and what it carries): nothing is ignored but
+    # the case of scheme and host, a default port and a trailing slash.
+    host = (parts.hostname or "").lower()
+    return (scheme, userinfo, host, str(port), parts.path.rstrip("/"), parts.query)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one page session may do: sizes of what a person types or pastes, and on a hosted
+    studio how many runs and model requests a session may start. Each is `SMOL_MAX_<NAME>`
+    (e.g. SMOL_MAX_PLAN_CHARS); 0 for a per-session count means no limit. The number of files
+    per run is Settings.max_files (SMOL_MAX_FILES), the same for the table and the model."""
+
+    plan_chars: int = 100_000
+    file_chars: int = 400_000
+    instruction_chars: int = 2_000
+    runs_per_session: int = 0
+    requests_per_session: int = 0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], hosted: bool) -> Limits:
+        values: dict[str, int] = (
+            {"runs_per_session": 20, "requests_per_session": 400} if hosted else {}
+        )
+        for f in fields(cls):
+            raw = (env.get(f"SMOL_MAX_{f.name.upper()}") or "").strip()
+            if raw:
+                try:
+                    values[f.name] = int(raw)
+                except ValueError as exc:
+                    raise ValueError(f"SMOL_MAX_{f.name.upper()} must be a number") from exc
+        return cls(**values)

@@ -235,9 +235,11 @@ def classify(body: Mapping[str, Any]) -> tuple[str, str | None]:
     1. last user message starts with "Continue" (case-insensitive) -> ``("continue", path)``,
        path = last code-pattern match in the latest earlier user message that has one (or None);
     2. any user message matches :data:`CODE_PATTERN` -> ``("code", last match)``;
-    3. body has ``response_format`` or ``tools``, or the last user message mentions
+    3. the last user message asks for the checks of the project (the examples step) ->
+       ``("examples", None)``;
+    4. body has ``response_format`` or ``tools``, or the last user message mentions
        "file list" -> ``("file_list", None)``;
-    4. otherwise ``("plan", None)``.
+    5. otherwise ``("plan", None)``.
     """
     users = [message_text(m.get("content")) for m in _messages(body) if m.get("role") == "user"]
     last = users[-1] if users else ""
@@ -251,6 +253,8 @@ def classify(body: Mapping[str, Any]) -> tuple[str, str | None]:
         found = CODE_PATTERN.findall(text)
         if found:
             return "code", found[-1]
+    if "list the checks" in last.lower():
+        return "examples", None
     if body.get("response_format") or body.get("tools") or "file list" in last.lower():
         return "file_list", None
     return "plan", None
@@ -579,6 +583,7 @@ class ScriptedServer:
     Args:
         plan_text: answer to "plan" requests (and continuations without a file path).
         files: path -> content; drives "file_list" and "code" answers.
+        examples: the answer to the examples step, ``{"examples": [...]}`` (default none).
         latency: seconds before the first byte of every chat response (also errors).
         tokens_per_second: None = no pacing; else output is paced at this rate
             (1 token = 4 chars; non-streaming answers wait the whole generation time).
@@ -609,6 +614,7 @@ class ScriptedServer:
         plan_text: str = DEFAULT_PLAN,
         files: Mapping[str, str] | None = None,
         *,
+        examples: list[dict[str, Any]] | None = None,
         latency: float = 0.0,
         tokens_per_second: float | None = None,
         chunk_chars: int = 16,
@@ -629,6 +635,7 @@ class ScriptedServer:
             raise ValueError("tokens_per_second must be > 0 or None")
         self.plan_text = plan_text
         self.files: dict[str, str] = dict(DEFAULT_FILES if files is None else files)
+        self.examples: list[dict[str, Any]] = list(examples or [])
         self.latency = latency
         self.tokens_per_second = tokens_per_second
         self.chunk_chars = chunk_chars
@@ -799,8 +806,12 @@ class ScriptedServer:
 
     def _target(self, body: Mapping[str, Any], kind: str, path: str | None) -> _Answer:
         """The well-behaved answer for a request."""
-        if kind == "file_list":
-            data = self._file_list_json()
+        if kind in ("file_list", "examples"):
+            data = (
+                self._file_list_json()
+                if kind == "file_list"
+                else json.dumps({"examples": self.examples})
+            )
             tools = body.get("tools")
             if tools and body.get("tool_choice") != "none":
                 if self.tools == "ignore":

@@ -10,6 +10,7 @@ import pytest
 
 from smol_core import generate_code, generate_code_sync, plan, specify_file_paths
 from smol_core.cli import main
+from smol_core.running.sandbox import isolation
 from tests.conftest import FAKE_KEY, FILES, PLAN, fast_settings
 from tests.scripted_server import Fault
 
@@ -140,7 +141,8 @@ def test_cli_shows_findings_and_adds_missing_files_on_request(make_server, tmp_p
     monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
     out = tmp_path / "o"
     code, _, stderr = _cli(["--prompt", "notes", "--out", str(out), "--model", "m"])
-    assert code == 0
+    # It runs, and fails for want of storage.py (when this machine can run it isolated).
+    assert code == (2 if isolation() == "namespaces" else 0)
     assert "imports `storage` from `storage.py`, which is not in the file list" in stderr
     assert "referenced but not in the project: storage.py" in stderr
     assert not (out / "storage.py").exists()

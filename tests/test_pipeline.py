@@ -47,7 +47,7 @@ def test_spec_to_files_with_events_in_order(server):
     for path, code in FILES.items():
         streamed = "".join(e.text for e in events if isinstance(e, FileDelta) and e.path == path)
         assert streamed == code
-    assert project.usage.requests == 4  # plan + list + 2 files
+    assert project.usage.requests == 5  # plan + list + examples + 2 files
     assert project.usage.prompt_tokens > 0
 
 

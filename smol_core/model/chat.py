@@ -32,6 +32,8 @@ from .repetition import LoopGuard
 
 RETRY_STATUSES = frozenset({408, 409, 429})
 LOOPED = "repetition"  # our finish_reason for a reply stopped because it was looping
+# ... and for one that repeated a line pattern with other names each time: not a file at all
+GARBLED = "repetition-names"
 MAX_HONOURED_RETRY_AFTER = 120.0  # a server asking for longer is treated as "give up"
 
 
@@ -172,7 +174,7 @@ async def _stream_once(
         # No usage chunk comes after a stop: count one token per delta (servers send about that).
         return ChatResult(
             text=guard.trimmed("".join(text)),
-            finish_reason=LOOPED,
+            finish_reason=GARBLED if guard.kind == "names" else LOOPED,
             usage=TokenUsage(completion_tokens=len(text), requests=1),
         )
     return ChatResult(

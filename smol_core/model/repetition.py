@@ -18,15 +18,27 @@ import re
 MAX_PERIOD = 4  # lines in the repeating block
 EXACT_REPEATS = 12  # a 9-row grid of zeros is real code; twelve identical lines is not
 SHAPE_REPEATS = 40  # same lines once digits are ignored (a counter ticking)
+# Same lines once names are ignored too: `const document.a = document.a;` 238 times over, seen
+# from the 1.5B model. Data rows (a line starting with a quote, bracket, digit or `|`) are real
+# tables and never count.
+NAMES_REPEATS = 40
 LONG_LINE = 600  # characters before a line without newline is examined
 UNIT_MAX = 60
 UNIT_REPEATS = 10
 
 _DIGITS = re.compile(r"\d+")
+_NAMES = re.compile(r"[A-Za-z_$][\w$]*")
+_DATA_ROW = re.compile(r"""\s*(?:["'`\[\]{}()|#<>]|-?\d)""")
 
 
 def _shape(line: str) -> str:
     return _DIGITS.sub("#", line.strip())
+
+
+def _names_shape(line: str) -> str:
+    if _DATA_ROW.match(line) or not line.strip():
+        return "\0" + line  # never alike: data rows and blank lines don't count
+    return _NAMES.sub("a", _shape(line))
 
 
 def _repeats(lines: list[str], period: int) -> int:
@@ -54,8 +66,10 @@ class LoopGuard:
     def __init__(self) -> None:
         self._lines: list[str] = []
         self._shapes: list[str] = []
+        self._names: list[str] = []
         self._partial = ""
         self.keep_lines: int | None = None  # set once a loop is found
+        self.kind = ""  # exact | shape | names: what kind of loop it was
 
     @property
     def looped(self) -> bool:
@@ -69,25 +83,30 @@ class LoopGuard:
         for line in done:
             self._lines.append(line)
             self._shapes.append(_shape(line))
+            self._names.append(_names_shape(line))
             if self._check():
                 return True
         if len(self._partial) >= LONG_LINE and _unit_loop(self._partial):
             self.keep_lines = len(self._lines)  # drop the runaway line itself
+            self.kind = "exact"
             return True
         return False
 
     def _check(self) -> bool:
-        lines, shapes = self._lines, self._shapes
+        lines = self._lines
         for period in range(1, MAX_PERIOD + 1):
             if len(lines) < period * EXACT_REPEATS:
                 break
             if not "".join(lines[-period:]).strip():
                 continue  # blank lines: leave them to the token limit
-            for seq, needed in ((lines, EXACT_REPEATS), (shapes, SHAPE_REPEATS)):
+            for kind, seq, needed in (("exact", lines, EXACT_REPEATS),
+                                      ("shape", self._shapes, SHAPE_REPEATS),
+                                      ("names", self._names, NAMES_REPEATS)):  # fmt: skip
                 count = _repeats(seq, period)
                 if count >= needed:
                     # Keep what came before the loop and one copy of the repeated block.
                     self.keep_lines = len(lines) - count * period + period
+                    self.kind = kind
                     return True
         return False
 

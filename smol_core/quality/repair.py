@@ -43,7 +43,14 @@ def repair_instruction(
     lines = "\n".join(
         f"- line {f.line}: {f.message}" if f.line else f"- {f.message}" for f in findings
     )
-    text = render("repair", directory, findings=lines)
+    return with_related(render("repair", directory, findings=lines), related, settings)
+
+
+def with_related(
+    text: str, related: Mapping[str, str] | None, settings: Settings | None = None
+) -> str:
+    """`text` followed by the files the one being rewritten works with, within a budget."""
+    directory = settings.prompts_dir if settings else None
     shown, budget = [], RELATED_CHARS
     for path, content in (related or {}).items():
         if len(content) > budget:

@@ -203,14 +203,42 @@ def _shown(element) -> str:
     return " ".join((text or "").split())
 
 
+# What a control can change that a person would notice: the page, field values, the title,
+# the address, and what it stores (an extension's chrome.storage included).
+_SNAPSHOT = """async () => {
+  const values = [...document.querySelectorAll('input, textarea, select')]
+    .map(e => e.type === 'checkbox' || e.type === 'radio' ? String(e.checked) : e.value);
+  let stored = '';
+  try {
+    if (globalThis.chrome && chrome.storage && chrome.storage.local) {
+      stored = JSON.stringify(await new Promise(r => chrome.storage.local.get(null, r)));
+    }
+  } catch (e) {}
+  return [document.body ? document.body.innerHTML : '', values.join('\\u0000'),
+          document.title, location.href, JSON.stringify(localStorage),
+          JSON.stringify(sessionStorage), stored].join('\\u0001');
+}"""
+
+
 def _smoke(page, errors: list[str]) -> tuple[str, str]:
     """No example for this page: it must load cleanly, and its buttons must change something
-    (text inputs are filled first, since many buttons rightly ignore an empty input)."""
-    snapshot = "document.body ? document.body.innerHTML + JSON.stringify(localStorage) : ''"
+    (text inputs are filled first, since many buttons rightly ignore an empty input). A dialog
+    or a console message counts as doing something too."""
+    said: list[str] = []
+
+    def dialog(d) -> None:
+        said.append(d.message)
+        d.dismiss()
+
+    page.on("dialog", dialog)
+    page.on("console", lambda m: said.append(m.text) if m.type != "error" else None)
     for field in page.locator("input[type=text], input:not([type]), textarea").all()[:5]:
         with contextlib.suppress(Exception):
             field.fill("example")
-    before = page.evaluate(snapshot)
+    for field in page.locator("input[type=number]").all()[:5]:
+        with contextlib.suppress(Exception):
+            field.fill("3")
+    before, heard = page.evaluate(_SNAPSHOT), len(said)
     buttons = page.locator("button, input[type=button], input[type=submit]").all()[:6]
     for button in buttons:
         with contextlib.suppress(Exception):
@@ -218,7 +246,7 @@ def _smoke(page, errors: list[str]) -> tuple[str, str]:
             page.wait_for_timeout(60)
     if errors:
         return "fail", f"clicking its buttons raised an error: {_line(errors[0])}"
-    if buttons and page.evaluate(snapshot) == before:
+    if buttons and page.evaluate(_SNAPSHOT) == before and len(said) == heard:
         return "fail", f"clicking its {len(buttons)} button(s) changed nothing on the page"
     return "pass", ""
 

@@ -21,7 +21,7 @@ from dataclasses import asdict, replace
 from typing import Any
 
 from ..paths import normalize_path
-from ..records import Command, Example, PageStep, Request
+from ..records import Command, Example, ExampleResult, PageStep, Request
 
 KINDS = ("command", "call", "page", "server", "test", "smoke")
 PAGE_ACTIONS = ("click", "fill", "text", "count")
@@ -339,3 +339,18 @@ def example_from_dict(data: Mapping[str, Any]) -> Example:
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"a stored example is broken: {exc}") from None
+
+
+def result_to_dict(result: ExampleResult) -> dict[str, Any]:
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(result).items()}
+
+
+def result_from_dict(data: Mapping[str, Any]) -> ExampleResult:
+    try:
+        return ExampleResult(
+            name=str(data["name"]), status=str(data["status"]), reason=str(data.get("reason", "")),
+            detail=str(data.get("detail", "")), files=tuple(data.get("files", ())),
+            seconds=float(data.get("seconds", 0.0)),
+        )  # fmt: skip
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"a stored example result is broken: {exc}") from None

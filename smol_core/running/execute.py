@@ -30,11 +30,14 @@ def run_examples(
     limits: Limits | None = None,
     allow_unisolated: bool = False,
     on_result: Callable[[int, ExampleResult], None] | None = None,
+    on_start: Callable[[int, Example], None] | None = None,
 ) -> list[ExampleResult]:
     """Run every example; one that breaks in any way is a failed example, never an exception."""
     results = []
     popup = extension_popup(contents)
     for index, example in enumerate(examples):
+        if on_start is not None:
+            on_start(index, example)
         started = time.monotonic()
         with Sandbox(contents, limits, allow_unisolated=allow_unisolated) as box:
             result = _run_one(example, box, contents, popup)

@@ -16,13 +16,14 @@ import openai
 
 from ..errors import SmolError, describe
 from ..events import Emit, FileDelta, FileDone, FileFailed, FileStarted, no_emit
-from ..model.chat import LOOPED, stream_chat
+from ..model.chat import GARBLED, LOOPED, stream_chat
 from ..model.client import prepare, using_client
 from ..project import Project, applying, run_done
-from ..prompts import file_messages
+from ..prompts import file_messages, render
 from ..records import FileSpec
 from ..settings import Settings
 from .fences import strip_code_fences
+from .kind import kind_problem
 from .spec import validate_spec
 
 # Errors that will fail the same way for every file: stop the run instead of trying them all.
@@ -67,22 +68,40 @@ async def write_file(
     emit(FileStarted(path))
     async with using_client(settings, client) as c:
         result = await stream_chat(
-            c,
-            settings,
-            messages,
-            step="code",
-            path=path,
-            emit=emit,
-            on_text=lambda t: emit(FileDelta(path, t)),
-            extra=cache_hint(settings, messages),
-        )
-    content = strip_code_fences(result.text, path)
+            c, settings, messages, step="code", path=path, emit=emit,
+            on_text=lambda t: emit(FileDelta(path, t)), extra=cache_hint(settings, messages),
+        )  # fmt: skip
+        usage = result.usage
+        content = strip_code_fences(result.text, path)
+        problem = _problem(path, content, result.finish_reason)
+        if problem:
+            # Asked once more, with the bad reply and what is wrong with it: at temperature 0
+            # the same request would give the same reply.
+            again = [*messages, {"role": "assistant", "content": result.text[:3000]},
+                     {"role": "user", "content": render("ask_again", settings.prompts_dir,
+                                                        path=path, problem=problem)}]  # fmt: skip
+            emit(FileStarted(path))
+            result = await stream_chat(
+                c, settings, again, step="code", path=path, emit=emit,
+                on_text=lambda t: emit(FileDelta(path, t)), extra=cache_hint(settings, again),
+            )  # fmt: skip
+            usage = usage + result.usage
+            content = strip_code_fences(result.text, path)
+            problem = _problem(path, content, result.finish_reason)
+            if problem:
+                raise SmolError(f"The model did not write {path}: {problem}.")
     if not content.strip():
         raise SmolError(f"The model returned an empty reply for {path}.")
-    done = FileDone(path=path, content=content, truncated=result.truncated, usage=result.usage,
+    done = FileDone(path=path, content=content, truncated=result.truncated, usage=usage,
                     looped=result.finish_reason == LOOPED)  # fmt: skip
     emit(done)
     return done
+
+
+def _problem(path: str, content: str, finish_reason: str | None) -> str:
+    if finish_reason == GARBLED:
+        return "it repeats one line pattern with other names over and over"
+    return kind_problem(path, content) if content.strip() else ""
 
 
 async def generate_files(

@@ -305,6 +305,15 @@ class RunStore:
         """Store a user edit (status "edited")."""
         self.save_file(run_id, path, content, status="edited")
 
+    def save_examples(self, run_id: str, examples: Mapping[str, object]) -> None:
+        """Store (replace) the run's examples and their latest results (plain JSON data)."""
+        now = time.time()
+        with self._write() as conn:
+            self._touch(conn, run_id, now)
+            conn.execute(
+                "UPDATE runs SET examples = ? WHERE id = ?", (json.dumps(examples), run_id)
+            )
+
     def add_usage(self, run_id: str, usage: Mapping[str, int | float]) -> None:
         """Add numeric counters (prompt_tokens, cost_usd, ...) to the run's totals."""
         delta: dict[str, int | float] = {}
@@ -363,7 +372,7 @@ class RunStore:
             row = conn.execute(
                 """
                 SELECT id, owner, title, spec, plan, model, base_url_host,
-                       created_at, updated_at, usage
+                       created_at, updated_at, usage, examples
                 FROM runs WHERE id = ?
                 """,
                 (run_id,),
@@ -399,4 +408,5 @@ class RunStore:
             updated_at=row[8],
             files=files,
             usage=json.loads(row[9] or "{}"),
+            examples=json.loads(row[10] or "{}"),
         )

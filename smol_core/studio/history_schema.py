@@ -42,6 +42,8 @@ class RunRecord:
     updated_at: float
     files: list[FileRecord] = field(default_factory=list)
     usage: dict = field(default_factory=dict)  # accumulated token / cost counters
+    # The project's examples and their latest results, as plain dicts (running/examples.py)
+    examples: dict = field(default_factory=dict)
 
     def missing(self) -> list[str]:
         """Paths in the file list that still need generating (pending/failed/no content)."""
@@ -104,5 +106,31 @@ def _v1(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1]
+def _v2(conn: sqlite3.Connection) -> None:
+    # {"examples": [...], "results": [...]}: what the run's code is checked against when run.
+    conn.execute("ALTER TABLE runs ADD COLUMN examples TEXT NOT NULL DEFAULT '{}'")
+
+
+def _versions(conn: sqlite3.Connection) -> None:
+    # Every version of a project, whole (versions.py): what made it, its file list, its texts
+    # and its binary files (base64), as JSON. A restore reads one back; nothing is overwritten.
+    conn.execute(
+        """
+        CREATE TABLE versions (
+            run_id     TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            number     INTEGER NOT NULL,
+            cause      TEXT NOT NULL,
+            note       TEXT NOT NULL DEFAULT '',
+            created_at REAL NOT NULL,
+            files      TEXT NOT NULL DEFAULT '[]',
+            contents   TEXT NOT NULL DEFAULT '{}',
+            binary     TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (run_id, number)
+        )
+        """
+    )
+
+
+# Append only: each entry upgrades one version (others add theirs after these).
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _versions]
 SCHEMA_VERSION = len(MIGRATIONS)

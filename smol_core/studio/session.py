@@ -12,16 +12,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..bundle import build_zip, zip_problem
+from ..errors import LimitError
 from ..events import ChecksDone, Emit, Event
 from ..paths import Rejected, check_paths, normalize_path, safe_repr
 from ..project import Project
 from ..quality.checks import check_project
 from ..records import FileSpec
-from ..settings import Settings, env_flag, public_host
+from ..settings import Limits, Settings, env_flag, public_host, same_endpoint
 from ..steps.spec import validate_spec
 from ..usage import TokenUsage
-from .access import KEY_NAMES, KeyChoice, KeyPolicy, choose_key, policy_from
-from .history import RunStore
+from .access import KEY_NAMES, CodeGate, KeyChoice, KeyPolicy, choose_key, policy_from
+from .history import RunRecord, RunStore
 from .recorder import Recorder
 
 MAX_UPLOAD_BYTES = 200_000
@@ -72,6 +73,21 @@ class PageConfig:
         return bool(self.policy.has_owner_key and self.policy.locked and self.policy.access_code)
 
     @property
+    def hosted(self) -> bool:
+        """A deployment (its configuration is in Streamlit secrets) or SMOL_HOSTED=true: then
+        each session has a budget of runs and requests (Limits)."""
+        return bool(self.secrets) or env_flag(self.merged.get("SMOL_HOSTED"))
+
+    @property
+    def limits(self) -> Limits:
+        return Limits.from_env(self.merged, self.hosted)
+
+    @property
+    def max_files(self) -> int:
+        """Files per run: one cap for the table and the model's list (Settings.max_files)."""
+        return self.defaults("compatible").max_files
+
+    @property
     def shared_history(self) -> bool:
         """SMOL_SHARED_HISTORY: everyone sees every run (a private deployment)."""
         return env_flag(self.merged.get("SMOL_SHARED_HISTORY"))
@@ -79,6 +95,16 @@ class PageConfig:
     def history_scope(self, owner: str) -> str | None:
         """Whose runs the page lists and may open: this browser's, or everyone's when shared."""
         return None if self.shared_history else owner
+
+    @property
+    def owner_endpoint(self) -> str | None:
+        """The base URL the owner configured (None: OpenAI's), the only one their key goes to."""
+        keyless = self.keyless
+        return keyless.get("SMOL_BASE_URL") or keyless.get("OPENAI_BASE_URL") or None
+
+    @property
+    def owner_endpoint_label(self) -> str:
+        return public_host(self.owner_endpoint or "https://api.openai.com/v1")
 
     def settings(
         self,
@@ -90,12 +116,17 @@ class PageConfig:
         access_code: str | None = None,
         temperature: float | None = None,
         concurrency: int | None = None,
+        gate: CodeGate | None = None,
     ) -> tuple[Settings, KeyChoice]:
-        """Settings for one page session, applying the owner-key policy of access.py."""
+        """Settings for one page session, applying the owner-key policy of access.py.
+
+        The owner's key goes only to the owner's endpoint: with any other base URL the visitor
+        brings their own key (the settings carry `key_endpoint`, so the client refuses too).
+        """
         policy, keyless = self.policy, self.keyless
         if provider is None:
             provider = self.default_provider
-        choice = choose_key(policy, visitor_key, access_code)
+        choice = choose_key(policy, visitor_key, access_code, gate)
         if provider == "local":
             choice = KeyChoice(None, "none")
         settings = Settings.from_env(
@@ -103,20 +134,36 @@ class PageConfig:
             provider=provider,
             model=model or None,
             base_url=base_url or None,
-            api_key=choice.api_key,
             temperature=temperature,
             concurrency=concurrency,
         )
-        if policy.has_owner_key and provider != "local":
+        owners = provider != "local" and same_endpoint(settings.base_url, self.owner_endpoint)
+        if choice.source == "owner":
+            if owners:
+                settings = settings.with_(api_key=choice.api_key, key_endpoint=self.owner_endpoint)
+            else:
+                choice = KeyChoice(
+                    None,
+                    "none",
+                    f"The studio's key works only with {self.owner_endpoint_label}: "
+                    "for another endpoint, enter your own API key.",
+                )
+        elif choice.source == "visitor":
+            settings = settings.with_(api_key=choice.api_key)
+        if policy.has_owner_key and owners and choice.source == "none":
             # The owner's endpoint is as much theirs as the key: a visitor who may not use the
             # key must not reach it keyless either (the client would send a placeholder key).
-            owner_url = keyless.get("SMOL_BASE_URL") or keyless.get("OPENAI_BASE_URL") or ""
-            owners = provider == "openai" or public_host(settings.base_url or "") == public_host(
-                owner_url
-            )
-            if owners:
-                settings = settings.with_(key_required=True)
+            settings = settings.with_(key_required=True)
+        if not self.runs_code:
+            settings = settings.with_(run_examples=False)
         return settings, choice
+
+    @property
+    def runs_code(self) -> bool:
+        """Whether generated code is run here (SMOL_RUN_EXAMPLES): on a person's own machine
+        by default; on a hosted studio it would run on the owner's machine, so only if the
+        owner turns it on."""
+        return env_flag(self.merged.get("SMOL_RUN_EXAMPLES"), default=not self.hosted)
 
 
 def page_config(secrets: Mapping[str, object], env: Mapping[str, str]) -> PageConfig:
@@ -184,8 +231,9 @@ class TableCheck:
     rejected: list[Rejected]
 
 
-def check_table(rows: Iterable[Mapping[str, object]]) -> TableCheck:
-    """The edited file table → valid FileSpecs and the rows refused (with the core's reasons)."""
+def check_table(rows: Iterable[Mapping[str, object]], max_files: int = 60) -> TableCheck:
+    """The edited file table → valid FileSpecs and the rows refused (with the core's reasons);
+    rows past `max_files` are refused too (the model's list has the same cap)."""
     raw: list[tuple[str, str]] = []
     for row in rows:
         path = row.get("path")
@@ -200,7 +248,13 @@ def check_table(rows: Iterable[Mapping[str, object]]) -> TableCheck:
             purposes.setdefault(normalize_path(path), purpose)
         except ValueError:
             continue
-    return TableCheck([FileSpec(p, purposes.get(p, "")) for p in check.accepted], check.rejected)
+    files = [FileSpec(p, purposes.get(p, "")) for p in check.accepted]
+    rejected = list(check.rejected)
+    if len(files) > max_files:
+        why = f"more than {max_files} files in one run (the limit)"
+        rejected += [Rejected(f.path, why) for f in files[max_files:]]
+        files = files[:max_files]
+    return TableCheck(files, rejected)
 
 
 @dataclass
@@ -211,6 +265,16 @@ class Studio:
     project: Project | None = None
     editor_rev: dict[str, int] = field(default_factory=dict)  # bump → the editor shows new text
     _last_rev: int = field(default=0, repr=False)  # revs are never reused within a session
+    limits: Limits = field(default_factory=Limits)
+    read_only: bool = False  # a run opened from a share link: viewed and downloaded only
+    runs_started: int = 0
+    requests_used: int = 0
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise LimitError(
+                "This run was shared with you to read: copy it into your projects to change it."
+            )
 
     def editor_key(self, path: str) -> str:
         """The editor widget's key for a file: new whenever the editor must show new text.
@@ -228,7 +292,12 @@ class Studio:
         self.editor_rev[path] = self._last_rev
 
     def start(self, spec: str, settings: Settings) -> None:
+        self._writable()
         spec = validate_spec(spec)
+        cap = self.limits.runs_per_session
+        if cap and self.runs_started >= cap:
+            raise LimitError(f"This session has started its {cap} runs (the limit here).")
+        self.runs_started += 1
         self.run_id = self.store.create_run(
             owner=self.owner,
             spec=spec,
@@ -241,12 +310,20 @@ class Studio:
     def emitter(self, settings: Settings) -> Emit:
         """Apply each event to the project and save it to the history, as it happens."""
         assert self.project is not None and self.run_id is not None
+        self._writable()
+        cap = self.limits.requests_per_session
+        if cap and self.requests_used >= cap:
+            raise LimitError(f"This session has made its {cap} model requests (the limit here).")
         recorder = Recorder(self.store, self.run_id, settings.model)
         project = self.project
 
         def emit(event: Event) -> None:
+            before = project.usage.requests
             project.apply(event)
+            self.requests_used += max(0, project.usage.requests - before)
             recorder(event)
+            if event.kind in ("examples_ready", "example_done"):
+                self.store.save_examples(self.run_id or "", project.examples_record())
             path = getattr(event, "path", None)
             if event.kind == "file_done" and path:
                 self._bump(path)
@@ -255,11 +332,18 @@ class Studio:
 
     def set_plan(self, plan: str) -> None:
         assert self.project is not None and self.run_id is not None
+        self._writable()
+        cap = self.limits.plan_chars
+        if len(plan) > cap:
+            raise LimitError(
+                f"The plan is too long ({len(plan):,} characters; the limit is {cap:,})."
+            )
         self.project.plan = plan.strip()
         self.store.save_plan(self.run_id, self.project.plan)
 
     def set_files(self, files: list[FileSpec]) -> None:
         assert self.project is not None and self.run_id is not None
+        self._writable()
         self.project.files = list(files)
         keep = {f.path for f in files}
         for gone in [p for p in self.project.contents if p not in keep]:
@@ -273,6 +357,13 @@ class Studio:
         assert self.project is not None and self.run_id is not None
         if self.project.contents.get(path) == content:
             return False
+        self._writable()
+        cap = self.limits.file_chars
+        if len(content) > cap:
+            raise LimitError(
+                f"{path_label(path)} is too long to keep ({len(content):,} characters; "
+                f"the limit is {cap:,})."
+            )
         self.project.contents[path] = content
         self.project.fixed.pop(path, None)  # the person's text now, not our fix
         self.store.save_edit(self.run_id, path, content)
@@ -292,8 +383,10 @@ class Studio:
     def open(self, run_id: str, owner: str | None) -> bool:
         """Reload a run from the history (after a refresh, a restart, or from the list)."""
         record = self.store.load_run(run_id, owner)
-        if record is None:
-            return False
+        return record is not None and self.load(record)
+
+    def load(self, record: RunRecord) -> bool:
+        """Show a run read from the history (a shared one too: then set read_only first)."""
         project = Project(spec=record.spec, plan=record.plan)
         # The history is a file on disk: what comes back from it is checked like anything a
         # model proposes (an unsafe name would otherwise reach the checks, editor and zip).
@@ -322,6 +415,7 @@ class Studio:
             int(u.get("cached_tokens", 0)),
             int(u.get("requests", 0)),
         )
+        project.load_examples(record.examples)
         self.run_id, self.project, self.editor_rev = record.id, project, {}
         self.recheck()
         return True
@@ -334,7 +428,7 @@ class Studio:
     def bundle(self, settings: Settings) -> bytes:
         """The zip of the files as they are now (edits included) plus the manifest."""
         assert self.project is not None
-        return build_zip(self.project.contents, manifest=self.project.manifest(settings))
+        return build_zip(self.project.all_files(), manifest=self.project.manifest(settings))
 
     def zip_problem(self) -> str | None:
         """Why the zip can't be built (an unsafe or clashing name), or None: names only, cheap
@@ -351,6 +445,6 @@ class Studio:
 
         def build() -> bytes:
             # A copy first: a generation running in the script thread may add files meanwhile.
-            return build_zip(dict(project.contents), manifest=project.manifest(settings))
+            return build_zip(project.all_files(), manifest=project.manifest(settings))
 
         return build

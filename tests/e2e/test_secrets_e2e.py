@@ -194,3 +194,67 @@ def test_keys_on_a_public_deployment(deployment, capsys):
             f"requests without key or code=0"
         )
     assert hits == {OWNER_KEY: {}, VISITOR_KEY: {}}
+
+
+# ------------------------------------------- the owner's key goes to the owner's endpoint only
+@pytest.mark.parametrize("how", ["access code", "share flag", "environment key"])
+def test_the_owners_key_never_reaches_a_url_a_visitor_types(tmp_path, capsys, how):
+    """A visitor allowed to use the owner's key points the studio at their own server (an
+    echo server that records every header): it gets no request carrying the owner's key,
+    and the page says to bring one's own key; the owner's endpoint still gets it."""
+    need_chromium()
+    owners = ScriptedServer("# Plan\n\nmain.py uses util.greet.\n", FILES).start()
+    echo = ScriptedServer("# Plan\n\nan echo.\n", FILES).start()
+    secrets = {
+        "access code": f'OPENAI_API_KEY = "{OWNER_KEY}"\nSMOL_ACCESS_CODE = "{CODE}"\n',
+        "share flag": f'OPENAI_API_KEY = "{OWNER_KEY}"\nSMOL_SHARE_OWNER_KEY = "true"\n',
+        "environment key": "",
+    }[how]
+    (tmp_path / "secrets.toml").write_text(secrets, encoding="utf-8")
+    env = clean_env(
+        OPENAI_BASE_URL=owners.base_url,
+        SMOL_MODEL="scripted-model",
+        SMOL_HISTORY_DB=str(tmp_path / "history.sqlite3"),
+        STREAMLIT_SECRETS_FILES=str(tmp_path / "secrets.toml"),
+        **({"OPENAI_API_KEY": OWNER_KEY} if how == "environment key" else {}),
+    )
+    app = StreamlitApp(env, tmp_path / "streamlit.log")
+    try:
+        app.start()
+        with chromium() as browser:
+            page = new_tab(browser)
+            open_page(page, app.url)
+            if how == "access code":
+                code_box = page.get_by_label("Access code", exact=True)
+                code_box.fill(CODE)
+                code_box.press("Enter")
+                settled(page)
+            assert owners.base_url not in all_html(page)  # not even as the Base URL's default
+            url_box = page.get_by_label("Base URL", exact=True)
+            url_box.fill(echo.base_url)
+            url_box.press("Enter")
+            page.get_by_text("works only with").wait_for()
+            write_spec(page, SPEC)
+            button(page, "Plan").click()
+            settled(page)
+            button(page, "Plan").wait_for()
+            seen_by_echo = [r.headers.get("authorization") for r in echo.requests]
+            # Back to the owner's endpoint (Base URL empty): the owner's key is used there.
+            url_box.fill("")
+            url_box.press("Enter")
+            settled(page)
+            button(page, "Plan").click()
+            button(page, "List files").wait_for()
+    finally:
+        app.stop()
+        owners.stop()
+        echo.stop()
+    assert f"Bearer {OWNER_KEY}" not in seen_by_echo
+    assert f"Bearer {OWNER_KEY}" not in [r.headers.get("authorization") for r in echo.requests]
+    assert [r.headers.get("authorization") for r in owners.requests] == [f"Bearer {OWNER_KEY}"]
+    assert OWNER_KEY not in (tmp_path / "streamlit.log").read_text(errors="replace")
+    with capsys.disabled():
+        print(
+            f"\n[safety owner key e2e ({how})] requests to the visitor's URL={len(echo.requests)} "
+            f"carrying the owner's key=0; owner's endpoint with the owner's key=1"
+        )

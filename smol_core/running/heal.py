@@ -1,0 +1,176 @@
+"""Run the project's examples, and repair the files a failing one concerns with what it printed.
+
+After checks and repairs, the project is run: the spec's examples (made after the file list),
+a smoke check for each program and page no example covers, and the project's own tests. Each
+failing example sends the files it concerns back to the model with the command, what was
+expected and what happened; then everything runs again. Bounded rounds, stopping early when all
+pass or a round changes nothing, and the project is never left worse than its best round.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+
+import openai
+
+from ..events import Emit, ExampleDone, ExamplesReady, ExampleStarted, FileDone, Healing
+from ..project import Project
+from ..prompts import render
+from ..quality.autofix import autofix
+from ..quality.checks import referenced_paths
+from ..quality.repair import check, related_files, with_related
+from ..records import Example, ExampleResult
+from ..settings import Settings
+from ..steps.code import generate_files
+from .examples import smoke_examples
+from .execute import run_examples
+from .sandbox import isolation
+
+HEAL_FILES = 2  # files rewritten per failing example: where it broke, then what it runs
+WENT_BACK = "went back to the version that passed more examples"
+
+
+def full_examples(project: Project) -> list[Example]:
+    """The project's own examples (spec, person) and, for what they don't cover, smoke checks
+    and the project's tests, made from the files as they are now."""
+    own = [e for e in project.examples if e.source not in ("smoke", "tests")]
+    return own + smoke_examples(project.contents, own)
+
+
+def not_run_reason(settings: Settings) -> str:
+    """Why examples can't run here ("" when they can)."""
+    if not settings.run_examples:
+        return "running the code is turned off"
+    where = isolation()
+    if where != "namespaces" and not settings.allow_unisolated:
+        return f"not run: this machine can't isolate generated code ({where[6:]})"
+    return ""
+
+
+async def run_round(
+    project: Project, settings: Settings, emit: Emit, round_no: int
+) -> list[ExampleResult]:
+    """Run every example once over a copy of the project as it is now; events as they go."""
+    loop = asyncio.get_running_loop()
+    contents = dict(project.contents)
+
+    def started(index: int, example: Example) -> None:
+        loop.call_soon_threadsafe(emit, ExampleStarted(index, example.name, round_no))
+
+    def done(index: int, result: ExampleResult) -> None:
+        loop.call_soon_threadsafe(emit, ExampleDone(index, result, round_no))
+
+    results = await asyncio.to_thread(
+        run_examples, contents, project.examples, allow_unisolated=settings.allow_unisolated,
+        on_start=started, on_result=done,
+    )  # fmt: skip
+    await asyncio.sleep(0)  # let the last events land before the caller reads the project
+    return results
+
+
+def score(results: Sequence[ExampleResult]) -> int:
+    return sum(r.passed for r in results)
+
+
+def heal_targets(
+    results: Sequence[ExampleResult], contents: Mapping[str, str], only: Sequence[str] | None
+) -> dict[str, list[ExampleResult]]:
+    """The files to rewrite, each with the failing examples that concern it. A test file comes
+    after the code it tests (rewriting a test to pass proves nothing); a page brings the
+    scripts it loads, where its behaviour lives."""
+    todo: dict[str, list[ExampleResult]] = {}
+    for result in results:
+        if result.status != "fail":
+            continue
+        files = [f for f in result.files if f in contents]
+        for page in [f for f in files if f.lower().endswith((".html", ".htm"))]:
+            scripts = sorted(p for p in referenced_paths(page, contents[page], contents)
+                             if p.endswith((".js", ".mjs")))  # fmt: skip
+            files = scripts + [f for f in files if f not in scripts]
+        files.sort(key=lambda f: f.rsplit("/", 1)[-1].startswith("test_"))
+        for path in files[:HEAL_FILES]:
+            if only is None or path in only:
+                todo.setdefault(path, []).append(result)
+    return todo
+
+
+def heal_instruction(
+    failures: Sequence[ExampleResult], settings: Settings, related: Mapping[str, str]
+) -> str:
+    told = "\n\n".join(
+        f'Check "{r.name}": {r.reason}' + (f"\n\n{r.detail.strip()}" if r.detail.strip() else "")
+        for r in failures
+    )
+    return with_related(render("run_failed", settings.prompts_dir, failures=told), related,
+                        settings)  # fmt: skip
+
+
+async def run_and_heal(
+    project: Project,
+    settings: Settings,
+    emit: Emit,
+    *,
+    client: openai.AsyncOpenAI | None = None,
+    only: Sequence[str] | None = None,
+) -> list[ExampleResult]:
+    """Run the examples; repair what fails, up to `settings.run_rounds` times. `emit` must fold
+    events into `project`. Returns the latest results ([] when nothing could run)."""
+    why = not_run_reason(settings)
+    emit(ExamplesReady(tuple(full_examples(project)), why))
+    if why or not project.examples:
+        return []
+    results = await run_round(project, settings, emit, 0)
+    best = (score(results), dict(project.contents), results)
+    # A file that refers to a file not written yet is not rewritten around it: adding the
+    # missing file is the fix (offered to the person; the CLI's --add-missing).
+    waiting = {p for p, items in project.findings.items()
+               if any(f.kind == "missing-file" for f in items)}  # fmt: skip
+    for round_no in range(1, settings.run_rounds + 1):
+        todo = heal_targets(results, project.contents, only)
+        todo = {p: items for p, items in todo.items() if p not in waiting}
+        if not todo:
+            break
+        reasons = tuple(f"{r.name}: {r.reason}" for r in results if r.status == "fail")
+        emit(Healing(round_no, tuple(todo), reasons))
+        before = dict(project.contents)
+        await generate_files(
+            project.spec, project.plan, project.files, settings, emit, paths=list(todo),
+            instructions={p: heal_instruction(items, settings, related_files(project, p))
+                          for p, items in todo.items()},
+            current={p: project.contents[p] for p in todo}, client=client, finish=False,
+        )  # fmt: skip
+        _tidy(project, settings, emit, list(todo), settings.repair_rounds + round_no)
+        if project.contents == before:
+            break  # nothing changed: running again would say the same
+        results = await run_round(project, settings, emit, round_no)
+        if score(results) > best[0]:
+            best = (score(results), dict(project.contents), results)
+        if all(r.status != "fail" for r in results):
+            break
+    if score(results) < best[0]:
+        results = _go_back(project, emit, best[1], best[2])
+    return results
+
+
+def _tidy(
+    project: Project, settings: Settings, emit: Emit, paths: list[str], round_no: int
+) -> None:
+    """After a rewrite: the mechanical fixes (a forgotten import...), without the model."""
+    report = check(project, settings, emit, round_no)
+    fixes = autofix(project.contents, {p: report.findings.get(p, []) for p in paths})
+    for fix in fixes.values():
+        emit(FileDone(path=fix.path, content=fix.content, fixed=fix.changes))
+    if fixes:
+        check(project, settings, emit, round_no)
+
+
+def _go_back(
+    project: Project, emit: Emit, contents: dict[str, str], results: list[ExampleResult]
+) -> list[ExampleResult]:
+    for path, text in contents.items():
+        if project.contents.get(path) != text:
+            emit(FileDone(path=path, content=text, fixed=(WENT_BACK,)))
+    for index, result in enumerate(results):
+        emit(ExampleDone(index, result, -1))
+    return results

@@ -1,0 +1,223 @@
+"""Change requests on the whole project, against the scripted server through the real client:
+exactly the files asked for change, edit blocks are applied strictly, a failure half-way leaves
+the project as it was."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from smol_core.events import ChangeDone, ChangePlanned, FileDone, FileEdited, FilesDeleted
+from smol_core.records import FileSpec
+from smol_core.runs import change_project
+from smol_core.steps.change import ChangeError, parse_change_plan, shown_contents
+from smol_core.steps.edits import EditBlock, apply_edit, apply_edits, parse_edit_blocks
+from tests.change_kit import FIVE, blocks, change_classify, five, plan_reply
+from tests.conftest import fast_settings
+from tests.scripted_server import Fault, message_text
+
+
+@pytest.fixture
+def srv(make_server):
+    return make_server(files={}, classify=change_classify)
+
+
+def change(srv, project, request="do it", **overrides):
+    overrides.setdefault("run_examples", False)
+    settings = fast_settings(srv.base_url, **overrides)
+    events = []
+
+    def emit(event):
+        project.apply(event)
+        events.append(event)
+
+    result = asyncio.run(change_project(project, request, settings, emit))
+    return result, events
+
+
+# -------------------------------------------------------------------------- edit blocks alone
+def test_edit_blocks_are_read_from_a_chatty_reply():
+    reply = "Sure!\n```python\n" + blocks(("a = 1\n", "a = 2\n"), ("b\n", "")) + "```\nDone."
+    got, problems = parse_edit_blocks(reply)
+    assert got == [EditBlock("a = 1\n", "a = 2\n"), EditBlock("b\n", "")]
+    assert problems == []
+    _, problems = parse_edit_blocks("<<<<<<< SEARCH\na = 1\n=======\na = 2\n")
+    assert "not closed" in problems[0].reason
+
+
+def test_an_edit_that_does_not_match_exactly_is_not_applied():
+    text = "def f():\n    return 1\n"
+    # One space less, a near miss any fuzzy matcher would take: refused.
+    new, why = apply_edit(text, EditBlock("def f():\n   return 1\n", "def f():\n    return 2\n"))
+    assert new == text and "not in the file exactly" in why
+    # In the middle of a line: not at a line start, refused.
+    new, why = apply_edit(text, EditBlock("return 1\n", "return 2\n"))
+    assert new == text and why
+    # Twice in the file: ambiguous, refused.
+    twice = "x = 1\nx = 1\n"
+    new, why = apply_edit(twice, EditBlock("x = 1\n", "x = 2\n"))
+    assert new == twice and "2 times" in why
+    # Exact: applied, the file's missing final newline kept.
+    assert apply_edit("a\nb", EditBlock("b\n", "c\n")) == ("a\nc", None)
+    outcome = apply_edits(text, [EditBlock("    return 1\n", "    return 3\n"),
+                                 EditBlock("nothing\n", "x\n")])  # fmt: skip
+    assert outcome.text == "def f():\n    return 3\n" and len(outcome.failures) == 1
+
+
+def test_the_change_plan_is_read_from_json_or_plain_lines():
+    assert parse_change_plan('{"files": [{"path": "a.py", "action": "edit", "what": "x"}]}') == [
+        ("a.py", "change", "x")
+    ]
+    assert parse_change_plan("- add `b.py`: new helper\n- delete c.py") == [
+        ("b.py", "add", "new helper"), ("c.py", "delete", "")]  # fmt: skip
+    assert parse_change_plan('{"files": []}') == []
+    assert parse_change_plan("I'm not sure what you mean.") is None
+
+
+def test_the_context_shows_what_the_request_is_about_first_within_the_budget():
+    project = five()
+    project.files.append(FileSpec("sales.csv", "data"))
+    project.contents["sales.csv"] = "day,amount\n" + "".join(f"{i},{i * 3}\n" for i in range(2000))
+    shown = shown_contents(project, "read sales.csv and write a report of it", budget=2400)
+    assert "## `sales.csv` (its start;" in shown and "0,0\n" in shown and "1999,5997" not in shown
+    assert shown.index("sales.csv") < shown.index("report.py") < shown.index("app.py")
+    assert "lines: not shown here" in shown  # the budget ran out for the least relevant
+    other = shown_contents(project, "rename clean to tidy", budget=100_000)
+    assert "(data, " in other  # a data file the request is not about: by name only
+
+
+# ------------------------------------------------------------------- change requests, served
+def test_a_change_of_two_of_five_files_changes_exactly_those(srv):
+    project = five()
+    srv.add_fault(plan_reply(("report.py", "change", "show the total"),
+                             ("README.md", "change", "mention the total")), kind="change")  # fmt: skip
+    srv.files["report.py"] = ("def summary(items: list) -> str:\n"
+                              "    return f'{len(items)} items, total {sum(items)}'\n")  # fmt: skip
+    srv.files["README.md"] = "# Items\n\nRun `python app.py` to see the count and the total.\n"
+    before = dict(project.contents)
+    result, events = change(srv, project, "show the total too")
+    assert result.applied and not result.failed
+    assert project.contents["report.py"] == srv.files["report.py"]
+    assert project.contents["README.md"] == srv.files["README.md"]
+    for path in ("app.py", "store.py", "util.py"):
+        assert project.contents[path] == before[path]  # byte-identical
+    assert project.paths == list(FIVE)
+    done = [e.path for e in events if isinstance(e, FileDone)]
+    assert sorted(done) == ["README.md", "report.py"]
+    assert [e for e in events if isinstance(e, ChangeDone)][0].changed == ("report.py", "README.md")
+    # Every request of the change shares one prefix (served from a prefix cache).
+    asks = [r for r in srv.requests if r.kind in ("change", "code", "edit")]
+    assert len({repr(r.body["messages"][:2]) for r in asks}) == 1
+
+
+def test_files_are_added_and_deleted_when_asked(srv):
+    project = five()
+    srv.add_fault(plan_reply(("util.py", "delete", "unused"),
+                             ("export.py", "add", "write the items as CSV"),
+                             ("app.py", "change", "call export")), kind="change")  # fmt: skip
+    srv.files["export.py"] = (
+        "import csv\n\n\ndef export(items: list, path: str) -> None:\n"
+        "    with open(path, 'w', newline='') as fh:\n        csv.writer(fh).writerows([[i] for i in items])\n"
+    )
+    srv.files["app.py"] = FIVE["app.py"].replace("    save(items)\n",
+                                                 "    save(items)\n    export(items, 'items.csv')\n"
+                                                 ).replace("from report", "from export import export\nfrom report")  # fmt: skip
+    result, events = change(srv, project, "export to CSV; util.py is unused")
+    assert result.applied
+    assert "util.py" not in project.contents and "util.py" not in project.paths
+    assert project.contents["export.py"] == srv.files["export.py"]
+    assert project.paths[-1] == "export.py"
+    assert project.contents["store.py"] == FIVE["store.py"]
+    assert any(isinstance(e, FilesDeleted) and e.paths == ("util.py",) for e in events)
+    planned = next(e for e in events if isinstance(e, ChangePlanned))
+    assert ("export.py", "add", "write the items as CSV") in planned.changes
+
+
+def test_edit_blocks_change_only_the_lines_they_name(srv):
+    project = five()
+    srv.add_fault(plan_reply(("store.py", "change", "store in data.json")), kind="change")
+    srv.add_fault(Fault.text("Here you go:\n" + blocks(("PATH = 'items.json'\n", "PATH = 'data.json'\n"))),
+                  kind="edit", path="store.py")  # fmt: skip
+    result, events = change(srv, project, edit_format="blocks")
+    assert result.methods == {"store.py": "blocks"}
+    assert project.contents["store.py"] == FIVE["store.py"].replace("items.json", "data.json")
+    assert not [r for r in srv.requests if r.kind == "code"]  # no whole file was asked for
+
+
+def test_an_edit_block_that_does_not_apply_is_sent_back_then_the_whole_file_is_asked(srv):
+    project = five()
+    srv.add_fault(plan_reply(("store.py", "change", "store in data.json")), kind="change")
+    near_miss = blocks(('PATH = "items.json"\n', "PATH = 'data.json'\n"))  # wrong quotes
+    srv.add_fault(Fault.text(near_miss), kind="edit", path="store.py", times=2)
+    srv.files["store.py"] = FIVE["store.py"].replace("items.json", "whole.json")
+    result, _ = change(srv, project, edit_format="blocks")
+    edits = [r for r in srv.requests if r.kind == "edit"]
+    assert len(edits) == 2  # the first try, then once more with what failed
+    retry = message_text(edits[1].body["messages"][-1]["content"])
+    assert "could not be made" in retry and "not in the file exactly" in retry
+    # Never the near match: the whole file the model wrote instead.
+    assert result.methods == {"store.py": "whole-fallback"}
+    assert project.contents["store.py"] == srv.files["store.py"]
+    assert "data.json" not in project.contents["store.py"]
+
+
+def test_a_retried_edit_block_that_applies_is_kept(srv):
+    project = five()
+    srv.add_fault(plan_reply(("store.py", "change", "store in data.json")), kind="change")
+    srv.add_fault(
+        Fault.text(blocks(('PATH = "items.json"\n', "x\n"))), kind="edit", path="store.py"
+    )
+    srv.add_fault(Fault.text(blocks(("PATH = 'items.json'\n", "PATH = 'data.json'\n"))),
+                  kind="edit", path="store.py")  # fmt: skip
+    result, _ = change(srv, project, edit_format="blocks")
+    assert result.methods == {"store.py": "blocks-retried"}
+    assert project.contents["store.py"] == FIVE["store.py"].replace("items.json", "data.json")
+
+
+def test_a_fault_on_the_third_file_leaves_the_project_as_it_was(srv):
+    project = five()
+    srv.add_fault(plan_reply(("app.py", "change", "a"), ("store.py", "change", "b"),
+                             ("report.py", "change", "c"), ("util.py", "delete", ""),
+                             ("new.py", "add", "d")), kind="change")  # fmt: skip
+    for p in ("app.py", "store.py", "new.py"):
+        srv.files[p] = f"# changed {p}\n"
+    srv.add_fault(
+        Fault.status(400, message="bad request"), kind="code", path="report.py", times=None
+    )
+    before_contents, before_paths = dict(project.contents), list(project.paths)
+    result, events = change(srv, project, concurrency=1)
+    assert not result.applied
+    assert "report.py" in result.reason and "nothing was changed" in result.reason
+    assert project.contents == before_contents and project.paths == before_paths
+    assert not [e for e in events if isinstance(e, (FileDone, FilesDeleted))]
+    done = [e for e in events if isinstance(e, ChangeDone)]
+    assert len(done) == 1 and not done[0].applied
+    assert [e.path for e in events if isinstance(e, FileEdited)] == ["app.py", "store.py"]
+
+
+def test_unsafe_and_impossible_changes_are_refused_with_reasons(srv):
+    project = five()
+    project.binary["logo.png"] = b"\x89PNG"
+    srv.add_fault(plan_reply(("../evil.py", "add", "x"), ("gone.py", "delete", ""),
+                             ("logo.png", "change", "recolour"), ("APP.py", "change", "y")),
+                  kind="change")  # fmt: skip
+    srv.files["app.py"] = "print('y')\n"
+    result, events = change(srv, project)
+    reasons = {r.path: r.reason for r in result.plan.rejected}
+    assert "outside the project" in reasons["../evil.py"]
+    assert "not in the project" in reasons["gone.py"]
+    assert "binary" in reasons["logo.png"]
+    assert result.plan.paths("change") == ["app.py"]  # the file it meant, in its own spelling
+    assert project.binary == {"logo.png": b"\x89PNG"}
+
+
+def test_no_usable_decision_changes_nothing(srv):
+    project = five()
+    srv.add_fault(Fault.text('{"files": []}'), kind="change")
+    with pytest.raises(ChangeError, match="nothing to change"):
+        change(srv, project)
+    srv.add_fault(Fault.text("hmm"), kind="change", times=None)
+    with pytest.raises(ChangeError, match="did not say which files"):
+        change(srv, project)
+    assert project.contents == FIVE

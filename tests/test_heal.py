@@ -1,0 +1,188 @@
+"""The whole loop against the scripted server: examples made from the spec, run isolated, and a
+failing file repaired with what running it printed."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from smol_core.cli import main as cli_main
+from smol_core.events import ExampleDone, ExamplesReady, FileDone, Healing
+from smol_core.running.heal import WENT_BACK
+from smol_core.running.sandbox import isolation
+from smol_core.runs import events_of, run_all
+from tests.conftest import FAKE_KEY, fast_settings
+from tests.scripted_server import Fault
+
+isolated = pytest.mark.skipif(
+    isolation() != "namespaces", reason=f"no isolation on this machine: {isolation()}"
+)
+
+SPEC = "`python stats.py 3 1 2` prints `min=1 max=3 mean=2.00`."
+PLAN = "# Plan\n\n`stats.py` reads numbers from argv and prints min, max and mean.\n"
+GOOD = (
+    "import sys\n\n\ndef main():\n    nums = [int(x) for x in sys.argv[1:]]\n"
+    "    print(f'min={min(nums)} max={max(nums)} mean={sum(nums) / len(nums):.2f}')\n\n\n"
+    "if __name__ == '__main__':\n    main()\n"
+)
+WRONG = GOOD.replace(":.2f", "")  # prints mean=2.0
+WORSE = GOOD.replace("print(", "print(nums[9], ")  # IndexError
+EXAMPLES = [
+    {"kind": "command", "name": "three numbers", "commands": [
+        {"args": ["python", "stats.py", "3", "1", "2"], "output": "min=1 max=3 mean=2.00"}]},
+]  # fmt: skip
+
+
+def _run(server, **overrides):
+    settings = fast_settings(server.base_url, **overrides)
+
+    async def go():
+        seen = []
+        async for event in events_of(lambda emit: run_all(SPEC, settings, emit)):
+            seen.append(event)
+        return seen
+
+    return asyncio.run(go())
+
+
+def _project(events):
+    from smol_core.project import Project
+
+    project = Project(spec=SPEC)
+    for event in events:
+        project.apply(event)
+    return project
+
+
+@isolated
+def test_a_file_failing_its_example_is_repaired_with_the_actual_output(make_server):
+    server = make_server(plan_text=PLAN, files={"stats.py": GOOD}, examples=EXAMPLES)
+    server.add_fault(Fault.text(WRONG), kind="code", path="stats.py", times=1)
+    events = _run(server)
+    project = _project(events)
+    first = [e for e in events if isinstance(e, ExampleDone) and e.round == 0]
+    assert first[0].result.status == "fail"
+    assert 'expected "min=1 max=3 mean=2.00", got "min=1 max=3 mean=2.0"' in first[0].result.reason
+    heal = [e for e in events if isinstance(e, Healing)]
+    assert heal and heal[0].paths == ("stats.py",)
+    repair = [r for r in server.requests if r.kind == "code"][-1]
+    asked = repair.body["messages"][-1]["content"]
+    assert "min=1 max=3 mean=2.0\n" in asked or "min=1 max=3 mean=2.0" in asked  # what it printed
+    assert "Expected output:\nmin=1 max=3 mean=2.00" in asked and WRONG in asked
+    assert project.contents["stats.py"] == GOOD
+    assert project.examples_state() == "passing"
+    assert project.check_status("stats.py") == "repaired"
+    assert FAKE_KEY not in json.dumps([str(e) for e in events])
+
+
+@isolated
+def test_a_repair_that_makes_it_worse_is_undone(make_server):
+    two = [*EXAMPLES, {"kind": "command", "name": "one number", "commands": [
+        {"args": ["python", "stats.py", "5"], "output": "min=5 max=5 mean=5.00"}]}]  # fmt: skip
+    spec = SPEC + " `python stats.py 5` prints `min=5 max=5 mean=5.00`."
+    half = GOOD.replace("def main():\n", "def main():\n    if len(sys.argv) == 2:\n"
+                        "        print('min=5 max=5 mean=5.0')\n        return\n")  # fmt: skip
+    server = make_server(plan_text=PLAN, files={"stats.py": WORSE}, examples=two)
+    server.add_fault(Fault.text(half), kind="code", path="stats.py", times=1)
+    settings = fast_settings(server.base_url, run_rounds=1)
+
+    async def go():
+        return [e async for e in events_of(lambda emit: run_all(spec, settings, emit))]
+
+    events = asyncio.run(go())
+    project = _project(events)
+    assert any(isinstance(e, FileDone) and e.fixed == (WENT_BACK,) for e in events)
+    assert project.contents["stats.py"] == half  # the version that passed one example of two
+    assert project.examples_state() == "failing"
+    assert project.check_status("stats.py") == "failing"
+
+
+@isolated
+def test_smoke_checks_when_the_spec_gives_no_example(make_server):
+    server = make_server(plan_text=PLAN, files={"stats.py": GOOD})
+    events = _run(server)
+    ready = [e for e in events if isinstance(e, ExamplesReady)][-1]
+    assert [e.source for e in ready.examples] == ["smoke"]
+    assert _project(events).examples_state() == "passing"
+
+
+def test_nothing_runs_when_running_is_off(make_server):
+    server = make_server(plan_text=PLAN, files={"stats.py": WRONG}, examples=EXAMPLES)
+    events = _run(server, run_examples=False)
+    assert not any(isinstance(e, (ExamplesReady, ExampleDone)) for e in events)
+    assert not [r for r in server.requests if r.kind == "examples"]
+
+
+def test_without_isolation_examples_are_not_run_and_say_why(make_server, monkeypatch):
+    import smol_core.running.heal as heal
+
+    monkeypatch.setattr(heal, "isolation", lambda: "none: test machine")
+    server = make_server(plan_text=PLAN, files={"stats.py": WRONG}, examples=EXAMPLES)
+    events = _run(server)
+    assert not any(isinstance(e, ExampleDone) for e in events)
+    project = _project(events)
+    assert "isolate" in project.run_note and project.examples_state() == "not_run"
+
+
+@isolated
+def test_cli_prints_each_example_and_exits_2_while_one_fails(make_server, tmp_path, monkeypatch):
+    server = make_server(plan_text=PLAN, files={"stats.py": WRONG}, examples=EXAMPLES)
+    monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
+    out = tmp_path / "out"
+    import io
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = cli_main(["--prompt", SPEC, "--base-url", server.base_url, "--model", "m",
+                     "--out", str(out), "--run-rounds", "1"], stdout, stderr)  # fmt: skip
+    assert code == 2, stderr.getvalue()
+    said = stderr.getvalue()
+    assert 'example 1: fail: expected "min=1 max=3 mean=2.00", got "min=1 max=3 mean=2.0"' in said
+    assert "repair 1 from running: rewriting stats.py" in said  # same reply: no second run
+    assert "still failing when run: three numbers" in said
+    manifest = json.loads((out / "smol-manifest.json").read_text())
+    assert manifest["example_results"][0]["status"] == "fail"
+    assert manifest["examples"][0]["commands"][0]["output"] == "min=1 max=3 mean=2.00"
+    code = cli_main(["--prompt", SPEC, "--base-url", server.base_url, "--model", "m",
+                     "--out", str(tmp_path / "b"), "--no-run"], stdout, stderr)  # fmt: skip
+    assert code == 0
+
+
+@isolated
+def test_cli_run_runs_one_command_over_an_isolated_copy(tmp_path):
+    (tmp_path / "app.py").write_text(
+        "import os, sys\nopen('made.txt', 'w').write('x')\n"
+        "print('args', sys.argv[1:], [k for k in os.environ if 'KEY' in k])\n"
+    )
+    import io
+
+    out, err = io.StringIO(), io.StringIO()
+    code = cli_main(["--run", str(tmp_path), "--", "python", "app.py", "a", "--b"], out, err)
+    assert code == 0
+    assert "args ['a', '--b'] []" in out.getvalue() and "isolation: namespaces" in err.getvalue()
+    assert not (tmp_path / "made.txt").exists()  # it ran over a copy
+
+
+def test_a_page_rewritten_as_javascript_is_asked_for_again(make_server):
+    page = "<!doctype html><html><body><button id='b'>+</button></body></html>\n"
+    server = make_server(plan_text=PLAN, files={"index.html": page})
+    server.add_fault(Fault.text("document.getElementById('b').onclick = () => 1;\n"),
+                     kind="code", path="index.html", times=1)  # fmt: skip
+    events = _run(server, run_examples=False)
+    project = _project(events)
+    assert project.contents["index.html"] == page
+    code = [r for r in server.requests if r.kind == "code"]
+    assert len(code) == 2 and "it has no HTML tags" in code[1].body["messages"][-1]["content"]
+
+
+def test_a_reply_repeating_a_pattern_with_new_names_is_asked_for_again(make_server):
+    good = "const total = document.getElementById('total');\ntotal.textContent = '0';\n"
+    names = [a + b for a in "abcdefgh" for b in "xyzuvw"]  # other names each line, no digits
+    garbled = "".join(f"const document.{n} = document.{n};\n" for n in names)
+    server = make_server(plan_text=PLAN, files={"app.js": good})
+    server.add_fault(Fault.text(garbled), kind="code", path="app.js", times=1)
+    events = _run(server, run_examples=False)
+    assert _project(events).contents["app.js"] == good
+    code = [r for r in server.requests if r.kind == "code"]
+    assert len(code) == 2 and "repeats one line pattern" in code[1].body["messages"][-1]["content"]

@@ -1,0 +1,139 @@
+"""`--improve FOLDER`: a change request on a folder on disk, in place, undoable; against the
+scripted server through the real client."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+
+import pytest
+
+from smol_core.cli import main
+from tests.change_kit import FIVE, blocks, change_classify, plan_reply
+from tests.conftest import FAKE_KEY
+from tests.kit import snapshot
+from tests.scripted_server import Fault
+
+LOGO = b"\x89PNG\r\n\x1a\n\0\0\0binary"
+
+
+@pytest.fixture
+def srv(make_server, monkeypatch):
+    server = make_server(files={}, classify=change_classify)
+    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+    monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
+    monkeypatch.setenv("SMOL_RETRY_WAIT_INITIAL", "0.01")
+    monkeypatch.setenv("SMOL_RETRY_WAIT_MAX", "0.05")
+    monkeypatch.setenv("SMOL_RUN_EXAMPLES", "0")
+    monkeypatch.delenv("SMOL_PROVIDER", raising=False)
+    return server
+
+
+@pytest.fixture
+def folder(tmp_path):
+    root = tmp_path / "proj"
+    root.mkdir()
+    for path, text in FIVE.items():
+        (root / path).write_text(text, encoding="utf-8")
+    (root / "logo.png").write_bytes(LOGO)
+    (root / "node_modules" / "x").mkdir(parents=True)
+    (root / "node_modules" / "x" / "index.js").write_text("module.exports = 1\n")
+    return root
+
+
+def cli(*args):
+    out, err = io.StringIO(), io.StringIO()
+    code = main([*args, "--model", "scripted-model"], stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def script_change(srv):
+    srv.add_fault(plan_reply(("store.py", "change", "data.json"), ("util.py", "delete", ""),
+                             ("export.py", "add", "CSV export")), kind="change")  # fmt: skip
+    srv.add_fault(Fault.text(blocks(("PATH = 'items.json'\n", "PATH = 'data.json'\n"))),
+                  kind="edit", path="store.py")  # fmt: skip
+    srv.files["export.py"] = "def export(items):\n    return ','.join(map(str, items))\n"
+
+
+def test_improve_writes_only_what_changed_keeps_the_old_and_undo_puts_it_back(srv, folder):
+    script_change(srv)
+    original = snapshot(folder)
+    inodes = {p: (folder / p).stat().st_ino for p in ("app.py", "report.py", "README.md")}
+    request = folder.parent / "request.md"
+    request.write_text("store in data.json, add a CSV export, drop util.py")
+    code, out, err = cli("--improve", str(folder), "--prompt", str(request),
+                         "--edit-format", "blocks")  # fmt: skip
+    assert code == 0, err
+    assert (folder / "store.py").read_text() == FIVE["store.py"].replace("items.json", "data.json")
+    assert (folder / "export.py").read_text() == srv.files["export.py"]
+    assert not (folder / "util.py").exists()
+    for path in ("app.py", "report.py", "README.md"):  # untouched: not even written again
+        assert (folder / path).read_bytes() == original[path]
+        assert (folder / path).stat().st_ino == inodes[path]
+    assert (folder / "logo.png").read_bytes() == LOGO
+    # The diff: the changed line, the new file, the deleted one.
+    assert "-PATH = 'items.json'\n+PATH = 'data.json'\n" in out
+    assert "--- /dev/null\n+++ b/export.py" in out and "--- a/util.py\n+++ /dev/null" in out
+    assert "app.py" not in out
+    # The previous content of every changed or deleted file is kept.
+    (version,) = os.listdir(folder / ".smol" / "versions")
+    kept = folder / ".smol" / "versions" / version
+    assert (kept / "files" / "store.py").read_text() == FIVE["store.py"]
+    assert (kept / "files" / "util.py").read_text() == FIVE["util.py"]
+    # Nothing was sent about the binary file but its name.
+    sent = json.dumps([r.body for r in srv.requests])
+    assert "binary" in sent and "PNG" not in sent
+
+    code, out, err = cli("--undo", str(folder))
+    assert code == 0, err
+    assert snapshot(folder, skip=[folder / ".smol"]) == original
+
+
+def test_dry_run_only_prints_the_diff(srv, folder):
+    script_change(srv)
+    before = snapshot(folder)
+    code, out, err = cli("--improve", str(folder), "--prompt", "change it", "--dry-run",
+                         "--edit-format", "blocks")  # fmt: skip
+    assert code == 0, err
+    assert "+PATH = 'data.json'" in out and "dry run" in err
+    assert snapshot(folder) == before
+
+
+def test_a_failed_change_writes_nothing(srv, folder):
+    srv.add_fault(plan_reply(("store.py", "change", "x"), ("app.py", "change", "y")), kind="change")
+    srv.files["store.py"] = "# new store\n"
+    srv.add_fault(Fault.status(400, message="no"), kind="code", path="app.py", times=None)
+    before = snapshot(folder)
+    code, out, err = cli("--improve", str(folder), "--prompt", "change it")
+    assert code == 1 and "nothing was changed" in err
+    assert snapshot(folder) == before
+
+
+def test_undo_with_nothing_to_undo_says_so(srv, folder):
+    before = snapshot(folder)
+    code, _, err = cli("--undo", str(folder))
+    assert code == 1 and "Nothing to undo" in err
+    assert snapshot(folder) == before
+
+
+def test_undo_keeps_an_added_file_edited_since(srv, folder):
+    script_change(srv)
+    assert cli("--improve", str(folder), "--prompt", "go", "--edit-format", "blocks")[0] == 0
+    (folder / "export.py").write_text("# my own edit\n")
+    code, out, _ = cli("--undo", str(folder))
+    assert code == 0
+    assert (folder / "export.py").read_text() == "# my own edit\n"  # never lost
+    assert (folder / "util.py").read_text() == FIVE["util.py"]
+
+
+def test_a_link_in_the_folder_is_never_followed_or_written_through(srv, folder, tmp_path):
+    outside = tmp_path / "outside.py"
+    outside.write_text("SECRET = 1\n")
+    os.symlink(outside, folder / "linked.py")
+    srv.add_fault(plan_reply(("linked.py", "change", "x")), kind="change")
+    srv.files["linked.py"] = "HACKED = 1\n"
+    code, out, err = cli("--improve", str(folder), "--prompt", "change linked.py")
+    assert outside.read_text() == "SECRET = 1\n"
+    assert "SECRET" not in json.dumps([r.body for r in srv.requests])
+    assert code != 0 or "not written" in err

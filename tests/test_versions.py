@@ -1,0 +1,157 @@
+"""Versions in the history: every change is a version with its cause; diff and restore
+round-trip; an imported project keeps its binary files; against the scripted server."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import zipfile
+
+from smol_core.importing import Imported
+from smol_core.project import Project
+from smol_core.records import FileSpec
+from smol_core.runs import change_project, events_of, generate_checked
+from smol_core.studio.history import RunStore
+from smol_core.studio.session import Studio
+from smol_core.studio.versions import (
+    JobVersions,
+    Versions,
+    attach_binary,
+    diff_text,
+    restore,
+    start_imported,
+    version_zip,
+)
+from tests.change_kit import FIVE, change_classify, plan_reply
+from tests.conftest import FILES, PLAN, fast_settings
+from tests.scripted_server import Fault
+
+BROKEN_UTIL = "def greet(name: str) -> str:\n    return f'hello {name}' + suffix\n"
+
+
+def studio_with_run(tmp_path) -> tuple[Studio, Versions]:
+    store = RunStore(tmp_path / "h.sqlite3")
+    studio = Studio(store, "me")
+    studio.start("a greeter", fast_settings("http://127.0.0.1:9/v1"))
+    studio.set_plan(PLAN)
+    studio.set_files([FileSpec(p, "") for p in FILES])
+    return studio, Versions(store)
+
+
+def drive(studio, settings, job, cause=None):
+    """What the page's run_job does: every event recorded, versions made around the job."""
+    versions = JobVersions(studio, Versions(studio.store), cause)
+
+    async def go():
+        async for _ in events_of(job, record=versions.wrap(studio.emitter(settings))):
+            pass
+
+    try:
+        asyncio.run(go())
+    finally:
+        versions.settle()
+
+
+def test_generate_repair_change_restore_round_trip(make_server, tmp_path):
+    srv = make_server(classify=change_classify)
+    srv.add_fault(Fault.text(BROKEN_UTIL), kind="code", path="util.py", times=1)
+    studio, versions = studio_with_run(tmp_path)
+    settings = fast_settings(srv.base_url, run_examples=False)
+    project = studio.project
+    run_id = studio.run_id
+
+    drive(studio, settings, lambda emit: generate_checked(project, settings, emit,
+                                                          paths=project.paths))  # fmt: skip
+    listed = versions.list(run_id)
+    assert [(v.number, v.cause) for v in listed] == [(2, "repaired"), (1, "generated")]
+    assert versions.get(run_id, 1).contents["util.py"] == BROKEN_UTIL
+    assert project.contents == FILES
+    assert "-    return f'hello {name}' + suffix" in diff_text(
+        versions, run_id, 2, "previous", project
+    )
+
+    # A person's edit, then a change by request: two more versions.
+    studio.edit("main.py", FILES["main.py"] + "# mine\n")
+    versions.record(run_id, project, "edited")
+    srv.add_fault(plan_reply(("util.py", "change", "shout")), kind="change")
+    srv.files["util.py"] = "def greet(name: str) -> str:\n    return f'HELLO {name}'\n"
+    drive(studio, settings, lambda emit: change_project(project, "shout", settings, emit),
+          cause="changed")  # fmt: skip
+    assert [v.cause for v in versions.list(run_id)][:2] == ["changed", "edited"]
+    changed = versions.latest(run_id)
+    assert changed.contents["util.py"] == srv.files["util.py"]
+    assert changed.contents["main.py"].endswith("# mine\n")
+
+    # Diff of v1 against now, then restore v1: a new version, the exact texts of v1.
+    assert "+# mine" in diff_text(versions, run_id, 1, "now", project)
+    number = restore(studio, versions, 1)
+    assert number == changed.number + 1
+    assert project.contents == versions.get(run_id, 1).contents
+    assert versions.latest(run_id).cause == "restored" and "from v1" in versions.latest(run_id).note
+    assert diff_text(versions, run_id, 1, "now", project) == ""
+    # The history's files are the restored ones too (a refresh shows them).
+    reopened = Studio(studio.store, "me")
+    assert reopened.open(run_id, "me")
+    assert reopened.project.contents == versions.get(run_id, 1).contents
+    # Nothing lost: every version is still there, the one restored from included.
+    assert versions.get(run_id, changed.number).contents["util.py"] == srv.files["util.py"]
+
+
+def test_an_unchanged_project_makes_no_new_version(tmp_path):
+    studio, versions = studio_with_run(tmp_path)
+    studio.project.contents = dict(FILES)
+    assert versions.record(studio.run_id, studio.project, "generated") == 1
+    assert versions.record(studio.run_id, studio.project, "edited") is None
+    studio.project.contents["main.py"] += "\n"
+    assert versions.record(studio.run_id, studio.project, "edited") == 2
+
+
+def test_restoring_keeps_an_unrecorded_state_first(tmp_path):
+    studio, versions = studio_with_run(tmp_path)
+    studio.project.contents = dict(FILES)
+    versions.record(studio.run_id, studio.project, "generated")
+    studio.project.contents["util.py"] = "# not yet a version\n"
+    restore(studio, versions, 1)
+    kept = [versions.get(studio.run_id, v.number) for v in versions.list(studio.run_id)]
+    assert any(v.contents.get("util.py") == "# not yet a version\n" for v in kept)
+
+
+def test_a_failed_change_makes_no_version(make_server, tmp_path):
+    srv = make_server(files={}, classify=change_classify)
+    store = RunStore(tmp_path / "h.sqlite3")
+    studio = Studio(store, "me")
+    studio.start("items", fast_settings(srv.base_url))
+    studio.set_files([FileSpec(p) for p in FIVE])
+    for p, t in FIVE.items():
+        studio.edit(p, t)
+    versions = Versions(store)
+    versions.record(studio.run_id, studio.project, "generated")
+    srv.add_fault(plan_reply(("app.py", "change", "a"), ("store.py", "change", "b"),
+                             ("report.py", "change", "c")), kind="change")  # fmt: skip
+    srv.files.update({"app.py": "# a\n", "store.py": "# b\n"})
+    srv.add_fault(Fault.status(400), kind="code", path="report.py", times=None)
+    settings = fast_settings(srv.base_url, run_examples=False, concurrency=1)
+    project = studio.project
+    drive(studio, settings, lambda emit: change_project(project, "x", settings, emit), "changed")
+    assert [v.cause for v in versions.list(studio.run_id)] == ["generated"]
+    assert project.contents == FIVE
+    assert store.load_run(studio.run_id, "me").files[0].content == FIVE["app.py"]
+
+
+def test_an_imported_project_is_the_first_version_and_keeps_its_binary_files(tmp_path):
+    store = RunStore(tmp_path / "h.sqlite3")
+    studio = Studio(store, "me")
+    versions = Versions(store)
+    imported = Imported(texts={"app.py": "print(1)\n"}, binary={"logo.png": b"\x89PNG\0\1"})
+    assert start_imported(studio, versions, imported, fast_settings("http://x/v1"), "p.zip") == 1
+    v1 = versions.get(studio.run_id, 1)
+    assert v1.cause == "imported" and v1.binary == {"logo.png": b"\x89PNG\0\1"}
+    names = zipfile.ZipFile(io.BytesIO(version_zip(v1))).namelist()
+    assert sorted(names) == ["app.py", "logo.png"]
+    assert zipfile.ZipFile(io.BytesIO(studio.bundler(fast_settings("http://x/v1"))())).read(
+        "logo.png") == b"\x89PNG\0\1"  # fmt: skip
+    reopened = Studio(store, "me")
+    assert reopened.open(studio.run_id, "me")
+    attach_binary(reopened, versions)
+    assert reopened.project.binary == {"logo.png": b"\x89PNG\0\1"}
+    assert reopened.project.spec == "" and isinstance(reopened.project, Project)
