@@ -11,18 +11,28 @@ import pandas as pd
 import streamlit as st
 from streamlit_ace import st_ace
 
-from smol_core.errors import SmolError, describe
+from smol_core.diffs import unified_diff
+from smol_core.errors import LimitError, SmolError, describe
 from smol_core.events import (
+    ChangeDone,
+    ChangePlanned,
     ChecksDone,
+    ExampleDone,
+    ExampleStarted,
     FileDelta,
     FileDone,
+    FileEdited,
     FileFailed,
     FileStarted,
+    Healing,
     PlanDelta,
     Retry,
 )
+from smol_core.importing import ImportRefused, import_zip
 from smol_core.model.client import require_key, resolve, start_warm_up
 from smol_core.project import Project
+from smol_core.running.report import example_line
+from smol_core.running.report import summary as run_summary
 from smol_core.runs import (
     add_missing_files,
     events_of,
@@ -53,6 +63,16 @@ from smol_core.studio.sharing import (
     share_token,
     shared_run,
 )
+from smol_core.studio.versions import (
+    JobVersions,
+    Versions,
+    attach_binary,
+    change_job,
+    diff_text,
+    restore,
+    start_imported,
+    version_zip,
+)
 from smol_core.usage import estimate_cost
 
 PROVIDERS = {
@@ -74,6 +94,11 @@ def secrets_dict() -> dict:
 @st.cache_resource
 def history() -> RunStore:
     return RunStore()
+
+
+@st.cache_resource
+def versions() -> Versions:
+    return Versions(history())
 
 
 def browser_owner() -> str:
@@ -339,11 +364,13 @@ def ready(settings: Settings) -> Settings:
     return resolved
 
 
-def run_job(studio: Studio, settings: Settings, job, on_event=None) -> bool:
-    """Drive a pipeline step on this script thread; the history records every event."""
+def run_job(studio: Studio, settings: Settings, job, on_event=None, cause=None) -> bool:
+    """Drive a pipeline step on this script thread; the history records every event, and
+    each version the job makes (`cause`: what made it, when the page knows better)."""
+    made = JobVersions(studio, versions(), cause)
 
     async def drive() -> None:
-        async for event in events_of(job, record=studio.emitter(settings)):
+        async for event in events_of(job, record=made.wrap(studio.emitter(settings))):
             if on_event:
                 on_event(event)
 
@@ -353,6 +380,8 @@ def run_job(studio: Studio, settings: Settings, job, on_event=None) -> bool:
     except FAILURES as exc:
         st.error(describe(exc, settings))
         return False
+    finally:
+        made.settle()
 
 
 def generate(studio: Studio, settings: Settings, paths: list[str], **job) -> None:
@@ -371,6 +400,17 @@ def generate(studio: Studio, settings: Settings, paths: list[str], **job) -> Non
     finished = set()
 
     def show(event) -> None:
+        if isinstance(event, ExampleStarted):
+            after = f" (after repair {event.round})" if event.round > 0 else ""
+            bar.progress(1.0, text=f"Running example {event.index + 1}{after}: {event.name}…")
+            return
+        if isinstance(event, ExampleDone):
+            bar.progress(1.0, text=f"Example {event.index + 1}: {event.result.status}")
+            return
+        if isinstance(event, Healing):
+            bar.progress(1.0, text=f"Repairing {', '.join(event.paths)} from what running "
+                         f"showed: {event.reasons[0] if event.reasons else ''}"[:300])  # fmt: skip
+            return
         if isinstance(event, ChecksDone):
             found = sum(len(v) for v in event.findings.values())
             step = "Checked" if event.round == 0 else f"Checked after repair {event.round}"
@@ -564,6 +604,7 @@ def code_status(project: Project, studio: Studio, settings: Settings) -> dict[st
         )
     for note in project.check_notes:
         st.caption(note)
+    examples_status(project, settings)
     missing_refs = referenced_missing(project)
     if missing_refs and st.button(
         f"Add {len(missing_refs)} missing file(s): " + ", ".join(f.path for f in missing_refs),
@@ -576,6 +617,20 @@ def code_status(project: Project, studio: Studio, settings: Settings) -> dict[st
         st.session_state.files_rev += 1
         st.rerun()
     return checked
+
+
+def examples_status(project: Project, settings: Settings) -> None:
+    """What running the project showed: one line per example, failures first in red."""
+    if not settings.run_examples and not project.results:
+        st.caption("The generated code is not run here (set SMOL_RUN_EXAMPLES=on to run it).")
+    said = run_summary(project)
+    if not said:
+        return
+    show = st.error if project.examples_state() == "failing" else st.caption
+    show(said)
+    with st.expander(f"Examples ({len(project.examples)})"):
+        for i, example in enumerate(project.examples):
+            st.text(example_line(example, project.results.get(i)))
 
 
 def code_section(project: Project, studio: Studio, settings: Settings) -> None:
@@ -605,6 +660,8 @@ def code_section(project: Project, studio: Studio, settings: Settings) -> None:
         )
         try:
             if isinstance(code, str) and studio.edit(choice, code):
+                if studio.run_id:
+                    versions().record(studio.run_id, project, "edited")
                 st.toast(f"Saved your edit of {choice}")
         except SmolError as exc:  # too long to keep: said, not saved
             st.error(str(exc))
@@ -638,6 +695,7 @@ def code_section(project: Project, studio: Studio, settings: Settings) -> None:
                     studio,
                     settings,
                     lambda emit: fix_from_error(project, error_text, ready(settings), emit),
+                    cause="fixed",
                 )
             st.rerun()
 
@@ -662,6 +720,140 @@ def download_section(studio: Studio, settings: Settings) -> None:
     )
 
 
+# ------------------------------------------------------ iterate: import, change, versions
+def import_upload(studio: Studio, settings: Settings) -> None:
+    """Callback: the uploaded zip becomes a new run, its files the first version."""
+    state = st.session_state
+    upload = state.get("in_import")
+    if upload is None:
+        return
+    try:
+        imported = import_zip(upload.getvalue())
+        if not imported.texts and not imported.binary:
+            raise ImportRefused("The archive holds no files to import.")
+        start_imported(studio, versions(), imported, settings, upload.name)
+    except (ImportRefused, LimitError) as exc:
+        state.import_note = ("error", str(exc))
+        return
+    st.query_params["run"] = studio.run_id or ""
+    state.in_spec = ""
+    state.files_rev += 1
+    state.plan_rev += 1
+    left_out = "; ".join(f"{r.path}: {r.reason}" for r in imported.skipped[:6])
+    state.import_note = ("ok", f"Imported {len(imported.texts)} text and "
+                         f"{len(imported.binary)} other file(s)."
+                         + (f" Left out: {left_out}." if left_out else ""))  # fmt: skip
+
+
+def import_section(studio: Studio, settings: Settings) -> None:
+    """Start from code you have: upload a zip of a project."""
+    with st.expander("…or start from code you have: upload a .zip of a project"):
+        st.file_uploader("Project (.zip)", type=["zip"], key="in_import")
+        st.button("Import", key="btn_import", on_click=import_upload, args=(studio, settings),
+                  disabled=st.session_state.get("in_import") is None)  # fmt: skip
+        st.caption("Links, special files and names outside the project are refused; .git, "
+                   "node_modules, virtual environments and caches are left out; binary files "
+                   "are kept as they are and never sent to the model.")  # fmt: skip
+    kind, text = st.session_state.pop("import_note", (None, ""))
+    if kind == "error":
+        st.error(text)
+    elif kind:
+        st.success(text)
+
+
+def change_section(project: Project, studio: Studio, settings: Settings) -> None:
+    """Ask for a change to the whole project; what it did is shown as a diff."""
+    state = st.session_state
+    st.subheader("Ask for a change")
+    request = st.text_area("The change, in words", key="in_change", height=90,
+                           placeholder="e.g. add a dark mode; store the todos in SQLite")  # fmt: skip
+    if st.button("Change the project", key="btn_change", disabled=not request.strip()):
+        live = ready(settings)
+        before = dict(project.contents)
+        log, lines = st.empty(), list[str]()
+        outcome: list[ChangeDone] = []
+
+        def show(event) -> None:
+            if isinstance(event, ChangePlanned):
+                lines.extend(f"- {a} `{p}`" + (f": {w}" if w else "") for p, a, w in event.changes)
+            elif isinstance(event, FileEdited):
+                lines.append(f"- `{event.path}` written ({event.method})")
+            elif isinstance(event, ChangeDone):
+                outcome.append(event)
+            log.markdown("\n".join(lines))
+
+        try:
+            job = change_job(studio, request, live)
+        except SmolError as exc:
+            st.error(str(exc))
+            return
+        if run_job(studio, settings, job, show, cause="changed") and outcome:
+            done = outcome[0]
+            if done.applied:
+                state.change_note = ("ok", "Changed: " + ", ".join(
+                    [*done.changed, *(f"{p} (new)" for p in done.added),
+                     *(f"{p} (deleted)" for p in done.deleted)]) or "nothing")  # fmt: skip
+                state.change_diff = unified_diff(before, project.contents)
+            else:
+                state.change_note = ("error", done.reason)
+                state.change_diff = ""
+            state.files_rev += 1
+            st.rerun()
+    kind, text = state.get("change_note", (None, ""))
+    if kind == "error":
+        st.error(f"The change was not made: {text}. The project is as it was.")
+    elif kind:
+        st.success(text)
+        with st.expander("What changed (diff)", expanded=True):
+            st.code(state.get("change_diff", "")[:200_000] or "(no difference)", language="diff")
+
+
+def restore_version(studio: Studio, number: int) -> None:
+    """Callback: restore a version (a new version), so every editor shows its text."""
+    try:
+        made = restore(studio, versions(), number)
+    except LimitError as exc:
+        st.session_state.version_note = str(exc)
+        return
+    st.session_state.version_note = f"Restored v{number} (now v{made})." if made else ""
+    st.session_state.files_rev += 1
+
+
+def versions_section(project: Project, studio: Studio, settings: Settings) -> None:
+    """Every version of the project: its diff against the one before or now; restore; zip."""
+    if studio.run_id is None:
+        return
+    listed = versions().list(studio.run_id)
+    st.subheader("Versions")
+    if note := st.session_state.pop("version_note", ""):
+        st.success(note)
+    if not listed:
+        st.caption("No versions yet: one is kept each time the project changes.")
+        return
+    labels = {v.number: v.label for v in listed}
+    number = st.selectbox("Version", [v.number for v in listed], key="sel_version",
+                          format_func=lambda n: labels.get(n, f"v{n}"))  # fmt: skip
+    if number is None:
+        return
+    against = st.radio("Compare with", ["previous", "now"], horizontal=True, key="in_against",
+                       format_func={"previous": "the version before", "now": "the project now"}.get)  # fmt: skip
+    diff = diff_text(versions(), studio.run_id, number, against, project)
+    if diff:
+        st.code(diff[:200_000], language="diff")
+    else:
+        st.caption("No difference.")
+    left, right = st.columns(2)
+    left.button("Restore this version", key="btn_restore", on_click=restore_version,
+                args=(studio, number))  # fmt: skip
+    version = versions().get(studio.run_id, number)
+    if version is not None:
+        right.download_button(
+            f"Download v{number} (.zip)", key="dl_version", on_click="ignore", mime="application/zip",
+            data=lambda: version_zip(version, manifest=project.manifest(settings)),
+            file_name=studio.zip_name().replace(".zip", f"-v{number}.zip"),
+        )  # fmt: skip
+
+
 def main() -> None:
     st.set_page_config(page_title="smol studio", page_icon="🐣", layout="wide")
     start_warm_up()  # once per server process, in the background: the first request won't pay it
@@ -679,8 +871,12 @@ def main() -> None:
     if shared_view(studio, scope, settings):
         return
     spec = spec_section(examples, studio, settings)
+    import_section(studio, settings)
     project = studio.project
-    if project is None or not plan_section(project, spec, studio, settings):
+    attach_binary(studio, versions())
+    # An imported project has code and no plan: its workspace is shown all the same.
+    if project is None or (not plan_section(project, spec, studio, settings)
+                           and not project.contents):  # fmt: skip
         return
     if not project.files:
         return
@@ -688,6 +884,8 @@ def main() -> None:
     if not project.contents and not project.failed:
         return
     code_section(project, studio, settings)
+    change_section(project, studio, settings)
+    versions_section(project, studio, settings)
     download_section(studio, settings)
 
 
