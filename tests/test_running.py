@@ -48,6 +48,8 @@ def test_environment_is_scrubbed(monkeypatch):
     assert FAKE_KEY not in result.stdout
     assert "OPENAI" not in result.stdout and "SMOL_" not in result.stdout
     assert "/tmp" in result.stdout or "smol-run" in result.stdout  # HOME in the copy
+    print(f"[hostile] prints the environment: {len(result.stdout)} chars, no key, no SMOL_/OPENAI_"
+          f" name, {result.seconds:.2f} s")  # fmt: skip
 
 
 @isolated
@@ -75,6 +77,8 @@ open("../x", "w").write("inside the temporary folder")
     assert not outside.exists() and not link_target.exists()
     assert not Path("/etc/smol-evil").exists()
     assert not box.top.exists()  # the copy is gone once the sandbox is closed
+    print(f"[hostile] writes outside (absolute, /etc, through a symlink): 3 of 3 refused "
+          f"({result.stdout.split()[1]}: read-only file system), 0 files changed outside")  # fmt: skip
 
 
 @isolated
@@ -94,6 +98,8 @@ print(n)
 """
     result, _ = _run(code, Limits(seconds=8, processes=50))
     assert int(result.stdout.split()[0]) < 60
+    print(f"[hostile] 1,000 forks: {result.stdout.split()[0]} started before the limit of 50, "
+          f"{result.seconds:.2f} s")  # fmt: skip
 
 
 @isolated
@@ -101,6 +107,8 @@ def test_endless_loop_is_killed_at_the_timeout():
     result, _ = _run("while True:\n    pass\n", Limits(seconds=1.5, cpu_seconds=30))
     assert result.timed_out and result.exit_code is None
     assert "did not finish" in result.reason
+    print(f"[hostile] endless loop: killed with its process group after {result.seconds:.2f} s "
+          f"(limit 1.5 s)")  # fmt: skip
 
 
 @isolated
@@ -108,6 +116,7 @@ def test_ten_gigabytes_is_refused():
     result, _ = _run("x = bytearray(10 * 1024**3)\nprint('allocated')")
     assert "allocated" not in result.stdout
     assert "memory" in result.reason
+    print(f"[hostile] 10 GB allocation: refused ({result.reason}), {result.seconds:.2f} s")
 
 
 @isolated
@@ -117,6 +126,8 @@ def test_a_hundred_megabytes_of_output_is_cut():
     )
     assert result.cut
     assert len(result.stdout) < 2 * FAST.output_bytes
+    print(f"[hostile] 100 MB of output: {len(result.stdout):,} chars kept, marked as cut, "
+          f"{result.seconds:.2f} s")  # fmt: skip
 
 
 @isolated
@@ -139,6 +150,13 @@ def test_no_network_not_even_the_hosts_loopback():
     thread.join(4)
     listener.close()
     assert "connected" not in result.stdout and not accepted
+    print(f"[hostile] connect to a listener on the host's 127.0.0.1: refused, 0 connections "
+          f"accepted ({_last(result.stderr)})")  # fmt: skip
+
+
+def _last(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1][:80] if lines else "no error text"
 
 
 def test_without_isolation_nothing_runs_unless_allowed(monkeypatch):
@@ -155,9 +173,12 @@ def test_commands_that_are_not_the_projects_programs_are_refused():
     assert refusal(["python", "todo.py", "add", "milk"], files) == ""
     assert refusal(["node", "app.js"], files) == ""
     assert refusal(["sh", "tools/run.sh"], files) == ""
-    for bad in (["rm", "-rf", "~"], ["curl", "http://example.com"], ["python", "-c", "1"],
-                ["python", "../todo.py"], ["python", "/etc/x.py"], ["bash", "-c", "ls"]):  # fmt: skip
+    bad_ones = (["rm", "-rf", "~"], ["curl", "http://example.com"], ["python", "-c", "1"],
+                ["python", "../todo.py"], ["python", "/etc/x.py"], ["bash", "-c", "ls"])  # fmt: skip
+    for bad in bad_ones:
         assert refusal(bad, files), bad
+    print(f"[hostile] commands that are not the project's programs: {len(bad_ones)} of "
+          f"{len(bad_ones)} refused before running")  # fmt: skip
 
 
 def test_examples_keep_only_expectations_the_spec_states():
@@ -260,3 +281,32 @@ def test_page_examples_click_and_read_in_a_browser():
     dead = run_examples({"index.html": PAGE, "app.js": "// nothing\n"}, smoke_examples(files))
     assert dead[0].status == "fail" and "changed nothing" in dead[0].reason
     assert not os.path.exists("/etc/smol-evil")
+
+
+@isolated
+def test_a_missing_package_is_not_run_but_a_missing_project_module_fails():
+    app = "from django.http import HttpResponse\n"  # a package this machine lacks
+    [result] = run_examples({"app.py": app}, smoke_examples({"app.py": app}))
+    assert result.status == "not_run" and "`django`" in result.reason
+    custom = {"main.py": "import smolnotapkg\n", "requirements.txt": "smolnotapkg==0.4\n"}
+    assert run_examples(custom, smoke_examples(custom))[0].status == "not_run"
+    mine = {"main.py": "import storage\n"}  # a module of the project that was never written
+    assert run_examples(mine, smoke_examples(mine))[0].status == "fail"
+
+
+@isolated
+def test_the_projects_own_tests_run_as_examples_and_a_failure_names_the_code():
+    code = {"calc.py": "def add(a, b):\n    return a - b\n"}
+    tests = ("import unittest\nfrom calc import add\n\n\nclass T(unittest.TestCase):\n"
+             "    def test_add(self):\n        self.assertEqual(add(2, 3), 5)\n")  # fmt: skip
+    files = {**code, "test_calc.py": tests}
+    examples = [e for e in smoke_examples(files) if e.source == "tests"]
+    assert examples[0].commands[0].args == ("python", "-m", "unittest", "test_calc.py")
+    [failed] = run_examples(files, examples)
+    assert failed.status == "fail" and "AssertionError" in failed.detail
+    from smol_core.running.heal import heal_targets
+
+    # The code is repaired first: a test rewritten to pass proves nothing.
+    assert list(heal_targets([failed], files, None))[0] == "calc.py"
+    fixed = {**files, "calc.py": "def add(a, b):\n    return a + b\n"}
+    assert run_examples(fixed, examples)[0].status == "pass"

@@ -283,13 +283,16 @@ def smoke_examples(contents: Mapping[str, str], covered: Iterable[Example] = ())
             out.append(Example(f"{page} loads and its controls work", "smoke", page=page,
                                source="smoke"))  # fmt: skip
     for test in tests:
-        out.append(test_example(test))
+        out.append(test_example(test, contents[test]))
     return out
 
 
-def test_example(path: str) -> Example:
-    return Example(f"tests in {path}", "test", (Command(("python", "-m", "pytest", "-q", path)),),
-                   source="tests")  # fmt: skip
+def test_example(path: str, text: str = "") -> Example:
+    """The project's own test file, run by pytest; by unittest when it is written for it (so
+    it runs where pytest is not installed)."""
+    plain = "unittest" in text and "pytest" not in text
+    runner = ("python", "-m", "unittest", path) if plain else ("python", "-m", "pytest", "-q", path)
+    return Example(f"tests in {path}", "test", (Command(runner),), source="tests")
 
 
 def _importable(path: str) -> bool:

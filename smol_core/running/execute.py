@@ -172,10 +172,44 @@ print("PASS")
 """
 
 
+_NO_MODULE = re.compile(r"No module named '([\w.]+)'|Cannot find (?:module|package) '([^']+)'")
+_NO_SCREEN = ("no display name", "couldn't connect to display", "No available video device")
+
+
+# Packages people ask for by name; any other missing module counts as a package only where the
+# project declares it (requirements.txt, pyproject.toml, package.json).
+_KNOWN_PACKAGES = frozenset([
+    "flask", "fastapi", "django", "requests", "numpy", "pandas", "matplotlib", "scipy", "sklearn",
+    "pygame", "PIL", "bs4", "yaml", "dotenv", "click", "typer", "rich", "tqdm", "sqlalchemy",
+    "pydantic", "uvicorn", "aiohttp", "httpx", "jinja2", "streamlit", "tkinter", "torch",
+    "tensorflow", "openai", "express", "react", "vue", "axios", "lodash", "chalk", "commander",
+    "pytest",
+])  # fmt: skip
+_DECLARED = ("requirements.txt", "pyproject.toml", "package.json", "setup.py", "Pipfile")
+
+
+def unmet_need(stderr: str, box: Sandbox) -> str:
+    """Why a failure says nothing about the code ("" when it does): it needs a package this
+    machine doesn't have, or a screen. Such an example is *not run*: rewriting the code to do
+    without the package the spec asked for would make it worse. A missing module of the
+    project's own (a file never written) is a real failure."""
+    if any(s in stderr for s in _NO_SCREEN):
+        return "not run: it needs a screen, which this machine doesn't have"
+    declared = " ".join((box.read(name) or "") for name in _DECLARED).lower()
+    for match in _NO_MODULE.finditer(stderr):
+        name = match.group(1) or match.group(2)
+        top = name.split(".")[0].split("/")[0]
+        if top in _KNOWN_PACKAGES or (top and top.lower() in declared):
+            return f"not run: it needs the package `{top}`, which is not installed here"
+    return ""
+
+
 def _judge(command: Command, result: RunResult, box: Sandbox) -> tuple[str, str] | None:
     """None when the command did what it should, else (status, why in one line)."""
     if result.reason.startswith("not run"):
         return "not_run", result.reason
+    if result.exit_code != 0 and (need := unmet_need(result.stderr, box)):
+        return "not_run", need
     if result.timed_out:
         return "fail", result.reason
     out = _normal(result.stdout)
