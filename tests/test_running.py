@@ -310,3 +310,12 @@ def test_the_projects_own_tests_run_as_examples_and_a_failure_names_the_code():
     assert list(heal_targets([failed], files, None))[0] == "calc.py"
     fixed = {**files, "calc.py": "def add(a, b):\n    return a + b\n"}
     assert run_examples(fixed, examples)[0].status == "pass"
+
+
+def test_a_page_step_on_an_element_nobody_named_is_dropped():
+    raw = {"examples": [{"kind": "page", "name": "adds", "page": "index.html", "steps": [
+        {"action": "click", "target": "increment"}, {"action": "click", "target": "#guessed-id"},
+        {"action": "text", "target": "count", "value": "1"}]}]}  # fmt: skip
+    spec = "A button `increment` adds 1 to the number shown."
+    [example] = parse_examples(raw, spec, {"index.html": ""}, plan="The total is in `#count`.")
+    assert [s.target for s in example.steps] == ["increment", "count"]

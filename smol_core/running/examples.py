@@ -34,9 +34,12 @@ _NUMBER = re.compile(r"-?\d{1,3}")
 # ------------------------------------------------------------------------ from the model's JSON
 
 
-def parse_examples(raw: object, spec: str, contents: Mapping[str, str]) -> list[Example]:
+def parse_examples(
+    raw: object, spec: str, contents: Mapping[str, str], plan: str = ""
+) -> list[Example]:
     """Examples out of the model's reply (JSON text or data), grounded in `spec` and checked
-    against the project's files; whatever can't be used is dropped, never guessed."""
+    against the project's files; whatever can't be used is dropped, never guessed. Element ids
+    a page step uses must be named by the spec or the plan (the contract the files follow)."""
     data = _json_of(raw)
     items = data.get("examples") if isinstance(data, dict) else data
     if not isinstance(items, list):
@@ -45,7 +48,7 @@ def parse_examples(raw: object, spec: str, contents: Mapping[str, str]) -> list[
     for item in items[: MAX_EXAMPLES * 2]:
         if not isinstance(item, dict):
             continue
-        example = _example_of(item, spec, contents, len(out) + 1)
+        example = _example_of(item, spec, contents, len(out) + 1, _squash(f"{spec}\n{plan}"))
         if example is not None and example not in out:
             out.append(example)
     return out[:MAX_EXAMPLES]
@@ -66,7 +69,9 @@ def _json_of(raw: object) -> object:
     return None
 
 
-def _example_of(item: dict, spec: str, contents: Mapping[str, str], number: int) -> Example | None:
+def _example_of(
+    item: dict, spec: str, contents: Mapping[str, str], number: int, named: str
+) -> Example | None:
     kind = str(item.get("kind") or "").strip().lower()
     name = " ".join(str(item.get("name") or "").split())[:80] or f"example {number}"
     grounded = _grounding(spec)
@@ -91,7 +96,9 @@ def _example_of(item: dict, spec: str, contents: Mapping[str, str], number: int)
         page = _project_path(item.get("page"), contents, (".html", ".htm"))
         if page is None:
             return None
-        steps = tuple(s for s in (_step_of(s, grounded) for s in _list(item.get("steps"))) if s)
+        steps = tuple(
+            s for s in (_step_of(s, grounded, named) for s in _list(item.get("steps"))) if s
+        )
         return Example(name, "page", page=page, steps=steps)
     if kind == "server":
         start = _command_of(item, grounded) if item.get("args") else None
@@ -136,7 +143,7 @@ def _command_of(item: object, grounded: str) -> Command | None:
     )
 
 
-def _step_of(item: object, grounded: str) -> PageStep | None:
+def _step_of(item: object, grounded: str, named: str) -> PageStep | None:
     if not isinstance(item, dict):
         return None
     action = str(item.get("action") or "").strip().lower()
@@ -144,6 +151,9 @@ def _step_of(item: object, grounded: str) -> PageStep | None:
     value = str(item.get("value") if item.get("value") is not None else "")
     if action not in PAGE_ACTIONS or not target or len(target) > 200:
         return None
+    bare = target.lstrip("#.").lower()
+    if not re.search(rf"(?<![\w-]){re.escape(bare)}(?![\w-])", named):
+        return None  # an element nobody named: clicking it would test the model's guess
     if action == "text" and not _said(value, grounded):
         return None
     if action == "count" and not value.strip().isdigit():

@@ -16,7 +16,7 @@ from ..prompts import render, shared_context
 from ..records import Example, FileSpec
 from ..running.examples import parse_examples
 from ..settings import Settings
-from .file_list import mode_order
+from .file_list import mode_order, structured_args
 
 TOOL_NAME = "save_examples"
 _STRINGS = {"type": "array", "items": {"type": "string"}}
@@ -82,28 +82,8 @@ EXAMPLES_SCHEMA = {
     },
     "required": ["examples"],
 }
-_MODE_ARGS: dict[str, dict] = {
-    "json_schema": {
-        "response_format": {
-            "type": "json_schema",
-            "json_schema": {"name": "examples", "strict": False, "schema": EXAMPLES_SCHEMA},
-        }
-    },
-    "tool": {
-        "tools": [
-            {
-                "type": "function",
-                "function": {
-                    "name": TOOL_NAME,
-                    "description": "Save the checks of the project.",
-                    "parameters": EXAMPLES_SCHEMA,
-                },
-            }
-        ],
-        "tool_choice": {"type": "function", "function": {"name": TOOL_NAME}},
-    },  # fmt: skip
-    "text": {},
-}
+_MODE_ARGS = structured_args("examples", EXAMPLES_SCHEMA, TOOL_NAME,
+                             "Save the checks of the project.")  # fmt: skip
 
 
 def examples_messages(
@@ -133,7 +113,7 @@ async def make_examples(
         except (openai.BadRequestError, openai.UnprocessableEntityError):
             continue  # this endpoint doesn't take this kind of request: the next one
         raw = result.tool_arguments if mode == "tool" and result.tool_arguments else result.text
-        found = parse_examples(raw, spec, contents)
+        found = parse_examples(raw, spec, contents, plan)
         if found or (raw or "").strip():
             return found  # a usable reply, or an honest "none": asking again won't help
     return []

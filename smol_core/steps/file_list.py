@@ -48,28 +48,34 @@ FILE_LIST_SCHEMA = {
     "additionalProperties": False,
 }
 
-_MODE_ARGS: dict[str, dict] = {
-    "json_schema": {
-        "response_format": {
-            "type": "json_schema",
-            "json_schema": {"name": "file_list", "strict": True, "schema": FILE_LIST_SCHEMA},
-        }
-    },
-    "tool": {
-        "tools": [
-            {
-                "type": "function",
-                "function": {
-                    "name": TOOL_NAME,
-                    "description": "Save the list of files the project needs.",
-                    "parameters": FILE_LIST_SCHEMA,
-                },
+
+def structured_args(
+    name: str, schema: dict, tool: str, description: str, *, strict: bool = False
+) -> dict[str, dict]:
+    """The request arguments of each way of asking for structured output (MODES), for one
+    schema: the file list, the examples and the change plan all ask the same three ways."""
+    return {
+        "json_schema": {
+            "response_format": {
+                "type": "json_schema",
+                "json_schema": {"name": name, "strict": strict, "schema": schema},
             }
-        ],
-        "tool_choice": {"type": "function", "function": {"name": TOOL_NAME}},
-    },
-    "text": {},
-}
+        },
+        "tool": {
+            "tools": [
+                {
+                    "type": "function",
+                    "function": {"name": tool, "description": description, "parameters": schema},
+                }
+            ],
+            "tool_choice": {"type": "function", "function": {"name": tool}},
+        },  # fmt: skip
+        "text": {},
+    }
+
+
+_MODE_ARGS = structured_args("file_list", FILE_LIST_SCHEMA, TOOL_NAME,
+                             "Save the list of files the project needs.", strict=True)  # fmt: skip
 
 # Remembered per (endpoint, model): process-wide, shared by every session of the page.
 _working_mode: dict[tuple[str, str], str] = {}
