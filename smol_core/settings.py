@@ -27,6 +27,7 @@ PROVIDER_DEFAULTS: dict[str, dict[str, Any]] = {
         "max_tokens": 1536,
         "max_plan_tokens": 700,
         "timeout": 300.0,
+        "context_tokens": 8192,  # the built-in server's n_ctx (local_server.py)
     },
 }
 
@@ -56,6 +57,9 @@ class Settings:
     max_continuations: int = 2  # follow-ups after finish_reason == "length"
     max_tokens: int | None = None  # output cap per request; None = the endpoint's default
     max_plan_tokens: int | None = None  # a tighter cap for the plan: it is prefilled per file
+    # The model's context, prompt and reply together (None: unknown, not checked). A request
+    # that would not fit is trimmed first (context_fit.py) instead of failing with a 400.
+    context_tokens: int | None = None
     structured_mode: str = "auto"  # how to ask for the file list
     max_files: int = 60
     checks: bool = True  # check generated files (compile, names, links, ids)
@@ -142,6 +146,7 @@ _INTS = {
     "max_continuations",
     "max_tokens",
     "max_plan_tokens",
+    "context_tokens",
     "max_files",
     "repair_rounds",
     "run_rounds",

@@ -23,6 +23,7 @@ from ..prompts import file_messages, render
 from ..records import FileSpec
 from ..settings import Settings
 from .fences import strip_code_fences
+from .fit import fitted
 from .kind import kind_problem
 from .spec import validate_spec
 
@@ -56,15 +57,13 @@ async def write_file(
     Raises on failure (after retries); `generate_files` turns that into a FileFailed event.
     """
     settings = await prepare(settings)
-    messages = file_messages(
-        spec,
-        plan,
-        files,
-        path,
-        instruction=instruction,
-        current=current,
-        directory=settings.prompts_dir,
-    )
+    messages = fitted(
+        lambda the_plan, the_instruction: file_messages(
+            spec, the_plan, files, path, instruction=the_instruction, current=current,
+            directory=settings.prompts_dir,
+        ),
+        plan, instruction, settings, path,
+    )  # fmt: skip
     emit(FileStarted(path))
     async with using_client(settings, client) as c:
         result = await stream_chat(
