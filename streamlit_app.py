@@ -33,6 +33,7 @@ from smol_core.model.client import require_key, resolve, start_warm_up
 from smol_core.project import Project
 from smol_core.running.report import example_line
 from smol_core.running.report import summary as run_summary
+from smol_core.running.sandbox import isolation
 from smol_core.runs import (
     add_missing_files,
     events_of,
@@ -41,6 +42,7 @@ from smol_core.runs import (
     referenced_missing,
 )
 from smol_core.settings import Settings
+from smol_core.steps.change import plan_from_code
 from smol_core.steps.file_list import make_file_list
 from smol_core.steps.plan import make_plan
 from smol_core.studio.access import CodeGate, host_allowed
@@ -212,10 +214,8 @@ def model_section(config: PageConfig) -> Settings:
             help="On Streamlit Community Cloud, 127.0.0.1 is the cloud machine, not your laptop.",
         )
         if owners:
-            st.caption(
-                f"Empty: the studio's endpoint, {config.owner_endpoint_label}. Another URL "
-                "needs your own API key."
-            )
+            own_key = " Another URL needs your own API key." if config.policy.has_owner_key else ""
+            st.caption(f"Empty: the studio's endpoint, {config.owner_endpoint_label}.{own_key}")
     model = st.text_input("Model", value=defaults.model, key=f"in_model_{provider}")
     visitor_key = access_code = None
     if provider != "local":
@@ -619,6 +619,18 @@ def code_status(project: Project, studio: Studio, settings: Settings) -> dict[st
     return checked
 
 
+def run_consent(settings: Settings) -> Settings:
+    """Where this machine can't isolate generated code, it runs only if the person says so."""
+    why = isolation()
+    if not settings.run_examples or why == "namespaces":
+        return settings
+    with st.sidebar:
+        st.warning(f"Generated code can't be isolated on this machine ({why[6:]}).")
+        allowed = st.checkbox("Run it anyway (it can do whatever your account can)",
+                              key="in_allow_unisolated")  # fmt: skip
+    return settings.with_(allow_unisolated=allowed)
+
+
 def examples_status(project: Project, settings: Settings) -> None:
     """What running the project showed: one line per example, failures first in red."""
     if not settings.run_examples and not project.results:
@@ -676,6 +688,7 @@ def code_section(project: Project, studio: Studio, settings: Settings) -> None:
         "Change to ask for (optional)",
         key="in_instruction",
         placeholder="e.g. add error handling for a missing file",
+        max_chars=studio.limits.instruction_chars,  # Streamlit cuts on the server too
     )
     if st.button("Regenerate this file", key="btn_regen"):
         generate(
@@ -688,7 +701,10 @@ def code_section(project: Project, studio: Studio, settings: Settings) -> None:
         st.rerun()
 
     with st.expander("Something doesn't work when you run it? Paste the error"):
-        error_text = st.text_area("The error or what goes wrong", key="in_error", height=150)
+        error_text = st.text_area(
+            "The error or what goes wrong", key="in_error", height=150,
+            max_chars=studio.limits.instruction_chars * 5,  # a traceback is longer
+        )  # fmt: skip
         if st.button("Fix it", key="btn_fix_error", disabled=not error_text.strip()):
             with st.spinner("Rewriting the files this error concerns…"):
                 run_job(
@@ -733,14 +749,14 @@ def import_upload(studio: Studio, settings: Settings) -> None:
             raise ImportRefused("The archive holds no files to import.")
         start_imported(studio, versions(), imported, settings, upload.name)
     except (ImportRefused, LimitError) as exc:
-        state.import_note = ("error", str(exc))
+        state.import_note = (studio.run_id, "error", str(exc))
         return
     st.query_params["run"] = studio.run_id or ""
     state.in_spec = ""
     state.files_rev += 1
     state.plan_rev += 1
     left_out = "; ".join(f"{r.path}: {r.reason}" for r in imported.skipped[:6])
-    state.import_note = ("ok", f"Imported {len(imported.texts)} text and "
+    state.import_note = (studio.run_id, "ok", f"Imported {len(imported.texts)} text and "
                          f"{len(imported.binary)} other file(s)."
                          + (f" Left out: {left_out}." if left_out else ""))  # fmt: skip
 
@@ -754,10 +770,11 @@ def import_section(studio: Studio, settings: Settings) -> None:
         st.caption("Links, special files and names outside the project are refused; .git, "
                    "node_modules, virtual environments and caches are left out; binary files "
                    "are kept as they are and never sent to the model.")  # fmt: skip
-    kind, text = st.session_state.pop("import_note", (None, ""))
-    if kind == "error":
+    # Kept (not popped): a rerun that follows at once must not hide it; a new import replaces it.
+    run, kind, text = st.session_state.get("import_note", (None, None, ""))
+    if kind == "error" and run == studio.run_id:
         st.error(text)
-    elif kind:
+    elif kind and run == studio.run_id:
         st.success(text)
 
 
@@ -765,7 +782,14 @@ def change_section(project: Project, studio: Studio, settings: Settings) -> None
     """Ask for a change to the whole project; what it did is shown as a diff."""
     state = st.session_state
     st.subheader("Ask for a change")
+    if not project.plan and st.button("Write the plan from the code", key="btn_plan_code",
+                                      help="A plan later changes follow: useful after an import"):  # fmt: skip
+        live = ready(settings)
+        if run_job(studio, settings, lambda emit: plan_from_code(project, live, emit)):
+            state.plan_rev += 1
+            st.rerun()
     request = st.text_area("The change, in words", key="in_change", height=90,
+                           max_chars=studio.limits.instruction_chars,
                            placeholder="e.g. add a dark mode; store the todos in SQLite")  # fmt: skip
     if st.button("Change the project", key="btn_change", disabled=not request.strip()):
         live = ready(settings)
@@ -866,7 +890,7 @@ def main() -> None:
     studio = session_studio(owner, config)
     open_linked_run(studio, scope)
     examples = list_examples()
-    settings = sidebar(config, studio, scope)
+    settings = run_consent(sidebar(config, studio, scope))
     header()
     if shared_view(studio, scope, settings):
         return

@@ -47,3 +47,20 @@ def test_a_hosted_studio_runs_no_generated_code_unless_its_owner_says_so():
     assert allowed.settings(provider="openai")[0].run_examples
     local = page_config({}, {})
     assert local.settings(provider="local")[0].run_examples
+
+
+def test_without_isolation_the_page_asks_before_running(make_server, point_at, monkeypatch):
+    import smol_core.running.heal as heal
+    import smol_core.running.sandbox as sandbox
+
+    monkeypatch.setattr(sandbox, "isolation", lambda: "none: no user namespaces (test)")
+    monkeypatch.setattr(heal, "isolation", sandbox.isolation)
+    server = make_server(files={"stats.py": WRONG}, examples=EXAMPLES, plan_text="`stats.py`")
+    point_at(server)
+    at = ok(new_app().run())
+    assert any("can't be isolated" in w.value for w in at.sidebar.warning)
+    at = generate(list_files(plan(at, SPEC)))
+    project = studio(at).project
+    assert project.examples_state() == "not_run" and "isolate" in project.run_note
+    assert any(c.value.startswith("Not run:") for c in at.caption)
+    assert at.sidebar.checkbox(key="in_allow_unisolated").value is False
