@@ -9,6 +9,7 @@ import time
 import openai
 import pandas as pd
 import streamlit as st
+from streamlit.components import v2 as components_v2
 from streamlit_ace import st_ace
 
 from smol_core.diffs import unified_diff
@@ -31,6 +32,7 @@ from smol_core.events import (
 from smol_core.importing import ImportRefused, import_zip
 from smol_core.model.client import require_key, resolve, start_warm_up
 from smol_core.project import Project
+from smol_core.quality.repair import repair_instruction
 from smol_core.running.report import example_line
 from smol_core.running.report import summary as run_summary
 from smol_core.running.sandbox import isolation
@@ -46,9 +48,11 @@ from smol_core.steps.change import plan_from_code
 from smol_core.steps.file_list import make_file_list
 from smol_core.steps.plan import make_plan
 from smol_core.studio.access import CodeGate, host_allowed
+from smol_core.studio.advice import advise
 from smol_core.studio.examples import list_examples
 from smol_core.studio.history import RunStore
 from smol_core.studio.languages import ace_mode, code_language
+from smol_core.studio.preview import MESSAGE_TAG, build_preview, pages
 from smol_core.studio.session import (
     PageConfig,
     Studio,
@@ -66,6 +70,7 @@ from smol_core.studio.sharing import (
     shared_run,
 )
 from smol_core.studio.versions import (
+    CAUSES,
     JobVersions,
     Versions,
     attach_binary,
@@ -74,6 +79,22 @@ from smol_core.studio.versions import (
     restore,
     start_imported,
     version_zip,
+)
+from smol_core.studio.workspace import (
+    changed_files_line,
+    default_command,
+    error_files,
+    error_request,
+    example_rows,
+    fix_failing,
+    legend,
+    live_code,
+    run_command,
+    run_examples_now,
+    run_outcome,
+    run_refusal,
+    tree,
+    what_changed,
 )
 from smol_core.usage import estimate_cost
 
@@ -232,15 +253,17 @@ def model_section(config: PageConfig) -> Settings:
             "Runs on this machine with no key and no network. The first start assembles and "
             "loads the model (a minute or so); small projects work best."
         )
-    temperature = st.slider("Temperature", 0.0, 1.5, defaults.temperature, 0.1, key="in_temp")
-    concurrency = st.number_input(
-        "Files at once",
-        1,
-        32,
-        defaults.concurrency,
-        key=f"in_conc_{provider}",
-        help="The built-in model is fastest one file at a time (it reuses the shared prompt).",
-    )
+    # What a person can't judge is tucked away for the built-in model (it comes tuned).
+    with st.expander("Advanced") if provider == "local" else st.container():
+        temperature = st.slider("Temperature", 0.0, 1.5, defaults.temperature, 0.1, key="in_temp")
+        concurrency = st.number_input(
+            "Files at once",
+            1,
+            32,
+            defaults.concurrency,
+            key=f"in_conc_{provider}",
+            help="The built-in model is fastest one file at a time (it reuses the shared prompt).",
+        )
     settings, key_choice = config.settings(
         provider=provider,
         model=model,
@@ -265,14 +288,18 @@ def usage_section(studio: Studio, settings: Settings) -> None:
     st.header("Usage")
     u = project.usage
     cost = estimate_cost(u, settings.model)
-    c1, c2 = st.columns(2)
-    c1.metric("Prompt tokens", f"{u.prompt_tokens:,}", help=f"{u.cached_tokens:,} from cache")
-    c2.metric("Output tokens", f"{u.completion_tokens:,}")
-    st.caption(
-        f"{u.requests} request{'' if u.requests == 1 else 's'} · "
-        f"{u.cached_tokens:,} cached tokens · "
-        + (f"≈ ${cost:.4f}" if cost is not None else "cost unknown for this model")
-    )
+    local = settings.provider == "local"
+    if local:
+        st.caption("Free: the built-in model runs on this machine.")
+    with st.expander("Advanced: tokens used") if local else st.container():
+        c1, c2 = st.columns(2)
+        c1.metric("Prompt tokens", f"{u.prompt_tokens:,}", help=f"{u.cached_tokens:,} from cache")
+        c2.metric("Output tokens", f"{u.completion_tokens:,}")
+        st.caption(
+            f"{u.requests} request{'' if u.requests == 1 else 's'} · "
+            f"{u.cached_tokens:,} cached tokens"
+            + ("" if local else f" · ≈ ${cost:.4f}" if cost is not None else " · cost unknown")
+        )
 
 
 def history_section(studio: Studio, scope: str | None) -> None:
@@ -368,6 +395,7 @@ def run_job(studio: Studio, settings: Settings, job, on_event=None, cause=None) 
     """Drive a pipeline step on this script thread; the history records every event, and
     each version the job makes (`cause`: what made it, when the page knows better)."""
     made = JobVersions(studio, versions(), cause)
+    before = dict(studio.project.contents) if studio.project else {}
 
     async def drive() -> None:
         async for event in events_of(job, record=made.wrap(studio.emitter(settings))):
@@ -382,6 +410,7 @@ def run_job(studio: Studio, settings: Settings, job, on_event=None, cause=None) 
         return False
     finally:
         made.settle()
+        note_change(studio, before, cause or made._cause())
 
 
 def generate(studio: Studio, settings: Settings, paths: list[str], **job) -> None:
@@ -397,6 +426,7 @@ def generate(studio: Studio, settings: Settings, paths: list[str], **job) -> Non
         with grid[i % 2].container(border=True):
             st.markdown(f"**`{path}`**")
             slots[path] = st.empty()
+            slots[path].caption("Waiting its turn…")
     finished = set()
 
     def show(event) -> None:
@@ -421,10 +451,14 @@ def generate(studio: Studio, settings: Settings, paths: list[str], **job) -> Non
             return
         if isinstance(event, FileStarted):
             texts[path] = ""  # a repair writes the file again from the start
+            slots[path].caption("Writing it again to repair it…" if path in finished
+                                else "Writing…")  # fmt: skip
+            if path in finished:
+                bar.progress(1.0, text=f"Repairing {path}: the checks found a problem in it…")
         elif isinstance(event, FileDelta):
             texts[path] += event.text
             if time.monotonic() - drawn.get(path, 0) >= REDRAW_SECONDS:
-                slots[path].code(texts[path], language=code_language(path), height=220)
+                slots[path].code(live_code(texts[path]), language=code_language(path), height=220)
                 drawn[path] = time.monotonic()
         elif isinstance(event, Retry):
             texts[path] = ""  # the attempt starts over
@@ -482,8 +516,12 @@ def spec_section(examples: dict[str, str], studio: Studio, settings: Settings) -
             height=220,
             placeholder="A Chrome extension that summarises the page…",
         )
-    if st.button("Plan", type="primary", key="btn_plan", disabled=not spec.strip()):
-        plan(spec, studio, settings)
+    # Never disabled: a click made while the text box still has the focus must not be lost.
+    if st.button("Plan", type="primary", key="btn_plan"):
+        if spec.strip():
+            plan(spec, studio, settings)
+        else:
+            st.warning("Write what the program should do first, then press Plan.")
     return spec
 
 
@@ -667,11 +705,12 @@ def code_section(project: Project, studio: Studio, settings: Settings) -> None:
             theme="chrome",
             key=studio.editor_key(choice),
             height=420,
-            auto_update=False,
+            auto_update=True,  # kept as typed: no Apply step
             wrap=False,
         )
         try:
             if isinstance(code, str) and studio.edit(choice, code):
+                remember_edit(studio, choice)
                 if studio.run_id:
                     versions().record(studio.run_id, project, "edited")
                 st.toast(f"Saved your edit of {choice}")
@@ -680,8 +719,7 @@ def code_section(project: Project, studio: Studio, settings: Settings) -> None:
     else:
         st.info("This file has not been written yet.")
     # Below the editor: an edit made in it is checked again in this same run.
-    for finding in project.findings.get(choice, []):
-        st.warning(f"Line {finding.line}: {finding.message}" if finding.line else finding.message)
+    findings_list(project, studio, settings, choice)
     if note := repair_note(project, choice):
         st.caption(note)
     instruction = st.text_input(
@@ -878,6 +916,275 @@ def versions_section(project: Project, studio: Studio, settings: Settings) -> No
         )  # fmt: skip
 
 
+# ------------------------------------------------------- the workspace: tree, preview, run, examples
+# The preview's frame lives in this component (st.components.v2: inline, bidirectional): an
+# <iframe sandbox="allow-scripts" srcdoc=…> with no same-origin, so the generated page gets an
+# opaque origin (no studio, no cookies, no storage); what it reports (JavaScript errors,
+# console.error, refused requests) comes back as the component's "reports" state, at most
+# every 400 ms, for the page it was about (its digest).
+PREVIEW_JS = """
+export default function (component) {
+  const { data, setStateValue, parentElement } = component;
+  let frame = parentElement.querySelector("iframe");
+  if (!frame) {
+    frame = document.createElement("iframe");
+    frame.setAttribute("sandbox", "allow-scripts");
+    frame.setAttribute("title", "Preview");
+    frame.style.cssText = "width:100%;border:1px solid rgba(49,51,63,0.2);border-radius:8px;" +
+                          "background:#fff";
+    parentElement.appendChild(frame);
+    frame.smolReports = [];
+  }
+  frame.style.height = (data.height || 480) + "px";
+  if (frame.dataset.digest !== data.digest) {
+    frame.dataset.digest = data.digest;
+    frame.smolReports = [];
+    frame.srcdoc = data.html;
+  }
+  let timer = null;
+  const send = () => {
+    timer = null;
+    setStateValue("reports", { digest: frame.dataset.digest, items: frame.smolReports.slice(-20) });
+  };
+  const listen = (event) => {
+    const m = event.data;
+    if (event.source !== frame.contentWindow || !m || m.tag !== data.tag) return;
+    const same = frame.smolReports.find((r) => r.message === m.message && r.where === m.where);
+    if (same) { same.count += 1; return; }
+    frame.smolReports.push({ kind: String(m.kind), message: String(m.message),
+                             where: String(m.where || ""), count: 1 });
+    if (!timer) timer = setTimeout(send, 400);
+  };
+  window.addEventListener("message", listen);
+  return () => { window.removeEventListener("message", listen); if (timer) clearTimeout(timer); };
+}
+"""
+
+
+@st.cache_resource
+def preview_frame():
+    """The component, registered once per server (not on every rerun)."""
+    return components_v2.component("smol_preview", js=PREVIEW_JS)
+
+
+def remember_edit(studio: Studio, path: str) -> None:
+    """The text the person saved for `path`: the tree marks it "edited by you" while it holds it."""
+    if studio.run_id and studio.project is not None:
+        edited = st.session_state.setdefault("edited_texts", {}).setdefault(studio.run_id, {})
+        edited[path] = studio.project.contents.get(path)
+
+
+def edited_texts(studio: Studio) -> dict[str, str]:
+    return st.session_state.get("edited_texts", {}).get(studio.run_id or "", {})
+
+
+def note_change(studio: Studio, before: dict[str, str], cause: str | None) -> None:
+    """After a job: which files it rewrote, kept for "What changed" (a job that only added
+    files leaves the last one said)."""
+    if studio.project is None or studio.run_id is None:
+        return
+    what = CAUSES.get(cause or "regenerated", "rewritten").capitalize()
+    change = what_changed(studio.run_id, what, before, studio.project.contents)
+    if change is not None:
+        st.session_state.last_change = change
+
+
+def pick_from_tree() -> None:
+    st.session_state.sel_file = st.session_state.tree_file
+
+
+def file_tree(project: Project, studio: Studio) -> None:
+    """Every file in its folder, with its status mark; choosing one opens it in the editor."""
+    state = st.session_state
+    rows = tree(project, edited_texts(studio))
+    labels = dict(rows)
+    shown = state.get("sel_file") if state.get("sel_file") in labels else project.paths[0]
+    if state.get("tree_file") != shown:
+        state.tree_file = shown  # the file the editor shows (its own picker may have moved)
+    if state.get("tree_last") != state.get("sel_file"):
+        state.tree_last = state.get("sel_file")
+        state.in_instruction = ""  # the regenerate instruction was for the file left
+    st.radio("Files", [p for p, _ in rows], key="tree_file", format_func=labels.get,
+             on_change=pick_from_tree)  # fmt: skip
+    st.caption(legend())
+
+
+def workspace_section(project: Project, studio: Studio, settings: Settings) -> None:
+    """4 · Code as a workspace: the file tree, the editor, and Preview / Run / Examples."""
+    what_changed_section(project, studio)
+    tree_col, code_col, pane_col = st.columns([1, 3, 3])
+    with tree_col:
+        file_tree(project, studio)
+    with code_col:
+        code_section(project, studio, settings)
+    with pane_col:
+        preview_tab, run_tab, examples_tab = st.tabs(["Preview", "Run", "Examples"])
+        with preview_tab:
+            preview_pane(project, studio, settings)
+        with run_tab:
+            run_pane(project, studio, settings)
+        with examples_tab:
+            examples_pane(project, studio, settings)
+
+
+def preview_pane(project: Project, studio: Studio, settings: Settings) -> None:
+    """A page of the project, live, from its current files; its errors listed under it."""
+    found = pages(project.contents)
+    if not found:
+        st.caption("The project has no HTML page to show here.")
+        return
+    page = st.selectbox("Page", found, key="sel_preview_page") if len(found) > 1 else found[0]
+    shown = build_preview(page, project.contents, project.binary)
+    if shown.missing:
+        st.warning(f"`{page}` loads " + ", ".join(f"`{p}`" for p in shown.missing)
+                   + ", which the project does not have.")  # fmt: skip
+    data = {"html": shown.html, "digest": shown.digest, "height": 480, "tag": MESSAGE_TAG}
+    result = preview_frame()(key="preview_frame", data=data, on_reports_change=lambda: None)
+    reports = getattr(result, "reports", None) or {}
+    items = reports.get("items", []) if reports.get("digest") == shown.digest else []
+    if not items:
+        st.caption(f"Showing `{page}`: no network, and no way to reach this studio.")
+        return
+    for i, report in enumerate(items):
+        where = f" ({report.get('where')})" if report.get("where") else ""
+        times = f" ×{report['count']}" if report.get("count", 1) > 1 else ""
+        text = f"{report.get('message', '')}{where}{times}"
+        (st.warning if report.get("kind") in ("blocked", "link") else st.error)(text)
+        if report.get("kind") in ("error", "console") and st.button(
+            "Fix this error", key=f"btn_fix_preview_{i}"):  # fmt: skip
+            fix_preview_error(project, studio, settings, page, report)
+
+
+def fix_preview_error(project: Project, studio: Studio, settings: Settings, page: str,
+                      report: dict) -> None:  # fmt: skip
+    """Fix-from-error with what the preview reported and the page's own files."""
+    paths = error_files(page, str(report.get("where") or ""), project.contents)
+    request = error_request(page, report)
+    with st.spinner("Rewriting " + ", ".join(paths) + " with this error…"):
+        live = ready(settings)
+        run_job(studio, settings, lambda emit: fix_from_error(project, request, live, emit,
+                                                              paths=paths), cause="fixed")  # fmt: skip
+    st.rerun()
+
+
+def run_pane(project: Project, studio: Studio, settings: Settings) -> None:
+    """A command run over a copy of the project, isolated; its output, status and time."""
+    refusal = run_refusal(settings)
+    if refusal:
+        st.info(refusal)
+    command = st.text_input("Command", value=default_command(project),
+                            key=f"in_run_command_{studio.run_id}",
+                            placeholder="e.g. python main.py")  # fmt: skip
+    if st.button("Run", key="btn_run_command", disabled=bool(refusal) or not command.strip()):
+        with st.spinner(f"Running `{command}` on a copy of the project…"):
+            st.session_state.run_output = (studio.run_id, run_command(project, command, settings))
+    ran_in, result = st.session_state.get("run_output", (None, None))
+    if result is None or ran_in != studio.run_id:
+        st.caption("Runs on a temporary copy: no network, nothing outside it can change.")
+        return
+    (st.success if result.ok else st.error)(run_outcome(result))
+    st.code(result.stdout or "(no output)", language=None)
+    if result.stderr.strip():
+        st.code(result.stderr, language=None)
+
+
+def examples_pane(project: Project, studio: Studio, settings: Settings) -> None:
+    """The examples, each with ✓ / ✗ and what it gave; run them, or fix the failing ones."""
+    refusal = run_refusal(settings)
+    said = run_summary(project)
+    if said:
+        st.caption(said)  # in red above the editor already when one fails
+    if project.examples:
+        st.dataframe(pd.DataFrame(example_rows(project)), hide_index=True, width="stretch")
+    else:
+        st.caption("No examples yet: “Run examples” makes checks from the spec's examples and "
+                   "smoke checks for each program and page.")  # fmt: skip
+    if refusal:
+        st.info(refusal)
+    row = st.container(horizontal=True)
+    run = row.button("Run examples", key="btn_run_examples", disabled=bool(refusal))
+    fix = row.button("Fix failing", key="btn_fix_failing",
+                     disabled=bool(refusal) or not project.failing_examples())  # fmt: skip
+    if not (run or fix):
+        return
+    line = st.empty()
+
+    def show(event) -> None:
+        if isinstance(event, ExampleStarted):
+            line.caption(f"Running example {event.index + 1} of {len(project.examples)}: "
+                         f"{event.name}…")  # fmt: skip
+        elif isinstance(event, Healing):
+            line.caption(f"Repairing {', '.join(event.paths)}: "
+                         + (event.reasons[0] if event.reasons else ""))  # fmt: skip
+        elif isinstance(event, FileStarted):
+            line.caption(f"Rewriting {event.path}…")
+
+    live = ready(settings) if fix else settings
+    job = fix_failing if fix else run_examples_now
+    run_job(studio, settings, lambda emit: job(project, live, emit), show,
+            cause="repaired" if fix else None)  # fmt: skip
+    st.rerun()
+
+
+def undo_file(studio: Studio, path: str, text: str) -> None:
+    """Callback: put one file back as it was before the last job rewrote it (a new version)."""
+    project = studio.project
+    if project is None or studio.run_id is None or path not in project.paths:
+        return
+    try:
+        studio.edit(path, text)
+    except SmolError as exc:
+        st.session_state.notice = str(exc)
+        return
+    studio.editor_rev.pop(path, None)  # the editor shows the text put back
+    versions().record(studio.run_id, project, "restored", note=f"{path} put back")
+    st.session_state.undo_note = f"Put back the earlier `{path}`."
+
+
+def what_changed_section(project: Project, studio: Studio) -> None:
+    """After a repair, a regeneration or a fix: the files it rewrote, each with its diff
+    against what it was, and Undo back to that."""
+    if note := st.session_state.pop("undo_note", ""):
+        st.success(note)
+    change = st.session_state.get("last_change")
+    if change is None or change.run_id != studio.run_id:
+        return
+    st.info(changed_files_line(change))
+    for path in change.before:
+        diff = change.diff(path, project.contents)
+        with st.expander(f"What changed in {path}", expanded=False):
+            st.code(diff[:100_000] or "(it is as it was before)", language="diff")
+            st.button(f"Undo: put back the earlier {path}", key=f"btn_undo_{path}",
+                      on_click=undo_file, args=(studio, path, change.before[path]),
+                      disabled=not diff or path not in project.paths)  # fmt: skip
+
+
+def findings_list(project: Project, studio: Studio, settings: Settings, path: str) -> None:
+    """What the checks found in this file, in plain words, with the action that fixes it."""
+    found = project.findings.get(path, [])
+    if not found:
+        return
+    advice = [advise(f) for f in found]
+    for item in advice:
+        st.warning(item.text)
+    with st.expander("Details (for developers)"):
+        for finding in found:
+            st.caption(str(finding))
+    for i, action in enumerate(dict.fromkeys(a.action for a in advice)):
+        if not st.button(action, key=f"btn_advice_{i}"):
+            continue
+        if any(a.adds_file and a.action == action for a in advice):
+            with st.spinner("Writing the missing files…"):
+                run_job(studio, settings,
+                        lambda emit: add_missing_files(project, ready(settings), emit))  # fmt: skip
+            st.session_state.files_rev += 1
+        else:
+            told = repair_instruction([a.finding for a in advice if a.action == action], settings)
+            generate(studio, settings, [path], instructions={path: told},
+                     current={path: project.contents[path]})  # fmt: skip
+        st.rerun()
+
+
 def main() -> None:
     st.set_page_config(page_title="smol studio", page_icon="🐣", layout="wide")
     start_warm_up()  # once per server process, in the background: the first request won't pay it
@@ -907,7 +1214,7 @@ def main() -> None:
     files_section(project, studio, settings)
     if not project.contents and not project.failed:
         return
-    code_section(project, studio, settings)
+    workspace_section(project, studio, settings)
     change_section(project, studio, settings)
     versions_section(project, studio, settings)
     download_section(studio, settings)

@@ -87,14 +87,18 @@ def test_first_load_without_secrets_or_key_defaults_to_the_local_model(page_env)
     at = ok(new_app().run())
     assert at.radio(key="in_provider").value == "local"
     assert "API key" not in [t.label for t in at.sidebar.text_input]
-    assert at.button(key="btn_plan").disabled  # empty spec
+    # Never disabled, even with an empty spec: a click while the spec box has the focus counts.
+    assert not at.button(key="btn_plan").disabled
     assert at.query_params["u"]  # a per-browser id, so a refresh keeps the history
 
 
 def test_a_base_url_in_the_environment_selects_compatible(app):
     ok(app.run())
     assert app.radio(key="in_provider").value == "compatible"
-    assert app.text_input(key="in_base_url").value == os.environ["OPENAI_BASE_URL"]
+    # Empty means the configured endpoint, which is shown as scheme and host only (issue 16).
+    assert app.text_input(key="in_base_url").value == ""
+    host = os.environ["OPENAI_BASE_URL"].removesuffix("/v1")
+    assert any(host in c.value for c in app.sidebar.caption)
     assert app.text_input(key="in_model_compatible").value == "scripted-model"
 
 
@@ -248,11 +252,16 @@ def test_example_picker_fills_the_spec(app):
     assert not app.button(key="btn_plan").disabled
 
 
-def test_an_empty_spec_disables_plan(app):
+def test_plan_with_an_empty_spec_says_what_to_do_and_starts_nothing(app, server):
+    # Issue 13, problem 4: the button was disabled until the spec box lost the focus, so the
+    # first click on it was swallowed. Now it is always enabled, and an empty spec is said.
     ok(app.run())
-    assert app.button(key="btn_plan").disabled
+    assert not app.button(key="btn_plan").disabled
     app.text_area(key="in_spec").input("   \n ").run()
-    assert app.button(key="btn_plan").disabled
+    ok(app.button(key="btn_plan").click().run())
+    assert [w.value for w in app.warning] == [
+        "Write what the program should do first, then press Plan."]  # fmt: skip
+    assert studio(app).run_id is None and server.requests == []
     app.text_area(key="in_spec").input("a todo app").run()
     assert not app.button(key="btn_plan").disabled
 

@@ -148,7 +148,8 @@ def test_the_run_fixes_mechanical_findings_without_asking_the_model(make_server)
     assert project.check_status("main.py") == "repaired"
     [fix] = [e for e in events if isinstance(e, FileDone) and e.fixed]
     assert fix.path == "main.py" and len(fix.fixed) == 2
-    assert [r.path for r in srv.requests if r.kind == "code"] == ["main.py", "util.py"]
+    # Each file asked for once (in either order: they are written concurrently), no repair.
+    assert sorted(r.path for r in srv.requests if r.kind == "code") == ["main.py", "util.py"]
     assert [e.round for e in events if isinstance(e, ChecksDone)] == [0, 1]
 
 

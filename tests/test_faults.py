@@ -9,9 +9,10 @@ from __future__ import annotations
 import asyncio
 import random
 
+import openai
 import pytest
 
-from smol_core.errors import FileListError, SmolError
+from smol_core.errors import FileListError, SmolError, describe
 from smol_core.events import FileFailed, Retry, RunDone
 from smol_core.runs import run_all
 from tests.conftest import FAKE_KEY, fast_settings
@@ -76,11 +77,12 @@ def test_a_model_that_never_gives_a_file_list_ends_with_one_message(server):
 
 def test_a_refused_key_ends_with_one_message_naming_the_cause(make_server):
     server = make_server(require_api_key="sk-not-this-one")
-    with pytest.raises(Exception) as info:
+    with pytest.raises(openai.AuthenticationError) as info:  # not retried, not wrapped away
         _run(server)
-    text = str(info.value)
-    assert "401" in text or "API key" in text
-    assert FAKE_KEY not in text
+    text = describe(info.value, fast_settings(server.base_url))
+    host = server.base_url.rsplit("/", 1)[0]
+    assert text == f"{host} refused the API key (401). Check the key for this endpoint."
+    assert FAKE_KEY not in text and len(server.requests) == 1
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -53,12 +53,23 @@ def test_rejected_json_schema_falls_back_to_a_forced_tool_call(make_server):
     assert server.requests[1].body["tool_choice"]["function"]["name"] == "save_file_list"
 
 
-def test_llamacpp_style_server_ends_in_text_parse(make_server):
-    # Rejects json_schema, writes its "tool call" as fenced JSON in content, like small local models.
+def test_llamacpp_style_server_is_read_from_the_content_of_a_tool_request(make_server):
+    # Rejects json_schema, writes its "tool call" as fenced JSON in content, like small local
+    # models: the tool request's reply is parsed from its text, no third request needed.
     server = make_server(json_schema="reject", tools="ignore")
     result, settings = _ask(server)
     assert [f.path for f in result.files] == ["main.py", "util.py"]
-    assert result.mode in ("tool", "text")
+    assert result.mode == "tool"
+    assert _modes_sent(server) == ["json_schema", "tool"]
+
+
+def test_a_server_with_no_structured_output_ends_in_text_parse(make_server):
+    server = make_server(json_schema="reject", tools="reject")
+    result, settings = _ask(server)
+    assert [f.path for f in result.files] == ["main.py", "util.py"]
+    assert result.mode == "text"
+    assert _modes_sent(server) == ["json_schema", "tool", "text"]
+    assert remembered_mode(settings) == "text"
 
 
 def test_what_worked_is_remembered_per_endpoint_and_model(make_server):

@@ -186,3 +186,13 @@ def test_a_reply_repeating_a_pattern_with_new_names_is_asked_for_again(make_serv
     assert _project(events).contents["app.js"] == good
     code = [r for r in server.requests if r.kind == "code"]
     assert len(code) == 2 and "repeats one line pattern" in code[1].body["messages"][-1]["content"]
+
+
+def test_nothing_runs_while_a_listed_file_is_not_written(make_server):
+    server = make_server()  # main.py imports util.py, which fails for good
+    server.add_fault(Fault.status(500), kind="code", path="util.py", times=None)
+    events = _run(server, max_attempts=1)
+    project = _project(events)
+    assert "util.py" in project.failed and not project.results
+    assert project.run_note == "not run yet: util.py not written"
+    assert not any(isinstance(e, Healing) for e in events)  # main.py is not written around it

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
+import openai
 import pytest
 
-from smol_core.errors import SmolError, SpecError
+from smol_core.errors import SmolError, SpecError, StreamCutError, describe
 from smol_core.events import (
     FileDelta,
     FileDone,
@@ -64,10 +65,16 @@ def test_every_file_request_shares_one_byte_identical_prefix(make_server):
         # The file's own name appears nowhere before the last message except in the shared list.
         system = r.body["messages"][0]["content"]
         assert r.path not in system
+
+
+def test_every_file_request_after_the_first_is_served_from_the_prefix_cache(make_server):
     # The server's simulated prefix cache sees the shared part from the second request on.
-    later = [r.cached_tokens for r in code[1:]] if hasattr(code[0], "cached_tokens") else None
-    if later is not None:
-        assert min(later) > 0
+    server = make_server(files=TWENTY)
+    _, events = _run(server, concurrency=1)
+    cached = [e.usage.cached_tokens for e in events if isinstance(e, FileDone)]
+    prompts = [e.usage.prompt_tokens for e in events if isinstance(e, FileDone)]
+    assert len(cached) == 20 and min(cached[1:]) > 0
+    assert all(c > p // 2 for c, p in zip(cached[1:], prompts[1:], strict=True))
 
 
 def test_cached_tokens_are_reported_in_usage(make_server):
@@ -102,9 +109,10 @@ def test_one_failed_file_loses_no_other(make_server):
 
 def test_a_refused_key_ends_the_run_with_one_clear_message(make_server):
     server = make_server(require_api_key="sk-the-right-one")
-    with pytest.raises(Exception) as info:
+    with pytest.raises(openai.AuthenticationError) as info:
         _run(server)
-    message = str(info.value)
+    message = describe(info.value, fast_settings(server.base_url))
+    assert "refused the API key (401)" in message and "\n" not in message
     assert FAKE_KEY not in message
     assert len(server.requests) == 1  # the plan call; 401 is never retried
 
@@ -142,21 +150,28 @@ def test_events_of_yields_live_events_and_the_result_state(server):
 
 
 def test_events_of_raises_the_jobs_error_after_its_events(make_server):
-    server = make_server(require_api_key="sk-other")
-    settings = fast_settings(server.base_url)
+    # The plan streams some text, then the stream is cut and never finished: the consumer
+    # gets the text streamed so far first, then the job's own error.
+    server = make_server()
+    server.add_fault(Fault.cut(after_chars=24), kind="plan", times=None)
+    settings = fast_settings(server.base_url, max_attempts=1)
     seen = []
 
     async def collect():
         async for e in events_of(lambda emit: make_plan("spec", settings, emit)):
             seen.append(e)
 
-    with pytest.raises(Exception, match="401"):
+    with pytest.raises(StreamCutError):
         asyncio.run(collect())
+    streamed = "".join(e.text for e in seen if isinstance(e, PlanDelta))
+    assert streamed and PLAN.startswith(streamed) and len(streamed) <= 24
 
 
 def test_regenerate_one_file_with_an_instruction(server):
     settings = fast_settings(server.base_url)
     files = [FileSpec(p) for p in FILES]
+    asyncio.run(generate_files("spec", PLAN, files, settings))
+    shared = server.requests[-1].body["messages"][:-1]  # what a plain file request starts with
     project = asyncio.run(
         generate_files(
             "spec",
@@ -171,7 +186,8 @@ def test_regenerate_one_file_with_an_instruction(server):
     assert list(project.contents) == ["util.py"]
     last = server.requests[-1].body["messages"][-1]["content"]
     assert "add a docstring" in last and "old body" in last
-    assert server.requests[-1].body["messages"][:-1] == server.requests[-1].body["messages"][:-1]
+    # The instruction and the current text go in the last message only: the prefix is shared.
+    assert server.requests[-1].body["messages"][:-1] == shared
 
 
 def test_prose_and_fences_are_stripped_from_code(server):

@@ -55,6 +55,19 @@ def test_the_core_refuses_to_send_a_bound_key_anywhere_else(make_server, capsys)
     report(capsys, "core binding", requests_elsewhere=len(elsewhere.requests), refused=1)
 
 
+def test_an_openai_owners_key_is_bound_to_openai_in_the_settings(make_server):
+    # No base URL configured: the owner's endpoint is OpenAI's, and the settings say so, so the
+    # client refuses the key for any other URL even if the page were wrong.
+    config = page_config({"OPENAI_API_KEY": OWNER_KEY, "SMOL_SHARE_OWNER_KEY": "true"}, {})
+    settings, choice = config.settings(provider="openai")
+    assert choice.source == "owner" and settings.key_endpoint == "https://api.openai.com/v1"
+    echo = make_server()
+    elsewhere = settings.with_(base_url=echo.base_url, max_attempts=1)
+    with pytest.raises(SmolError, match="only be used with its own endpoint"):
+        asyncio.run(make_plan("a greeter", elsewhere))
+    assert echo.requests == []
+
+
 def test_same_endpoint_tells_places_apart():
     assert same_endpoint(None, "https://api.openai.com/v1/")
     assert same_endpoint("HTTP://LocalHost:80/v1", "http://localhost/v1")
@@ -345,3 +358,28 @@ def test_the_history_holds_no_owner_key(make_server, page_env, monkeypatch):
     planned_and_generated(ok(at.run()))
     assert owner_requests(owners) >= 3
     assert leaks(OWNER_KEY, sqlite_files(page_env)) == {}
+
+
+def test_an_environment_key_is_locked_by_an_access_code(server, page_env, monkeypatch, capsys):
+    # A person's own studio with their key in the shell, opened to others with a code.
+    point_env(monkeypatch, server, key=OWNER_KEY)
+    monkeypatch.setenv("SMOL_ACCESS_CODE", CODE)
+    at = ok(new_app().run())
+    at.text_area(key="in_spec").input("a tiny program").run()
+    at.button(key="btn_plan").click().run()
+    assert server.requests == [] and any("No API key" in e.value for e in ok(at).error)
+    at.text_input(key="in_code").input(CODE).run()
+    at.button(key="btn_plan").click().run()
+    ok(at)
+    assert owner_requests(server) == 1
+    report(capsys, "environment key locked", requests_without_code=0, with_code=1)
+
+
+def test_the_instruction_and_error_boxes_have_their_limit(server, page_env, monkeypatch):
+    # Streamlit enforces max_chars in the browser and again on the server (TextInputSerde
+    # cuts what a client sends), so a limit on the widget is a limit on what reaches the model.
+    point_env(monkeypatch, server)
+    monkeypatch.setenv("SMOL_MAX_INSTRUCTION_CHARS", "300")
+    at = planned_and_generated(ok(new_app().run()))
+    assert at.text_input(key="in_instruction").max_chars == 300
+    assert at.text_area(key="in_error").max_chars == 1500

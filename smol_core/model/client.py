@@ -18,7 +18,7 @@ from functools import lru_cache
 import httpx2
 import openai
 
-from ..settings import Settings
+from ..settings import Settings, same_endpoint, url_problem
 
 # Local servers ignore the key, but the client refuses to start without one.
 PLACEHOLDER_KEY = "not-needed"
@@ -86,17 +86,31 @@ def start_warm_up() -> None:
 
 
 def require_key(settings: Settings) -> str:
-    """The key to send (trimmed), or SmolError if this endpoint needs one and there is none.
+    """The key to send (trimmed), or SmolError if this endpoint needs one and there is none,
+    the base URL is malformed, or the key is bound to another endpoint (`key_endpoint`).
 
     Called before anything is started (a run in the history, a request), so a visitor with
     no key gets one clear message and leaves nothing behind.
     """
     # A key pasted or mounted with a trailing newline or space is never valid as is, and as an
     # HTTP header it fails as a "connection error", retried in vain: trim it.
-    key = (settings.api_key or "").strip()
-    if not key and (settings.provider == "openai" or settings.key_required):
-        from ..errors import SmolError
+    from ..errors import SmolError
 
+    key = (settings.api_key or "").strip()
+    if problem := url_problem(settings.base_url):
+        raise SmolError(problem)
+    if (
+        key
+        and settings.key_endpoint is not None
+        and not same_endpoint(settings.base_url, settings.key_endpoint)
+    ):
+        # Defence in depth: the page never builds such settings, but an owner's key must not
+        # go to an endpoint its owner did not configure, whoever asks.
+        raise SmolError(
+            "The studio's key can only be used with its own endpoint, not "
+            f"{settings.endpoint_label}: enter your own API key to use another endpoint."
+        )
+    if not key and (settings.provider == "openai" or settings.key_required):
         if settings.provider == "openai" and not settings.key_required:
             raise SmolError("No API key: set one for OpenAI, or choose the built-in local model.")
         raise SmolError(

@@ -117,6 +117,10 @@ async def run_and_heal(
     """Run the examples; repair what fails, up to `settings.run_rounds` times. `emit` must fold
     events into `project`. Returns the latest results ([] when nothing could run)."""
     why = not_run_reason(settings)
+    unwritten = project.missing()
+    if not why and unwritten:
+        # Run now, it would fail for want of these, and a repair would write around them.
+        why = f"not run yet: {', '.join(unwritten[:3])} not written"
     emit(ExamplesReady(tuple(full_examples(project)), why))
     if why or not project.examples:
         return []

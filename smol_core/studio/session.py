@@ -18,7 +18,7 @@ from ..paths import Rejected, check_paths, normalize_path, safe_repr
 from ..project import Project
 from ..quality.checks import check_project
 from ..records import FileSpec
-from ..settings import Limits, Settings, env_flag, public_host, same_endpoint
+from ..settings import OPENAI_URL, Limits, Settings, env_flag, public_host, same_endpoint
 from ..steps.spec import validate_spec
 from ..usage import TokenUsage
 from .access import KEY_NAMES, CodeGate, KeyChoice, KeyPolicy, choose_key, policy_from
@@ -83,11 +83,6 @@ class PageConfig:
         return Limits.from_env(self.merged, self.hosted)
 
     @property
-    def max_files(self) -> int:
-        """Files per run: one cap for the table and the model's list (Settings.max_files)."""
-        return self.defaults("compatible").max_files
-
-    @property
     def shared_history(self) -> bool:
         """SMOL_SHARED_HISTORY: everyone sees every run (a private deployment)."""
         return env_flag(self.merged.get("SMOL_SHARED_HISTORY"))
@@ -140,7 +135,8 @@ class PageConfig:
         owners = provider != "local" and same_endpoint(settings.base_url, self.owner_endpoint)
         if choice.source == "owner":
             if owners:
-                settings = settings.with_(api_key=choice.api_key, key_endpoint=self.owner_endpoint)
+                bound = self.owner_endpoint or OPENAI_URL  # with_() would skip a None
+                settings = settings.with_(api_key=choice.api_key, key_endpoint=bound)
             else:
                 choice = KeyChoice(
                     None,

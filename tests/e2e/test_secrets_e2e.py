@@ -101,7 +101,7 @@ def full_run(page, tmp, name: str) -> bytes:
     page.get_by_text("util.py failed").first.wait_for()
     assert "[redacted]" in " ".join(page_errors(page))  # the echoed key was there, scrubbed
     with page.expect_download() as info:
-        page.get_by_test_id("stDownloadButton").get_by_role("button").click()
+        button(page, "Download .zip").click()
     path = tmp / f"{name}.zip"
     info.value.save_as(path)
     return path.read_bytes()
@@ -161,7 +161,8 @@ def test_keys_on_a_public_deployment(deployment, capsys):
         # 4. An upload that is not text is refused with its reason; a text one fills the spec.
         page = new_tab(browser)
         open_page(page, app.url)
-        uploader = page.get_by_test_id("stFileUploaderDropzoneInput")
+        # The spec's uploader (the page has another one, for a project's zip).
+        uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"][accept*=".md"]')
         png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
         uploader.set_input_files(files=[{"name": "notes.md", "mimeType": "text/markdown",
                                          "buffer": png}])  # fmt: skip
