@@ -18,6 +18,7 @@ from typing import TextIO
 from .bundle import MANIFEST_NAME, build_zip, read_folder, write_folder
 from .errors import SmolError, describe
 from .events import (
+    ChangePlanned,
     ChecksDone,
     Continued,
     Event,
@@ -25,6 +26,7 @@ from .events import (
     ExamplesReady,
     FileDelta,
     FileDone,
+    FileEdited,
     FileFailed,
     FileListDone,
     Healing,
@@ -32,6 +34,7 @@ from .events import (
     PlanDone,
     Retry,
 )
+from .improve import improve_command, undo_command
 from .project import Project, applying, restore
 from .runs import add_missing_files, fix_from_error, referenced_missing, run_all
 from .settings import PROVIDERS, Settings
@@ -195,6 +198,13 @@ class Progress:
                 self.say(f"  {f}")
             for note in event.notes:
                 self.say(f"  note: {note}")
+        elif isinstance(event, ChangePlanned):
+            what = ", ".join(f"{a} {p}" for p, a, _ in event.changes)
+            self.say(f"change ({event.mode}): {what}")
+            for r in event.rejected:
+                self.say(f"  skipped {r.path!r}: {r.reason}")
+        elif isinstance(event, FileEdited):
+            self.say(f"  {event.path}: written ({event.method})")
         elif isinstance(event, Continued):
             self.say(f"  continuing {event.path or event.step} (hit the output limit)")
         elif isinstance(event, ExamplesReady) and event.examples:
@@ -247,9 +257,13 @@ def main(
         if args.fix_error:
             return _fix_error(args, settings, progress, stdout)
         if args.undo:
-            return _undo(args.undo, stdout)
+            return undo_command(args.undo, stdout)
         if args.improve:
-            return _improve(args, settings, progress, stdout)
+            if not (args.prompt or args.prompt_arg):
+                raise SmolError("No change request: pass --prompt 'text' or --prompt change.md")
+            request = read_spec(args.prompt or args.prompt_arg)
+            return improve_command(args.improve, request, settings, progress, progress.say,
+                                   stdout, dry_run=args.dry_run)  # fmt: skip
         raw = args.prompt or args.prompt_arg
         if not raw:
             raise SmolError("No spec: pass --prompt 'text' or --prompt spec.md")
@@ -318,41 +332,6 @@ def _fix_error(
     write_folder(out, {p: project.contents[p] for p in chosen if p in project.contents})
     stdout.write(f"\nregenerated {', '.join(chosen)} in {out}\n")
     return 2 if any(p in project.failed for p in chosen) else 0
-
-
-def _improve(
-    args: argparse.Namespace, settings: Settings, progress: Progress, stdout: TextIO
-) -> int:
-    """A change request on a folder, in place (improve.py); the diff on stdout."""
-    from .improve import improve_folder
-
-    raw = args.prompt or args.prompt_arg
-    if not raw:
-        raise SmolError("No change request: pass --prompt 'text' or --prompt request.md")
-    request = read_spec(raw)
-    done = asyncio.run(improve_folder(args.improve, request, settings, progress,
-                                      dry_run=args.dry_run))  # fmt: skip
-    if not done.result.applied:
-        raise SmolError(done.result.reason or "The change could not be made.")
-    stdout.write(done.diff or "(no change)\n")
-    for line in done.not_written:
-        progress.say(f"not written {line}")
-    what = f"{len(done.changed)} changed, {len(done.added)} added, {len(done.deleted)} deleted"
-    if args.dry_run:
-        progress.say(f"dry run: {what}; nothing written")
-    elif done.version:
-        progress.say(f"{what}; undo with --undo {args.improve} (kept in .smol/versions/"
-                     f"{done.version})")  # fmt: skip
-    return 2 if done.not_written else 0
-
-
-def _undo(folder: str, stdout: TextIO) -> int:
-    from .improve import undo
-
-    name, restored, removed = undo(folder)
-    stdout.write(f"undid {name}: restored {', '.join(restored) or 'nothing'}"
-                 f"{'; removed ' + ', '.join(removed) if removed else ''}\n")  # fmt: skip
-    return 0
 
 
 def _deliver(

@@ -148,7 +148,10 @@ def _check_entries(
         if info.is_dir():
             continue
         parts = info.filename.replace("\\", "/").split("/")
+        # Skipped unread, so its name can't do harm, as long as it stays inside (checked below
+        # otherwise); .git/ names are refused by the path rules, hence this check of our own.
         harmless = not info.filename.startswith(("/", "\\")) and ".." not in parts
+        harmless = harmless and ":" not in parts[0]
         if harmless and (reason := skip_reason(parts)):
             skipped.append((info.filename, reason))  # never read: its name doesn't matter
         else:

@@ -9,13 +9,16 @@ put it back. Nothing outside the folder is read or written.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import os
 import stat
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from .bundle import MANIFEST_NAME, write_folder
 from .diffs import unified_diff
@@ -158,12 +161,17 @@ def undo(folder: str | os.PathLike) -> tuple[str, list[str], list[str]]:
     Returns (version, paths restored, paths removed)."""
     folder = Path(folder)
     root = folder / VERSIONS
+    for where in (folder / ".smol", root):
+        if where.is_symlink():  # read nothing outside the folder, even to undo
+            raise SmolError(f"{where} is a link; nothing was undone.")
     names = (
         sorted(p.name for p in root.iterdir() if (p / RECORD).is_file()) if root.is_dir() else []
     )
     if not names or (root / names[-1]).is_symlink():
         raise SmolError(f"Nothing to undo in {folder}: no change was kept under {VERSIONS}/.")
     name = names[-1]
+    if any((root / name / part).is_symlink() for part in (RECORD, "files", MANIFEST_NAME)):
+        raise SmolError(f"{VERSIONS}/{name} holds a link; nothing was undone.")
     record = json.loads((root / name / RECORD).read_text(encoding="utf-8"))
     previous = import_folder(root / name / "files")
     restored: dict[str, str | bytes] = {**previous.texts, **previous.binary}
@@ -190,3 +198,36 @@ def undo(folder: str | os.PathLike) -> tuple[str, list[str], list[str]]:
     (folder / UNDONE).mkdir(parents=True, exist_ok=True)
     os.replace(root / name, folder / UNDONE / name)  # kept, not lost: a redo is a copy away
     return name, sorted(p for p in restored if p != MANIFEST_NAME), removed
+
+
+def improve_command(
+    folder: str,
+    request: str,
+    settings: Settings,
+    emit: Emit,
+    say: Callable[[str], None],
+    out: TextIO,
+    *,
+    dry_run: bool = False,
+) -> int:
+    """`--improve FOLDER`: the diff on `out`, what was done through `say`; the exit code."""
+    done = asyncio.run(improve_folder(folder, request, settings, emit, dry_run=dry_run))
+    if not done.result.applied:
+        raise SmolError(done.result.reason or "The change could not be made.")
+    out.write(done.diff or "(no change)\n")
+    for line in done.not_written:
+        say(f"not written {line}")
+    what = f"{len(done.changed)} changed, {len(done.added)} added, {len(done.deleted)} deleted"
+    if dry_run:
+        say(f"dry run: {what}; nothing written")
+    elif done.version:
+        say(f"{what}; undo with --undo {folder} (kept in {VERSIONS}/{done.version})")
+    return 2 if done.not_written else 0
+
+
+def undo_command(folder: str, out: TextIO) -> int:
+    """`--undo FOLDER`: what was put back, on `out`."""
+    name, restored, removed = undo(folder)
+    out.write(f"undid {name}: restored {', '.join(restored) or 'nothing'}"
+              f"{'; removed ' + ', '.join(removed) if removed else ''}\n")  # fmt: skip
+    return 0

@@ -234,8 +234,8 @@ async def change_project(
 
     All or nothing: the new files are applied only once every file of the change is written;
     if one fails, the project is left exactly as it was (`applied` False, `failed` says why).
-    `emit` must fold events into `project` (the default does).
-    """
+    Ends with ChangeDone (then RunDone, when applied). `emit` must fold events into `project`
+    (the default does)."""
     emit = emit or applying(project, no_emit)
     started = time.monotonic()
     settings = await prepare(settings)

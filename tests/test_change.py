@@ -5,13 +5,15 @@ the project as it was."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 
 import pytest
 
 from smol_core.events import ChangeDone, ChangePlanned, FileDone, FileEdited, FilesDeleted
 from smol_core.records import FileSpec
 from smol_core.runs import change_project
-from smol_core.steps.change import ChangeError, parse_change_plan, shown_contents
+from smol_core.steps.change import ChangeError, parse_change_plan
+from smol_core.steps.change_context import shown_contents
 from smol_core.steps.edits import EditBlock, apply_edit, apply_edits, parse_edit_blocks
 from tests.change_kit import FIVE, blocks, change_classify, five, plan_reply
 from tests.conftest import fast_settings
@@ -44,6 +46,9 @@ def test_edit_blocks_are_read_from_a_chatty_reply():
     assert problems == []
     _, problems = parse_edit_blocks("<<<<<<< SEARCH\na = 1\n=======\na = 2\n")
     assert "not closed" in problems[0].reason
+    # A Markdown underline inside a block makes it ambiguous: refused, never guessed.
+    got, problems = parse_edit_blocks(blocks(("Title\n=====\nOld\n", "Title\n=====\nNew\n")))
+    assert got == [] and "two =======" in problems[0].reason
 
 
 def test_an_edit_that_does_not_match_exactly_is_not_applied():
@@ -200,7 +205,8 @@ def test_unsafe_and_impossible_changes_are_refused_with_reasons(srv):
     project = five()
     project.binary["logo.png"] = b"\x89PNG"
     srv.add_fault(plan_reply(("../evil.py", "add", "x"), ("gone.py", "delete", ""),
-                             ("logo.png", "change", "recolour"), ("APP.py", "change", "y")),
+                             ("logo.png", "change", "recolour"), ("APP.py", "change", "y"),
+                             (".smol/versions/0001/change.json", "add", "z")),
                   kind="change")  # fmt: skip
     srv.files["app.py"] = "print('y')\n"
     result, events = change(srv, project)
@@ -208,6 +214,7 @@ def test_unsafe_and_impossible_changes_are_refused_with_reasons(srv):
     assert "outside the project" in reasons["../evil.py"]
     assert "not in the project" in reasons["gone.py"]
     assert "binary" in reasons["logo.png"]
+    assert "studio's own record" in reasons[".smol/versions/0001/change.json"]
     assert result.plan.paths("change") == ["app.py"]  # the file it meant, in its own spelling
     assert project.binary == {"logo.png": b"\x89PNG"}
 
@@ -221,3 +228,103 @@ def test_no_usable_decision_changes_nothing(srv):
     with pytest.raises(ChangeError, match="did not say which files"):
         change(srv, project)
     assert project.contents == FIVE
+
+
+def test_the_decision_falls_back_like_the_file_list(make_server):
+    srv = make_server(files={}, classify=change_classify, json_schema="reject")
+    project = five()
+    srv.add_fault(plan_reply(("util.py", "change", "x")), kind="change")
+    srv.files["util.py"] = "def clean(text: str) -> str:\n    return text.strip().lower()\n"
+    result, events = change(srv, project)
+    assert result.plan.mode == "tool" and result.applied
+    asks = [r.body for r in srv.requests if r.kind == "change"]
+    assert "response_format" in asks[0] and "tools" in asks[1]
+    assert next(e for e in events if isinstance(e, ChangePlanned)).mode == "tool"
+
+
+def test_the_edit_format_setting(srv):
+    from smol_core.settings import Settings
+    from smol_core.steps.change import edit_format_for
+
+    big = "x = 1\n" * 200
+    assert edit_format_for(Settings(provider="openai"), big) == "blocks"
+    assert edit_format_for(Settings(provider="openai"), "x = 1\n") == "whole"
+    assert edit_format_for(Settings(provider="local"), big) == "whole"
+    assert edit_format_for(Settings(provider="local", edit_format="blocks"), "x\n") == "blocks"
+    assert Settings.from_env({"SMOL_EDIT_FORMAT": "whole"}).edit_format == "whole"
+    with pytest.raises(ChangeError, match="Unknown edit format"):
+        change(srv, five(), edit_format="diff")
+
+
+def test_a_whole_file_stopped_in_a_loop_is_not_taken_as_the_file(srv):
+    project = five()
+    srv.add_fault(plan_reply(("util.py", "change", "x")), kind="change")
+    srv.files["util.py"] = "def clean(text):\n" + "    print('again')\n" * 40
+    result, _ = change(srv, project)
+    assert not result.applied and "repeating itself" in result.reason
+    assert project.contents == FIVE
+
+
+def test_a_decision_given_as_a_real_tool_call_is_read(make_server):
+    def as_list(body):  # the scripted server answers a file list as tool-call arguments
+        kind, path = change_classify(body)
+        return ("file_list", None) if kind == "change" else (kind, path)
+
+    srv = make_server(files={"util.py": "def clean(text):\n    return text\n"},
+                      classify=as_list, json_schema="reject")  # fmt: skip
+    project = five()
+    result, _ = change(srv, project)
+    tool_reply = [r for r in srv.requests if r.kind == "file_list" and "tools" in r.body]
+    assert tool_reply and result.plan.mode == "tool" and result.applied
+    assert project.contents["util.py"] == srv.files["util.py"]
+    assert {p: project.contents[p] for p in FIVE if p != "util.py"} == {
+        p: t for p, t in FIVE.items() if p != "util.py"}  # fmt: skip
+
+
+def test_every_request_of_a_change_fits_the_model_context(srv):
+    from smol_core.steps.fit import budget, estimate_tokens
+
+    project = five()
+    big = "".join(f"BIG_{i} = {i}  # a constant the request is not about\n" for i in range(90))
+    notes = "".join(f"# note {i}: some words to make the file long enough\n" for i in range(95))
+    for path, text in (("big.py", big), ("notes.py", notes)):
+        project.files.append(FileSpec(path))
+        project.contents[path] = text
+    srv.add_fault(plan_reply(("notes.py", "change", "number the notes")), kind="change")
+    srv.files["notes.py"] = "# notes\n"
+    result, _ = change(srv, project, "number the notes in notes.py", context_tokens=4000,
+                       max_tokens=500, edit_format="whole")  # fmt: skip
+    assert result.applied and project.contents["notes.py"] == "# notes\n"
+    limit = budget(fast_settings(srv.base_url, context_tokens=4000, max_tokens=500))
+    asked = {r.kind: r.body["messages"] for r in srv.requests}
+    assert all(estimate_tokens(m) <= limit for m in asked.values())
+    assert "def summary(" in str(asked["change"])  # the decision saw the files' contents
+    assert "def summary(" not in str(asked["code"])  # the long file's request: names only
+    assert "# note 94:" in str(asked["code"])  # never the file being changed
+
+
+def test_a_file_too_long_for_the_model_context_fails_clearly_and_changes_nothing(srv):
+    project = five()
+    project.contents["util.py"] = "x = 1\n" * 3000
+    srv.add_fault(plan_reply(("util.py", "change", "y")), kind="change")
+    srv.files["util.py"] = "x = 2\n"
+    result, _ = change(srv, project, "change util.py", context_tokens=4000, max_tokens=500)
+    assert not result.applied and "too long for the model's context" in result.reason
+    assert project.contents["util.py"] == "x = 1\n" * 3000
+    assert not [r for r in srv.requests if r.kind == "code"]  # never sent to fail with a 400
+
+
+def test_a_retry_too_long_for_the_context_goes_to_the_whole_file(srv):
+    project = five()
+    notes = "".join(f"# note {i}: some words to make the file long enough\n" for i in range(95))
+    project.files.append(FileSpec("notes.py"))
+    project.contents["notes.py"] = notes
+    srv.add_fault(plan_reply(("notes.py", "change", "x")), kind="change")
+    chatter = "".join(f"# {hashlib.sha1(str(i).encode()).hexdigest()}\n" for i in range(200))
+    srv.add_fault(Fault.text(blocks(("# not in the file\n", "y\n")) + chatter),
+                  kind="edit", path="notes.py")  # fmt: skip
+    srv.files["notes.py"] = "# notes\n"
+    result, _ = change(srv, project, "x", context_tokens=6000, max_tokens=2500,
+                       edit_format="blocks")  # fmt: skip
+    assert result.methods == {"notes.py": "whole-fallback"}
+    assert len([r for r in srv.requests if r.kind == "edit"]) == 1  # no retry sent to fail

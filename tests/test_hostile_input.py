@@ -336,8 +336,9 @@ def test_a_bad_spec_on_the_page_gets_a_clear_message_and_no_request(app, server,
     at = ok(app.run())
     at.text_area(key="in_spec").input(text).run()
     ok(at)
-    if cause is None:  # nothing to plan from: the button stays off, no request can be made
-        assert at.button(key="btn_plan").disabled
+    if cause is None:  # nothing to plan from: a click is told so, no request can be made
+        at.button(key="btn_plan").click().run()
+        assert any("Write what the program should do first" in w.value for w in at.warning)
         with pytest.raises(SpecError, match="empty"):
             at.session_state.studio.start(text, None)
     else:

@@ -62,6 +62,8 @@ def test_a_zip_is_read_with_its_top_folder_dropped_and_caches_skipped():
         ("/etc/evil.py", "absolute path"),
         ("C:/evil.py", "drive letter"),
         ("//server/share/evil.py", "network"),
+        ("node_modules/../../evil.py", "outside the project folder"),  # behind a skipped folder
+        ("C:/node_modules/evil.js", "drive letter"),
     ],
 )
 def test_zip_slip_and_absolute_names_are_refused(tmp_path, name, words):

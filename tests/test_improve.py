@@ -137,3 +137,38 @@ def test_a_link_in_the_folder_is_never_followed_or_written_through(srv, folder, 
     assert outside.read_text() == "SECRET = 1\n"
     assert "SECRET" not in json.dumps([r.body for r in srv.requests])
     assert code != 0 or "not written" in err
+
+
+def test_bad_input_gets_a_clear_error_and_changes_nothing(srv, folder, tmp_path):
+    before = snapshot(folder)
+    code, _, err = cli("--improve", str(folder))
+    assert code == 1 and "No change request" in err
+    code, _, err = cli("--improve", str(tmp_path / "nowhere"), "--prompt", "x")
+    assert code == 1 and "is not a folder" in err
+    assert snapshot(folder) == before
+    assert not srv.requests  # refused before any model request
+
+
+def test_a_folder_we_wrote_keeps_its_manifest_in_step(srv, folder):
+    manifest = {"spec": "an item tracker", "plan": "# Plan\n",
+                "files": [{"path": p, "purpose": f"{p} does its job"} for p in FIVE]}  # fmt: skip
+    (folder / "smol-manifest.json").write_text(json.dumps(manifest))
+    script_change(srv)
+    assert cli("--improve", str(folder), "--prompt", "go", "--edit-format", "blocks")[0] == 0
+    asked = json.dumps(srv.requests[0].body)
+    assert "an item tracker" in asked and "store.py does its job" in asked  # spec and purposes
+    listed = [f["path"] for f in json.loads((folder / "smol-manifest.json").read_text())["files"]]
+    assert "util.py" not in listed and listed[-1] == "export.py"
+    assert cli("--undo", str(folder))[0] == 0
+    assert json.loads((folder / "smol-manifest.json").read_text()) == manifest
+
+
+def test_undo_reads_nothing_outside_the_folder(srv, folder, tmp_path):
+    elsewhere = tmp_path / "elsewhere" / "versions" / "0001-x"
+    (elsewhere / "files").mkdir(parents=True)
+    (elsewhere / "files" / "app.py").write_text("EVIL = 1\n")
+    (elsewhere / "change.json").write_text('{"changed": ["app.py"]}')
+    (folder / ".smol").symlink_to(tmp_path / "elsewhere")
+    code, _, err = cli("--undo", str(folder))
+    assert code == 1 and "is a link" in err
+    assert (folder / "app.py").read_text() == FIVE["app.py"]

@@ -155,3 +155,41 @@ def test_an_imported_project_is_the_first_version_and_keeps_its_binary_files(tmp
     attach_binary(reopened, versions)
     assert reopened.project.binary == {"logo.png": b"\x89PNG\0\1"}
     assert reopened.project.spec == "" and isinstance(reopened.project, Project)
+
+
+def test_a_hosted_session_keeps_its_limits_for_imports_and_requests(tmp_path):
+    import pytest
+
+    from smol_core.errors import LimitError
+    from smol_core.settings import Limits
+    from smol_core.studio.versions import change_job
+
+    store = RunStore(tmp_path / "h.sqlite3")
+    studio = Studio(store, "me", limits=Limits(runs_per_session=1, instruction_chars=50))
+    versions = Versions(store)
+    settings = fast_settings("http://x/v1", max_files=2)
+    with pytest.raises(LimitError, match="at most 2"):
+        start_imported(studio, versions, Imported(texts={f"{i}.py": "" for i in range(3)}),
+                       settings, "big.zip")  # fmt: skip
+    assert start_imported(studio, versions, Imported(texts={"a.py": "x = 1\n"}), settings, "a")
+    with pytest.raises(LimitError, match="runs"):
+        start_imported(studio, versions, Imported(texts={"b.py": "x = 1\n"}), settings, "b")
+    with pytest.raises(LimitError, match="too long"):
+        change_job(studio, "x" * 51, settings)
+    assert store.list_runs(None)[0].n_files == 1
+
+
+def test_a_run_made_before_versions_existed_is_kept_before_a_change(make_server, tmp_path):
+    srv = make_server(files={}, classify=change_classify)
+    studio, versions = studio_with_run(tmp_path)
+    for path, text in FILES.items():
+        studio.edit(path, text)  # contents, and no version at all (an older run)
+    assert versions.list(studio.run_id) == []
+    srv.add_fault(plan_reply(("util.py", "change", "x")), kind="change")
+    srv.files["util.py"] = "def greet(name: str) -> str:\n    return name\n"
+    settings = fast_settings(srv.base_url, run_examples=False)
+    project = studio.project
+    drive(studio, settings, lambda emit: change_project(project, "x", settings, emit), "changed")
+    listed = versions.list(studio.run_id)
+    assert [v.cause for v in listed] == ["changed", "generated"]
+    assert versions.get(studio.run_id, 1).contents == FILES

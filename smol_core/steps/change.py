@@ -2,7 +2,8 @@
 
 1. The project is shown to the model within a budget (small context windows): the files the
    request names or is about first, whole; data files it names by their start; the others by
-   name and purpose. That text is one shared prefix for every request of the change (cached).
+   name and purpose (change_context.py). That text is one shared prefix for every request of
+   the change (cached).
 2. The model decides which files to change, add or delete, as structured output with the file
    list's fallback chain (json_schema, a forced tool call, plain text).
 3. Each file is written: a new one whole; an existing one as search/replace edit blocks
@@ -23,14 +24,23 @@ from dataclasses import dataclass, field
 import openai
 
 from ..errors import SmolError, describe
-from ..events import ChangePlanned, Emit, FileDelta, FileEdited, FileStarted, no_emit
-from ..model.chat import stream_chat
+from ..events import (
+    ChangePlanned,
+    Emit,
+    FileDelta,
+    FileEdited,
+    FileStarted,
+    PlanDelta,
+    PlanDone,
+    no_emit,
+)
+from ..model.chat import LOOPED, stream_chat
+from ..model.client import prepare, using_client
 from ..paths import Rejected, UnsafePath, check_paths, normalize_path, safe_repr
 from ..project import Project
-from ..prompts import Message, file_table, render
-from ..records import FileSpec
+from ..prompts import Message, render
 from ..settings import Settings
-from .code import FATAL
+from .change_context import ChangeContext, fenced
 from .edits import apply_edits, describe_failures, parse_edit_blocks
 from .fences import strip_code_fences
 from .file_list import mode_order
@@ -39,12 +49,6 @@ EDIT_FORMATS = ("auto", "whole", "blocks")
 ACTIONS = {"change": "change", "edit": "change", "modify": "change", "update": "change",
            "add": "add", "create": "add", "new": "add", "delete": "delete", "remove": "delete"}  # fmt: skip
 TOOL_NAME = "save_change_plan"
-# Characters of file contents shown with the request: the built-in model has a small window.
-BUDGET_LOCAL = 12_000
-BUDGET = 80_000
-DATA_SUFFIXES = (".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".log", ".txt", ".dat", ".xml",
-                 ".yaml", ".yml")  # fmt: skip
-DATA_HEAD = 2_000  # a large data file is shown by its start
 WHOLE_UP_TO_LINES = 60  # auto: a small file is cheaper to write whole than to patch
 
 CHANGE_SCHEMA = {
@@ -116,75 +120,6 @@ class ChangeResult:
     @property
     def deleted(self) -> list[str]:
         return self.plan.paths("delete")
-
-
-# ------------------------------------------------------------------------------- the context
-def _words(text: str) -> set[str]:
-    return {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9]{3,}", text)}
-
-
-def relevance(request: str, path: str, purpose: str = "") -> int:
-    """3: the request names the path; 2: its file name or stem; 1: shares a word; 0: no."""
-    low = request.lower()
-    name = path.rsplit("/", 1)[-1].lower()
-    stem = name.rsplit(".", 1)[0]
-    if path.lower() in low:
-        return 3
-    if name in low or (len(stem) >= 3 and re.search(rf"\b{re.escape(stem)}\b", low)):
-        return 2
-    return 1 if _words(request) & (_words(path.replace("_", " ")) | _words(purpose)) else 0
-
-
-def fenced(text: str) -> str:
-    """Text in a fence longer than any run of backticks inside it (so it can't end early)."""
-    ticks = "`" * max(3, max((len(r) for r in re.findall(r"`+", text)), default=0) + 1)
-    return f"{ticks}\n{text}{'' if text.endswith(chr(10)) or not text else chr(10)}{ticks}"
-
-
-def shown_contents(project: Project, request: str, budget: int) -> str:
-    """The files' contents for the request, most relevant first, within `budget` characters."""
-    purposes = {f.path: f.purpose for f in project.files}
-    order = sorted(
-        [p for p in project.paths if p in project.contents],
-        key=lambda p: -relevance(request, p, purposes.get(p, "")),
-    )  # stable: the project's order among equals
-    parts: list[str] = []
-    left = budget
-    for path in order:
-        text = project.contents[path]
-        score = relevance(request, path, purposes.get(path, ""))
-        if path.lower().endswith(DATA_SUFFIXES):
-            if score == 0:
-                parts.append(f"## `{path}`\n\n(data, {len(text):,} characters: not shown)")
-                continue
-            if len(text) > DATA_HEAD:
-                more = text[DATA_HEAD:].count("\n")
-                text = text[:DATA_HEAD].rsplit("\n", 1)[0] + "\n"
-                parts.append(f"## `{path}` (its start; {more:,} more lines)\n\n{fenced(text)}")
-                left -= len(text)
-                continue
-        if len(text) <= left:
-            parts.append(f"## `{path}`\n\n{fenced(text)}")
-            left -= len(text)
-        else:
-            parts.append(f"## `{path}`\n\n({text.count(chr(10)) + 1:,} lines: not shown here)")
-    for path, data in sorted(project.binary.items()):
-        parts.append(f"## `{path}`\n\n(binary, {len(data):,} bytes: kept as it is, not shown)")
-    return "\n\n".join(parts) or "(no files yet)"
-
-
-def change_prefix(project: Project, request: str, settings: Settings) -> list[Message]:
-    """The shared start of every request of this change: system, then the project."""
-    d = settings.prompts_dir
-    budget = BUDGET_LOCAL if settings.provider == "local" else BUDGET
-    about = render("project", d, spec=project.spec.strip() or "(no description given: the "
-                   "project was brought as it is)", plan=project.plan.strip() or "(none)")  # fmt: skip
-    listed = [*project.files, *(FileSpec(p, "binary") for p in sorted(project.binary))]
-    table = render("file_table", d, file_table=file_table(listed))
-    contents = shown_contents(project, request, budget)
-    return [{"role": "system", "content": render("system", d)},
-            {"role": "user", "content": render("change_context", d, project=about,
-                                               file_table=table, contents=contents)}]  # fmt: skip
 
 
 # ------------------------------------------------------------------------------ the decision
@@ -270,7 +205,9 @@ def check_change_plan(
             continue
         seen.add(path)
         exists = path.casefold() in known
-        if action == "delete" and not exists:
+        if path.split("/")[0] == ".smol" or path == "smol-manifest.json":
+            rejected.append(Rejected(path, "is the studio's own record, not part of the project"))
+        elif action == "delete" and not exists:
             rejected.append(Rejected(path, "is not in the project, so it can't be deleted"))
         elif action != "delete" and path in project.binary:
             rejected.append(Rejected(path, "is a binary file: it is kept as it is"))
@@ -293,7 +230,7 @@ async def decide_change(
     settings: Settings,
     project: Project,
     request: str,
-    prefix: list[Message],
+    context: ChangeContext,
     emit: Emit = no_emit,
 ) -> ChangePlan:
     """Which files to change, add or delete; ChangeError if no mode gives a usable answer."""
@@ -302,7 +239,8 @@ async def decide_change(
     tried: list[str] = []
     for mode in mode_order(settings):
         try:
-            result = await stream_chat(client, settings, [*prefix, ask], step="change_plan",
+            messages = context.messages(ask, what="the change plan")
+            result = await stream_chat(client, settings, messages, step="change_plan",
                                        emit=emit, extra=_MODE_ARGS[mode], stop_loops=False,
                                        continue_on_length=False)  # fmt: skip
         except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
@@ -344,6 +282,8 @@ async def _whole(
                                on_text=lambda t: emit(FileDelta(path, t)))  # fmt: skip
     if result.truncated:
         raise SmolError(f"The new {path} was cut off by the output limit.")
+    if result.finish_reason == LOOPED:  # cut where it started repeating: not a whole file
+        raise SmolError(f"The model started repeating itself while writing {path}.")
     text = strip_code_fences(result.text, path)
     if not text.strip():
         raise SmolError(f"The model returned an empty reply for {path}.")
@@ -353,7 +293,7 @@ async def _whole(
 async def write_changed_file(
     client: openai.AsyncOpenAI,
     settings: Settings,
-    prefix: list[Message],
+    context: ChangeContext,
     request: str,
     change: Change,
     current: str | None,
@@ -365,17 +305,22 @@ async def write_changed_file(
     emit(FileStarted(path))
     if current is None:
         ask = render("change_new", d, request=request, path=path, what=what)
-        return await _whole(client, settings, [*prefix, {"role": "user", "content": ask}],
-                            path, emit), "new"  # fmt: skip
+        new = context.messages({"role": "user", "content": ask}, what=path)
+        return await _whole(client, settings, new, path, emit), "new"
     whole_ask = {"role": "user", "content": render("change_whole", d, request=request,
                  path=path, what=what, current=fenced(current))}  # fmt: skip
     if edit_format_for(settings, current) == "whole":
-        return await _whole(client, settings, [*prefix, whole_ask], path, emit), "whole"
+        return await _whole(client, settings, context.messages(whole_ask, what=path), path,
+                            emit), "whole"  # fmt: skip
     ask = render("change_blocks", d, request=request, path=path, what=what,
                  current=fenced(current))  # fmt: skip
-    messages = [*prefix, {"role": "user", "content": ask}]
+    tail: list[Message] = [{"role": "user", "content": ask}]
     text = current
     for attempt in ("blocks", "blocks-retried"):
+        try:
+            messages = context.messages(*tail, what=path)
+        except SmolError:  # the retry does not fit the model's context: the whole file then
+            break
         reply = await stream_chat(client, settings, messages, step="edit", path=path, emit=emit)
         blocks, problems = parse_edit_blocks(reply.text)
         outcome = apply_edits(text, blocks)
@@ -384,11 +329,13 @@ async def write_changed_file(
             return outcome.text, attempt
         text = outcome.text  # the edits that did apply are kept for the next try
         note = describe_failures(failures) if failures else "the reply held no edit blocks"
-        retry = render("change_retry", d, path=path, failures=note, current=fenced(text))
-        messages = [*messages, {"role": "assistant", "content": reply.text},
-                    {"role": "user", "content": retry}]  # fmt: skip
+        shown = fenced(text) if text != current else "(the same as shown above: no edit was made)"
+        retry = render("change_retry", d, path=path, failures=note, current=shown)
+        tail = [*tail, {"role": "assistant", "content": reply.text},
+                {"role": "user", "content": retry}]  # fmt: skip
     # Still not applied exactly: the whole file instead, never an approximate edit.
-    return await _whole(client, settings, [*prefix, whole_ask], path, emit), "whole-fallback"
+    return await _whole(client, settings, context.messages(whole_ask, what=path), path,
+                        emit), "whole-fallback"  # fmt: skip
 
 
 async def make_change(
@@ -408,8 +355,8 @@ async def make_change(
     if settings.edit_format not in EDIT_FORMATS:
         raise ChangeError(f"Unknown edit format {settings.edit_format!r}; choose one of "
                           f"{', '.join(EDIT_FORMATS)}.")  # fmt: skip
-    prefix = change_prefix(project, request, settings)
-    plan = await decide_change(client, settings, project, request, prefix, emit)
+    context = ChangeContext(project, request, settings)
+    plan = await decide_change(client, settings, project, request, context, emit)
     emit(ChangePlanned(request, tuple((c.path, c.action, c.what) for c in plan.changes),
                        tuple(plan.rejected), plan.mode))  # fmt: skip
     result = ChangeResult(request, plan)
@@ -422,12 +369,9 @@ async def make_change(
                 return
             try:
                 text, method = await write_changed_file(
-                    client, settings, prefix, request, change,
+                    client, settings, context, request, change,
                     project.contents.get(change.path), emit,
                 )  # fmt: skip
-            except FATAL as exc:
-                result.failed[change.path] = describe(exc, settings)
-                return
             except Exception as exc:  # noqa: BLE001 - reported; the change is then not applied
                 result.failed[change.path] = describe(exc, settings)
                 return
@@ -437,3 +381,27 @@ async def make_change(
 
     await asyncio.gather(*(one(c) for c in plan.changes if c.action != "delete"))
     return result
+
+
+async def plan_from_code(
+    project: Project,
+    settings: Settings,
+    emit: Emit = no_emit,
+    *,
+    client: openai.AsyncOpenAI | None = None,
+) -> str:
+    """The plan of a project brought as code (imported), written from its files and streamed
+    as PlanDelta events like step 1, so later changes have a contract to follow."""
+    settings = await prepare(settings)
+    ask = {"role": "user", "content": render("plan_from_code", settings.prompts_dir)}
+    messages = ChangeContext(project, "", settings).messages(ask, what="the plan")
+    async with using_client(settings, client) as c:
+        result = await stream_chat(c, settings.with_(max_tokens=settings.max_plan_tokens),
+                                   messages, step="plan", emit=emit,
+                                   on_text=lambda t: emit(PlanDelta(t)),
+                                   continue_on_length=settings.max_plan_tokens is None)  # fmt: skip
+    plan = result.text.strip()
+    if not plan:
+        raise SmolError("The model returned an empty plan. Try again or use another model.")
+    emit(PlanDone(plan=plan, truncated=result.truncated))
+    return plan

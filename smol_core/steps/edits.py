@@ -81,7 +81,12 @@ def parse_edit_blocks(reply: str) -> tuple[list[EditBlock], list[EditFailure]]:
             problems.append(EditFailure(None, "an edit block is not closed (no ======= or "
                                               ">>>>>>> REPLACE line); the reply was cut off?"))  # fmt: skip
             break
-        blocks.append(EditBlock(_ending(search), _ending(replace)))
+        if any(_MIDDLE.match(line.rstrip("\r\n")) for line in replace):
+            # Two dividers (a Markdown "=====" underline?): where SEARCH ends is a guess.
+            problems.append(EditFailure(None, "an edit block has two ======= lines, so where "
+                                              "its SEARCH part ends is unclear"))  # fmt: skip
+        else:
+            blocks.append(EditBlock(_ending(search), _ending(replace)))
         i = k + 1
     return blocks, problems
 

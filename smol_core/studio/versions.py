@@ -12,16 +12,19 @@ import base64
 import hashlib
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
 from ..bundle import build_zip
 from ..diffs import unified_diff
+from ..errors import LimitError, SmolError
 from ..events import ChecksDone, Emit, Event, FileDone
 from ..importing import Imported
 from ..project import Project
 from ..records import FileSpec
+from ..runs import change_project
 from ..settings import Settings
+from ..steps.change import ChangeResult
 from .history import RunStore
 from .session import Studio
 
@@ -155,6 +158,16 @@ def version_zip(version: Version, manifest: Mapping | None = None) -> bytes:
     return build_zip(files, manifest=manifest)
 
 
+def keep_current(studio: Studio, versions: Versions) -> int | None:
+    """Record the project as it is if the history has not got it yet (a run made before
+    versions existed, or a change nobody recorded): before anything overwrites it."""
+    if studio.project is None or studio.run_id is None or studio.read_only:
+        return None
+    first = not versions.list(studio.run_id)
+    cause, note = ("generated", "before versions were kept") if first else ("edited", "")
+    return versions.record(studio.run_id, studio.project, cause, note)
+
+
 def restore(studio: Studio, versions: Versions, number: int) -> int | None:
     """Make version `number` the project again: a new version ("restored"); the state left is
     recorded first if it was not yet. Returns the new version's number (None: no such one)."""
@@ -163,7 +176,7 @@ def restore(studio: Studio, versions: Versions, number: int) -> int | None:
     if project is None or run_id is None or version is None:
         return None
     studio._writable()  # a run shared to read is never changed
-    versions.record(run_id, project, "edited", note="as it was before a restore")
+    keep_current(studio, versions)
     studio.store.save_file_list(run_id, [(f.path, f.purpose) for f in version.files])
     for path, text in version.contents.items():
         studio.store.save_file(run_id, path, text, status="edited")
@@ -191,6 +204,15 @@ def start_imported(
 ) -> int | None:
     """A new run from imported files: the first version ("imported"). A spec is optional."""
     studio._writable()
+    cap = studio.limits.runs_per_session
+    if cap and studio.runs_started >= cap:
+        raise LimitError(f"This session has started its {cap} runs (the limit here).")
+    too_long = [p for p, t in imported.texts.items() if len(t) > studio.limits.file_chars]
+    if too_long or len(imported.texts) > settings.max_files:
+        why = (f"{too_long[0]} is longer than {studio.limits.file_chars:,} characters" if too_long
+               else f"it holds {len(imported.texts)} files; a run has at most {settings.max_files}")  # fmt: skip
+        raise LimitError(f"This project can't be imported here: {why}.")
+    studio.runs_started += 1
     run_id = studio.store.create_run(owner=studio.owner, spec="", model=settings.model,
                                      title=f"Imported {name}")  # fmt: skip
     files = [FileSpec(p, "") for p in sorted(imported.texts)]
@@ -204,6 +226,21 @@ def start_imported(
     return versions.record(run_id, project, "imported", note=name)
 
 
+def change_job(
+    studio: Studio, request: str, settings: Settings
+) -> Callable[[Emit], Awaitable[ChangeResult]]:
+    """The page's "Ask for a change", checked first (a request too long is refused)."""
+    project = studio.project
+    if project is None:
+        raise SmolError("Open or start a project first.")
+    request = request.strip()
+    cap = studio.limits.instruction_chars
+    if len(request) > cap:
+        raise LimitError(f"The change request is too long ({len(request):,} characters; "
+                         f"the limit is {cap:,}).")  # fmt: skip
+    return lambda emit: change_project(project, request, settings, emit)
+
+
 class JobVersions:
     """The versions one job makes: what it wrote (when its first checks start), then what the
     repairs made of it (at the end). `cause` None: generated, or regenerated when every file
@@ -212,6 +249,7 @@ class JobVersions:
     def __init__(self, studio: Studio, versions: Versions, cause: str | None = None) -> None:
         self.studio, self.versions, self.cause = studio, versions, cause
         self.had = set(studio.project.contents) if studio.project else set()
+        keep_current(studio, versions)  # what the job starts from is a version first
         self.wrote: set[str] = set()
         self.recorded = False
 
@@ -230,7 +268,7 @@ class JobVersions:
             emit(event)
             if isinstance(event, FileDone) and not event.fixed:
                 self.wrote.add(event.path)
-            elif False:
+            elif isinstance(event, ChecksDone) and event.round == 0 and not self.recorded:
                 self.recorded = self._record(self._cause())
 
         return both
