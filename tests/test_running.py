@@ -11,6 +11,7 @@ import json
 import os
 import socket
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -319,3 +320,17 @@ def test_a_page_step_on_an_element_nobody_named_is_dropped():
     spec = "A button `increment` adds 1 to the number shown."
     [example] = parse_examples(raw, spec, {"index.html": ""}, plan="The total is in `#count`.")
     assert [s.target for s in example.steps] == ["increment", "count"]
+
+
+@isolated
+def test_an_example_naming_an_input_file_it_never_gives_is_not_run():
+    wc = "import sys\nprint(len(open(sys.argv[1], encoding='utf-8').read().split()))\n"
+    raw = {"examples": [{"kind": "command", "name": "counts", "commands": [
+        {"args": ["python", "wc.py", "sample.txt"], "output": "4"}]}]}  # fmt: skip
+    examples = parse_examples(raw, "prints only that number, for example `4`", {"wc.py": wc})
+    [result] = run_examples({"wc.py": wc}, examples)
+    assert result.status == "not_run" and "`sample.txt`" in result.reason
+    given = [replace(examples[0], input_files=(("sample.txt", "one two three four\n"),))]
+    assert run_examples({"wc.py": wc}, given)[0].status == "pass"
+    broken = {"wc.py": wc.replace("sys.argv[1]", "'missing.txt'")}  # the code's own mistake
+    assert run_examples(broken, given)[0].status == "fail"

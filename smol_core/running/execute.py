@@ -188,6 +188,19 @@ _KNOWN_PACKAGES = frozenset([
 _DECLARED = ("requirements.txt", "pyproject.toml", "package.json", "setup.py", "Pipfile")
 
 
+def _absent_input(command: Command, stderr: str, box: Sandbox) -> str:
+    """A file the command was given as an argument, which the program could not open because
+    the example never provided it: the example is incomplete, not the code."""
+    if "No such file or directory" not in stderr and "ENOENT" not in stderr:
+        return ""
+    for arg in command.args[2:]:
+        if arg.startswith("-") or "." not in arg.rsplit("/", 1)[-1] or box.exists(arg):
+            continue
+        if arg in stderr or arg.rsplit("/", 1)[-1] in stderr:
+            return arg
+    return ""
+
+
 def unmet_need(stderr: str, box: Sandbox) -> str:
     """Why a failure says nothing about the code ("" when it does): it needs a package this
     machine doesn't have, or a screen. Such an example is *not run*: rewriting the code to do
@@ -210,6 +223,8 @@ def _judge(command: Command, result: RunResult, box: Sandbox) -> tuple[str, str]
         return "not_run", result.reason
     if result.exit_code != 0 and (need := unmet_need(result.stderr, box)):
         return "not_run", need
+    if result.exit_code != 0 and (absent := _absent_input(command, result.stderr, box)):
+        return "not_run", f"not run: the example names the input file `{absent}` but gives none"
     if result.timed_out:
         return "fail", result.reason
     out = _normal(result.stdout)

@@ -27,7 +27,6 @@ from .examples import smoke_examples
 from .execute import run_examples
 from .sandbox import isolation
 
-HEAL_FILES = 2  # files rewritten per failing example: where it broke, then what it runs
 WENT_BACK = "went back to the version that passed more examples"
 
 
@@ -76,9 +75,10 @@ def score(results: Sequence[ExampleResult]) -> int:
 def heal_targets(
     results: Sequence[ExampleResult], contents: Mapping[str, str], only: Sequence[str] | None
 ) -> dict[str, list[ExampleResult]]:
-    """The files to rewrite, each with the failing examples that concern it. A test file comes
-    after the code it tests (rewriting a test to pass proves nothing); a page brings the
-    scripts it loads, where its behaviour lives."""
+    """The files to rewrite, each with the failing examples that concern it: the one where it
+    broke (a small model asked to rewrite two files at once was seen writing one's content into
+    the other), or for a page its script and the page, whose contract (ids) breaks on either
+    side. A test file comes after the code it tests (rewriting a test to pass proves nothing)."""
     todo: dict[str, list[ExampleResult]] = {}
     for result in results:
         if result.status != "fail":
@@ -89,7 +89,8 @@ def heal_targets(
                              if p.endswith((".js", ".mjs")))  # fmt: skip
             files = scripts + [f for f in files if f not in scripts]
         files.sort(key=lambda f: f.rsplit("/", 1)[-1].startswith("test_"))
-        for path in files[:HEAL_FILES]:
+        pages = any(f.lower().endswith((".html", ".htm")) for f in result.files)
+        for path in files[: 2 if pages else 1]:
             if only is None or path in only:
                 todo.setdefault(path, []).append(result)
     return todo
