@@ -334,3 +334,19 @@ def test_an_example_naming_an_input_file_it_never_gives_is_not_run():
     assert run_examples({"wc.py": wc}, given)[0].status == "pass"
     broken = {"wc.py": wc.replace("sys.argv[1]", "'missing.txt'")}  # the code's own mistake
     assert run_examples(broken, given)[0].status == "fail"
+
+
+def test_an_invented_input_file_keeps_the_run_but_not_the_expected_output():
+    spec = "`python wc.py PATH` prints only the number of words, for example `4`."
+    raw = {"examples": [{"kind": "command", "name": "counts", "input_files": [
+        {"path": "sample.txt", "content": "hello brave new world out there"}], "commands": [
+        {"args": ["python", "wc.py", "sample.txt"], "output": "4"}]}]}  # fmt: skip
+    [example] = parse_examples(raw, spec, {"wc.py": ""})
+    assert example.input_files == (("sample.txt", "hello brave new world out there"),)
+    assert example.commands[0].output is None  # 4 is the spec's count of another text
+    given = "The file `a.txt` holds `one two three four`; `python wc.py a.txt` prints `4`."
+    raw["examples"][0]["input_files"] = [{"path": "a.txt", "content": "one two three four"}]
+    raw["examples"][0]["commands"][0]["args"][2] = "a.txt"
+    assert parse_examples(raw, given, {"wc.py": ""})[0].commands[0].output == "4"
+    raw["examples"][0]["input_files"] = [{"path": "wc.py", "content": "print(4)"}]
+    assert parse_examples(raw, given, {"wc.py": ""})[0].input_files == ()  # never over the code

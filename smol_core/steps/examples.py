@@ -61,6 +61,17 @@ EXAMPLES_SCHEMA = {
                             "required": ["action", "target"],
                         },
                     },
+                    "input_files": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "path": {"type": "string"},
+                                "content": {"type": "string"},
+                            },
+                            "required": ["path", "content"],
+                        },
+                    },
                     "args": _STRINGS,
                     "port": {"type": "integer"},
                     "requests": {
