@@ -43,7 +43,7 @@ from ..settings import Settings
 from .change_context import ChangeContext, fenced
 from .edits import apply_edits, describe_failures, parse_edit_blocks
 from .fences import strip_code_fences
-from .file_list import mode_order
+from .file_list import mode_order, structured_args
 
 EDIT_FORMATS = ("auto", "whole", "blocks")
 ACTIONS = {"change": "change", "edit": "change", "modify": "change", "update": "change",
@@ -71,17 +71,8 @@ CHANGE_SCHEMA = {
     "required": ["files"],
     "additionalProperties": False,
 }
-_MODE_ARGS: dict[str, dict] = {
-    "json_schema": {"response_format": {"type": "json_schema", "json_schema": {
-        "name": "change_plan", "strict": True, "schema": CHANGE_SCHEMA}}},
-    "tool": {
-        "tools": [{"type": "function", "function": {
-            "name": TOOL_NAME, "description": "Save which files to change, add or delete.",
-            "parameters": CHANGE_SCHEMA}}],
-        "tool_choice": {"type": "function", "function": {"name": TOOL_NAME}},
-    },
-    "text": {},
-}  # fmt: skip
+_MODE_ARGS = structured_args("change_plan", CHANGE_SCHEMA, TOOL_NAME,
+                             "Save which files to change, add or delete.", strict=True)  # fmt: skip
 
 
 class ChangeError(SmolError):
