@@ -350,3 +350,18 @@ def test_an_invented_input_file_keeps_the_run_but_not_the_expected_output():
     assert parse_examples(raw, given, {"wc.py": ""})[0].commands[0].output == "4"
     raw["examples"][0]["input_files"] = [{"path": "wc.py", "content": "print(4)"}]
     assert parse_examples(raw, given, {"wc.py": ""})[0].input_files == ()  # never over the code
+
+
+@isolated
+def test_a_program_that_reports_a_missing_input_file_itself_is_not_failed_for_it():
+    wc = ("import sys\ntry:\n    print(len(open(sys.argv[1]).read().split()))\n"
+          "except FileNotFoundError:\n    print('File not found:', sys.argv[1])\n"
+          "    sys.exit(1)\n")  # fmt: skip
+    raw = {"examples": [{"kind": "command", "name": "counts", "commands": [
+        {"args": ["python", "wc.py", "notes.txt"], "output": "4"}]}]}  # fmt: skip
+    examples = parse_examples(raw, "prints only that number, for example `4`", {"wc.py": wc})
+    assert run_examples({"wc.py": wc}, examples)[0].status == "not_run"
+    calc = {"calc.py": "import sys\nsys.exit(1)\n"}  # a decimal number is not a file
+    run = parse_examples({"examples": [{"kind": "command", "name": "c", "commands": [
+        {"args": ["python", "calc.py", "3.5"]}]}]}, "", calc)  # fmt: skip
+    assert run_examples(calc, run)[0].status == "fail"

@@ -189,15 +189,16 @@ _DECLARED = ("requirements.txt", "pyproject.toml", "package.json", "setup.py", "
 
 
 def _absent_input(command: Command, stderr: str, box: Sandbox) -> str:
-    """A file the command was given as an argument, which the program could not open because
-    the example never provided it: the example is incomplete, not the code."""
-    if "No such file or directory" not in stderr and "ENOENT" not in stderr:
-        return ""
+    """A file the failed command was given as an argument that is nowhere: not in the project,
+    not among the example's input files, not left by the run. The example is incomplete, not
+    the code (a program that says "File not found" and exits 1 is right to)."""
     for arg in command.args[2:]:
-        if arg.startswith("-") or "." not in arg.rsplit("/", 1)[-1] or box.exists(arg):
+        name = arg.rsplit("/", 1)[-1]
+        if arg.startswith("-") or "." not in name.strip(".") or "=" in arg or box.exists(arg):
             continue
-        if arg in stderr or arg.rsplit("/", 1)[-1] in stderr:
-            return arg
+        if re.fullmatch(r"[\d.,eE+-]+", arg) or "://" in arg:
+            continue  # a number (3.5) or an address, not a file
+        return arg
     return ""
 
 
