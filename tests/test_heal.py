@@ -196,3 +196,13 @@ def test_nothing_runs_while_a_listed_file_is_not_written(make_server):
     assert "util.py" in project.failed and not project.results
     assert project.run_note == "not run yet: util.py not written"
     assert not any(isinstance(e, Healing) for e in events)  # main.py is not written around it
+
+
+@isolated
+def test_a_rewrite_that_changes_nothing_is_sampled_again_warmer(make_server):
+    server = make_server(plan_text=PLAN, files={"stats.py": GOOD}, examples=EXAMPLES)
+    server.add_fault(Fault.text(WRONG), kind="code", path="stats.py", times=2)  # + same rewrite
+    events = _run(server, temperature=0.0)
+    code = [r for r in server.requests if r.kind == "code"]
+    assert [r.body.get("temperature") for r in code] == [0.0, 0.0, 0.8]
+    assert _project(events).examples_state() == "passing"

@@ -28,6 +28,7 @@ from .execute import run_examples
 from .sandbox import isolation
 
 WENT_BACK = "went back to the version that passed more examples"
+SAMPLING_TEMPERATURE = 0.8
 
 
 def full_examples(project: Project) -> list[Example]:
@@ -131,6 +132,7 @@ async def run_and_heal(
     # missing file is the fix (offered to the person; the CLI's --add-missing).
     waiting = {p for p, items in project.findings.items()
                if any(f.kind == "missing-file" for f in items)}  # fmt: skip
+    asking = settings
     for round_no in range(1, settings.run_rounds + 1):
         todo = heal_targets(results, project.contents, only)
         todo = {p: items for p, items in todo.items() if p not in waiting}
@@ -140,14 +142,19 @@ async def run_and_heal(
         emit(Healing(round_no, tuple(todo), reasons))
         before = dict(project.contents)
         await generate_files(
-            project.spec, project.plan, project.files, settings, emit, paths=list(todo),
+            project.spec, project.plan, project.files, asking, emit, paths=list(todo),
             instructions={p: heal_instruction(items, settings, related_files(project, p))
                           for p, items in todo.items()},
             current={p: project.contents[p] for p in todo}, client=client, finish=False,
         )  # fmt: skip
         _tidy(project, settings, emit, list(todo), settings.repair_rounds + round_no)
         if project.contents == before:
-            break  # nothing changed: running again would say the same
+            if asking.temperature >= SAMPLING_TEMPERATURE:
+                break  # nothing changed even so: running again would say the same
+            # At a low temperature a small model often writes the same file back, failure
+            # shown or not: the next round samples another candidate instead.
+            asking = settings.with_(temperature=SAMPLING_TEMPERATURE)
+            continue
         results = await run_round(project, settings, emit, round_no)
         if score(results) > best[0]:
             best = (score(results), dict(project.contents), results)
