@@ -365,3 +365,26 @@ def test_a_program_that_reports_a_missing_input_file_itself_is_not_failed_for_it
     run = parse_examples({"examples": [{"kind": "command", "name": "c", "commands": [
         {"args": ["python", "calc.py", "3.5"]}]}]}, "", calc)  # fmt: skip
     assert run_examples(calc, run)[0].status == "fail"
+
+
+def test_examples_written_out_in_the_spec_are_read_without_the_model():
+    from smol_core.running.examples import merged, spec_examples
+
+    spec = """`todo.py` keeps a list. Running `python todo.py add milk` prints `Added: milk`, and
+then `python todo.py count`
+prints exactly: `1`. Usage: `python todo.py add ITEM` prints `Added: ITEM`.
+`python greet.py Ann` → `Hello, Ann!`; `rm -rf /` prints `gone`; `python other.py` prints `x`.
+"""
+    files = {"todo.py": "", "greet.py": ""}
+    found = spec_examples(spec, files)
+    assert [(e.commands[0].args, e.commands[0].output) for e in found] == [
+        (("python", "todo.py", "add", "milk"), "Added: milk"),
+        (("python", "todo.py", "count"), "1"),
+        (("python", "greet.py", "Ann"), "Hello, Ann!"),
+    ]  # a usage line with a placeholder, a foreign command and a missing file are left out
+    from_model = parse_examples({"examples": [
+        {"kind": "command", "name": "m", "commands": [{"args": ["python", "todo.py", "count"]}]},
+        {"kind": "command", "name": "n", "commands": [{"args": ["python", "todo.py", "list"]}]},
+    ]}, spec, files)  # fmt: skip
+    assert [e.name for e in merged(found, from_model)][-1] == "n"  # `count` was already there
+    assert len(merged(found, from_model)) == 4

@@ -95,6 +95,8 @@ def _example_of(
         if not code or len(code) > 2000:
             return None
         expect = _command_of({**item, "args": ["python", "-c", "…"]}, grounded)
+        if expect and "print" not in code:
+            expect = replace(expect, output=None, contains=())  # it can't print what it expects
         return Example(name, "call", (replace(expect, args=()),) if expect else (), code=code,
                        input_files=_input_files(item, contents))  # fmt: skip
     if kind == "page":
@@ -209,6 +211,41 @@ def _clean(path: object) -> str | None:
 def _project_path(value: object, contents: Mapping[str, str], ends: tuple[str, ...]) -> str | None:
     path = _clean(value)
     return path if path is not None and path in contents and path.lower().endswith(ends) else None
+
+
+# ---------------------------------------------------------------------- read off the spec itself
+
+# "`python convert.py 100 --to f` prints `212.0`": a command and its output, both quoted, with
+# a verb between. Read straight from the spec, no model involved: exact by construction.
+_SPEC_EXAMPLE = re.compile(
+    r"`((?:python3?|node)\s[^`\n]+)`"  # the command
+    r"(?:(?!`(?:python3?|node)\s)[^\n]|\n(?![ \t]*\n)){0,200}?"  # same paragraph, no other command
+    r"(?:\b(?:prints|outputs|should print|shows|displays|writes|gives|returns|answers)\b|→|->|=>)"
+    r"(?:[^`\n]|\n(?![ \t]*\n)){0,40}?`([^`\n]*)`"  # what it prints: the next quoted text
+)
+
+
+_PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9_]+|<[^>]*>|\[[^\]]*\]|\.\.\.|…")
+
+
+def spec_examples(spec: str, contents: Mapping[str, str]) -> list[Example]:
+    """The command examples a spec writes out (command and output quoted), as checks."""
+    items = []
+    for match in _SPEC_EXAMPLE.finditer(spec):
+        command, output = match.group(1).strip(), match.group(2)
+        if any(_PLACEHOLDER.fullmatch(word) for word in command.split()[2:]):
+            continue  # `python wc.py PATH`: a usage line, not an example
+        items.append({"kind": "command", "name": f"`{command}` prints `{output}`"[:80],
+                      "commands": [{"args": command, "output": output}]})  # fmt: skip
+    found = parse_examples({"examples": items}, spec, contents)
+    return [e for e in found if not any(refusal(c.args, contents) for c in e.commands)]
+
+
+def merged(first: Sequence[Example], more: Sequence[Example]) -> list[Example]:
+    """`first`, then those of `more` that run commands `first` doesn't, up to the cap."""
+    seen = {c.args for e in first for c in e.commands}
+    extra = [e for e in more if not any(c.args in seen for c in e.commands)]
+    return [*first, *extra][:MAX_EXAMPLES]
 
 
 # ------------------------------------------------------------------------------- grounding

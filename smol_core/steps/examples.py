@@ -14,7 +14,7 @@ from ..events import Emit, no_emit
 from ..model.chat import stream_chat
 from ..prompts import render, shared_context
 from ..records import Example, FileSpec
-from ..running.examples import parse_examples
+from ..running.examples import merged, parse_examples, spec_examples
 from ..settings import Settings
 from .file_list import mode_order, structured_args
 
@@ -113,7 +113,9 @@ async def make_examples(
     contents: dict[str, str],
     emit: Emit = no_emit,
 ) -> list[Example]:
-    """The spec's examples as checks of this project ([] when the model gives none usable)."""
+    """The spec's examples as checks of this project: those it writes out in full (a quoted
+    command and what it prints) read directly, then the model's ([] when there are none)."""
+    written = spec_examples(spec, contents)
     messages = examples_messages(spec, plan, files, settings.prompts_dir)
     for mode in mode_order(settings):
         try:
@@ -126,5 +128,5 @@ async def make_examples(
         raw = result.tool_arguments if mode == "tool" and result.tool_arguments else result.text
         found = parse_examples(raw, spec, contents, plan)
         if found or (raw or "").strip():
-            return found  # a usable reply, or an honest "none": asking again won't help
-    return []
+            return merged(written, found)  # a usable reply, or an honest "none"
+    return written
