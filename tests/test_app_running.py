@@ -28,7 +28,8 @@ def test_a_failing_example_is_shown_failing_and_kept_in_the_history(make_server,
     assert project.check_status("stats.py") == "failing"  # no tick for a file that runs wrong
     assert any("1 of 1 example(s) fail" in e.value for e in at.error)
     lines = [t.value for t in at.text]
-    assert any(line.startswith('✗ three numbers: expected "min=1 max=3 mean=2.00"')
+    assert any(line.startswith("✗ `python stats.py 3 1 2` prints")
+               and 'expected "min=1 max=3 mean=2.00", got "[3, 1, 2]"' in line
                for line in lines), lines  # fmt: skip
     record = stored(page_env_db(at), at)
     assert record.examples["results"][0]["status"] == "fail"

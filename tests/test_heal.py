@@ -35,12 +35,12 @@ EXAMPLES = [
 ]  # fmt: skip
 
 
-def _run(server, **overrides):
+def _run(server, spec=SPEC, **overrides):
     settings = fast_settings(server.base_url, **overrides)
 
     async def go():
         seen = []
-        async for event in events_of(lambda emit: run_all(SPEC, settings, emit)):
+        async for event in events_of(lambda emit: run_all(spec, settings, emit)):
             seen.append(event)
         return seen
 
@@ -102,7 +102,7 @@ def test_a_repair_that_makes_it_worse_is_undone(make_server):
 @isolated
 def test_smoke_checks_when_the_spec_gives_no_example(make_server):
     server = make_server(plan_text=PLAN, files={"stats.py": GOOD})
-    events = _run(server)
+    events = _run(server, spec="A tool that prints the min, max and mean of its arguments.")
     ready = [e for e in events if isinstance(e, ExamplesReady)][-1]
     assert [e.source for e in ready.examples] == ["smoke"]
     assert _project(events).examples_state() == "passing"
@@ -140,7 +140,8 @@ def test_cli_prints_each_example_and_exits_2_while_one_fails(make_server, tmp_pa
     said = stderr.getvalue()
     assert 'example 1: fail: expected "min=1 max=3 mean=2.00", got "min=1 max=3 mean=2.0"' in said
     assert "repair 1 from running: rewriting stats.py" in said  # same reply: no second run
-    assert "still failing when run: three numbers" in said
+    # The spec writes this example out: it is read from the spec (and named after it).
+    assert "still failing when run: `python stats.py 3 1 2` prints `min=1 max=3 mean=2.00`" in said
     manifest = json.loads((out / "smol-manifest.json").read_text())
     assert manifest["example_results"][0]["status"] == "fail"
     assert manifest["examples"][0]["commands"][0]["output"] == "min=1 max=3 mean=2.00"

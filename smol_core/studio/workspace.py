@@ -1,0 +1,293 @@
+"""The workspace beside the editor, as decisions the page only draws: each file's status mark and
+its place in the tree, the Run tab's command and its run (through the core's sandbox, never in
+the studio's process), what a preview error concerns, what a job rewrote, and a streaming
+file's text as it should be shown while it comes in."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from ..diffs import changed_paths, unified_diff
+from ..events import Emit, ExamplesReady
+from ..project import Project
+from ..quality.checks import referenced_paths
+from ..records import Command, Example, ExampleResult
+from ..running.heal import full_examples, not_run_reason, run_and_heal, run_round
+from ..running.sandbox import Limits, RunResult, Sandbox, isolation
+from ..settings import Settings
+
+# status → (mark, words): what the tree shows beside each file.
+MARKS = {
+    "written": ("✓", "written"),
+    "repaired": ("🔧", "repaired"),
+    "failing": ("✗", "failing"),
+    "edited": ("✎", "edited by you"),
+    "missing": ("○", "not yet written"),
+    "failed": ("⚠", "could not be written"),
+}
+
+
+def file_status(project: Project, path: str, edited: Mapping[str, str]) -> str:
+    """written | repaired | failing | edited | missing | failed. `edited` maps a path to the
+    text the person last saved: the file is "edited by you" while it still holds that text."""
+    if path in project.failed and path not in project.contents:
+        return "failed"
+    if path not in project.contents:
+        return "missing"
+    checked = project.check_status(path)
+    if checked == "failing":
+        return "failing"
+    if edited.get(path) is not None and edited[path] == project.contents[path]:
+        return "edited"
+    return "repaired" if checked == "repaired" else "written"
+
+
+def tree(project: Project, edited: Mapping[str, str]) -> list[tuple[str, str]]:
+    """(path, label) in tree order: folders first at each level, then files; a file's label is
+    indented by its depth, with its status mark, and the first file of a folder names it."""
+    paths = sorted(project.paths, key=lambda p: (PurePosixPath(p).parent.parts, p.lower()))
+    rows: list[tuple[str, str]] = []
+    shown: set[str] = set()
+    for path in paths:
+        parts = PurePosixPath(path).parts
+        folder = "/".join(parts[:-1])
+        indent = "\u2003" * (len(parts) - 1)
+        mark = MARKS[file_status(project, path, edited)][0]
+        lead = f"📁 {folder}/ › " if folder and folder not in shown else ""
+        shown.add(folder)
+        rows.append((path, f"{indent}{lead}{mark} {parts[-1]}"))
+    return rows
+
+
+def legend() -> str:
+    return " · ".join(f"{mark} {words}" for mark, words in MARKS.values())
+
+
+# ----------------------------------------------------------------------------------- Run tab
+def default_command(project: Project) -> str:
+    """The command the Run tab starts with: the first command of the spec's examples, else the
+    project's entry point (a Python file run as a program, a node script)."""
+    for example in project.examples:
+        for command in example.commands:
+            if command.args:
+                return shlex.join(command.args)
+    contents = project.contents
+    python = [p for p in project.paths if p.endswith(".py") and p in contents]
+    for path in python:
+        if "__name__" in contents[path] and "__main__" in contents[path]:
+            return f"python {shlex.quote(path)}"
+    for name in ("main.py", "app.py", "cli.py"):
+        if name in contents:
+            return f"python {name}"
+    node = [p for p in project.paths if p.endswith((".js", ".mjs")) and p in contents
+            and re.search(r"\bprocess\.argv|\brequire\(", contents[p])]  # fmt: skip
+    if node:
+        return f"node {shlex.quote(node[0])}"
+    return f"python {shlex.quote(python[0])}" if python else ""
+
+
+def run_refusal(settings: Settings) -> str:
+    """Why the Run tab can't run anything here, in words ("" when it can)."""
+    if not settings.run_examples:
+        return ("Running the generated code is turned off in this studio (its owner can turn "
+                "it on with SMOL_RUN_EXAMPLES=on).")  # fmt: skip
+    where = isolation()
+    if where != "namespaces" and not settings.allow_unisolated:
+        return (f"This machine can't isolate generated code ({where[6:]}), so it is not run "
+                "here unless you tick “Run it anyway” in the sidebar.")  # fmt: skip
+    return ""
+
+
+def run_command(project: Project, command: str, settings: Settings) -> RunResult:
+    """Run one command over a temporary copy of the project, isolated, with the runner's
+    limits. A command that can't be parsed or run says so in `reason`."""
+    try:
+        argv = shlex.split(command)
+    except ValueError as exc:
+        return RunResult((), None, "", "", 0.0, isolation(), reason=f"not run: {exc}")
+    if not argv:
+        return RunResult((), None, "", "", 0.0, isolation(), reason="not run: no command")
+    if refusal := run_refusal(settings):
+        return RunResult(tuple(argv), None, "", "", 0.0, isolation(), reason=f"not run: {refusal}")
+    with Sandbox(project.all_files(), Limits(), allow_unisolated=settings.allow_unisolated) as box:
+        return box.run(argv)
+
+
+def run_outcome(result: RunResult) -> str:
+    """One line: how it ended and how long it took."""
+    if result.reason.startswith("not run"):
+        return result.reason[0].upper() + result.reason[1:]
+    if result.timed_out:
+        status = "stopped: it ran past the time limit"
+    else:
+        status = f"exit status {result.exit_code}" + (" (ok)" if result.exit_code == 0 else "")
+    extra = f" · {result.reason}" if result.reason else ""
+    cut = " · output cut to its start" if result.cut else ""
+    return f"{status} · {result.seconds:.2f} s{extra}{cut}"
+
+
+# ------------------------------------------------------------------------------- Examples tab
+async def run_examples_now(project: Project, settings: Settings, emit: Emit) -> list[ExampleResult]:
+    """Run the project's examples once (no repair): the spec's and the person's, and smoke
+    checks and tests for what they don't cover. `emit` must fold events into `project`."""
+    why = not_run_reason(settings)
+    emit(ExamplesReady(tuple(full_examples(project)), why))
+    if why or not project.examples:
+        return []
+    return await run_round(project, settings, emit, 0)
+
+
+async def fix_failing(project: Project, settings: Settings, emit: Emit) -> list[ExampleResult]:
+    """Run the examples and repair the files the failing ones concern (bounded rounds)."""
+    return await run_and_heal(project, settings, emit)
+
+
+def example_rows(project: Project) -> list[dict[str, str]]:
+    """One row per example: mark, name, what was expected, what it gave."""
+    rows = []
+    for i, example in enumerate(project.examples):
+        result = project.results.get(i)
+        expected = [c.output for c in example.commands if c.output is not None]
+        expected += [", ".join(c.contains) for c in example.commands if c.contains]
+        expected += [f"{s.action} {s.target} {s.value}".strip() for s in example.steps]
+        mark = {"pass": "✓", "fail": "✗", "not_run": "–", "refused": "⊘"}
+        rows.append({
+            "": mark.get(result.status, "?") if result else "…",
+            "example": example.name,
+            "command": "; ".join(shlex.join(c.args) for c in example.commands if c.args)
+                       or example.page or example.kind,
+            "expected": "\n".join(expected),
+            "actual": (result.detail or result.reason) if result else "not run yet",
+        })  # fmt: skip
+    return rows
+
+
+def _editable(example: Example) -> bool:
+    """An example the table edits: one command and what it must print."""
+    return example.kind == "command" and len(example.commands) == 1 and example.source not in (
+        "smoke", "tests")  # fmt: skip
+
+
+def example_table(project: Project) -> list[dict[str, str]]:
+    """The examples a person can edit, as rows: name, command, expected output."""
+    return [
+        {"name": e.name, "command": shlex.join(e.commands[0].args),
+         "expected output": e.commands[0].output or ""}
+        for e in project.examples if _editable(e)
+    ]  # fmt: skip
+
+
+def examples_from_table(
+    rows: Sequence[Mapping[str, object]], project: Project
+) -> tuple[list[Example], list[str]]:
+    """The project's examples with the table's rows in place of the editable ones (an
+    unchanged row keeps its example as it was); and what is wrong with rows that can't be
+    used, in words (then nothing should be saved)."""
+    before = {(r["name"], r["command"], r["expected output"]): e
+              for r, e in zip(example_table(project),
+                              [e for e in project.examples if _editable(e)], strict=True)}  # fmt: skip
+    made: list[Example] = [e for e in project.examples if not _editable(e)]
+    problems: list[str] = []
+    for number, row in enumerate(rows, 1):
+        name, command, expected = (str(row.get(k) or "").strip()
+                                   for k in ("name", "command", "expected output"))  # fmt: skip
+        if not (name or command or expected):
+            continue  # a blank row
+        if (name, command, expected) in before:
+            made.append(before[(name, command, expected)])
+            continue
+        try:
+            args = tuple(shlex.split(command))
+        except ValueError as exc:
+            problems.append(f"Row {number}: the command can't be read ({exc}).")
+            continue
+        if not args:
+            problems.append(f"Row {number}: it has no command to run.")
+            continue
+        made.append(Example(name or command, "command",
+                            (Command(args, output=expected or None),), source="you"))  # fmt: skip
+    return made, problems
+
+
+# -------------------------------------------------------------------------------- Preview tab
+def error_files(page: str, where: str, contents: Mapping[str, str]) -> list[str]:
+    """The files a preview error concerns: the file it names first, then the page's scripts,
+    then the page (what "Fix this error" rewrites, at most three)."""
+    named = where.rsplit(":", 1)[0] if where else ""
+    loaded = sorted(p for p in referenced_paths(page, contents.get(page, ""), contents)
+                    if p.lower().endswith((".js", ".mjs")))  # fmt: skip
+    ordered = [p for p in [named, *loaded, page] if p in contents]
+    return list(dict.fromkeys(ordered))[:3]
+
+
+def error_request(page: str, report: Mapping[str, str]) -> str:
+    """What "Fix this error" tells the model: where it showed, and the message."""
+    where = f" (at {report['where']})" if report.get("where") else ""
+    what = "console.error" if report.get("kind") == "console" else "a JavaScript error"
+    return f"Opened in a browser, {page} shows {what}{where}:\n{report.get('message', '')}"
+
+
+# ------------------------------------------------------------------------------ What changed
+@dataclass(frozen=True)
+class Change:
+    """What one job did to files that had text before it: each path's earlier text."""
+
+    run_id: str
+    what: str  # "Fixed from an error", "Repaired", ...
+    before: dict[str, str]  # path → its text before the job (only the files it rewrote)
+    added: tuple[str, ...] = ()
+
+    def diff(self, path: str, now: Mapping[str, str]) -> str:
+        return unified_diff({path: self.before[path]}, {path: now[path]} if path in now else {},
+                            old="before", new="now")  # fmt: skip
+
+
+def what_changed(run_id: str, what: str, before: Mapping[str, str],
+                 after: Mapping[str, str]) -> Change | None:  # fmt: skip
+    """The files a job rewrote (or deleted) that had text before; None when it rewrote none
+    (a first generation only adds files: nothing to undo there)."""
+    changes = changed_paths(dict(before), dict(after))
+    rewritten = {p: before[p] for p, kind in changes.items() if kind != "added"}
+    if not rewritten:
+        return None
+    added = tuple(p for p, kind in changes.items() if kind == "added")
+    return Change(run_id, what, rewritten, added)
+
+
+# ------------------------------------------------------------------------------ streaming view
+_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n`]*$", re.M)
+LIVE_LINES = 14
+
+
+def live_code(text: str, path: str = "", lines: int = LIVE_LINES) -> str:
+    """A file's text while it streams: without the fence the model wraps it in (and a short
+    sentence before or after it), as `strip_code_fences` will take them off at the end; and
+    only its last lines, so the box follows the text as it comes. A Markdown file keeps its
+    fences (they are its own)."""
+    opening = _FENCE_LINE.search(text)
+    if path.lower().endswith((".md", ".markdown", ".mdx", ".rst", ".txt")):
+        opening = None
+    if opening and text.count("\n", 0, opening.start()) <= 2 and "\n" in text[opening.end() :]:
+        fence = opening.group(1)
+        body = text[opening.end() + 1 :]
+        closing = re.search(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", body, re.M)
+        text = body[: closing.start()] if closing else body
+    kept = text.split("\n")
+    return "\n".join(kept[-lines:])
+
+
+def changed_files_line(change: Change) -> str:
+    names = ", ".join(f"`{p}`" for p in change.before)
+    added = f"; added {', '.join(f'`{p}`' for p in change.added)}" if change.added else ""
+    return f"{change.what}: rewrote {names}{added}."
+
+
+__all__: Sequence[str] = [
+    "MARKS", "Change", "default_command", "example_table", "examples_from_table", "error_files", "error_request", "example_rows",
+    "file_status", "fix_failing", "legend", "live_code", "run_command", "run_examples_now",
+    "run_outcome", "run_refusal", "tree", "what_changed",
+]  # fmt: skip
