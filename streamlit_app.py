@@ -19,6 +19,7 @@ from smol_core.events import (
     ChangePlanned,
     ChecksDone,
     ExampleDone,
+    ExamplesReady,
     ExampleStarted,
     FileDelta,
     FileDone,
@@ -48,11 +49,12 @@ from smol_core.steps.change import plan_from_code
 from smol_core.steps.file_list import make_file_list
 from smol_core.steps.plan import make_plan
 from smol_core.studio.access import CodeGate, host_allowed
-from smol_core.studio.advice import advise
+from smol_core.studio.advice import AS_MODULE, advise, load_as_module
 from smol_core.studio.examples import list_examples
 from smol_core.studio.history import RunStore
 from smol_core.studio.languages import ace_mode, code_language
 from smol_core.studio.preview import MESSAGE_TAG, build_preview, pages
+from smol_core.studio.progress import time_left
 from smol_core.studio.session import (
     PageConfig,
     Studio,
@@ -86,6 +88,8 @@ from smol_core.studio.workspace import (
     error_files,
     error_request,
     example_rows,
+    example_table,
+    examples_from_table,
     fix_failing,
     legend,
     live_code,
@@ -420,6 +424,9 @@ def generate(studio: Studio, settings: Settings, paths: list[str], **job) -> Non
     assert project is not None
     live = ready(settings)
     bar = st.progress(0.0, text=f"Generating {len(paths)} file(s)…")
+    st.button("Stop", key="btn_stop", on_click=stop_requested,
+              help="Ends the requests now; the files already written are kept.")  # fmt: skip
+    started = time.monotonic()
     grid = st.columns(2)
     slots, texts, drawn = {}, {p: "" for p in paths}, dict[str, float]()
     for i, path in enumerate(paths):
@@ -458,7 +465,8 @@ def generate(studio: Studio, settings: Settings, paths: list[str], **job) -> Non
         elif isinstance(event, FileDelta):
             texts[path] += event.text
             if time.monotonic() - drawn.get(path, 0) >= REDRAW_SECONDS:
-                slots[path].code(live_code(texts[path]), language=code_language(path), height=220)
+                shown = live_code(texts[path], path)
+                slots[path].code(shown, language=code_language(path), height=220)
                 drawn[path] = time.monotonic()
         elif isinstance(event, Retry):
             texts[path] = ""  # the attempt starts over
@@ -469,7 +477,9 @@ def generate(studio: Studio, settings: Settings, paths: list[str], **job) -> Non
                 slots[path].code(event.content, language=code_language(path), height=220)
             else:
                 slots[path].error(event.error)
-            bar.progress(len(finished) / len(paths), text=f"{len(finished)}/{len(paths)} files")
+            left = time_left(len(finished), len(paths), time.monotonic() - started)
+            bar.progress(len(finished) / len(paths),
+                         text=f"{len(finished)}/{len(paths)} files" + (f" · {left}" if left else ""))  # fmt: skip
 
     run_job(
         studio,
@@ -566,7 +576,10 @@ def plan_section(project: Project, spec: str, studio: Studio, settings: Settings
     if st.button("List files", type="primary", key="btn_files"):
         live = ready(settings)
         job = lambda emit: make_file_list(project.spec, project.plan, live, emit)  # noqa: E731
-        if run_job(studio, settings, job):
+        # Said while it runs (the model-ready box above reads as finished).
+        with st.spinner("Listing the files to write: the model is deciding…", show_time=True):
+            listed = run_job(studio, settings, job)
+        if listed:
             state.files_rev += 1
             st.rerun()  # from the top, so the sidebar's usage and history include this step
     for r in project.rejected:
@@ -698,6 +711,7 @@ def code_section(project: Project, studio: Studio, settings: Settings) -> None:
             else f"⬜ {p}"
         ),
     )  # fmt: skip
+    edits = edited_texts(studio)
     if choice in project.contents:
         code = st_ace(
             value=project.contents[choice],
@@ -710,7 +724,7 @@ def code_section(project: Project, studio: Studio, settings: Settings) -> None:
         )
         try:
             if isinstance(code, str) and studio.edit(choice, code):
-                remember_edit(studio, choice)
+                remember_edit(edits, studio, choice)
                 if studio.run_id:
                     versions().record(studio.run_id, project, "edited")
                 st.toast(f"Saved your edit of {choice}")
@@ -961,21 +975,49 @@ export default function (component) {
 """
 
 
+# Narrow windows (800 px): the columns wrap instead of shrinking to slivers.
+WORKSPACE_CSS = """<style>
+.st-key-workspace [data-testid="stColumn"] { min-width: min(100%, 22rem); }
+.st-key-workspace [data-testid="stColumn"]:has(.st-key-tree_file) { min-width: 9rem; }
+</style>"""
+
+
+REPORT_LABELS = {
+    "error": "A JavaScript error in the preview:",
+    "console": "The page logged an error (console.error):",
+    "blocked": "The preview refused a request:",
+    "link": "A link the preview does not follow:",
+}
+
+
 @st.cache_resource
 def preview_frame():
     """The component, registered once per server (not on every rerun)."""
     return components_v2.component("smol_preview", js=PREVIEW_JS)
 
 
-def remember_edit(studio: Studio, path: str) -> None:
-    """The text the person saved for `path`: the tree marks it "edited by you" while it holds it."""
-    if studio.run_id and studio.project is not None:
-        edited = st.session_state.setdefault("edited_texts", {}).setdefault(studio.run_id, {})
-        edited[path] = studio.project.contents.get(path)
+def stop_requested() -> None:
+    """Callback of Stop: the click itself ends the run (its requests with it)."""
+    st.session_state.stopped = True
+
+
+def stopped_notice() -> None:
+    if st.session_state.pop("stopped", False):
+        st.warning("Stopped: the requests were ended. The files already written are kept; "
+                   "press “Generate missing” to go on.")  # fmt: skip
 
 
 def edited_texts(studio: Studio) -> dict[str, str]:
-    return st.session_state.get("edited_texts", {}).get(studio.run_id or "", {})
+    """path → the text the person last saved (a plain dict of the session, fetched before the
+    editor is drawn: a click that interrupts the run can't lose the mark)."""
+    return st.session_state.setdefault("edited_texts", {}).setdefault(studio.run_id or "", {})
+
+
+def remember_edit(edited: dict[str, str], studio: Studio, path: str) -> None:
+    """The tree marks `path` "edited by you" while it holds the text saved now (no st.* call
+    here: it runs right after the edit is saved, even in a run a click is interrupting)."""
+    if studio.project is not None and path in studio.project.contents:
+        edited[path] = studio.project.contents[path]
 
 
 def note_change(studio: Studio, before: dict[str, str], cause: str | None) -> None:
@@ -1001,9 +1043,6 @@ def file_tree(project: Project, studio: Studio) -> None:
     shown = state.get("sel_file") if state.get("sel_file") in labels else project.paths[0]
     if state.get("tree_file") != shown:
         state.tree_file = shown  # the file the editor shows (its own picker may have moved)
-    if state.get("tree_last") != state.get("sel_file"):
-        state.tree_last = state.get("sel_file")
-        state.in_instruction = ""  # the regenerate instruction was for the file left
     st.radio("Files", [p for p, _ in rows], key="tree_file", format_func=labels.get,
              on_change=pick_from_tree)  # fmt: skip
     st.caption(legend())
@@ -1011,12 +1050,17 @@ def file_tree(project: Project, studio: Studio) -> None:
 
 def workspace_section(project: Project, studio: Studio, settings: Settings) -> None:
     """4 · Code as a workspace: the file tree, the editor, and Preview / Run / Examples."""
+    state = st.session_state
+    if state.get("tree_last") != state.get("sel_file"):
+        state.tree_last = state.get("sel_file")
+        state.in_instruction = ""  # the regenerate instruction was for the file left
     what_changed_section(project, studio)
-    tree_col, code_col, pane_col = st.columns([1, 3, 3])
+    st.html(WORKSPACE_CSS)
+    tree_col, code_col, pane_col = st.container(key="workspace").columns([1, 3, 3])
+    with code_col:  # first: an edit made in the editor shows in the tree and the preview
+        code_section(project, studio, settings)
     with tree_col:
         file_tree(project, studio)
-    with code_col:
-        code_section(project, studio, settings)
     with pane_col:
         preview_tab, run_tab, examples_tab = st.tabs(["Preview", "Run", "Examples"])
         with preview_tab:
@@ -1046,11 +1090,17 @@ def preview_pane(project: Project, studio: Studio, settings: Settings) -> None:
         st.caption(f"Showing `{page}`: no network, and no way to reach this studio.")
         return
     for i, report in enumerate(items):
+        kind = str(report.get("kind"))
+        count = report.get("count", 1)
+        times = f" (×{count})" if isinstance(count, int) and count > 1 else ""
+        # Our words in the box; the page's own words only as code, never as Markdown (a link
+        # or an image of its making must not show up in the studio).
+        (st.warning if kind in ("blocked", "link") else st.error)(
+            REPORT_LABELS.get(kind, "The page reported") + times
+        )
         where = f" ({report.get('where')})" if report.get("where") else ""
-        times = f" ×{report['count']}" if report.get("count", 1) > 1 else ""
-        text = f"{report.get('message', '')}{where}{times}"
-        (st.warning if report.get("kind") in ("blocked", "link") else st.error)(text)
-        if report.get("kind") in ("error", "console") and st.button(
+        st.code(f"{report.get('message', '')}{where}", language=None, wrap_lines=True)
+        if kind in ("error", "console") and st.button(
             "Fix this error", key=f"btn_fix_preview_{i}"):  # fmt: skip
             fix_preview_error(project, studio, settings, page, report)
 
@@ -1099,6 +1149,7 @@ def examples_pane(project: Project, studio: Studio, settings: Settings) -> None:
     else:
         st.caption("No examples yet: “Run examples” makes checks from the spec's examples and "
                    "smoke checks for each program and page.")  # fmt: skip
+    edit_examples(project, studio, settings)
     if refusal:
         st.info(refusal)
     row = st.container(horizontal=True)
@@ -1124,6 +1175,37 @@ def examples_pane(project: Project, studio: Studio, settings: Settings) -> None:
     run_job(studio, settings, lambda emit: job(project, live, emit), show,
             cause="repaired" if fix else None)  # fmt: skip
     st.rerun()
+
+
+def edit_examples(project: Project, studio: Studio, settings: Settings) -> None:
+    """The examples as an editable table: add, change, remove; saved with one click."""
+    state = st.session_state
+    with st.expander("Edit the examples"):
+        rev = state.setdefault("examples_rev", 0)
+        base = pd.DataFrame(example_table(project), columns=["name", "command", "expected output"])
+        edited = st.data_editor(
+            base, key=f"ed_examples_{rev}", num_rows="dynamic", hide_index=True, width="stretch",
+            column_config={
+                "name": st.column_config.TextColumn("Name"),
+                "command": st.column_config.TextColumn("Command", help="e.g. python todo.py list"),
+                "expected output": st.column_config.TextColumn(
+                    "Expected output", help="What it prints, exactly. Empty: it only has to end well."),
+            },
+        )  # fmt: skip
+        if not st.button("Save the examples", key="btn_save_examples"):
+            return
+        examples, problems = examples_from_table(edited.fillna("").to_dict("records"), project)
+        for problem in problems:
+            st.error(problem)
+        if problems:
+            return
+        try:
+            studio.emitter(settings)(ExamplesReady(tuple(examples), ""))
+        except SmolError as exc:
+            st.error(str(exc))
+            return
+        state.examples_rev = rev + 1  # a fresh table: the saved rows are its rows now
+        st.rerun()
 
 
 def undo_file(studio: Studio, path: str, text: str) -> None:
@@ -1159,6 +1241,26 @@ def what_changed_section(project: Project, studio: Studio) -> None:
                       disabled=not diff or path not in project.paths)  # fmt: skip
 
 
+def quick_fix_as_module(project: Project, studio: Studio, script: str) -> None:
+    """The pages loading `script` as a plain script load it as a module (a new version, said
+    under "What changed" with Undo)."""
+    changes = load_as_module(script, project.contents)
+    if not changes or studio.run_id is None:
+        st.info(f"No page of the project loads `{script}` with a plain `<script src>`.")
+        return
+    before = dict(project.contents)
+    try:
+        for page, text in changes.items():
+            studio.edit(page, text)
+            studio.editor_rev.pop(page, None)  # the editor shows the new text
+    except SmolError as exc:
+        st.error(str(exc))
+        return
+    versions().record(studio.run_id, project, "repaired", note=f"{script} loaded as a module")
+    note_change(studio, before, "repaired")
+    st.rerun()
+
+
 def findings_list(project: Project, studio: Studio, settings: Settings, path: str) -> None:
     """What the checks found in this file, in plain words, with the action that fixes it."""
     found = project.findings.get(path, [])
@@ -1170,6 +1272,10 @@ def findings_list(project: Project, studio: Studio, settings: Settings, path: st
     with st.expander("Details (for developers)"):
         for finding in found:
             st.caption(str(finding))
+    if any(a.quick_fix for a in advice) and st.button(
+        AS_MODULE, key="btn_as_module", type="primary",
+        help="Made without the model: the page's <script> tag gets type=\"module\"."):  # fmt: skip
+        quick_fix_as_module(project, studio, path)
     for i, action in enumerate(dict.fromkeys(a.action for a in advice)):
         if not st.button(action, key=f"btn_advice_{i}"):
             continue
@@ -1212,6 +1318,7 @@ def main() -> None:
     if not project.files:
         return
     files_section(project, studio, settings)
+    stopped_notice()
     if not project.contents and not project.failed:
         return
     workspace_section(project, studio, settings)

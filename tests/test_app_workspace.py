@@ -1,0 +1,238 @@
+"""The workspace (issue 13) on the real page under AppTest, against the scripted server: the
+file tree, the Preview / Run / Examples tabs, "Fix this error", "What changed" with Undo, and
+the cheap problems of the issue (each test says which; each fails on the page before it)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from smol_core.running.sandbox import isolation
+from tests.kit import new_app, ok
+from tests.preview_kit import BROKEN, COUNTER
+from tests.test_app import ace_key, generate, list_files, plan, studio
+
+isolated = pytest.mark.skipif(isolation() != "namespaces", reason=isolation())
+
+
+def preview_data(at) -> dict:
+    [frame] = at.get("bidi_component")
+    return json.loads(frame.proto.json)
+
+
+def web_app(make_server, point_at, files, **env):
+    server = make_server(files=files, plan_text="a page")
+    point_at(server)
+    return server, generate(list_files(plan(new_app().run(), "a small web page")))
+
+
+def test_the_workspace_has_a_tree_with_marks_and_previews_the_current_files(
+    make_server, point_at, monkeypatch
+):
+    monkeypatch.setenv("SMOL_RUN_EXAMPLES", "0")
+    _, at = web_app(make_server, point_at, COUNTER)
+    assert [t.label for t in at.tabs] == ["Preview", "Run", "Examples"]
+    tree = at.radio(key="tree_file")
+    assert [o.split(" ", 1)[1] for o in tree.options] == [
+        "app.js", "counter.js", "index.html", "style.css"]  # fmt: skip
+    assert all(o[0] in "✓🔧✗✎○⚠" for o in tree.options), tree.options
+    data = preview_data(at)
+    assert data["html"].startswith("<!DOCTYPE html>") and "Content-Security-Policy" in data["html"]
+    assert "rgb(200, 0, 0)" in data["html"]  # the stylesheet, inlined
+    # Choosing a file in the tree opens it in the editor; an edit shows in the next preview.
+    tree.set_value("style.css").run()
+    assert at.selectbox(key="sel_file").value == "style.css"
+    at.session_state[ace_key(at)] = "h1 { color: rgb(0, 0, 250); }\n"
+    ok(at.run())
+    edited = preview_data(at)
+    assert "rgb(0, 0, 250)" in edited["html"] and edited["digest"] != data["digest"]
+    assert "✎ style.css" in at.radio(key="tree_file").options  # edited by you
+
+
+def test_a_preview_error_is_listed_and_fix_this_error_sends_it_with_the_pages_files(
+    make_server, point_at, monkeypatch
+):
+    monkeypatch.setenv("SMOL_RUN_EXAMPLES", "0")
+    server, at = web_app(make_server, point_at, BROKEN)
+    digest = preview_data(at)["digest"]
+    report = {"kind": "error", "message": "Uncaught ReferenceError: totalOf is not defined",
+              "where": "app.js:3", "count": 1}  # fmt: skip
+    at.session_state["preview_frame"] = {"reports": {"digest": digest, "items": [report]}}
+    ok(at.run())
+    assert "A JavaScript error in the preview:" in [e.value for e in at.error]
+    assert "Uncaught ReferenceError: totalOf is not defined (app.js:3)" in [
+        c.value for c in at.code
+    ]
+    fixed = "const items = [];\nfunction totalOf(list) { return list.length; }\ntotalOf(items);\n"
+    server.files["app.js"] = fixed
+    before = len(server.requests)
+    at.button(key="btn_fix_preview_0").click().run()
+    ok(at)
+    asked = [r for r in server.requests[before:] if r.kind == "code"]
+    assert sorted(r.path for r in asked) == ["app.js", "index.html"]
+    assert "totalOf is not defined" in json.dumps(asked[0].body)
+    assert studio(at).project.contents["app.js"] == fixed
+    # What changed: the rewritten file, its diff, and Undo back to it (issue 13, item 4).
+    assert any("rewrote `app.js`" in i.value for i in at.info), [i.value for i in at.info]
+    assert any("+function totalOf" in c.value for c in at.code)
+    at.button(key="btn_undo_app.js").click().run()
+    ok(at)
+    assert studio(at).project.contents["app.js"] == BROKEN["app.js"]
+    assert any("Put back the earlier `app.js`" in s.value for s in at.success)
+
+
+@isolated
+def test_the_run_tab_runs_the_entry_point_isolated_and_shows_output_status_and_time(
+    make_server, point_at
+):
+    point_at(make_server())
+    at = generate(list_files(plan(new_app().run())))
+    command = at.text_input(key=f"in_run_command_{studio(at).run_id}")
+    assert command.value == "python main.py"
+    at.button(key="btn_run_command").click().run()
+    ok(at)
+    assert any(c.value.strip() == "hello world" for c in at.code), [c.value for c in at.code]
+    assert any(s.value.startswith("exit status 0 (ok) · ") for s in at.success)
+
+
+def test_the_run_tab_says_why_when_running_is_off(make_server, point_at, monkeypatch):
+    monkeypatch.setenv("SMOL_RUN_EXAMPLES", "0")
+    point_at(make_server())
+    at = generate(list_files(plan(new_app().run())))
+    assert at.button(key="btn_run_command").disabled
+    assert any("Running the generated code is turned off" in i.value for i in at.info)
+
+
+SPEC = "`python stats.py 3 1 2` prints `min=1 max=3 mean=2.00`."
+WRONG = "import sys\nn = [int(x) for x in sys.argv[1:]]\nprint(n)\n"
+RIGHT = ("import sys\nn = [int(x) for x in sys.argv[1:]]\n"
+         "print(f'min={min(n)} max={max(n)} mean={sum(n) / len(n):.2f}')\n")  # fmt: skip
+EXAMPLES = [{"kind": "command", "name": "three numbers", "commands": [
+    {"args": ["python", "stats.py", "3", "1", "2"], "output": "min=1 max=3 mean=2.00"}]}]  # fmt: skip
+
+
+@isolated
+def test_a_failing_example_shows_its_output_and_fix_failing_turns_it_passing(make_server, point_at):
+    server = make_server(files={"stats.py": WRONG}, examples=EXAMPLES, plan_text="`stats.py`")
+    point_at(server)
+    at = generate(list_files(plan(new_app().run(), SPEC)))
+    [table] = [d for d in at.dataframe if "example" in d.value.columns]
+    row = table.value.iloc[0]
+    assert row[""] == "✗" and row["example"] == "three numbers"
+    assert "[3, 1, 2]" in row["actual"] and row["expected"] == "min=1 max=3 mean=2.00"
+    server.files["stats.py"] = RIGHT
+    at.button(key="btn_fix_failing").click().run()
+    ok(at)
+    [table] = [d for d in at.dataframe if "example" in d.value.columns]
+    assert list(table.value[""]) == ["✓"]
+    assert studio(at).project.examples_state() == "passing"
+    assert at.button(key="btn_fix_failing").disabled
+
+
+# ------------------------------------------------- the numbered problems of issue 13 (cheap ones)
+def test_problem_5_an_edit_is_kept_as_typed_without_an_apply_step(make_server, point_at):
+    point_at(make_server())
+    at = generate(list_files(plan(new_app().run())))
+    [editor] = [e for e in at.get("component_instance") if e.key == ace_key(at)]
+    assert json.loads(editor.proto.json_args)["autoUpdate"] is True  # no "Apply" button
+
+
+def test_problem_6_findings_are_said_in_plain_words_with_the_action_that_fixes_them(
+    make_server, point_at, monkeypatch
+):
+    monkeypatch.setenv("SMOL_RUN_EXAMPLES", "0")
+    files = {"index.html": '<p id="out"></p><script src="app.js"></script>\n',
+             "app.js": 'import { x } from "./x.js";\nexport const out = 1;\n',
+             "x.js": "export const x = 1;\n"}  # fmt: skip
+    server = make_server(files=files, plan_text="a page")
+    point_at(server)
+    at = new_app().run()
+    at.session_state["in_spec"] = "a page"
+    at = generate(list_files(plan(at, "a page")))
+    at.radio(key="tree_file").set_value("app.js").run()
+    texts = [w.value for w in at.warning]
+    assert any("nothing on the page works" in t for t in texts), texts
+    assert not any("<script src>" in t for t in texts)  # no jargon in the words
+    assert at.button(key="btn_advice_0").label == "Write this file again"
+    before = len(server.requests)
+    at.button(key="btn_advice_0").click().run()
+    ok(at)
+    assert [r.path for r in server.requests[before:] if r.kind == "code"][:1] == ["app.js"]
+
+
+def test_problem_8_the_built_in_model_tucks_its_settings_under_advanced(page_env):
+    at = ok(new_app().run())
+    assert at.radio(key="in_provider").value == "local"
+    [advanced] = [e for e in at.sidebar.expander if e.label == "Advanced"]
+    assert [s.key for s in advanced.slider] == ["in_temp"]
+    assert [n.label for n in advanced.number_input] == ["Files at once"]
+
+
+def test_problem_8_the_regenerate_instruction_does_not_follow_to_the_next_file(
+    make_server, point_at
+):
+    point_at(make_server())
+    at = generate(list_files(plan(new_app().run())))
+    at.text_input(key="in_instruction").input("add logging").run()
+    at.radio(key="tree_file").set_value("util.py").run()
+    ok(at)
+    assert at.selectbox(key="sel_file").value == "util.py"
+    assert at.text_input(key="in_instruction").value == ""
+
+
+@isolated
+def test_the_examples_are_an_editable_table_and_a_new_one_runs(make_server, point_at):
+    point_at(make_server())
+    at = generate(list_files(plan(new_app().run())))
+    at.session_state["ed_examples_0"] = {
+        "edited_rows": {},
+        "added_rows": [{"name": "greets", "command": "python main.py", "expected output": ""},
+                       {"name": "broken", "command": "python 'main.py", "expected output": ""}],
+        "deleted_rows": [],
+    }  # fmt: skip
+    at.button(key="btn_save_examples").click().run()
+    ok(at)
+    assert any("Row 2: the command can't be read" in e.value for e in at.error)
+    assert "greets" not in [e.name for e in studio(at).project.examples]  # nothing half-saved
+    at.session_state["ed_examples_0"] = {
+        "edited_rows": {},
+        "added_rows": [{"name": "greets", "command": "python main.py",
+                        "expected output": "hello world"}],
+        "deleted_rows": [],
+    }  # fmt: skip
+    at.button(key="btn_save_examples").click().run()
+    ok(at)
+    mine = [e for e in studio(at).project.examples if e.name == "greets"]
+    assert mine and mine[0].source == "you" and mine[0].commands[0].args == ("python", "main.py")
+    at.button(key="btn_run_examples").click().run()
+    ok(at)
+    [table] = [d for d in at.dataframe if "example" in d.value.columns]
+    row = table.value[table.value["example"] == "greets"].iloc[0]
+    assert row[""] == "✓", table.value.to_dict("records")
+
+
+def test_problem_1_a_module_loaded_as_a_plain_script_is_fixed_without_the_model(
+    make_server, point_at, monkeypatch
+):
+    monkeypatch.setenv("SMOL_RUN_EXAMPLES", "0")
+    files = {"index.html": '<p id="out"></p><script src="app.js"></script>\n',
+             "app.js": 'import { x } from "./x.js";\ndocument.getElementById("out").textContent = x;\n',
+             "x.js": "export const x = 1;\n"}  # fmt: skip
+    server = make_server(files=files, plan_text="a page")
+    point_at(server)
+    at = generate(list_files(plan(new_app().run(), "a page")))
+    at.radio(key="tree_file").set_value("app.js").run()
+    assert at.button(key="btn_as_module").label == "Load it as a module"
+    before = len(server.requests)
+    at.button(key="btn_as_module").click().run()
+    ok(at)
+    project = studio(at).project
+    assert (
+        project.contents["index.html"]
+        == '<p id="out"></p><script type="module" src="app.js"></script>\n'
+    )
+    assert len(server.requests) == before  # no model involved
+    assert not project.findings["app.js"]  # checked again: nothing left
+    assert any("rewrote `index.html`" in i.value for i in at.info)
+    assert 'import "smol:/app.js"' in preview_data(at)["html"]  # the preview loads it as one
