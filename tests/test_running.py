@@ -388,3 +388,22 @@ prints exactly: `1`. Usage: `python todo.py add ITEM` prints `Added: ITEM`.
     ]}, spec, files)  # fmt: skip
     assert [e.name for e in merged(found, from_model)][-1] == "n"  # `count` was already there
     assert len(merged(found, from_model)) == 4
+
+
+@isolated
+@needs_browser
+def test_a_page_of_es_modules_is_checked_from_an_origin_of_its_own():
+    page = PAGE.replace("<script src='app.js'>", "<script type='module' src='app.js'>")
+    app = "import { add } from './count.js';\n" + APP.replace(
+        "Number(c.textContent) + 1", "add(Number(c.textContent), 1)"
+    )
+    files = {"index.html": page, "app.js": app, "count.js": "export const add = (a, b) => a + b;\n"}
+    spec = "A button `increment` adds 1 to the number in `count`, which starts at 0."
+    raw = {"examples": [{"kind": "page", "name": "adds one", "page": "index.html", "steps": [
+        {"action": "click", "target": "increment"}, {"action": "text", "target": "count",
+                                                     "value": "1"}]}]}  # fmt: skip
+    [result] = run_examples(files, parse_examples(raw, spec, files))
+    assert result.status == "pass", result.reason
+    broken = {**files, "count.js": "export const sum = (a, b) => a + b;\n"}  # a wrong name
+    [failed] = run_examples(broken, parse_examples(raw, spec, files))
+    assert failed.status == "fail" and "add" in failed.reason

@@ -11,11 +11,15 @@ Without Playwright or a browser the example is *not run*, never passed.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
+import mimetypes
 import os
+import re
 import shutil
 import time
+import urllib.parse
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -26,6 +30,8 @@ STEP_MS = 3000
 _ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--disable-quic", "--headless=new"]  # fmt: skip
+ORIGIN = "http://project.localhost/"  # a page with ES modules is served from here, from the copy
+_MODULE = re.compile(r"""<script\b[^>]*\btype\s*=\s*["']?module""", re.I)
 _LOCAL = ("file:", "data:", "blob:", "about:", "chrome-extension:", "chrome:", "devtools:")
 _CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 
@@ -121,9 +127,7 @@ def _page(pw, box: Sandbox, page_path: str, popup: str | None, errors: list[str]
         env=_base_env(box.top), timeout=30_000,
     )  # fmt: skip
     try:
-        context.route(
-            "**/*", lambda r: r.continue_() if r.request.url.startswith(_LOCAL) else r.abort()
-        )
+        context.route("**/*", functools.partial(_route, box))
         page = context.new_page()
         page.set_default_timeout(STEP_MS)
         page.on("pageerror", lambda exc: errors.append(f"JavaScript error: {exc}"))
@@ -134,7 +138,7 @@ def _page(pw, box: Sandbox, page_path: str, popup: str | None, errors: list[str]
         if is_popup:
             url = f"chrome-extension://{_extension_id(box.folder)}/{page_path}"
         else:
-            url = (box.folder / page_path).as_uri()
+            url = _address(box, page_path)
         page.goto(url)
         page.wait_for_load_state("load")
         page.wait_for_timeout(150)  # scripts that start on load
@@ -142,6 +146,33 @@ def _page(pw, box: Sandbox, page_path: str, popup: str | None, errors: list[str]
     finally:
         with contextlib.suppress(Exception):
             context.close()
+
+
+def _address(box: Sandbox, page_path: str) -> str:
+    """Where the page is opened: from the disk, as a person opens what they downloaded; a page
+    using ES modules, which browsers refuse to load from file://, from an origin of its own
+    whose every request is answered from the copy (no network is involved)."""
+    if _MODULE.search(box.read(page_path) or ""):
+        return ORIGIN + page_path
+    return (box.folder / page_path).as_uri()
+
+
+def _route(box: Sandbox, route) -> None:
+    url = route.request.url
+    if url.startswith(_LOCAL):
+        route.continue_()
+        return
+    if not url.startswith(ORIGIN):
+        route.abort()
+        return
+    path = urllib.parse.unquote(urllib.parse.urlsplit(url).path.lstrip("/"))
+    if not box.exists(path):
+        route.fulfill(status=404, body="not in the project")
+        return
+    kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    if kind.endswith("javascript") or path.endswith(".mjs"):
+        kind = "text/javascript"
+    route.fulfill(status=200, content_type=kind, body=(box.folder / path).read_bytes())
 
 
 def _extension_id(folder: Path) -> str:
