@@ -279,6 +279,9 @@ def test_page_examples_click_and_read_in_a_browser():
     module = {"index.html": PAGE, "app.js": "import { x } from './x.js';\n" + APP}
     failed = run_examples(module, examples)[0]
     assert failed.status == "fail" and "import" in failed.reason.lower()
+    const = {"index.html": PAGE, "app.js": APP.replace("const c", "const c = 1;\n  c = 2;\n  const d")}
+    broken = run_examples(const, smoke_examples(files))[0]
+    assert broken.status == "fail" and "(in app.js, line 3)" in broken.reason, broken.reason
     dead = run_examples({"index.html": PAGE, "app.js": "// nothing\n"}, smoke_examples(files))
     assert dead[0].status == "fail" and "changed nothing" in dead[0].reason
     assert not os.path.exists("/etc/smol-evil")

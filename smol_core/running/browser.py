@@ -130,7 +130,7 @@ def _page(pw, box: Sandbox, page_path: str, popup: str | None, errors: list[str]
         context.route("**/*", functools.partial(_route, box))
         page = context.new_page()
         page.set_default_timeout(STEP_MS)
-        page.on("pageerror", lambda exc: errors.append(f"JavaScript error: {exc}"))
+        page.on("pageerror", lambda exc: errors.append(_js_error(exc, box)))
         page.on(
             "console",
             lambda m: errors.append(f"console error: {m.text}") if m.type == "error" else None,
@@ -146,6 +146,17 @@ def _page(pw, box: Sandbox, page_path: str, popup: str | None, errors: list[str]
     finally:
         with contextlib.suppress(Exception):
             context.close()
+
+
+_FRAME = re.compile(r"(?:file://[^\s)]*?/project/|" + re.escape(ORIGIN) + r")([^\s):]+):(\d+)")
+
+
+def _js_error(exc, box: Sandbox) -> str:
+    """The error and where it happened (`app.js line 5`), so a repair knows where to look."""
+    message = getattr(exc, "message", "") or str(exc)
+    where = _FRAME.search(getattr(exc, "stack", "") or "")
+    place = f" (in {where.group(1)}, line {where.group(2)})" if where else ""
+    return f"JavaScript error: {message}{place}"
 
 
 def _address(box: Sandbox, page_path: str) -> str:
