@@ -279,7 +279,10 @@ def test_page_examples_click_and_read_in_a_browser():
     module = {"index.html": PAGE, "app.js": "import { x } from './x.js';\n" + APP}
     failed = run_examples(module, examples)[0]
     assert failed.status == "fail" and "import" in failed.reason.lower()
-    const = {"index.html": PAGE, "app.js": APP.replace("const c", "const c = 1;\n  c = 2;\n  const d")}
+    const = {
+        "index.html": PAGE,
+        "app.js": APP.replace("const c", "const c = 1;\n  c = 2;\n  const d"),
+    }
     broken = run_examples(const, smoke_examples(files))[0]
     assert broken.status == "fail" and "(in app.js, line 3)" in broken.reason, broken.reason
     dead = run_examples({"index.html": PAGE, "app.js": "// nothing\n"}, smoke_examples(files))
@@ -410,3 +413,18 @@ def test_a_page_of_es_modules_is_checked_from_an_origin_of_its_own():
     broken = {**files, "count.js": "export const sum = (a, b) => a + b;\n"}  # a wrong name
     [failed] = run_examples(broken, parse_examples(raw, spec, files))
     assert failed.status == "fail" and "add" in failed.reason
+
+
+@isolated
+def test_a_server_started_as_a_plain_command_is_not_failed_for_running_on():
+    server = "from http.server import HTTPServer, BaseHTTPRequestHandler\n" \
+             "HTTPServer(('127.0.0.1', 8000), BaseHTTPRequestHandler).serve_forever()\n"  # fmt: skip
+    raw = {"examples": [{"kind": "command", "name": "starts",
+                         "commands": [{"args": ["python", "server.py"]}]}]}  # fmt: skip
+    examples = parse_examples(raw, "", {"server.py": server})
+    [result] = run_examples({"server.py": server}, examples, limits=Limits(seconds=2))
+    assert result.status == "not_run" and "server" in result.reason
+    loop = {"loop.py": "while True:\n    pass\n"}  # not a server: running on is a failure
+    ran = parse_examples({"examples": [{"kind": "command", "name": "l", "commands": [
+        {"args": ["python", "loop.py"]}]}]}, "", loop)  # fmt: skip
+    assert run_examples(loop, ran, limits=Limits(seconds=2))[0].status == "fail"

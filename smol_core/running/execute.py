@@ -188,6 +188,17 @@ _KNOWN_PACKAGES = frozenset([
 _DECLARED = ("requirements.txt", "pyproject.toml", "package.json", "setup.py", "Pipfile")
 
 
+_SERVER = re.compile(
+    r"serve_forever|HTTPServer|socketserver|\.listen\(|app\.run\(|uvicorn\.run|"
+    r"createServer|run_simple|web\.run_app"
+)
+
+
+def _serves(command: Command, box: Sandbox) -> bool:
+    program = next((a for a in command.args[1:] if box.exists(a)), None)
+    return bool(program and _SERVER.search(box.read(program) or ""))
+
+
 def _absent_input(command: Command, stderr: str, box: Sandbox) -> str:
     """A file the failed command was given as an argument that is nowhere: not in the project,
     not among the example's input files, not left by the run. The example is incomplete, not
@@ -226,6 +237,12 @@ def _judge(command: Command, result: RunResult, box: Sandbox) -> tuple[str, str]
         return "not_run", need
     if result.exit_code != 0 and (absent := _absent_input(command, result.stderr, box)):
         return "not_run", f"not run: the example names the input file `{absent}` but gives none"
+    if result.timed_out and command.output is None and _serves(command, box):
+        # A server runs until it is stopped: still running at the limit is what it should do.
+        return (
+            "not_run",
+            "not run: it is a server, which runs until stopped (a server check asks it)",
+        )
     if result.timed_out:
         return "fail", result.reason
     out = _normal(result.stdout)
