@@ -273,8 +273,9 @@ def test_an_edit_is_kept_without_apply_and_survives_switching_files(studio):
         page.screenshot(path=str(SHOTS / "workspace-6-edit-kept.png"))
         # How long from the last key typed to the preview showing it (the editor waits 200 ms
         # for a pause first). Printed, and bounded loosely: this machine is shared.
-        ace.locator(".ace_text-input").focus()
-        page.keyboard.press("Control+End")
+        settled(page)  # the rerun the preview's check caused is over: its editor is the live one
+        ace.locator(".ace_content").click()  # a person clicks into the text (focus() could
+        page.keyboard.press("Control+End")  # land on an editor a rerun was replacing)
         page.keyboard.type(" h1 { font-size: 9px; }")
         typed = time.monotonic()
         wait_until(lambda: preview(page).locator("h1").evaluate(
