@@ -285,6 +285,11 @@ def test_page_examples_click_and_read_in_a_browser():
     }
     broken = run_examples(const, smoke_examples(files))[0]
     assert broken.status == "fail" and "(in app.js, line 3)" in broken.reason, broken.reason
+    reset = PAGE.replace("</button>", "</button><button id='reset'>0</button>")
+    undo = APP + "document.getElementById('reset').onclick = () => {\n" \
+        "  document.getElementById('count').textContent = '0';\n};\n"  # fmt: skip
+    both = run_examples({"index.html": reset, "app.js": undo}, smoke_examples(files))[0]
+    assert both.status == "pass", both.reason  # "+" then reset: back where it began, both work
     dead = run_examples({"index.html": PAGE, "app.js": "// nothing\n"}, smoke_examples(files))
     assert dead[0].status == "fail" and "changed nothing" in dead[0].reason
     assert not os.path.exists("/etc/smol-evil")
