@@ -34,9 +34,9 @@ from smol_core.importing import ImportRefused, import_zip
 from smol_core.model.client import require_key, resolve, start_warm_up
 from smol_core.project import Project
 from smol_core.quality.repair import repair_instruction
+from smol_core.running.heal import consent_needed
 from smol_core.running.report import example_line
 from smol_core.running.report import summary as run_summary
-from smol_core.running.sandbox import isolation
 from smol_core.runs import (
     add_missing_files,
     events_of,
@@ -672,11 +672,11 @@ def code_status(project: Project, studio: Studio, settings: Settings) -> dict[st
 
 def run_consent(settings: Settings) -> Settings:
     """Where this machine can't isolate generated code, it runs only if the person says so."""
-    why = isolation()
-    if not settings.run_examples or why == "namespaces":
+    why = consent_needed(settings)
+    if not why:
         return settings
     with st.sidebar:
-        st.warning(f"Generated code can't be isolated on this machine ({why[6:]}).")
+        st.warning(f"Generated code can't be isolated on this machine ({why}).")
         allowed = st.checkbox("Run it anyway (it can do whatever your account can)",
                               key="in_allow_unisolated")  # fmt: skip
     return settings.with_(allow_unisolated=allowed)

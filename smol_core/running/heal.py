@@ -38,6 +38,13 @@ def full_examples(project: Project) -> list[Example]:
     return own + smoke_examples(project.contents, own)
 
 
+def consent_needed(settings: Settings) -> str:
+    """Why the person must agree before generated code runs here ("" when they need not):
+    running is on, and this machine can't isolate it."""
+    where = isolation()
+    return "" if not settings.run_examples or where == "namespaces" else where[6:]
+
+
 def not_run_reason(settings: Settings) -> str:
     """Why examples can't run here ("" when they can)."""
     if not settings.run_examples:
