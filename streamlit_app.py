@@ -27,6 +27,7 @@ from smol_core.events import (
     FileFailed,
     FileStarted,
     Healing,
+    Idle,
     PlanDelta,
     Retry,
 )
@@ -51,10 +52,11 @@ from smol_core.steps.plan import make_plan
 from smol_core.studio.access import CodeGate, host_allowed
 from smol_core.studio.advice import AS_MODULE, advise, load_as_module
 from smol_core.studio.examples import list_examples
+from smol_core.studio.filetable import ROW_HEIGHT, purposes_kept, table_rows
 from smol_core.studio.history import RunStore
 from smol_core.studio.languages import ace_mode, code_language
 from smol_core.studio.preview import MESSAGE_TAG, build_preview, pages
-from smol_core.studio.progress import time_left
+from smol_core.studio.progress import WriteMeter, time_left
 from smol_core.studio.session import (
     PageConfig,
     Studio,
@@ -83,6 +85,7 @@ from smol_core.studio.versions import (
     version_zip,
 )
 from smol_core.studio.workspace import (
+    LiveRun,
     changed_files_line,
     default_command,
     error_files,
@@ -93,7 +96,6 @@ from smol_core.studio.workspace import (
     fix_failing,
     legend,
     live_code,
-    run_command,
     run_examples_now,
     run_outcome,
     run_refusal,
@@ -109,6 +111,8 @@ PROVIDERS = {
 }
 FAILURES = (SmolError, openai.OpenAIError, ValueError, OSError)
 REDRAW_SECONDS = 0.1  # at most ~10 redraws per second per stream: each one is a message
+EDITOR_FONT_PX = 15
+IDLE_SECONDS = 0.5  # a silent job redraws its clock this often: when a Stop is noticed
 
 
 def secrets_dict() -> dict:
@@ -395,14 +399,17 @@ def ready(settings: Settings) -> Settings:
     return resolved
 
 
-def run_job(studio: Studio, settings: Settings, job, on_event=None, cause=None) -> bool:
+def run_job(studio: Studio, settings: Settings, job, on_event=None, cause=None,
+            idle: float | None = None) -> bool:  # fmt: skip
     """Drive a pipeline step on this script thread; the history records every event, and
-    each version the job makes (`cause`: what made it, when the page knows better)."""
+    each version the job makes (`cause`: what made it, when the page knows better). With
+    `idle`, `on_event` also gets an `Idle` event after each `idle` silent seconds: drawing
+    something then is what lets a click on Stop end a step that says nothing for long."""
     made = JobVersions(studio, versions(), cause)
     before = dict(studio.project.contents) if studio.project else {}
 
     async def drive() -> None:
-        async for event in events_of(job, record=made.wrap(studio.emitter(settings))):
+        async for event in events_of(job, record=made.wrap(studio.emitter(settings)), idle=idle):
             if on_event:
                 on_event(event)
 
@@ -423,9 +430,8 @@ def generate(studio: Studio, settings: Settings, paths: list[str], **job) -> Non
     project = studio.project
     assert project is not None
     live = ready(settings)
-    bar = st.progress(0.0, text=f"Generating {len(paths)} file(s)…")
-    st.button("Stop", key="btn_stop", on_click=stop_requested,
-              help="Ends the requests now; the files already written are kept.")  # fmt: skip
+    status, clock = progress_dock("generate")
+    bar = status.progress(0.0, text=f"Generating {len(paths)} file(s)…")
     started = time.monotonic()
     grid = st.columns(2)
     slots, texts, drawn = {}, {p: "" for p in paths}, dict[str, float]()
@@ -434,9 +440,14 @@ def generate(studio: Studio, settings: Settings, paths: list[str], **job) -> Non
             st.markdown(f"**`{path}`**")
             slots[path] = st.empty()
             slots[path].caption("Waiting its turn…")
-    finished = set()
+    finished: set[str] = set()
+    meter = WriteMeter(list(paths), current={p: t for p, t in (job.get("current") or {}).items()})
 
     def show(event) -> None:
+        if isinstance(event, Idle):  # a silent step (running examples): the clock moves on
+            clock.caption(f"Still working · {event.seconds:.0f} s since it started")
+            return
+        reading = meter(event)
         if isinstance(event, ExampleStarted):
             after = f" (after repair {event.round})" if event.round > 0 else ""
             bar.progress(1.0, text=f"Running example {event.index + 1}{after}: {event.name}…")
@@ -468,6 +479,8 @@ def generate(studio: Studio, settings: Settings, paths: list[str], **job) -> Non
                 shown = live_code(texts[path], path)
                 slots[path].code(shown, language=code_language(path), height=220)
                 drawn[path] = time.monotonic()
+                if reading is not None and path not in finished:  # tokens/s and time left
+                    bar.progress(len(finished) / len(paths), text=reading.words())
         elif isinstance(event, Retry):
             texts[path] = ""  # the attempt starts over
             slots[path].caption(f"Retrying ({event.reason}), attempt {event.attempt}…")
@@ -486,6 +499,7 @@ def generate(studio: Studio, settings: Settings, paths: list[str], **job) -> Non
         settings,
         lambda emit: generate_checked(project, live, emit, paths=paths, **job),
         show,
+        idle=IDLE_SECONDS,
     )
 
 
@@ -498,6 +512,7 @@ def header() -> None:
     )
     if st.session_state.get("notice"):
         st.error(st.session_state.pop("notice"))
+    st.html(PAGE_CSS)  # before any job: its progress box is styled from its first draw
 
 
 def spec_section(examples: dict[str, str], studio: Studio, settings: Settings) -> str:
@@ -590,26 +605,28 @@ def plan_section(project: Project, spec: str, studio: Studio, settings: Settings
 def files_section(project: Project, studio: Studio, settings: Settings) -> None:
     """3 · Files: the editable file table and the Generate buttons."""
     st.subheader("3 · Files")
-    base = pd.DataFrame(
-        [{"path": f.path, "purpose": f.purpose} for f in project.files]
-        or [{"path": "", "purpose": ""}]
-    )
+    # Purposes read as words (no `code` marks), their whole text wrapped over the row.
+    base = pd.DataFrame(table_rows(project.files))
     edited = st.data_editor(
         base,
         key=f"ed_files_{st.session_state.files_rev}",
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
+        row_height=ROW_HEIGHT,
         column_config={
             "path": st.column_config.TextColumn("Path", required=True, width="medium"),
-            "purpose": st.column_config.TextColumn("Purpose", width="large"),
+            "purpose": st.column_config.TextColumn(
+                "Purpose", width="large",
+                help="What the file is for; double-click a cell to read or change all of it."),
         },
-    )
+    )  # fmt: skip
     table = check_table(edited.to_dict("records"), settings.max_files)
     for r in table.rejected:
         st.error(f"{path_label(r.path)} can't be used: {r.reason}")
-    if not table.rejected and table.files != project.files:
-        studio.set_files(table.files)  # saved to the history at once
+    files = purposes_kept(table.files, project.files)  # a purpose left alone keeps its marks
+    if not table.rejected and files != project.files:
+        studio.set_files(files)  # saved to the history at once
 
     missing = project.missing()
     c1, c2, _ = st.columns([1, 1, 2])
@@ -701,6 +718,7 @@ def code_section(project: Project, studio: Studio, settings: Settings) -> None:
     st.subheader("4 · Code")
     checked = code_status(project, studio, settings)
     icon = {"ok": "✅", "repaired": "🔧", "failing": "⚠️", "unchecked": "✅"}
+    st.session_state.sel_file = open_file(project)  # drawn with its label of now: see open_file
     choice = st.selectbox(
         "File",
         project.paths,
@@ -710,6 +728,8 @@ def code_section(project: Project, studio: Studio, settings: Settings) -> None:
             else f"{icon[checked[p]]} {p}" if p in project.contents
             else f"⬜ {p}"
         ),
+        on_change=pick_file,
+        args=("sel_file", project.paths),
     )  # fmt: skip
     edits = edited_texts(studio)
     if choice in project.contents:
@@ -719,6 +739,9 @@ def code_section(project: Project, studio: Studio, settings: Settings) -> None:
             theme="chrome",
             key=studio.editor_key(choice),
             height=420,
+            # 15 px, not 14: at 14 px Chromium's line box (16 px) clips DejaVu Sans Mono's "_"
+            # (STORAGE_KEY read "STORAGE KEY" on Linux); at 15 px the line is 18 px.
+            font_size=EDITOR_FONT_PX,
             auto_update=True,  # kept as typed: no Apply step
             wrap=False,
         )
@@ -976,9 +999,14 @@ export default function (component) {
 
 
 # Narrow windows (800 px): the columns wrap instead of shrinking to slivers.
-WORKSPACE_CSS = """<style>
+# A running job's progress and Stop stay in the window's corner while the page scrolls.
+PAGE_CSS = """<style>
 .st-key-workspace [data-testid="stColumn"] { min-width: min(100%, 22rem); }
 .st-key-workspace [data-testid="stColumn"]:has(.st-key-tree_file) { min-width: 9rem; }
+.st-key-progress_dock { position: fixed; right: 1rem; bottom: 1rem; z-index: 999990;
+  width: min(30rem, calc(100vw - 2rem)); padding: 0.75rem 1rem; background: #fff;
+  border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem;
+  box-shadow: 0 4px 18px rgba(0, 0, 0, 0.15); }
 </style>"""
 
 
@@ -996,15 +1024,40 @@ def preview_frame():
     return components_v2.component("smol_preview", js=PREVIEW_JS)
 
 
-def stop_requested() -> None:
+# What Stop ends, and what is said after: the click itself ends the run (Streamlit stops the
+# script at its next redraw); the job is cancelled with it, its requests ended and a program
+# it runs killed, and what finished is kept.
+STOPS = {
+    "generate": ("btn_stop", "Ends the requests now; the files already written are kept.",
+                 "Stopped: the requests were ended. The files already written are kept; "
+                 "press “Generate missing” to go on."),
+    "examples": ("btn_stop_examples", "Ends the run now; the results already in are kept.",
+                 "Stopped: the example running (or the repair asked for) was ended and nothing "
+                 "else was started. The results that came in are kept."),
+    "run": ("btn_stop_run", "Ends the program now; what it printed is kept.",
+            "Stopped: the program was ended. What it printed until then is below."),
+}  # fmt: skip
+
+
+def stop_requested(what: str = "generate") -> None:
     """Callback of Stop: the click itself ends the run (its requests with it)."""
-    st.session_state.stopped = True
+    st.session_state.stopped = what
 
 
-def stopped_notice() -> None:
-    if st.session_state.pop("stopped", False):
-        st.warning("Stopped: the requests were ended. The files already written are kept; "
-                   "press “Generate missing” to go on.")  # fmt: skip
+def stopped_notice(what: str = "generate") -> None:
+    if st.session_state.get("stopped") == what:
+        del st.session_state.stopped
+        st.warning(STOPS[what][2])
+
+
+def progress_dock(what: str):
+    """Where a running job shows how far along it is, and its Stop: a box PAGE_CSS keeps in
+    the window's corner however far the page is scrolled. Its status line and its clock."""
+    dock = st.container(key="progress_dock")
+    status, clock = dock.empty(), dock.empty()
+    key, help_text, _ = STOPS[what]
+    dock.button("Stop", key=key, on_click=stop_requested, args=(what,), help=help_text)
+    return status, clock
 
 
 def edited_texts(studio: Studio) -> dict[str, str]:
@@ -1031,31 +1084,39 @@ def note_change(studio: Studio, before: dict[str, str], cause: str | None) -> No
         st.session_state.last_change = change
 
 
-def pick_from_tree() -> None:
-    st.session_state.sel_file = st.session_state.tree_file
+def open_file(project: Project) -> str:
+    """The file the editor shows: the page's own note of the last one chosen, which both
+    pickers are set to on every run. Not a picker's value: a browser sends back the *label*
+    it drew, and once a file's mark changes (an edit: ✓ → ✎) that label is one Streamlit no
+    longer knows, so it fell back to the first file on the next rerun."""
+    chosen = st.session_state.get("open_file")
+    return chosen if chosen in project.paths else project.paths[0]
+
+
+def pick_file(widget: str, paths: list[str]) -> None:
+    """Callback of the file picker and of the tree: open the file chosen (an old label, which
+    names no file, is no choice)."""
+    value = st.session_state.get(widget)
+    if value in paths:
+        st.session_state.open_file = value
 
 
 def file_tree(project: Project, studio: Studio) -> None:
     """Every file in its folder, with its status mark; choosing one opens it in the editor."""
-    state = st.session_state
     rows = tree(project, edited_texts(studio))
-    labels = dict(rows)
-    shown = state.get("sel_file") if state.get("sel_file") in labels else project.paths[0]
-    if state.get("tree_file") != shown:
-        state.tree_file = shown  # the file the editor shows (its own picker may have moved)
-    st.radio("Files", [p for p, _ in rows], key="tree_file", format_func=labels.get,
-             on_change=pick_from_tree)  # fmt: skip
+    st.session_state.tree_file = open_file(project)  # drawn with its label of now
+    st.radio("Files", [p for p, _ in rows], key="tree_file", format_func=dict(rows).get,
+             on_change=pick_file, args=("tree_file", project.paths))  # fmt: skip
     st.caption(legend())
 
 
 def workspace_section(project: Project, studio: Studio, settings: Settings) -> None:
     """4 · Code as a workspace: the file tree, the editor, and Preview / Run / Examples."""
     state = st.session_state
-    if state.get("tree_last") != state.get("sel_file"):
-        state.tree_last = state.get("sel_file")
+    if state.get("tree_last") != open_file(project):
+        state.tree_last = open_file(project)
         state.in_instruction = ""  # the regenerate instruction was for the file left
     what_changed_section(project, studio)
-    st.html(WORKSPACE_CSS)
     tree_col, code_col, pane_col = st.container(key="workspace").columns([1, 3, 3])
     with code_col:  # first: an edit made in the editor shows in the tree and the preview
         code_section(project, studio, settings)
@@ -1118,7 +1179,8 @@ def fix_preview_error(project: Project, studio: Studio, settings: Settings, page
 
 
 def run_pane(project: Project, studio: Studio, settings: Settings) -> None:
-    """A command run over a copy of the project, isolated; its output, status and time."""
+    """A command run over a copy of the project, isolated; its output as it comes, then its
+    status and time."""
     refusal = run_refusal(settings)
     if refusal:
         st.info(refusal)
@@ -1126,16 +1188,40 @@ def run_pane(project: Project, studio: Studio, settings: Settings) -> None:
                             key=f"in_run_command_{studio.run_id}",
                             placeholder="e.g. python main.py")  # fmt: skip
     if st.button("Run", key="btn_run_command", disabled=bool(refusal) or not command.strip()):
-        with st.spinner(f"Running `{command}` on a copy of the project…"):
-            st.session_state.run_output = (studio.run_id, run_command(project, command, settings))
-    ran_in, result = st.session_state.get("run_output", (None, None))
-    if result is None or ran_in != studio.run_id:
+        run_live(project, studio, settings, command)
+    stopped_notice("run")
+    ran_in, live = st.session_state.get("live_run", (None, None))
+    # Ended already, or (a run a click interrupted, still being torn down) ended now.
+    result = live.stop() if isinstance(live, LiveRun) and ran_in == studio.run_id else None
+    if result is None:
         st.caption("Runs on a temporary copy: no network, nothing outside it can change.")
         return
     (st.success if result.ok else st.error)(run_outcome(result))
     st.code(result.stdout or "(no output)", language=None)
     if result.stderr.strip():
         st.code(result.stderr, language=None)
+
+
+def run_live(project: Project, studio: Studio, settings: Settings, command: str) -> None:
+    """The command's output as it comes (its end: the box follows it) and its clock, until it
+    ends. Stop, or any click, ends this script at its next redraw (Streamlit starts the next
+    run at once and refuses this one any st.* call, session state included): `finally` kills
+    the program, and the run kept in the session before it started is what the next run
+    shows, with what it printed."""
+    status, clock = progress_dock("run")
+    status.caption(f"Running `{command}` on a copy of the project…")
+    box, shown = st.empty(), None
+    live = LiveRun(project, command, settings)
+    st.session_state.live_run = (studio.run_id, live)
+    try:
+        while not live.wait(REDRAW_SECONDS * 2):
+            clock.caption(f"Running for {live.seconds:.1f} s")
+            if (out := live.output()) != shown:
+                box.code(out or " ", language=None)
+                shown = out
+    finally:
+        live.stop()
+    st.rerun()  # drawn again without the progress box: the output, its status and time
 
 
 def examples_pane(project: Project, studio: Studio, settings: Settings) -> None:
@@ -1156,12 +1242,16 @@ def examples_pane(project: Project, studio: Studio, settings: Settings) -> None:
     run = row.button("Run examples", key="btn_run_examples", disabled=bool(refusal))
     fix = row.button("Fix failing", key="btn_fix_failing",
                      disabled=bool(refusal) or not project.failing_examples())  # fmt: skip
+    stopped_notice("examples")
     if not (run or fix):
         return
-    line = st.empty()
+    line, clock = progress_dock("examples")
+    line.caption("Running the examples…" if run else "Running the examples to see what fails…")
 
     def show(event) -> None:
-        if isinstance(event, ExampleStarted):
+        if isinstance(event, Idle):  # an example that runs long: the clock moves on
+            clock.caption(f"{event.seconds:.0f} s since it started")
+        elif isinstance(event, ExampleStarted):
             line.caption(f"Running example {event.index + 1} of {len(project.examples)}: "
                          f"{event.name}…")  # fmt: skip
         elif isinstance(event, Healing):
@@ -1173,7 +1263,7 @@ def examples_pane(project: Project, studio: Studio, settings: Settings) -> None:
     live = ready(settings) if fix else settings
     job = fix_failing if fix else run_examples_now
     run_job(studio, settings, lambda emit: job(project, live, emit), show,
-            cause="repaired" if fix else None)  # fmt: skip
+            cause="repaired" if fix else None, idle=IDLE_SECONDS)  # fmt: skip
     st.rerun()
 
 

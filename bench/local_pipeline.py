@@ -1,15 +1,18 @@
-"""Measure 5: the built-in model on a whole 3-file spec, end to end on this machine: one slot
-(files one after another, the default) vs 3 parallel slots, side by side in one run, with the
-prompt tokens the server really had to prefill beside the tokens sent (llama.cpp reports the
-part it reused from its slot's cache as usage.prompt_tokens_details.cached_tokens).
+"""Measure 5: the built-in model at its speed limit, "before" vs "after" side by side in one run.
 
-The model is assembled beforehand (its one-off assembly is `bench.local_model`'s figure); the
-server start is timed apart. The pipeline runs with the default settings of the built-in
-model, so the automatic checks (and a repair, if they find something) are part of it.
+- A whole 3-file spec end to end (plan, file list, files, checks and repair, the examples run
+  and repaired): "before" is the studio of 2 December (no speculation, the full plan at its
+  700-token cap, whole-file rewrites); "after" is today's defaults (n-gram speculation, the
+  brief plan, changed functions only for Python rewrites).
+- A one-line change to a ~90-line file (`--improve`): `SMOL_SPECULATION=off
+  SMOL_EDIT_FORMAT=whole` vs the defaults; the result must behave the same (it is run).
 
-    python -m bench.local_pipeline [--rounds 1]
+Each configuration gets its own server (speculation is a server setting); the time to start it
+is not counted. Prints tokens written, tokens a second, steps and the server's RSS.
 
-Needs `pip install -r requirements-local.txt`. Takes ~3-4 minutes: run it on a quiet machine,
+    python -m bench.local_pipeline [--rounds 1] [--only spec|change]
+
+Needs `pip install -r requirements-local.txt`. Takes ~10 minutes: run it on a quiet machine,
 not beside other benches.
 """
 
@@ -20,9 +23,19 @@ import asyncio
 import time
 
 from bench.common import Figure, report
-from smol_core.events import ChecksDone, FileListDone, PlanDone, RunDone, UsageReport
-from smol_core.model.local_server import LocalServerConfig, start_local_server, stop_local_server
-from smol_core.runs import run_all
+from bench.local_model import rss_mib
+from bench.speculation import REQUEST, inventory
+from smol_core.events import ChecksDone, ExamplesReady, FileListDone, PlanDone, UsageReport
+from smol_core.model.local_server import (
+    LocalServerConfig,
+    local_server_pid,
+    start_local_server,
+    stop_local_server,
+)
+from smol_core.project import Project
+from smol_core.records import Command, Example, FileSpec
+from smol_core.running.execute import run_examples
+from smol_core.runs import change_project, run_all
 from smol_core.settings import Settings
 
 SPEC = (
@@ -32,10 +45,16 @@ SPEC = (
     "note, `python notes.py list` prints them numbered. `README.md` explains the two commands."
 )
 TARGET_SECONDS = 90.0
+# Each configuration: the server's speculation, and the settings of the run.
+CONFIGS = {
+    "before": ("off", {"plan_style": "full", "max_plan_tokens": 700, "edit_format": "whole"}),
+    "after": (None, {}),
+}
 
 
 class Watch:
-    """Timestamps of the steps, and usage by step (code after the first RunDone is repair)."""
+    """Timestamps of the steps, and usage by step: code after the first checks is repair, the
+    model's part of "examples" is the examples request, the rest of it is running them."""
 
     def __init__(self) -> None:
         self.t0 = time.perf_counter()
@@ -48,112 +67,128 @@ class Watch:
             self.marks.setdefault("plan", now)
         elif isinstance(event, FileListDone):
             self.marks.setdefault("file list", now)
-        elif isinstance(event, RunDone):
-            self.marks.setdefault("files", now)
         elif isinstance(event, ChecksDone):
-            self.marks["checks"] = now
+            self.marks.setdefault("files", now)  # the checks take milliseconds
+            if "examples asked" not in self.marks:  # later checks belong to the heal rounds
+                self.marks["checks+repair"] = now
+        elif isinstance(event, ExamplesReady):
+            self.marks.setdefault("examples asked", now)
         elif isinstance(event, UsageReport):
             step = "repair" if event.step == "code" and "files" in self.marks else event.step
             self.usage.setdefault(step, []).append(event.usage)
 
 
-async def one_run(slots: int, caps: dict) -> dict:
+def server(speculation: str | None) -> str:
     stop_local_server()
-    t0 = time.perf_counter()
-    base_url = start_local_server(LocalServerConfig(n_parallel=slots, n_ctx=8192 * slots))
-    start_s = time.perf_counter() - t0
-    settings = Settings.from_env({}, provider="local", base_url=base_url, concurrency=slots, **caps)
+    config = (
+        LocalServerConfig() if speculation is None else LocalServerConfig(speculation=speculation)
+    )
+    return start_local_server(config)
+
+
+async def one_spec(name: str) -> dict:
+    speculation, choices = CONFIGS[name]
+    settings = Settings.from_env({}, provider="local", base_url=server(speculation), **choices)
     watch = Watch()
     project = await run_all(SPEC, settings, watch)
     seconds = time.perf_counter() - watch.t0
-    steps = {}
-    last = 0.0
-    for name in ("plan", "file list", "files", "checks"):
-        if name in watch.marks:
-            steps[name] = watch.marks[name] - last
-            last = watch.marks[name]
-    tokens = {
-        step: (sum(u.prompt_tokens for u in us), sum(u.prompt_tokens - u.cached_tokens for u in us))
-        for step, us in watch.usage.items()
-    }
-    code = watch.usage.get("code", [])
-    return {
-        "slots": slots,
-        "start": start_s,
-        "seconds": seconds,
-        "steps": steps,
-        "files": len(project.contents),
-        "failed": len(project.failed),
-        "tokens": tokens,
-        "per_file": [(u.prompt_tokens, u.prompt_tokens - u.cached_tokens) for u in code],
-        "completion": project.usage.completion_tokens,
-        "repairs": len(watch.usage.get("repair", [])),
-    }
+    steps, last = {}, 0.0
+    for step in ("plan", "file list", "files", "checks+repair", "examples asked"):
+        if step in watch.marks:
+            steps[step] = watch.marks[step] - last
+            last = watch.marks[step]
+    steps["run+heal"] = seconds - last
+    written = project.usage.completion_tokens
+    passed = sum(1 for r in project.results.values() if r.passed)
+    return {"name": name, "seconds": seconds, "steps": steps, "written": written,
+            "files": len(project.contents), "failed": len(project.failed),
+            "examples": f"{passed}/{len(project.results)}",
+            "plan_tokens": sum(u.completion_tokens for u in watch.usage.get("plan", [])),
+            "rss": rss_mib(local_server_pid() or 0) or 0.0}  # fmt: skip
 
 
-def describe(r: dict) -> str:
-    steps = ", ".join(f"{k} {v:.1f}s" for k, v in r["steps"].items())
-    tokens = "; ".join(f"{k} {sent}/{pre}" for k, (sent, pre) in r["tokens"].items())
-    return (
-        f"slots={r['slots']}: {r['files']} files ({r['failed']} failed, {r['repairs']} repair "
-        f"requests) in {r['seconds']:.1f}s [{steps}]; server start {r['start']:.1f}s\n"
-        f"    prompt tokens sent/prefilled by step: {tokens}; per file {r['per_file']}; "
-        f"{r['completion']} completion tokens"
+async def one_change(name: str) -> dict:
+    speculation, choices = CONFIGS[name]
+    edit = {"edit_format": "whole"} if name == "before" else {}
+    settings = Settings.from_env({}, provider="local", base_url=server(speculation), **edit)
+    settings = settings.with_(run_examples=False)
+    project = Project(spec="", files=[FileSpec("inventory.py")],
+                      contents={"inventory.py": inventory()})  # fmt: skip
+    watch = Watch()
+    t0 = time.perf_counter()
+
+    def emit(event) -> None:  # the change is applied through its events, as on the page
+        project.apply(event)
+        watch(event)
+
+    result = await change_project(project, REQUEST, settings, emit)
+    seconds = time.perf_counter() - t0
+    check = Example(
+        name="total",
+        kind="command",
+        commands=(Command(("python", "inventory.py"), output="total value: 70"),),
     )
+    (got,) = run_examples(project.contents, [check])
+    written = sum(u.completion_tokens for us in watch.usage.values() for u in us)
+    return {"name": name, "seconds": seconds, "written": written, "passed": got.passed,
+            "methods": ",".join(result.methods.values()), "same": project.contents["inventory.py"]
+            == inventory(fixed=True), "rss": rss_mib(local_server_pid() or 0) or 0.0}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> list[Figure]:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--rounds", type=int, default=1, help="alternate runs of each, to even noise")
-    p.add_argument("--max-tokens", type=int, default=None, help="default: the built-in's")
-    p.add_argument("--max-plan-tokens", type=int, default=None, help="default: the built-in's")
+    p.add_argument("--only", choices=("spec", "change"), default=None)
     args = p.parse_args(argv)
-    caps = {
-        k: v
-        for k, v in (("max_tokens", args.max_tokens), ("max_plan_tokens", args.max_plan_tokens))
-        if v is not None
-    }
-    results = []
+    specs: list[dict] = []
+    changes: list[dict] = []
     try:
         for _ in range(args.rounds):
-            for slots in (1, 3):
-                results.append(asyncio.run(one_run(slots, caps)))
+            for name in CONFIGS:
+                if args.only != "change":
+                    specs.append(asyncio.run(one_spec(name)))
+                    print(f"  spec   {specs[-1]}", flush=True)
+                if args.only != "spec":
+                    changes.append(asyncio.run(one_change(name)))
+                    print(f"  change {changes[-1]}", flush=True)
     finally:
         stop_local_server()
-    for r in results:
-        print(describe(r))
-    one = [r for r in results if r["slots"] == 1]
-    three = [r for r in results if r["slots"] == 3]
-    t1 = sum(r["seconds"] for r in one) / len(one)
-    t3 = sum(r["seconds"] for r in three) / len(three)
+    figures: list[Figure] = []
 
-    def prefill(rs: list[dict], step: str) -> tuple[int, int]:
-        pairs = [r["tokens"].get(step, (0, 0)) for r in rs]
-        return sum(s for s, _ in pairs), sum(q for _, q in pairs)
+    def mean(rs: list[dict], name: str, key: str) -> float:
+        values = [r[key] for r in rs if r["name"] == name]
+        return sum(values) / len(values)
 
-    sent1, pre1 = prefill(one, "code")
-    sent3, pre3 = prefill(three, "code")
-    all_sent = sum(s for r in one for s, _ in r["tokens"].values())
-    all_pre = sum(q for r in one for _, q in r["tokens"].values())
-    figures = [
-        Figure(
-            "5. 3-file spec end to end, default (one slot)",
-            f"{t1:.1f} s",
-            f"<= {TARGET_SECONDS:.0f} s",
-            t1 <= TARGET_SECONDS,
-        ),
-        Figure("   same with 3 parallel slots", f"{t3:.1f} s", "", None),
-        Figure("5. 3 slots / 1 slot (time)", f"{t3 / t1:.2f}x", "> 1: one slot wins", t3 / t1 > 1),
-        Figure(
-            "5. per-file prompt tokens prefilled / sent, one slot",
-            f"{pre1:,} / {sent1:,}",
-            "",
-            None,
-        ),
-        Figure("   same, 3 slots", f"{pre3:,} / {sent3:,}", "", None),
-        Figure("   whole run prefilled / sent, one slot", f"{all_pre:,} / {all_sent:,}", "", None),
-    ]
-    report("built-in model, 3-file spec (python -m bench.local_pipeline)", figures)
+    if specs:
+        b, a = mean(specs, "before", "seconds"), mean(specs, "after", "seconds")
+        for name in CONFIGS:
+            r = [x for x in specs if x["name"] == name][-1]
+            steps = ", ".join(f"{k} {v:.0f} s" for k, v in r["steps"].items())
+            figures.append(Figure(
+                f"5. 3-file spec end to end, {name}",
+                f"{mean(specs, name, 'seconds'):.1f} s; {r['written']:,} tokens written "
+                f"({r['written'] / r['seconds']:.1f} tokens/s over the run; plan "
+                f"{r['plan_tokens']}); examples {r['examples']}; [{steps}]; server RSS "
+                f"{r['rss']:.0f} MiB", "", None))  # fmt: skip
+        figures.append(
+            Figure("5. 3-file spec: before / after", f"{b / a:.2f}x", ">= 2x", b / a >= 2)
+        )
+        figures.append(Figure("5. 3-file spec, after", f"{a:.1f} s", f"<= {TARGET_SECONDS:.0f} s",
+                              a <= TARGET_SECONDS))  # fmt: skip
+    if changes:
+        b, a = mean(changes, "before", "seconds"), mean(changes, "after", "seconds")
+        for name in CONFIGS:
+            r = [x for x in changes if x["name"] == name][-1]
+            figures.append(Figure(
+                f"5. one-line change to a 91-line file, {name}",
+                f"{mean(changes, name, 'seconds'):.1f} s; {r['written']} tokens written "
+                f"({r['written'] / r['seconds']:.1f} tokens/s); {r['methods']}; behaves: "
+                f"{'yes' if r['passed'] else 'NO'}; same text as the right fix: {r['same']}; "
+                f"server RSS {r['rss']:.0f} MiB", "", None))  # fmt: skip
+        ok = all(r["passed"] for r in changes)
+        figures.append(Figure("5. one-line change: before / after", f"{b / a:.2f}x", ">= 3x, same behaviour",
+                              b / a >= 3 and ok))  # fmt: skip
+    report("built-in model at its speed limit (python -m bench.local_pipeline)", figures)
     return figures
 
 

@@ -39,6 +39,7 @@ from .project import Project, applying, restore
 from .runs import add_missing_files, fix_from_error, referenced_missing, run_all
 from .settings import PROVIDERS, Settings
 from .steps.spec import validate_spec
+from .studio.progress import WriteMeter
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -122,8 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--undo", metavar="FOLDER", help="undo the latest --improve of FOLDER")
     p.add_argument(
         "--edit-format",
-        choices=("auto", "whole", "blocks"),
-        help="how --improve rewrites a file: whole, search/replace blocks, or auto (default)",
+        choices=("auto", "whole", "blocks", "functions"),
+        help="how --improve rewrites a file: whole, search/replace blocks, the changed Python "
+        "functions only, or auto (default)",
     )
     p.add_argument("--debug", action="store_true", help="show the streamed text of every step")
     return p
@@ -149,6 +151,9 @@ class Progress:
         self.written: set[str] = set()  # a file repaired is still one file
         self.failed = 0
         self.tty = out.isatty()
+        self.meter = WriteMeter([])
+        self.shown = 0.0  # when the live line was last drawn
+        self.now = ""  # what the model is writing now, beside the bar
 
     def line(self, text: str) -> None:
         if self.tty:
@@ -164,14 +169,20 @@ class Progress:
         self.out.flush()
 
     def __call__(self, event: Event) -> None:
+        reading = self.meter(event)
         if isinstance(event, (PlanDelta, FileDelta)):
             if self.debug:
                 self.out.write(event.text)
+            elif reading is not None and self.tty and time.monotonic() - self.shown > 0.5:
+                self.shown = time.monotonic()
+                self.now = reading.words()
+                self._bar()
             return
         if isinstance(event, PlanDone):
             self.say(f"plan: {len(event.plan.splitlines())} lines")
         elif isinstance(event, FileListDone):
             self.total = len(event.files)
+            self.meter.paths = [f.path for f in event.files]
             self.say(f"files ({event.mode}): " + ", ".join(f.path for f in event.files))
             for r in event.rejected:
                 self.say(f"  skipped {r.path!r}: {r.reason}")
@@ -181,6 +192,14 @@ class Progress:
             self.written.add(event.path)
             note = " (still truncated)" if event.truncated else ""
             note += " (stopped: the model was repeating itself)" if event.looped else ""
+            if reading is not None and reading.tokens:
+                speed = (
+                    f", {reading.tokens_per_second:.1f} tokens/s"
+                    if reading.tokens_per_second
+                    else ""
+                )
+                note += f" ({reading.tokens} tokens{speed})"
+            self.now = ""
             self.say(f"  wrote {event.path}{note}")
         elif isinstance(event, FileFailed):
             self.failed += 1
@@ -217,11 +236,15 @@ class Progress:
                      + (f": {got.reason}" if got.reason else "") + f"  [{got.name}]")  # fmt: skip
         elif isinstance(event, Healing):
             self.say(f"repair {event.round} from running: rewriting {', '.join(event.paths)}")
+        self._bar()
+
+    def _bar(self) -> None:
         if self.total:
             width = 24
             done = min(len(self.written) + self.failed, self.total)
             filled = int(width * done / self.total)
-            self.line(f"[{'#' * filled}{'.' * (width - filled)}] {done}/{self.total} files")
+            now = f" · {self.now}" if self.now and self.tty else ""
+            self.line(f"[{'#' * filled}{'.' * (width - filled)}] {done}/{self.total} files{now}")
 
 
 def main(

@@ -155,6 +155,15 @@ class Healing(Event):
     reasons: tuple[str, ...]  # one line per failing example
 
 
+@dataclass(frozen=True)
+class Idle(Event):
+    """Nothing happened for a while (only from `events_of(..., idle=...)`, never emitted by a
+    step): a page redraws its clock on it, which is also where a click on Stop is noticed."""
+
+    kind: ClassVar[str] = "idle"
+    seconds: float  # since the job started
+
+
 # Every step reports through one of these; the page, the CLI and the tests pass their own.
 Emit = Callable[[Event], None]
 
@@ -180,7 +189,7 @@ class FileEdited(Event):
 
     kind: ClassVar[str] = "file_edited"
     path: str
-    method: str  # blocks | blocks-retried | whole | whole-fallback | new
+    method: str  # blocks | blocks-retried | functions | unchanged | whole | whole-fallback | new
 
 
 @dataclass(frozen=True)

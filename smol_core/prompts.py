@@ -68,10 +68,11 @@ def file_table(files: Sequence[FileSpec]) -> str:
     return "\n".join(rows)
 
 
-def plan_messages(spec: str, directory: str | None = None) -> list[Message]:
+def plan_messages(spec: str, directory: str | None = None, style: str = "full") -> list[Message]:
+    name = "plan_brief" if style == "brief" else "plan"
     return [
         {"role": "system", "content": render("system", directory)},
-        {"role": "user", "content": render("plan", directory, spec=spec)},
+        {"role": "user", "content": render(name, directory, spec=spec)},
     ]
 
 
@@ -87,12 +88,15 @@ def file_list_messages(spec: str, plan: str, directory: str | None = None) -> li
 def shared_context(
     spec: str, plan: str, files: Sequence[FileSpec], directory: str | None = None
 ) -> list[Message]:
-    """The byte-identical prefix of every per-file request of a run."""
+    """The byte-identical prefix of every per-file request of a run. How to write a file is
+    said here, once, so that the last message is only the path (a prefix cache then serves
+    all but a dozen tokens of every file's prompt)."""
     project = render("project", directory, spec=spec, plan=plan)
     table = render("file_table", directory, file_table=file_table(files))
+    rules = render("write_rules", directory)
     return [
         {"role": "system", "content": render("system", directory)},
-        {"role": "user", "content": f"{project}\n\n{table}"},
+        {"role": "user", "content": f"{project}\n\n{table}\n\n{rules}"},
     ]
 
 
@@ -105,10 +109,15 @@ def file_messages(
     instruction: str | None = None,
     current: str | None = None,
     directory: str | None = None,
+    functions: bool = False,
 ) -> list[Message]:
-    """Messages for one file: the shared prefix, then the only part that differs per file."""
+    """Messages for one file: the shared prefix, then the only part that differs per file.
+    `functions`: a rewrite asked as the changed functions only (steps/function_edits.py)."""
     ask = render("write_file", directory, path=path)
-    if instruction:
+    if instruction and functions and current is not None:
+        ask = render("regenerate_functions", directory, path=path,
+                     instruction=instruction.strip(), current=f"```python\n{current}\n```")  # fmt: skip
+    elif instruction:
         ask += "\n\n" + render(
             "regenerate",
             directory,

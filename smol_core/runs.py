@@ -25,6 +25,7 @@ from .events import (
     FileDone,
     FileListDone,
     FilesDeleted,
+    Idle,
     no_emit,
 )
 from .model.client import prepare, using_client
@@ -272,15 +273,18 @@ async def change_project(
 
 
 async def events_of(
-    job: Callable[[Emit], Awaitable[T]], *, record: Emit | None = None
+    job: Callable[[Emit], Awaitable[T]], *, record: Emit | None = None, idle: float | None = None
 ) -> AsyncIterator[Event]:
     """Run `job(emit)` and yield its events as they happen; re-raise its error at the end.
 
     `record` sees each event the moment it happens, before it is queued: state that must
     survive an interrupted consumer (the history) is saved there, not in the consumer's loop.
+    With `idle`, an `Idle` event is yielded after each `idle` seconds without one (a consumer
+    that must notice a Stop while a long step is silent: running examples).
     If the consumer stops early (a page rerun), the job is cancelled, so no work is orphaned.
     """
     queue: asyncio.Queue[Event | None] = asyncio.Queue()
+    started = time.monotonic()
 
     def emit(event: Event) -> None:
         if record is not None:
@@ -289,11 +293,25 @@ async def events_of(
 
     task = asyncio.ensure_future(job(emit))
     task.add_done_callback(lambda _t: queue.put_nowait(None))
+    getter: asyncio.Future[Event | None] | None = None
     try:
-        while (event := await queue.get()) is not None:
+        while True:
+            if idle is None:
+                event = await queue.get()
+            else:  # the same get waits on across the idle events: nothing is lost
+                getter = getter or asyncio.ensure_future(queue.get())
+                done, _ = await asyncio.wait({getter}, timeout=idle)
+                if not done:
+                    yield Idle(round(time.monotonic() - started, 1))
+                    continue
+                event, getter = getter.result(), None
+            if event is None:
+                break
             yield event
         task.result()  # raises the job's exception, if any
     finally:
+        if getter is not None:
+            getter.cancel()
         if not task.done():
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 PROVIDERS = ("openai", "compatible", "local")
 STRUCTURED_MODES = ("auto", "json_schema", "tool", "text")
+PLAN_STYLES = ("full", "brief")
 
 # Provider-specific defaults that differ from the general ones. The built-in model runs on the
 # CPU: one request at a time is faster there (its slot reuses the cached shared prefix) and its
@@ -25,7 +26,10 @@ PROVIDER_DEFAULTS: dict[str, dict[str, Any]] = {
         "model": "local",
         "concurrency": 1,
         "max_tokens": 1536,
-        "max_plan_tokens": 700,
+        # A brief plan (prompts/plan_brief.md): it is prefilled in every later request and
+        # written at ~10 tokens a second; the full one hit its 700-token cap (bench 5).
+        "plan_style": "brief",
+        "max_plan_tokens": 450,
         "timeout": 300.0,
         "context_tokens": 8192,  # the built-in server's n_ctx (local_server.py)
     },
@@ -57,6 +61,7 @@ class Settings:
     max_continuations: int = 2  # follow-ups after finish_reason == "length"
     max_tokens: int | None = None  # output cap per request; None = the endpoint's default
     max_plan_tokens: int | None = None  # a tighter cap for the plan: it is prefilled per file
+    plan_style: str = "full"  # full | brief (a list of files, names and formats only)
     # The model's context, prompt and reply together (None: unknown, not checked). A request
     # that would not fit is trimmed first (context_fit.py) instead of failing with a 400.
     context_tokens: int | None = None
@@ -85,6 +90,10 @@ class Settings:
             raise ValueError(
                 f"unknown structured mode {self.structured_mode!r}; "
                 f"choose one of {', '.join(STRUCTURED_MODES)}"
+            )
+        if self.plan_style not in PLAN_STYLES:
+            raise ValueError(
+                f"unknown plan style {self.plan_style!r}; choose one of {', '.join(PLAN_STYLES)}"
             )
         if self.concurrency < 1:
             raise ValueError("concurrency must be at least 1")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 
 import pytest
 
@@ -328,3 +329,142 @@ def test_a_retry_too_long_for_the_context_goes_to_the_whole_file(srv):
                        edit_format="blocks")  # fmt: skip
     assert result.methods == {"notes.py": "whole-fallback"}
     assert len([r for r in srv.requests if r.kind == "edit"]) == 1  # no retry sent to fail
+
+
+# ------------------------------------------------------------------- edits as whole functions
+LONG = (
+    '"""Stock."""\nimport json\n\n\n'
+    + "".join(
+        f"def helper_{i}(items):\n    return [x for x in items if x > {i}]\n\n\n" for i in range(8)
+    )
+    + "class Store:\n    def load(self):\n        return []\n\n    def save(self, items):\n"
+    "        return None\n\n\n"
+    "def total(items):\n    return sum(items)\n\n\n"
+    'if __name__ == "__main__":\n    print(total([1, 2]))\n'
+)
+
+
+def test_a_changed_function_is_put_in_place_by_name():
+    from smol_core.steps.function_edits import splice_functions
+
+    out = splice_functions(LONG, "def total(items):\n    return sum(items) * 2\n")
+    assert out.ok and out.replaced == ["total"]
+    assert out.text == LONG.replace("return sum(items)\n", "return sum(items) * 2\n")
+    # A class given in part keeps the methods the reply leaves out.
+    out = splice_functions(LONG, "class Store:\n    def save(self, items):\n        return 1\n")
+    assert "def load(self):\n        return []" in out.text and "return 1" in out.text
+    assert "return None" not in out.text
+    # New pieces: an import once, a new function before the main block, a constant replaced.
+    out = splice_functions(LONG, "import json\nimport os\n\ndef extra():\n    return os.sep\n")
+    assert out.added == ["import os", "extra"] and out.text.count("import json") == 1
+    assert out.text.index("def extra") < out.text.index('if __name__ == "__main__"')
+    # The whole file written again is taken whole.
+    assert splice_functions(LONG, LONG.replace("> 3", "> 30")).text == LONG.replace("> 3", "> 30")
+
+
+def test_a_reply_that_cannot_be_put_in_place_is_a_failure_not_a_guess():
+    from smol_core.steps.function_edits import splice_functions
+
+    for reply, why in [("print('hi')\n", "not a function"), ("def total(:\n", "not valid"),
+                       ("def total(items):\n    return sum(items)\n", "changes nothing"),
+                       ("", "no code")]:  # fmt: skip
+        out = splice_functions(LONG, reply)
+        assert not out.ok and why in out.failure and out.text == LONG
+
+
+def test_the_built_in_model_writes_only_the_changed_function(srv):
+    project = five()
+    project.contents["store.py"] = LONG
+    srv.add_fault(plan_reply(("store.py", "change", "double the total")), kind="change")
+    srv.add_fault(Fault.text("```python\ndef total(items):\n    return sum(items) * 2\n```"),
+                  kind="edit", path="store.py")  # fmt: skip
+    result, _ = change(srv, project, edit_format="functions")
+    assert result.methods == {"store.py": "functions"}
+    assert project.contents["store.py"] == LONG.replace("sum(items)\n", "sum(items) * 2\n")
+    assert not [r for r in srv.requests if r.kind == "code"]  # no whole file was asked for
+
+
+def test_a_function_reply_that_does_not_fit_goes_to_the_whole_file(srv):
+    project = five()
+    project.contents["store.py"] = LONG
+    srv.add_fault(plan_reply(("store.py", "change", "double the total")), kind="change")
+    srv.add_fault(Fault.text("total = total * 2\nprint(total)\n"), kind="edit", path="store.py")
+    srv.files["store.py"] = LONG.replace("sum(items)\n", "sum(items) * 2\n")
+    result, _ = change(srv, project, edit_format="functions")
+    assert result.methods == {"store.py": "whole-fallback"}
+    assert project.contents["store.py"] == srv.files["store.py"]
+
+
+def test_auto_picks_functions_for_the_built_in_model_on_python_only():
+    from smol_core.settings import Settings
+    from smol_core.steps.change import edit_format_for
+
+    local = Settings(provider="local")
+    assert edit_format_for(local, LONG, "store.py") == "functions"
+    assert edit_format_for(local, LONG, "page.js") == "whole"
+    assert edit_format_for(local, "x = 1\n", "small.py") == "whole"
+    assert edit_format_for(Settings(provider="openai"), LONG * 2, "store.py") == "blocks"
+    assert edit_format_for(local.with_(edit_format="whole"), LONG, "store.py") == "whole"
+
+
+def _fn_classify(body):
+    last = message_text(body["messages"][-1]["content"])
+    if m := re.search(r"Change the file `([^`]+)` for this", last):
+        return "functions", m.group(1)
+    return change_classify(body)
+
+
+@pytest.mark.parametrize("reply", ["def total(items):\n    return sum(items) * 2\n", "oops("])
+def test_a_repair_of_a_python_file_asks_for_its_changed_functions_first(make_server, reply):
+    from smol_core.steps.code import write_file
+
+    srv = make_server(files={"store.py": LONG.replace("sum(items)\n", "sum(items) * 3\n")},
+                      classify=_fn_classify)  # fmt: skip
+    srv.add_fault(Fault.text(reply), kind="functions", path="store.py")
+    settings = fast_settings(srv.base_url, edit_format="functions")
+    done = asyncio.run(write_file("spec", "plan", [FileSpec("store.py")], "store.py", settings,
+                                  instruction="double the total", current=LONG))  # fmt: skip
+    kinds = [r.kind for r in srv.requests]
+    if reply.startswith("def"):  # put in place by name: one short request, no whole file
+        assert kinds == ["functions"]
+        assert done.content == LONG.replace("sum(items)\n", "sum(items) * 2\n")
+    else:  # not Python: the whole file is asked for, as before
+        assert kinds == ["functions", "code"]
+        assert done.content == srv.files["store.py"]
+    ask = message_text(srv.requests[0].body["messages"][-1]["content"])
+    assert "double the total" in ask and "def helper_7" in ask
+
+
+def test_a_one_file_project_is_changed_without_asking_which_file(srv):
+    from smol_core.project import Project
+    from smol_core.steps.change import obvious_change
+
+    one = Project(spec="", files=[FileSpec("store.py")], contents={"store.py": LONG})
+    plan = obvious_change(one, "double the total in store.py")
+    assert plan is not None and [(c.path, c.action, c.what) for c in plan.changes] == [
+        ("store.py", "change", "double the total in store.py")]  # fmt: skip
+    for other in ("also write tests in test_store.py", "add a new file for the report",
+                  "split it into two files"):  # fmt: skip
+        assert obvious_change(one, other) is None
+    assert obvious_change(five(), "double the total") is None
+    # Through the change: no decision request, one short edit request that points at the file
+    # shown above instead of showing it twice.
+    srv.add_fault(Fault.text("def total(items):\n    return sum(items) * 2\n"),
+                  kind="edit", path="store.py")  # fmt: skip
+    result, _ = change(srv, one, "double the total", edit_format="functions")
+    assert result.methods == {"store.py": "functions"}
+    assert [r.kind for r in srv.requests] == ["edit"]
+    text = "".join(message_text(m["content"]) for m in srv.requests[0].body["messages"])
+    assert text.count("def helper_7") == 1 and "is shown above" in text
+
+
+def test_a_function_written_back_unchanged_is_not_asked_again_whole(srv):
+    project = five()
+    project.contents["store.py"] = LONG
+    srv.add_fault(plan_reply(("store.py", "change", "double the total")), kind="change")
+    srv.add_fault(Fault.text("def total(items):\n    return sum(items)\n"), kind="edit",
+                  path="store.py")  # fmt: skip
+    result, _ = change(srv, project, edit_format="functions")
+    assert result.methods == {"store.py": "unchanged"}
+    assert project.contents["store.py"] == LONG
+    assert not [r for r in srv.requests if r.kind == "code"]

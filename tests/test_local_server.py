@@ -212,3 +212,44 @@ def test_stop_kills_a_child_that_ignores_eof():
     local_server._stop_process(proc, timeout=0.5)
     assert proc.poll() is not None
     assert time.monotonic() - t0 < 5
+
+
+def test_speculation_is_chosen_by_setting_and_checked(monkeypatch):
+    monkeypatch.delenv("SMOL_SPECULATION", raising=False)
+    assert LocalServerConfig().speculation == "ngram-mod"
+    monkeypatch.setenv("SMOL_SPECULATION", "OFF")
+    assert LocalServerConfig().speculation == "off"
+    monkeypatch.setenv("SMOL_SPECULATION", "eagle9")
+    with pytest.raises(LocalServerError, match="SMOL_SPECULATION='eagle9' is not a speculation"):
+        LocalServerConfig()
+    with pytest.raises(LocalServerError, match="Unknown speculation type"):
+        LocalServerConfig(speculation="fast")
+
+
+REWRITE = [
+    {"role": "system", "content": "You edit code. Reply with the whole file only, no fence."},
+    {"role": "user", "content": "Rename `qty` to `count` everywhere in this file:\n\n"
+     + "\n".join(f"def item_{i}(qty):\n    return qty * {i}\n" for i in range(6))},
+]  # fmt: skip
+
+
+@needs_model
+def test_speculation_copies_from_the_prompt_and_writes_the_same_text(first_start):
+    """n-gram speculation drafts a rewrite from its prompt (tokens drafted and accepted) and, at
+    temperature 0, writes what the same server without it writes."""
+    replies = {}
+    try:
+        for name in ("off", "ngram-mod"):
+            stop_local_server()
+            url = start_local_server(LocalServerConfig(speculation=name))
+            client = openai.OpenAI(base_url=url, api_key="local", max_retries=0, timeout=300)
+            resp = client.chat.completions.create(model=LOCAL_MODEL_NAME, messages=REWRITE,
+                                                  max_tokens=200, temperature=0)  # fmt: skip
+            timings = (resp.model_extra or {}).get("timings", {})
+            replies[name] = (resp.choices[0].message.content, timings.get("draft_n_accepted", 0))
+    finally:
+        stop_local_server()  # the module's other tests start the default one again
+    assert replies["off"][1] == 0
+    assert replies["ngram-mod"][1] > 20  # most of the file was copied, not decoded
+    assert replies["ngram-mod"][0] == replies["off"][0]
+    assert "count" in replies["off"][0]

@@ -47,9 +47,37 @@ log = logging.getLogger(__name__)
 
 _READY_MARK = "SMOL-LOCAL-SERVER-READY "
 
+ENV_SPECULATION = "SMOL_SPECULATION"
+# Speculative decoding without a second model: llama.cpp proposes the tokens that followed the
+# same n-gram earlier in the prompt or the reply and checks a whole proposal in one batch. It
+# pays where the reply repeats its prompt (a file rewritten with a change, a repair, a
+# continuation); the names are llama.cpp's `--spec-type` values. "off" turns it off.
+SPECULATION_TYPES = {
+    "off": "COMMON_SPECULATIVE_TYPE_NONE",
+    "ngram-mod": "COMMON_SPECULATIVE_TYPE_NGRAM_MOD",
+    "ngram-simple": "COMMON_SPECULATIVE_TYPE_NGRAM_SIMPLE",
+    "ngram-map-k": "COMMON_SPECULATIVE_TYPE_NGRAM_MAP_K",
+}
+DEFAULT_SPECULATION = "ngram-mod"
+
 
 class LocalServerError(SmolError):
     """The built-in model could not be started; the message says why and what to do."""
+
+
+def speculation_from_env(env: dict[str, str] | None = None) -> str:
+    """The speculation type `SMOL_SPECULATION` asks for (default ngram-mod); a clear error for
+    a value that is not one."""
+    value = (os.environ if env is None else env).get(ENV_SPECULATION, "").strip().lower()
+    value = value or DEFAULT_SPECULATION
+    if value in ("0", "false", "no", "none"):
+        value = "off"
+    if value not in SPECULATION_TYPES:
+        raise LocalServerError(
+            f"{ENV_SPECULATION}={value!r} is not a speculation type; use one of "
+            f"{', '.join(SPECULATION_TYPES)}."
+        )
+    return value
 
 
 def _default_threads() -> int:
@@ -79,6 +107,20 @@ class LocalServerConfig:
     # llama.cpp keeps old prompt states in RAM to reuse them; its default allows 8 GB.
     cache_ram_mib: int = 1024
     start_timeout: float = 180.0  # seconds for the model to load (slow disks, cold caches)
+    # Speculative decoding (SPECULATION_TYPES), and the most tokens one proposal may hold:
+    # long proposals pay for copied text; a wrong one costs one batch (bench.speculation).
+    speculation: str = field(default_factory=speculation_from_env)
+    draft_max: int = 64
+    # A small model of the same family that drafts fresh text (llama.cpp's draft-simple);
+    # None: none (bench.speculation measures whether one pays on this machine).
+    draft_model: Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.speculation not in SPECULATION_TYPES:
+            raise LocalServerError(
+                f"Unknown speculation type {self.speculation!r}; use one of "
+                f"{', '.join(SPECULATION_TYPES)}."
+            )
 
 
 @dataclass
@@ -206,6 +248,16 @@ p.hostnames = [cfg["host"]]
 p.port = cfg["port"]
 p.cache_ram_mib = cfg["cache_ram_mib"]
 p.endpoint_slots = True
+if cfg["speculation"] != "COMMON_SPECULATIVE_TYPE_NONE":
+    p.speculative.types = [getattr(xlc.common_speculative_type, cfg["speculation"])]
+    p.speculative.draft.n_max = cfg["draft_max"]
+    p.speculative.draft.n_min = 0
+if cfg["draft_model"]:
+    p.speculative.types = [xlc.common_speculative_type.COMMON_SPECULATIVE_TYPE_DRAFT_SIMPLE]
+    p.speculative.draft.mparams.path = cfg["draft_model"]
+    p.speculative.draft.n_max = cfg["draft_max"]
+    p.speculative.draft.cpuparams.n_threads = cfg["threads"]
+    p.speculative.draft.cpuparams_batch.n_threads = cfg["threads"]
 server = xlc.Server(p)
 print({_READY_MARK!r} + json.dumps({{"address": server.listening_address}}), flush=True)
 sys.stdin.read()
@@ -225,6 +277,9 @@ def _spawn(config: LocalServerConfig, model_path: Path) -> _Running:
         "host": config.host,
         "port": config.port,
         "cache_ram_mib": config.cache_ram_mib,
+        "speculation": SPECULATION_TYPES[config.speculation],
+        "draft_max": config.draft_max,
+        "draft_model": str(config.draft_model) if config.draft_model else "",
     }
     proc = subprocess.Popen(
         [sys.executable, "-c", _CHILD_SOURCE, json.dumps(args)],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -31,15 +32,20 @@ def run_examples(
     allow_unisolated: bool = False,
     on_result: Callable[[int, ExampleResult], None] | None = None,
     on_start: Callable[[int, Example], None] | None = None,
+    cancel: threading.Event | None = None,
 ) -> list[ExampleResult]:
-    """Run every example; one that breaks in any way is a failed example, never an exception."""
+    """Run every example; one that breaks in any way is a failed example, never an exception.
+    Once `cancel` is set, the command running is killed and no other example starts: the
+    results returned are those that finished (the one stopped is "not run")."""
     results = []
     popup = extension_popup(contents)
     for index, example in enumerate(examples):
+        if cancel is not None and cancel.is_set():
+            break
         if on_start is not None:
             on_start(index, example)
         started = time.monotonic()
-        with Sandbox(contents, limits, allow_unisolated=allow_unisolated) as box:
+        with Sandbox(contents, limits, allow_unisolated=allow_unisolated, cancel=cancel) as box:
             result = _run_one(example, box, contents, popup)
         if not result.seconds:
             result = _with_seconds(result, time.monotonic() - started)
@@ -116,8 +122,9 @@ def _run_server(example: Example, box: Sandbox, contents: Mapping[str, str]) -> 
                                                 requests=requests))  # fmt: skip
     result = box.run(("python", "_smol_driver.py"))
     files = tuple(concerned(start.args, result.stderr, contents))
-    if result.reason.startswith("not run"):
-        return ExampleResult(example.name, "not_run", result.reason, files=files)
+    if result.reason.startswith("not run") or result.stopped:
+        why = result.reason if not result.stopped else f"not run: {result.reason}"
+        return ExampleResult(example.name, "not_run", why, files=files)
     lines = result.stdout.strip().splitlines()
     verdict = lines[-1] if lines else ""
     if verdict == "PASS":
@@ -233,6 +240,8 @@ def _judge(command: Command, result: RunResult, box: Sandbox) -> tuple[str, str]
     """None when the command did what it should, else (status, why in one line)."""
     if result.reason.startswith("not run"):
         return "not_run", result.reason
+    if result.stopped:
+        return "not_run", f"not run: {result.reason}"
     if result.exit_code != 0 and (need := unmet_need(result.stderr, box)):
         return "not_run", need
     if result.exit_code != 0 and (absent := _absent_input(command, result.stderr, box)):

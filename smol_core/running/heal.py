@@ -10,6 +10,7 @@ pass or a round changes nothing, and the project is never left worse than its be
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Mapping, Sequence
 
 import openai
@@ -58,9 +59,11 @@ def not_run_reason(settings: Settings) -> str:
 async def run_round(
     project: Project, settings: Settings, emit: Emit, round_no: int
 ) -> list[ExampleResult]:
-    """Run every example once over a copy of the project as it is now; events as they go."""
+    """Run every example once over a copy of the project as it is now; events as they go.
+    Cancelled (a person's Stop), it kills the command running and starts no other example."""
     loop = asyncio.get_running_loop()
     contents = dict(project.contents)
+    cancel = threading.Event()
 
     def started(index: int, example: Example) -> None:
         loop.call_soon_threadsafe(emit, ExampleStarted(index, example.name, round_no))
@@ -68,10 +71,14 @@ async def run_round(
     def done(index: int, result: ExampleResult) -> None:
         loop.call_soon_threadsafe(emit, ExampleDone(index, result, round_no))
 
-    results = await asyncio.to_thread(
-        run_examples, contents, project.examples, allow_unisolated=settings.allow_unisolated,
-        on_start=started, on_result=done,
-    )  # fmt: skip
+    try:
+        results = await asyncio.to_thread(
+            run_examples, contents, project.examples, allow_unisolated=settings.allow_unisolated,
+            on_start=started, on_result=done, cancel=cancel,
+        )  # fmt: skip
+    except BaseException:  # cancelled: the worker thread must not go on running examples
+        cancel.set()
+        raise
     await asyncio.sleep(0)  # let the last events land before the caller reads the project
     return results
 

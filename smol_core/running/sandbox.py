@@ -13,10 +13,15 @@ in the studio's process:
   private loopback that is down, and the namespace's processes die with it. Where that is not
   possible `isolation()` says why, and the caller decides (the examples are then not run unless
   the person allows it).
+
+A run can be watched and stopped: `on_output` gets the output as it comes (what the cap keeps,
+from the reader threads), and setting the sandbox's `cancel` event kills the process group of
+the command running and keeps any later one from starting.
 """
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import functools
 import os
@@ -29,7 +34,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +57,8 @@ exec "$@"
 _UNSHARE = ("--user", "--map-root-user", "--mount", "--net", "--pid", "--fork", "--kill-child",
             "--mount-proc")  # fmt: skip
 SETUP_FAILED = 125  # the exit status of the init script when isolation could not be set up
+STOPPED = "stopped before it ended"  # the reason of a run its `cancel` event ended
+POLL_SECONDS = 0.05  # how often a cancellable run looks at its event
 
 
 @dataclass(frozen=True)
@@ -75,10 +82,11 @@ class RunResult:
     timed_out: bool = False
     cut: bool = False  # output longer than the cap: the start was kept
     reason: str = ""  # why it ended badly, in words (limits, signals)
+    stopped: bool = False  # ended by the sandbox's `cancel` event (a person's Stop)
 
     @property
     def ok(self) -> bool:
-        return self.exit_code == 0 and not self.timed_out
+        return self.exit_code == 0 and not self.timed_out and not self.stopped
 
 
 @functools.cache
@@ -129,10 +137,12 @@ class Sandbox:
         limits: Limits | None = None,
         *,
         allow_unisolated: bool = False,
+        cancel: threading.Event | None = None,
     ) -> None:
         self.limits = limits or Limits()
         self.isolation = isolation()
         self.allow_unisolated = allow_unisolated
+        self.cancel = cancel  # once set: the command running is killed, none other starts
         self.top = Path(tempfile.mkdtemp(prefix="smol-run-"))
         self.folder = self.top / "project"
         for sub in ("project", "home", "tmp"):
@@ -184,20 +194,26 @@ class Sandbox:
         with open(self.folder / normalize_path(path), "rb") as f:
             return f.read(limit).decode("utf-8", "replace")
 
-    def run(self, argv: Sequence[str], stdin: str = "") -> RunResult:
-        """Run one command in the copy and wait for it (at most `limits.seconds`)."""
+    def run(self, argv: Sequence[str], stdin: str = "",
+            on_output: Callable[[str], None] | None = None) -> RunResult:  # fmt: skip
+        """Run one command in the copy and wait for it (at most `limits.seconds`).
+        `on_output` is called with each piece of output (stdout and stderr, as they come, only
+        what the cap keeps) from the threads reading them: it must be quick and thread-safe."""
         argv = tuple(argv)
         if not self.isolated and not self.allow_unisolated:
             return RunResult(argv, None, "", "", 0.0, self.isolation,
                              reason=f"not run: no isolation here ({self.isolation[6:]})")  # fmt: skip
+        if self.cancel is not None and self.cancel.is_set():
+            return RunResult(argv, None, "", "", 0.0, self.isolation, reason=STOPPED,
+                             stopped=True)  # fmt: skip
         command = [_interpreter(argv[0]), *argv[1:]] if argv else ["true"]
         if self.isolated:
             command = ["unshare", *_UNSHARE, "sh", "-c", _INIT, "init", str(self.top), *command]
         with _pids_group(self.limits.processes) as group:
-            return self._run(argv, command, stdin, group)
+            return self._run(argv, command, stdin, group, on_output)
 
     def _run(self, argv: tuple[str, ...], command: list[str], stdin: str,
-             group: Path | None) -> RunResult:  # fmt: skip
+             group: Path | None, on_output: Callable[[str], None] | None) -> RunResult:  # fmt: skip
         limits = self.limits
         started = time.monotonic()
         try:
@@ -211,29 +227,47 @@ class Sandbox:
             return RunResult(argv, None, "", "", 0.0, self.isolation,
                              reason=f"could not start: {exc.strerror or exc}")  # fmt: skip
         out, err = (
-            _Capped(proc.stdout, limits.output_bytes),
-            _Capped(proc.stderr, limits.output_bytes),
+            _Capped(proc.stdout, limits.output_bytes, on_output),
+            _Capped(proc.stderr, limits.output_bytes, on_output),
         )
         feeder = threading.Thread(target=_feed, args=(proc, stdin), daemon=True)
         feeder.start()
-        timed_out = False
-        try:
-            proc.wait(timeout=limits.seconds)
-        except subprocess.TimeoutExpired:
-            timed_out = True
+        ending = _wait(proc, limits.seconds, self.cancel)
+        timed_out, stopped = ending == "timeout", ending == "stopped"
         _kill_group(proc)
         out.join()
         err.join()
         seconds = round(time.monotonic() - started, 3)
-        code = None if timed_out else proc.returncode
+        code = None if timed_out or stopped else proc.returncode
         stderr = err.text()
-        reason = _reason(code, timed_out, stderr, limits)
+        reason = STOPPED if stopped else _reason(code, timed_out, stderr, limits)
         if code == SETUP_FAILED and self.isolated and "mount" in stderr:
             reason = "not run: the isolation could not be set up (" + stderr.strip()[-200:] + ")"
         return RunResult(
             argv, code, out.text(), stderr, seconds, self.isolation,
-            timed_out=timed_out, cut=out.cut or err.cut, reason=reason,
+            timed_out=timed_out, cut=out.cut or err.cut, reason=reason, stopped=stopped,
         )  # fmt: skip
+
+
+def _wait(proc: subprocess.Popen, seconds: float, cancel: threading.Event | None) -> str:
+    """Wait for the command: "" when it ended by itself, else "timeout" or "stopped"."""
+    if cancel is None:
+        try:
+            proc.wait(timeout=seconds)
+            return ""
+        except subprocess.TimeoutExpired:
+            return "timeout"
+    deadline = time.monotonic() + seconds
+    while not cancel.is_set():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return "timeout"
+        try:
+            proc.wait(timeout=min(left, POLL_SECONDS))
+            return ""
+        except subprocess.TimeoutExpired:
+            continue
+    return "" if proc.poll() is not None else "stopped"
 
 
 def _interpreter(name: str) -> str:
@@ -333,10 +367,13 @@ def _kill_group(proc: subprocess.Popen) -> None:
 
 
 class _Capped:
-    """Reads a stream to its end in a thread, keeping its first `cap` bytes."""
+    """Reads a stream to its end in a thread, keeping its first `cap` bytes (and handing what
+    it keeps to `on_output` as text, as it comes)."""
 
-    def __init__(self, stream, cap: int) -> None:
+    def __init__(self, stream, cap: int, on_output: Callable[[str], None] | None = None) -> None:
         self.cap, self.data, self.cut = cap, bytearray(), False
+        self.on_output = on_output
+        self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
         self.thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
         self.thread.start()
 
@@ -346,10 +383,21 @@ class _Capped:
                 room = self.cap - len(self.data)
                 if room > 0:
                     self.data += chunk[:room]
+                    self._tell(chunk[:room])
                 if len(chunk) > max(room, 0):
                     self.cut = True
         with contextlib.suppress(OSError):
             stream.close()
+
+    def _tell(self, kept: bytes) -> None:
+        if self.on_output is None:
+            return
+        try:
+            text = self.decoder.decode(kept)
+            if text:
+                self.on_output(text)
+        except Exception:  # a watcher that fails stops watching; the reading goes on
+            self.on_output = None
 
     def join(self) -> None:
         self.thread.join(timeout=5)

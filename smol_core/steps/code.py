@@ -24,6 +24,7 @@ from ..records import FileSpec
 from ..settings import Settings
 from .fences import strip_code_fences
 from .fit import fitted
+from .function_edits import edit_format_for, splice_functions
 from .kind import kind_problem
 from .spec import validate_spec
 
@@ -57,6 +58,16 @@ async def write_file(
     Raises on failure (after retries); `generate_files` turns that into a FileFailed event.
     """
     settings = await prepare(settings)
+    if (
+        instruction
+        and current is not None
+        and edit_format_for(settings, current, path) == "functions"
+    ):
+        async with using_client(settings, client) as c:
+            done = await _rewrite_functions(spec, plan, files, path, settings, emit,
+                                            instruction, current, c)  # fmt: skip
+        if done is not None:
+            return done
     messages = fitted(
         lambda the_plan, the_instruction: file_messages(
             spec, the_plan, files, path, instruction=the_instruction, current=current,
@@ -93,6 +104,40 @@ async def write_file(
         raise SmolError(f"The model returned an empty reply for {path}.")
     done = FileDone(path=path, content=content, truncated=result.truncated, usage=usage,
                     looped=result.finish_reason == LOOPED)  # fmt: skip
+    emit(done)
+    return done
+
+
+async def _rewrite_functions(
+    spec: str,
+    plan: str,
+    files: Sequence[FileSpec],
+    path: str,
+    settings: Settings,
+    emit: Emit,
+    instruction: str,
+    current: str,
+    client: openai.AsyncOpenAI,
+) -> FileDone | None:
+    """A rewrite of a Python file asked as its changed functions only (a repair of one function
+    costs its few dozen tokens, not the whole file: bench.improve). None when the reply can't be
+    put in place by name: the caller then asks for the whole file."""
+    messages = fitted(
+        lambda the_plan, the_instruction: file_messages(
+            spec, the_plan, files, path, instruction=the_instruction, current=current,
+            directory=settings.prompts_dir, functions=True,
+        ),
+        plan, instruction, settings, path,
+    )  # fmt: skip
+    emit(FileStarted(path))
+    result = await stream_chat(client, settings, messages, step="code", path=path, emit=emit,
+                               on_text=lambda t: emit(FileDelta(path, t)))  # fmt: skip
+    if result.truncated or result.finish_reason in (GARBLED, LOOPED):
+        return None
+    spliced = splice_functions(current, strip_code_fences(result.text, path))
+    if not spliced.ok:
+        return None
+    done = FileDone(path=path, content=spliced.text, usage=result.usage)
     emit(done)
     return done
 

@@ -33,7 +33,7 @@ async def make_plan(
         result = await stream_chat(
             c,
             plan_settings,
-            [*plan_messages(spec, settings.prompts_dir), *extra_messages],
+            [*plan_messages(spec, settings.prompts_dir, settings.plan_style), *extra_messages],
             step="plan",
             emit=emit,
             on_text=lambda t: emit(PlanDelta(t)),

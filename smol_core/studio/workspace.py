@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Mapping, Sequence
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -102,9 +104,17 @@ def run_refusal(settings: Settings) -> str:
     return ""
 
 
-def run_command(project: Project, command: str, settings: Settings) -> RunResult:
-    """Run one command over a temporary copy of the project, isolated, with the runner's
-    limits. A command that can't be parsed or run says so in `reason`."""
+def run_command(
+    project: Project | Mapping[str, str | bytes],
+    command: str,
+    settings: Settings,
+    *,
+    on_output: Callable[[str], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> RunResult:
+    """Run one command over a temporary copy of the project (or of these files), isolated,
+    with the runner's limits. A command that can't be parsed or run says so in `reason`.
+    `on_output` gets the output as it comes; setting `cancel` kills it (see Sandbox)."""
     try:
         argv = shlex.split(command)
     except ValueError as exc:
@@ -113,14 +123,65 @@ def run_command(project: Project, command: str, settings: Settings) -> RunResult
         return RunResult((), None, "", "", 0.0, isolation(), reason="not run: no command")
     if refusal := run_refusal(settings):
         return RunResult(tuple(argv), None, "", "", 0.0, isolation(), reason=f"not run: {refusal}")
-    with Sandbox(project.all_files(), Limits(), allow_unisolated=settings.allow_unisolated) as box:
-        return box.run(argv)
+    files = project.all_files() if isinstance(project, Project) else project
+    with Sandbox(files, Limits(), allow_unisolated=settings.allow_unisolated,
+                 cancel=cancel) as box:  # fmt: skip
+        return box.run(argv, on_output=on_output)
+
+
+class LiveRun:
+    """The Run tab's command, running in a thread over a copy of the files as they are now:
+    its output so far (stdout and stderr as they come), and `stop()`, which kills it and keeps
+    what it printed. The page polls it; nothing here touches the page."""
+
+    TAIL_CHARS = 20_000  # what a redraw shows of a long output: its end, which follows it
+
+    def __init__(self, project: Project, command: str, settings: Settings) -> None:
+        self.command = command
+        self.result: RunResult | None = None
+        self._parts: list[str] = []
+        self._lock = threading.Lock()
+        self._cancel = threading.Event()
+        self._started = time.monotonic()
+        files = project.all_files()  # a snapshot: the page may change the project meanwhile
+        self._thread = threading.Thread(target=self._go, args=(files, settings), daemon=True)
+        self._thread.start()
+
+    def _go(self, files: Mapping[str, str | bytes], settings: Settings) -> None:
+        self.result = run_command(files, self.command, settings, on_output=self._add,
+                                  cancel=self._cancel)  # fmt: skip
+
+    def _add(self, text: str) -> None:
+        with self._lock:
+            self._parts.append(text)
+
+    @property
+    def seconds(self) -> float:
+        return time.monotonic() - self._started
+
+    def output(self, tail: int | None = TAIL_CHARS) -> str:
+        with self._lock:
+            text = "".join(self._parts)
+        return text if tail is None or len(text) <= tail else "…" + text[-tail:]
+
+    def wait(self, seconds: float) -> bool:
+        """True once it has ended (waits at most `seconds`)."""
+        self._thread.join(seconds)
+        return not self._thread.is_alive()
+
+    def stop(self, seconds: float = 15.0) -> RunResult | None:
+        """End it now if it still runs (its process group is killed); its result."""
+        self._cancel.set()
+        self._thread.join(seconds)
+        return self.result
 
 
 def run_outcome(result: RunResult) -> str:
     """One line: how it ended and how long it took."""
     if result.reason.startswith("not run"):
         return result.reason[0].upper() + result.reason[1:]
+    if result.stopped:
+        return f"{result.reason} · {result.seconds:.2f} s"
     if result.timed_out:
         status = "stopped: it ran past the time limit"
     else:
@@ -288,6 +349,6 @@ def changed_files_line(change: Change) -> str:
 
 __all__: Sequence[str] = [
     "MARKS", "Change", "default_command", "example_table", "examples_from_table", "error_files", "error_request", "example_rows",
-    "file_status", "fix_failing", "legend", "live_code", "run_command", "run_examples_now",
+    "file_status", "fix_failing", "legend", "live_code", "LiveRun", "run_command", "run_examples_now",
     "run_outcome", "run_refusal", "tree", "what_changed",
 ]  # fmt: skip

@@ -188,8 +188,14 @@ def test_stop_ends_the_requests_and_keeps_the_files_already_written(studio):
         settled(page)
         model.tokens_per_second = 20  # slow.py now takes about a minute
         button(page, "Generate all (2)").click()
-        page.get_by_text("1/2 files").wait_for()  # quick.py is in
+        # quick.py is in (its box shows it whole; the bar's words follow slow.py by then)
+        page.get_by_test_id("stCode").filter(has_text="print('done')").wait_for()
         assert page.get_by_text("Waiting its turn…").count() == 0  # both started (8 at once)
+        page.mouse.move(700, 500)
+        page.mouse.wheel(0, 20_000)  # scrolled to the end: the progress and Stop stay in view
+        for shown in (button(page, "Stop"), page.locator(".st-key-progress_dock")):
+            box, size = shown.bounding_box(), page.viewport_size
+            assert box and size and box["y"] >= 0 and box["y"] + box["height"] <= size["height"]
         button(page, "Stop").click()
         page.get_by_text("Stopped: the requests were ended.").wait_for(timeout=10_000)
         settled(page)
@@ -246,10 +252,46 @@ def test_streaming_boxes_show_no_fence_and_follow_the_text(studio):
 
 
 ACE = 'iframe[title="streamlit_ace.streamlit_ace"]'
+# The box of one character of `word` in the editor's text layer (the "_" of it): where it is,
+# whatever the font draws there.
+CHAR_BOX = """(editor, word) => {
+  for (const line of editor.querySelectorAll(".ace_text-layer .ace_line")) {
+    const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.data.indexOf(word);
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, at + word.indexOf("_"));
+      range.setEnd(node, at + word.indexOf("_") + 1);
+      const b = range.getBoundingClientRect();
+      return {x: b.x, y: b.y, width: b.width, height: b.height};
+    }
+  }
+  return null;
+}"""
+
+
+def underscore_pixels(page, word: str) -> int:
+    """How many dark pixels the editor draws for the "_" of `word` (0: it is clipped away)."""
+    import io
+
+    from PIL import Image
+
+    page.locator(ACE).scroll_into_view_if_needed()
+    box = page.frame_locator(ACE).locator(".ace_editor").evaluate(CHAR_BOX, word)
+    frame = page.locator(ACE).bounding_box()
+    assert box and frame, (box, frame)
+    clip = {"x": frame["x"] + box["x"], "y": frame["y"] + box["y"], "width": box["width"],
+            "height": box["height"]}  # fmt: skip
+    image = Image.open(io.BytesIO(page.screenshot(clip=clip))).convert("L")
+    return sum(1 for y in range(image.height) for x in range(image.width)
+               if image.getpixel((x, y)) < 160)  # fmt: skip
 
 
 def test_an_edit_is_kept_without_apply_and_survives_switching_files(studio):
-    """Issue 13, problem 5: an edit was kept only after "Apply"; switching files lost it."""
+    """Issue 13, problem 5: an edit was kept only after "Apply"; switching files lost it; the
+    editor jumped to the first file when typing came in two goes (the file's mark changed
+    under it); and in headless Chromium the editor hid underscores."""
     page = generated(studio, COUNTER)
     try:
         tree = page.get_by_test_id("stRadio").filter(has_text="Files")
@@ -259,11 +301,17 @@ def test_an_edit_is_kept_without_apply_and_survives_switching_files(studio):
         ace.locator(".ace_content").get_by_text("rgb(200, 0, 0)").wait_for()
         ace.locator(".ace_text-input").focus()
         page.keyboard.press("Control+End")
-        page.keyboard.type("h1 { font-size: 7px; }")
-        page.wait_for_timeout(400)  # a person's pause; no Apply, no Ctrl+Enter
+        page.keyboard.type("h1 { font-")
+        page.wait_for_timeout(600)  # a pause mid-word: the first keys are saved (✓ → ✎)
+        settled(page)
+        page.keyboard.type("size: 7px; }")
+        page.wait_for_timeout(600)  # a person's pause; no Apply, no Ctrl+Enter
+        settled(page)
+        ace.locator(".ace_content").get_by_text("font-size: 7px").wait_for()  # still on it
         tree.get_by_text("app.js").click()
         settled(page)
         ace.locator(".ace_content").get_by_text("STORAGE_KEY").first.wait_for()
+        assert underscore_pixels(page, "STORAGE_KEY") > 0  # "STORAGE_KEY", not "STORAGE KEY"
         tree.get_by_text("style.css").click()
         settled(page)
         ace.locator(".ace_content").get_by_text("font-size: 7px").wait_for()
