@@ -25,8 +25,9 @@ from smol_core.settings import Settings  # noqa: E402
 
 
 def scripted_settings(base_url: str, concurrency: int = 8, **overrides) -> Settings:
-    """Settings for the scripted server. The automatic checks are off where Settings has them:
-    these benches time the model's requests, and checks are local work measured elsewhere."""
+    """Settings for the scripted server. The automatic checks and the examples are off where
+    Settings has them: these benches time the model's requests; checks and runs are local work
+    measured elsewhere."""
     values: dict = dict(
         provider="compatible",
         model="scripted-model",
@@ -35,8 +36,11 @@ def scripted_settings(base_url: str, concurrency: int = 8, **overrides) -> Setti
         concurrency=concurrency,
         timeout=60,
     )
-    if "checks" in {f.name for f in dataclasses.fields(Settings)}:
+    known = {f.name for f in dataclasses.fields(Settings)}
+    if "checks" in known:
         values["checks"] = False
+    if "run_examples" in known:  # running the code is local work too (bench.quality measures it)
+        values["run_examples"] = False
     values.update(overrides)
     return Settings(**values)
 

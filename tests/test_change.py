@@ -468,3 +468,66 @@ def test_a_function_written_back_unchanged_is_not_asked_again_whole(srv):
     assert result.methods == {"store.py": "unchanged"}
     assert project.contents["store.py"] == LONG
     assert not [r for r in srv.requests if r.kind == "code"]
+
+
+def test_a_reply_never_silently_loses_or_misplaces_code():
+    """The cases where a reply names every function but not the rest, names one twice, gives
+    a class in part with more than methods, or a method at the top level: never a guess."""
+    from smol_core.steps.function_edits import splice_functions
+
+    script = ("import sys\n\nDATA = {'a': 1}\n\n\ndef main(argv):\n    return DATA\n\n\n"
+              'if __name__ == "__main__":\n    main(sys.argv)\n')  # fmt: skip
+    out = splice_functions(script, "def main(argv):\n    return DATA['a']\n")
+    assert out.ok and "import sys" in out.text and "DATA = {" in out.text and "__main__" in out.text
+    twice = splice_functions(
+        LONG, "def total(items):\n    return 4\n\n\ndef total(items):\n    return 5\n"
+    )
+    assert not twice.ok and "more than once" in twice.failure
+    attr = splice_functions(
+        LONG, "class Store:\n    LIMIT = 10\n\n    def save(self, items):\n        return 1\n"
+    )
+    assert not attr.ok and "in part" in attr.failure
+    base = splice_functions(
+        LONG, "class Store(dict):\n    def save(self, items):\n        return 1\n"
+    )
+    assert not base.ok
+    method = splice_functions(LONG, "def save(self, items):\n    return 5\n")
+    assert not method.ok and "is a method" in method.failure
+    # A new constant goes where new functions go, after a new function it uses.
+    out = splice_functions(LONG, "def h():\n    return 1\n\n\nHANDLERS = {'h': h}\n")
+    assert out.text.index("def h") < out.text.index("HANDLERS") < out.text.index("__main__")
+    # `A = B = 1` is found by either name; a shebang stays first; CRLF and form feeds hold.
+    out = splice_functions("#!/usr/bin/env python\nA = B = 1\n\n\ndef f():\n    return A\n",
+                           "import os\nB = 2\n")  # fmt: skip
+    assert out.text == "#!/usr/bin/env python\nimport os\nB = 2\n\n\ndef f():\n    return A\n"
+    crlf = LONG.replace("\n", "\r\n")
+    out = splice_functions(crlf, "def total(items):\n    return 0\n")
+    assert out.ok and out.text == LONG.replace("return sum(items)\n", "return 0\n").replace(
+        "\n", "\r\n"
+    )
+    ff = "def f():\n    return 1\n\x0c\n\ndef g():\n    return 2\n"
+    assert splice_functions(ff, "def g():\n    return 3\n").text == ff.replace("2", "3")
+
+
+def test_a_file_that_does_not_parse_is_rewritten_whole():
+    from smol_core.settings import Settings
+    from smol_core.steps.change import edit_format_for
+
+    broken = LONG.replace("def total(items):", "def total(items)")
+    assert edit_format_for(Settings(provider="local"), broken, "store.py") == "whole"
+
+
+def test_requests_that_may_want_another_file_are_decided_by_the_model():
+    from smol_core.project import Project
+    from smol_core.steps.change import obvious_change
+
+    one = Project(spec="", files=[FileSpec("app.py")], contents={"app.py": "x = 1\n"})
+    for request in ("add unit tests", "add a README", "add a Dockerfile", "rename it to main",
+                    "split it into two modules", "put the CSS in its own stylesheet",
+                    "delete app.py", "add a .gitignore"):  # fmt: skip
+        assert obvious_change(one, request) is None, request
+    assert obvious_change(one, "make it print the total twice") is not None
+    half = Project(
+        spec="", files=[FileSpec("app.py"), FileSpec("lib.py")], contents={"app.py": "x = 1\n"}
+    )
+    assert obvious_change(half, "make it print the total twice") is None  # lib.py not written

@@ -59,3 +59,15 @@ def test_the_cli_says_tokens_and_speed_for_each_file(cli_env, tmp_path):  # noqa
     lines = re.findall(r"wrote (\S+) \((\d+) tokens", stdout + stderr)
     assert {p for p, _ in lines} == set(FILES)
     assert all(int(n) > 3 for _, n in lines)
+
+
+def test_a_repair_does_not_change_what_the_next_files_are_expected_to_take():
+    clock = Clock()
+    meter = WriteMeter(["a.py", "b.py", "c.py"], clock=clock)
+    for path, n in (("a.py", 300), ("a.py", 20)):  # written, then repaired with one function
+        meter(FileStarted(path))
+        for _ in range(n):
+            meter(FileDelta(path, "x"))
+            clock.now += 0.1
+        meter(FileDone(path, "x"))
+    assert meter.expected("b.py") == 300

@@ -218,8 +218,10 @@ def check_change_plan(
 
 _NAMED_FILE = re.compile(r"[\w/-]+\.(?:py|js|mjs|ts|jsx|tsx|html|css|md|json|txt|csv|toml|ya?ml|"
                          r"cfg|ini|sh|sql)\b", re.IGNORECASE)  # fmt: skip
-_MORE_FILES = re.compile(r"\b(?:new|add|create|another|separate|split|delete|remove)\b[^.]*\bfiles?\b",
-                         re.IGNORECASE)  # fmt: skip
+# Words of a request that may want another file than the one there is: ask which files then.
+_MORE_FILES = re.compile(r"\b(?:new|another|separate|split|rename|move|delete|tests?|readme|"
+                         r"modules?|pages?|stylesheet|folder|directory|package|dockerfile|"
+                         r"makefile|gitignore|files)\b|\.gitignore", re.IGNORECASE)  # fmt: skip
 
 
 def obvious_change(project: Project, request: str) -> ChangePlan | None:
@@ -228,7 +230,7 @@ def obvious_change(project: Project, request: str) -> ChangePlan | None:
     (on the built-in model the decision costs a prefill and ~50 tokens, and its "what" can
     misread the request)."""
     texts = [p for p in project.paths if p in project.contents]
-    if len(texts) != 1 or project.binary or _MORE_FILES.search(request):
+    if len(texts) != 1 or project.binary or project.missing() or _MORE_FILES.search(request):
         return None
     named = {m.group(0).lower().lstrip("./") for m in _NAMED_FILE.finditer(request)}
     if named - {texts[0].lower(), texts[0].rsplit("/", 1)[-1].lower()}:

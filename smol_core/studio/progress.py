@@ -109,7 +109,8 @@ class WriteMeter:
             if path in self._first and self._tokens.get(path, 0) > 1:
                 self._flowing += self._last[path] - self._first[path]
                 self._flowed += self._tokens[path] - 1
-            if isinstance(event, FileDone):
+            if isinstance(event, FileDone) and path not in self.current and path not in self._done:
+                # A rewrite (a repair, a change) may be one function: not a file's size.
                 self._done[path] = self._tokens.get(path, 0) or round(len(event.content) / 3.5)
             self._first.pop(path, None)
         else:
