@@ -25,7 +25,14 @@ import time
 from bench.common import Figure, report
 from bench.local_model import rss_mib
 from bench.speculation import REQUEST, inventory
-from smol_core.events import ChecksDone, ExamplesReady, FileListDone, PlanDone, UsageReport
+from smol_core.events import (
+    ChecksDone,
+    ExamplesReady,
+    ExampleStarted,
+    FileListDone,
+    PlanDone,
+    UsageReport,
+)
 from smol_core.model.local_server import (
     LocalServerConfig,
     local_server_pid,
@@ -69,10 +76,12 @@ class Watch:
             self.marks.setdefault("file list", now)
         elif isinstance(event, ChecksDone):
             self.marks.setdefault("files", now)  # the checks take milliseconds
-            if "examples asked" not in self.marks:  # later checks belong to the heal rounds
+            if "ran" not in self.marks:  # later checks belong to the heal rounds
                 self.marks["checks+repair"] = now
         elif isinstance(event, ExamplesReady):
-            self.marks.setdefault("examples asked", now)
+            self.marks.setdefault("examples asked", now)  # asked right after the file list
+        elif isinstance(event, ExampleStarted):
+            self.marks.setdefault("ran", now)
         elif isinstance(event, UsageReport):
             step = "repair" if event.step == "code" and "files" in self.marks else event.step
             self.usage.setdefault(step, []).append(event.usage)
@@ -93,7 +102,7 @@ async def one_spec(name: str) -> dict:
     project = await run_all(SPEC, settings, watch)
     seconds = time.perf_counter() - watch.t0
     steps, last = {}, 0.0
-    for step in ("plan", "file list", "files", "checks+repair", "examples asked"):
+    for step in ("plan", "file list", "examples asked", "files", "checks+repair"):
         if step in watch.marks:
             steps[step] = watch.marks[step] - last
             last = watch.marks[step]

@@ -24,6 +24,9 @@ PROVIDER_DEFAULTS: dict[str, dict[str, Any]] = {
     "compatible": {"model": ""},
     "local": {
         "model": "local",
+        # Greedy: what bench.quality measures, the same project for the same spec, and with
+        # speculation on the same text (repairs sample warmer on purpose: running/heal.py).
+        "temperature": 0.0,
         "concurrency": 1,
         "max_tokens": 1536,
         # A brief plan (prompts/plan_brief.md): it is prefilled in every later request and

@@ -207,3 +207,19 @@ def test_a_rewrite_that_changes_nothing_is_sampled_again_warmer(make_server):
     code = [r for r in server.requests if r.kind == "code"]
     assert [r.body.get("temperature") for r in code] == [0.0, 0.0, 0.8]
     assert _project(events).examples_state() == "passing"
+
+
+@isolated
+def test_a_round_that_is_no_better_is_undone_and_the_next_candidate_sampled_from_the_best(
+    make_server,
+):
+    server = make_server(plan_text=PLAN, files={"stats.py": GOOD}, examples=EXAMPLES)
+    server.add_fault(Fault.text(WRONG), kind="code", path="stats.py", times=1)  # written
+    server.add_fault(Fault.text(WORSE), kind="code", path="stats.py", times=1)  # round 1
+    events = _run(server, temperature=0.0)
+    code = [r for r in server.requests if r.kind == "code"]
+    assert [r.body.get("temperature") for r in code] == [0.0, 0.0, 0.8]
+    last = code[-1].body["messages"][-1]["content"]
+    assert WRONG in last and WORSE not in last  # built on the best version, not the worse one
+    assert any(isinstance(e, FileDone) and e.fixed == (WENT_BACK,) for e in events)
+    assert _project(events).examples_state() == "passing"

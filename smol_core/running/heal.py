@@ -170,10 +170,16 @@ async def run_and_heal(
             asking = settings.with_(temperature=SAMPLING_TEMPERATURE)
             continue
         results = await run_round(project, settings, emit, round_no)
-        if score(results) > best[0]:
-            best = (score(results), dict(project.contents), results)
         if all(r.status != "fail" for r in results):
             break
+        if score(results) > best[0]:
+            best = (score(results), dict(project.contents), results)
+            asking = settings  # better: the next round goes on from here, as before
+        elif round_no < settings.run_rounds:
+            # No better: the next candidate is sampled, from the best version so far (never
+            # built on a worse one). A Python repair is a few functions: candidates are cheap.
+            results = _go_back(project, emit, best[1], best[2])
+            asking = settings.with_(temperature=max(settings.temperature, SAMPLING_TEMPERATURE))
     if score(results) < best[0]:
         results = _go_back(project, emit, best[1], best[2])
     return results

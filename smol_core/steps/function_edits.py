@@ -25,7 +25,7 @@ from ..settings import Settings
 
 WHOLE_UP_TO_LINES = 60  # auto: a small file is cheaper to write whole than to patch
 # The built-in model writes ~10 tokens a second: from this size on, one function is cheaper.
-FUNCTIONS_FROM_LINES = 20
+FUNCTIONS_FROM_LINES = 12
 NO_CHANGE = "the reply changes nothing"
 
 # A reply naming every top-level definition of the file is the whole file, written again.
