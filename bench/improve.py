@@ -23,6 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from bench.common import Figure, report
+from bench.speculation import inventory
 from smol_core.events import Event, UsageReport
 from smol_core.project import Project
 from smol_core.records import Command, Example, FileSpec
@@ -50,16 +51,8 @@ class Task:
 
 
 def _inventory(fixed: bool) -> str:
-    lines = ['"""A small inventory: items are dicts with name, price and qty."""', "", ""]
-    for i in range(24):  # a long file: a one-line fix is where edit blocks pay off
-        lines += [f"def helper_{i}(items):", f'    """Helper {i}: items whose qty is over {i}."""',
-                  f"    return [item for item in items if item['qty'] > {i}]", "", ""]  # fmt: skip
-    body = "item['price'] * item['qty']" if fixed else "item['price']"
-    lines += ["def total_value(items):", f"    return sum({body} for item in items)", "", "",
-              'if __name__ == "__main__":',
-              "    stock = [{'name': 'pen', 'price': 2, 'qty': 10}, {'name': 'cup', 'price': 5, "
-              "'qty': 10}]", "    print(f'total value: {total_value(stock)}')", ""]  # fmt: skip
-    return "\n".join(lines)
+    # A long file (130 lines): a one-line fix is where edit blocks and functions pay off.
+    return inventory(24, fixed)
 
 
 GREET = 'def greet(name):\n    return f"Hello, {name}!"\n'
