@@ -122,6 +122,23 @@ def test_javascript_syntax_via_node():
     assert kinds(report, "a.js") == ["syntax"] and report.findings["b.js"] == []
 
 
+@pytest.mark.skipif(checks.NODE is None, reason="node is not installed")
+def test_node_checks_each_script_version_once(monkeypatch):
+    from smol_core.quality import web
+
+    calls = []
+    real = web._run_node_check
+    monkeypatch.setattr(web, "_NODE_SEEN", {})
+    monkeypatch.setattr(web, "_run_node_check", lambda p, c: calls.append(p) or real(p, c))
+    files = {"a.js": "function ( {\n", "b.js": "const x = 1;  // once\n"}
+    first = check_project(files)
+    again = check_project(files)  # an edit elsewhere re-checks the project: no node run here
+    assert sorted(calls) == ["a.js", "b.js"]
+    assert kinds(again, "a.js") == kinds(first, "a.js") == ["syntax"]
+    check_project({**files, "b.js": "const x = 2;  // once\n"})
+    assert sorted(calls) == ["a.js", "b.js", "b.js"]  # a changed text is checked again
+
+
 def test_without_node_it_says_so(monkeypatch):
     monkeypatch.setattr(checks, "NODE", None)
     report = check_project({"a.js": "function ( {\n"})

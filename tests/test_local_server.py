@@ -226,10 +226,14 @@ def test_speculation_is_chosen_by_setting_and_checked(monkeypatch):
         LocalServerConfig(speculation="fast")
 
 
+# A rewrite with long unchanged stretches (llama.cpp's ngram-mod drafts after a 24-token match).
 REWRITE = [
     {"role": "system", "content": "You edit code. Reply with the whole file only, no fence."},
-    {"role": "user", "content": "Rename `qty` to `count` everywhere in this file:\n\n"
-     + "\n".join(f"def item_{i}(qty):\n    return qty * {i}\n" for i in range(6))},
+    {"role": "user", "content": "In this file, make `total` return 0 when `items` is empty; "
+     "keep everything else exactly as it is:\n\n"
+     + "".join(f'def helper_{i}(items):\n    """Items whose quantity is over {i}."""\n'
+               f"    return [item for item in items if item['qty'] > {i}]\n\n\n" for i in range(5))
+     + "def total(items):\n    return sum(item['qty'] for item in items)\n"},
 ]  # fmt: skip
 
 
@@ -244,7 +248,7 @@ def test_speculation_copies_from_the_prompt_and_writes_the_same_text(first_start
             url = start_local_server(LocalServerConfig(speculation=name))
             client = openai.OpenAI(base_url=url, api_key="local", max_retries=0, timeout=300)
             resp = client.chat.completions.create(model=LOCAL_MODEL_NAME, messages=REWRITE,
-                                                  max_tokens=200, temperature=0)  # fmt: skip
+                                                  max_tokens=400, temperature=0)  # fmt: skip
             timings = (resp.model_extra or {}).get("timings", {})
             replies[name] = (resp.choices[0].message.content, timings.get("draft_n_accepted", 0))
     finally:
@@ -252,4 +256,4 @@ def test_speculation_copies_from_the_prompt_and_writes_the_same_text(first_start
     assert replies["off"][1] == 0
     assert replies["ngram-mod"][1] > 20  # most of the file was copied, not decoded
     assert replies["ngram-mod"][0] == replies["off"][0]
-    assert "count" in replies["off"][0]
+    assert "def helper_4" in replies["off"][0]

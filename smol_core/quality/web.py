@@ -3,6 +3,7 @@ the way they are written."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import subprocess
 import tempfile
@@ -123,7 +124,24 @@ def _check_js(path: str, content: str, project: _Project, use_node: bool) -> lis
     return out
 
 
+# `node --check` costs 80-140 ms a call (a process): an edit re-checks every script of the
+# project, so the verdict is kept per (path, text); a check that could not run is not kept.
+_NODE_SEEN: dict[tuple[str, str], list[Finding]] = {}
+
+
 def _node_check(path: str, content: str) -> list[Finding]:
+    key = (path, hashlib.sha256(content.encode("utf-8", "replace")).hexdigest())
+    if key not in _NODE_SEEN:
+        found = _run_node_check(path, content)
+        if found is None:
+            return []
+        if len(_NODE_SEEN) >= 512:
+            _NODE_SEEN.pop(next(iter(_NODE_SEEN)))
+        _NODE_SEEN[key] = found
+    return list(_NODE_SEEN[key])
+
+
+def _run_node_check(path: str, content: str) -> list[Finding] | None:
     suffix = ".mjs" if "import " in content or "export " in content else ".js"
     with tempfile.TemporaryDirectory() as tmp:
         file = Path(tmp) / f"check{suffix}"
@@ -132,7 +150,7 @@ def _node_check(path: str, content: str) -> list[Finding]:
             proc = subprocess.run([NODE or "node", "--check", str(file)], capture_output=True, text=True,
                                   timeout=20)  # fmt: skip
         except (OSError, subprocess.TimeoutExpired):
-            return []
+            return None
     if proc.returncode == 0:
         return []
     lines = proc.stderr.splitlines()
