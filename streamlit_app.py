@@ -1123,7 +1123,9 @@ def workspace_section(project: Project, studio: Studio, settings: Settings) -> N
     with tree_col:
         file_tree(project, studio)
     with pane_col:
-        preview_tab, run_tab, examples_tab = st.tabs(["Preview", "Run", "Examples"])
+        # A key keeps the open tab when elements above it come and go (the progress dock).
+        preview_tab, run_tab, examples_tab = st.tabs(["Preview", "Run", "Examples"],
+                                                     key="workspace_tabs")  # fmt: skip
         with preview_tab:
             preview_pane(project, studio, settings)
         with run_tab:

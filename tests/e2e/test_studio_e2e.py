@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from smol_core.studio.filetable import ROW_HEIGHT
 from smol_core.studio.history import RunStore
 from tests.conftest import FAKE_KEY
 from tests.e2e.conftest import E2E_FILES
@@ -28,7 +29,9 @@ README = "# Greeting\n\nRun `python main.py` to be greeted.\n"
 # One line, no Enter typed: ace's live autocomplete takes Enter as "pick this keyword".
 EDIT = "# edited in the browser (e2e)"
 ACE = 'iframe[title="streamlit_ace.streamlit_ace"]'
-GRID_ROW_PX = 35  # glide-data-grid row (and header) height in Streamlit
+GRID_HEADER_PX = 35  # glide-data-grid's header height in Streamlit
+# The file table's rows are taller than the grid's default, so the purpose text wraps.
+GRID_ROW_PX = ROW_HEIGHT
 GRID_MARKER_PX = 32  # the row-marker column on the left of an editable grid
 
 # Records the text of every code box while files stream, to see partial text arrive.
@@ -96,7 +99,7 @@ def generate(page, n: int) -> None:
 def grid_cell(grid, row: int, column_x: float) -> tuple[float, float]:
     box = grid.bounding_box()
     assert box is not None
-    return box["x"] + column_x, box["y"] + GRID_ROW_PX * (row + 1) + GRID_ROW_PX / 2
+    return box["x"] + column_x, box["y"] + GRID_HEADER_PX + GRID_ROW_PX * row + GRID_ROW_PX / 2
 
 
 def add_file_in_grid(page, grid, path: str, row: int) -> None:
