@@ -93,7 +93,8 @@ def web(chromium_browser):
     context = chromium_browser.new_context(
         viewport={"width": 1400, "height": 1000}, accept_downloads=True
     )
-    context.set_default_timeout(15_000)
+    # A bound on waiting, not a speed check: CI runs these beside ~800 other tests on 2 cores.
+    context.set_default_timeout(45_000)
     pg = context.new_page()
     yield pg
     context.close()

@@ -44,7 +44,7 @@ def new_tab(browser, frames: list | None = None):
     """A fresh context (its own cookies and storage: another person) and one tab in it.
     With `frames`, every websocket message the server sends to this tab is kept there."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(20_000)
+    context.set_default_timeout(45_000)  # a bound on waiting, not a speed check (see conftest)
     page = context.new_page()
     if frames is not None:
 

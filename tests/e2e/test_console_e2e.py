@@ -117,7 +117,7 @@ def test_output_shows_as_it_comes_and_stop_ends_examples_and_programs(studio):
         # 2. "Run examples" in the Examples tab: Stop ends the one running, results kept.
         page.get_by_role("tab", name="Examples").click()
         button(page, "Run examples").click()
-        page.get_by_text("Running example 1 of 1").wait_for(timeout=20_000)
+        page.get_by_text("Running example 1 of 1").wait_for(timeout=45_000)
         page.wait_for_timeout(1000)
         during_examples = stop_and_wait(page, "Stopped: the example running")
         # 3. The Run tab: the first line shows while the program still sleeps, then Stop.
