@@ -167,6 +167,7 @@ def test_keys_on_a_public_deployment(deployment, capsys):
         uploader.set_input_files(files=[{"name": "notes.md", "mimeType": "text/markdown",
                                          "buffer": png}])  # fmt: skip
         page.get_by_text("is not UTF-8 text").wait_for()
+        settled(page)  # that upload's rerun is over before the next file is chosen
         assert "notes.md" in " ".join(page_errors(page))
         assert page.get_by_role("textbox", name="Spec").input_value() == ""
         good = b"# A timer\n\nA pomodoro timer web page.\n"
