@@ -30,6 +30,7 @@ from tests.e2e.drive import (
     page_errors,
     settled,
     type_key,
+    wait_until,
     write_spec,
 )
 from tests.harness import StreamlitApp, clean_env
@@ -246,6 +247,9 @@ def test_the_owners_key_never_reaches_a_url_a_visitor_types(tmp_path, capsys, ho
             url_box.press("Enter")
             settled(page)
             button(page, "Plan").click()
+            # "List files" may still show from the plan made through the visitor's URL: wait
+            # for the request itself before the servers stop.
+            wait_until(lambda: owners.requests, 45, "the plan request at the owner's endpoint")
             button(page, "List files").wait_for()
     finally:
         app.stop()
