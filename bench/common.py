@@ -89,19 +89,22 @@ def real_code(n_files: int, size: int) -> dict[str, str]:
     return files
 
 
-def make_big_run(db: Path, owner: str, n_files: int, size: int) -> str:
-    """A finished run of `n_files` files of `size` characters in the history at `db`."""
+def make_big_run(
+    db: Path, owner: str, n_files: int, size: int, files: dict[str, str] | None = None
+) -> str:
+    """A finished run of `n_files` files of `size` characters in the history at `db` (or of
+    `files`, when given)."""
     from smol_core.studio.history import RunStore
 
     store = RunStore(db)
+    files = real_code(n_files, size) if files is None else files
     run_id = store.create_run(
-        owner=owner, spec=f"A big project of {n_files} modules", model="scripted-model"
+        owner=owner, spec=f"A big project of {len(files)} files", model="scripted-model"
     )
-    files = real_code(n_files, size)
     store.save_plan(
-        run_id, "# Plan\n\n" + "\n".join(f"- `{p}`: one module of the project" for p in files)
+        run_id, "# Plan\n\n" + "\n".join(f"- `{p}`: one file of the project" for p in files)
     )
-    store.save_file_list(run_id, [(p, "one module of the project") for p in files])
+    store.save_file_list(run_id, [(p, "one file of the project") for p in files])
     for path, content in files.items():
         store.save_file(run_id, path, content)
     return run_id

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from bench.common import (
     Figure,
+    make_big_run,
     median,
     proc_status_kib,
     quiet_streamlit_logs,
@@ -98,20 +99,8 @@ SHOWN = "workspace open: tree, editor, Preview/Run/Examples, index.html previewe
 def make_workspace_run(db: Path, owner: str, n_files: int, size: int) -> str:
     """A finished run of `n_files` files: modules of `size` characters of real code, and the
     web page and its script (WEB); a 2-file run is the page and its script alone."""
-    from smol_core.studio.history import RunStore
-
     files = {**real_code(max(0, n_files - len(WEB)), size), **WEB}
-    store = RunStore(db)
-    run_id = store.create_run(
-        owner=owner, spec=f"A project of {n_files} files with a page", model="scripted-model"
-    )
-    store.save_plan(
-        run_id, "# Plan\n\n" + "\n".join(f"- `{p}`: one file of the project" for p in files)
-    )
-    store.save_file_list(run_id, [(p, "one file of the project") for p in files])
-    for path, content in files.items():
-        store.save_file(run_id, path, content)
-    return run_id
+    return make_big_run(db, owner, n_files, size, files=files)
 
 
 def load_note() -> str:
