@@ -936,21 +936,31 @@ def versions_section(project: Project, studio: Studio, settings: Settings) -> No
         return
     against = st.radio("Compare with", ["previous", "now"], horizontal=True, key="in_against",
                        format_func={"previous": "the version before", "now": "the project now"}.get)  # fmt: skip
-    diff = diff_text(versions(), studio.run_id, number, against, project)
+    if against == "previous" and number == listed[-1].number:
+        # Against nothing every file is new: a diff of the whole project says nothing (and a
+        # big one costs every rerun); the count does.
+        st.caption(f"v{number} is the first version ({listed[-1].n_files} files): compare it "
+                   "with the project now to see what changed since.")  # fmt: skip
+        diff = None
+    else:
+        diff = diff_text(versions(), studio.run_id, number, against, project)
     if diff:
         st.code(diff[:200_000], language="diff")
-    else:
+    elif diff is not None:
         st.caption("No difference.")
     left, right = st.columns(2)
     left.button("Restore this version", key="btn_restore", on_click=restore_version,
                 args=(studio, number))  # fmt: skip
-    version = versions().get(studio.run_id, number)
-    if version is not None:
-        right.download_button(
-            f"Download v{number} (.zip)", key="dl_version", on_click="ignore", mime="application/zip",
-            data=lambda: version_zip(version, manifest=project.manifest(settings)),
-            file_name=studio.zip_name().replace(".zip", f"-v{number}.zip"),
-        )  # fmt: skip
+    run_id = studio.run_id
+
+    def zipped() -> bytes:  # read and zipped on click, not on every rerun
+        version = versions().get(run_id, number)
+        return version_zip(version, manifest=project.manifest(settings)) if version else b""
+
+    right.download_button(
+        f"Download v{number} (.zip)", key="dl_version", on_click="ignore", mime="application/zip",
+        data=zipped, file_name=studio.zip_name().replace(".zip", f"-v{number}.zip"),
+    )  # fmt: skip
 
 
 # ------------------------------------------------------- the workspace: tree, preview, run, examples

@@ -95,6 +95,9 @@ def test_ask_for_a_change_see_the_diff_then_restore_the_version_before(srv, page
     # Versions: the change is v2; v1 against now shows it too; restore v1.
     assert "v2 · changed by request" in page_text(at)
     at.selectbox(key="sel_version").set_value(1).run()
+    # Against the version before: v1 has none; the whole project as added is not diffed.
+    assert "v1 is the first version (5 files)" in page_text(ok(at))
+    assert not [c for c in at.code if "+++ v1/" in c.value]
     at.radio(key="in_against").set_value("now").run()
     assert any("-    return f'{len(items)} items'" in c.value for c in ok(at).code)
     ok(at.button(key="btn_restore").click().run())

@@ -193,3 +193,73 @@ def test_a_run_made_before_versions_existed_is_kept_before_a_change(make_server,
     listed = versions.list(studio.run_id)
     assert [v.cause for v in listed] == ["changed", "generated"]
     assert versions.get(studio.run_id, 1).contents == FILES
+
+
+def blob_rows(store: RunStore, run_id: str) -> list[tuple[str, int]]:
+    with store._read() as conn:
+        return conn.execute(
+            "SELECT sha, length(data) FROM version_blobs WHERE run_id = ? ORDER BY sha", (run_id,)
+        ).fetchall()
+
+
+def test_a_version_stores_only_the_files_that_changed_and_reads_back_whole(tmp_path):
+    store = RunStore(tmp_path / "h.sqlite3")
+    versions = Versions(store)
+    run_id = store.create_run(owner="me", spec="s")
+    big = "x = 1\n" * 5000  # 30 KB, the same in every version
+    project = Project(spec="s", files=[FileSpec("big.py", ""), FileSpec("app.py", "")],
+                      contents={"big.py": big, "app.py": "print(1)\n"})  # fmt: skip
+    project.binary = {"logo.png": b"\x89PNG\0\1"}
+    assert versions.record(run_id, project, "generated") == 1
+    project.contents["app.py"] = "print(2)\n"
+    assert versions.record(run_id, project, "edited") == 2
+    project.contents["app.py"] = "print(1)\n"  # back to v1's text: nothing new to store
+    assert versions.record(run_id, project, "edited") == 3
+
+    rows = blob_rows(store, run_id)
+    assert len(rows) == 4, rows  # big.py, logo.png, and the two texts of app.py
+    assert sum(size for _, size in rows) < len(big) + 100
+    v1, v2, v3 = (versions.get(run_id, n) for n in (1, 2, 3))
+    assert v1.contents == v3.contents == {"big.py": big, "app.py": "print(1)\n"}
+    assert v2.contents == {"big.py": big, "app.py": "print(2)\n"}
+    assert v1.binary == v2.binary == {"logo.png": b"\x89PNG\0\1"}
+    assert diff_text(versions, run_id, 2, "previous", project) == (
+        "--- v1/app.py\n+++ v2/app.py\n@@ -1 +1 @@\n-print(1)\n+print(2)\n"
+    )
+    project.contents["big.py"] = big + "y = 2\n"
+    project.binary = {}
+    now = diff_text(versions, run_id, 3, "now", project)
+    assert "+y = 2\n" in now and "-(binary file, 6 bytes," in now and "app.py" not in now
+    assert versions.latest_binary(run_id) == {"logo.png": b"\x89PNG\0\1"}
+
+
+def test_versions_kept_whole_by_an_older_studio_are_moved_to_blobs(tmp_path):
+    """A history written before texts were stored by sha opens with every version intact."""
+    import json
+    import sqlite3
+
+    from smol_core.studio import history_schema
+
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path)
+    for step in history_schema.MIGRATIONS[:3]:
+        step(conn)
+    conn.execute("PRAGMA user_version = 3")
+    conn.execute("INSERT INTO runs (id, owner, title, spec, created_at, updated_at) "
+                 "VALUES ('r1', 'me', 't', 's', 0, 0)")  # fmt: skip
+    for number, text in ((1, "print(1)\n"), (2, "print(2)\n")):
+        conn.execute(
+            "INSERT INTO versions (run_id, number, cause, note, created_at, files, contents, "
+            "binary) VALUES ('r1', ?, 'edited', '', 0, ?, ?, ?)",
+            (number, json.dumps([["app.py", ""], ["logo.png", ""]]),
+             json.dumps({"app.py": text}), json.dumps({"logo.png": "iVBORw=="})),
+        )  # fmt: skip
+    conn.commit()
+    conn.close()
+
+    versions = Versions(RunStore(path))
+    v1, v2 = versions.get("r1", 1), versions.get("r1", 2)
+    assert v1.contents == {"app.py": "print(1)\n"} and v2.contents == {"app.py": "print(2)\n"}
+    assert v1.binary == v2.binary == {"logo.png": b"\x89PNG"}
+    assert len(blob_rows(versions.store, "r1")) == 3
+    assert "+print(2)" in diff_text(versions, "r1", 2, "previous", Project(spec=""))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -113,7 +116,7 @@ def _v2(conn: sqlite3.Connection) -> None:
 
 def _versions(conn: sqlite3.Connection) -> None:
     # Every version of a project, whole (versions.py): what made it, its file list, its texts
-    # and its binary files (base64), as JSON. A restore reads one back; nothing is overwritten.
+    # and its binary files, as JSON (since _version_blobs: {path: sha} of version_blobs).
     conn.execute(
         """
         CREATE TABLE versions (
@@ -131,6 +134,44 @@ def _versions(conn: sqlite3.Connection) -> None:
     )
 
 
+def blob_sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _version_blobs(conn: sqlite3.Connection) -> None:
+    # Each file's text (or bytes) stored once per run, by its sha256: a version keeps
+    # {path: sha}, so an edit of one file of a 5 MB project adds one file, not 5 MB, and a
+    # diff reads only the files that differ. Existing versions are moved over in place.
+    conn.execute(
+        """
+        CREATE TABLE version_blobs (
+            run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            sha    TEXT NOT NULL,
+            data   BLOB NOT NULL,
+            PRIMARY KEY (run_id, sha)
+        )
+        """
+    )
+    rows = conn.execute("SELECT run_id, number, contents, binary FROM versions").fetchall()
+    for run_id, number, contents, binary in rows:
+        blobs: dict[str, bytes] = {}
+        texts = {p: t.encode("utf-8") for p, t in json.loads(contents).items()}
+        datas = {p: base64.b64decode(b) for p, b in json.loads(binary).items()}
+        shas = []
+        for table in (texts, datas):
+            named = {p: blob_sha(d) for p, d in table.items()}
+            blobs.update({named[p]: d for p, d in table.items()})
+            shas.append(json.dumps(named, sort_keys=True))
+        conn.executemany(
+            "INSERT OR IGNORE INTO version_blobs (run_id, sha, data) VALUES (?, ?, ?)",
+            [(run_id, sha, data) for sha, data in blobs.items()],
+        )
+        conn.execute(
+            "UPDATE versions SET contents = ?, binary = ? WHERE run_id = ? AND number = ?",
+            (shas[0], shas[1], run_id, number),
+        )
+
+
 # Append only: each entry upgrades one version (others add theirs after these).
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _versions]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _versions, _version_blobs]
 SCHEMA_VERSION = len(MIGRATIONS)

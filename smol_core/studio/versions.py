@@ -8,8 +8,6 @@ and the state being left is recorded first, so nothing is overwritten without be
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -26,6 +24,7 @@ from ..runs import change_project
 from ..settings import Settings
 from ..steps.change import ChangeResult
 from .history import RunStore
+from .history_schema import blob_sha
 from .session import Studio
 
 CAUSES = {
@@ -62,16 +61,42 @@ class Version(VersionInfo):
     binary: dict[str, bytes] = field(default_factory=dict)
 
 
-def _frozen(project: Project) -> tuple[str, str, str]:
-    """The project as the three JSON texts a version stores (sorted: equal means same)."""
+@dataclass(frozen=True)
+class _Frozen:
+    """A project as a version stores it: the file list, {path: sha} of texts and of binary
+    files (JSON, sorted: equal means same), and the blobs those shas name."""
+
+    files: str
+    contents: str
+    binary: str
+    blobs: dict[str, bytes]
+
+
+def _freeze(project: Project) -> _Frozen:
+    blobs: dict[str, bytes] = {}
+    named: list[str] = []
+    encoded = {p: t.encode("utf-8") for p, t in project.contents.items()}
+    for table in (encoded, project.binary):
+        shas = {p: blob_sha(d) for p, d in table.items()}
+        blobs.update({shas[p]: d for p, d in table.items()})
+        named.append(json.dumps(shas, sort_keys=True))
     files = json.dumps([[f.path, f.purpose] for f in project.files], ensure_ascii=False)
-    contents = json.dumps(project.contents, sort_keys=True, ensure_ascii=False)
-    binary = {p: base64.b64encode(b).decode("ascii") for p, b in project.binary.items()}
-    return files, contents, json.dumps(binary, sort_keys=True)
+    return _Frozen(files, named[0], named[1], blobs)
+
+
+@dataclass(frozen=True)
+class _Manifest:
+    """One version without its texts: what to fetch, and what to compare cheaply."""
+
+    info: VersionInfo
+    files: list[FileSpec]
+    contents: dict[str, str]  # path → sha
+    binary: dict[str, str]
 
 
 class Versions:
-    """The versions table of a RunStore (same database, same transactions)."""
+    """The versions table of a RunStore (same database, same transactions). Texts are kept
+    once per run by their sha256 (version_blobs): a version is its file list and its shas."""
 
     def __init__(self, store: RunStore) -> None:
         self.store = store
@@ -83,21 +108,27 @@ class Versions:
             raise ValueError(f"unknown cause {cause!r}")
         if not project.contents and not project.binary:
             return None
-        files, contents, binary = _frozen(project)
+        frozen = _freeze(project)
         with self.store._write() as conn:
             row = conn.execute(
                 "SELECT number, files, contents, binary FROM versions WHERE run_id = ? "
                 "ORDER BY number DESC LIMIT 1",
                 (run_id,),
             ).fetchone()
-            if row is not None and tuple(row[1:]) == (files, contents, binary):
+            if row is not None and tuple(row[1:]) == (frozen.files, frozen.contents, frozen.binary):
                 return None
+            known = set(json.loads(row[2]).values()) | set(json.loads(row[3]).values()) if row else set()  # fmt: skip
+            conn.executemany(
+                "INSERT OR IGNORE INTO version_blobs (run_id, sha, data) VALUES (?, ?, ?)",
+                [(run_id, sha, data) for sha, data in frozen.blobs.items() if sha not in known],
+            )
             number = (row[0] if row else 0) + 1
             conn.execute(
                 "INSERT INTO versions (run_id, number, cause, note, created_at, files, "
                 "contents, binary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (run_id, number, cause, note, time.time(), files, contents, binary),
-            )
+                (run_id, number, cause, note, time.time(), frozen.files, frozen.contents,
+                 frozen.binary),
+            )  # fmt: skip
             return number
 
     def list(self, run_id: str) -> list[VersionInfo]:
@@ -110,7 +141,7 @@ class Versions:
             ).fetchall()
         return [VersionInfo(*row) for row in rows]
 
-    def get(self, run_id: str, number: int) -> Version | None:
+    def _manifest(self, run_id: str, number: int) -> _Manifest | None:
         with self.store._read() as conn:
             row = conn.execute(
                 "SELECT number, cause, note, created_at, files, contents, binary FROM versions "
@@ -120,36 +151,90 @@ class Versions:
         if row is None:
             return None
         files = [FileSpec(str(p), str(d)) for p, d in json.loads(row[4])]
-        binary = {p: base64.b64decode(b) for p, b in json.loads(row[6]).items()}
-        return Version(row[0], row[1], row[2], row[3], len(files), files=files,
-                       contents=json.loads(row[5]), binary=binary)  # fmt: skip
+        info = VersionInfo(row[0], row[1], row[2], row[3], len(files))
+        return _Manifest(info, files, json.loads(row[5]), json.loads(row[6]))
+
+    def _blobs(self, run_id: str, shas: set[str]) -> dict[str, bytes]:
+        out: dict[str, bytes] = {}
+        wanted = sorted(shas)
+        with self.store._read() as conn:
+            for i in range(0, len(wanted), 500):  # under SQLite's limit of bound values
+                chunk = wanted[i : i + 500]
+                marks = ",".join("?" * len(chunk))
+                out.update(conn.execute(
+                    f"SELECT sha, data FROM version_blobs WHERE run_id = ? AND sha IN ({marks})",
+                    (run_id, *chunk),
+                ).fetchall())  # fmt: skip
+        return out
+
+    def get(self, run_id: str, number: int) -> Version | None:
+        m = self._manifest(run_id, number)
+        if m is None:
+            return None
+        blobs = self._blobs(run_id, set(m.contents.values()) | set(m.binary.values()))
+        contents = {p: bytes(blobs[sha]).decode("utf-8") for p, sha in m.contents.items()}
+        binary = {p: bytes(blobs[sha]) for p, sha in m.binary.items()}
+        i = m.info
+        return Version(i.number, i.cause, i.note, i.created_at, i.n_files, files=m.files,
+                       contents=contents, binary=binary)  # fmt: skip
 
     def latest(self, run_id: str) -> Version | None:
         listed = self.list(run_id)
         return self.get(run_id, listed[0].number) if listed else None
 
+    def latest_binary(self, run_id: str) -> dict[str, bytes]:
+        """The binary files of the latest version (without reading its texts)."""
+        listed = self.list(run_id)
+        m = self._manifest(run_id, listed[0].number) if listed else None
+        if m is None or not m.binary:
+            return {}
+        blobs = self._blobs(run_id, set(m.binary.values()))
+        return {p: bytes(blobs[sha]) for p, sha in m.binary.items()}
 
-def _texts(contents: Mapping[str, str], binary: Mapping[str, bytes]) -> dict[str, str]:
-    """Texts to diff; a binary file stands in as a line naming its size and digest."""
-    out = dict(contents)
-    for path, data in binary.items():
-        out[path] = f"(binary file, {len(data):,} bytes, {hashlib.sha256(data).hexdigest()[:12]})\n"
-    return out
+    def changed_texts(
+        self, run_id: str, old: _Manifest | None, new: _Manifest | Project
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        """The texts (binary files as a line naming them) of only the paths whose sha differs
+        between two versions, or a version and the project now: what a diff needs."""
+        a = _named(old) if old else {}
+        if isinstance(new, Project):
+            frozen = _freeze(new)
+            b = {**json.loads(frozen.contents), **json.loads(frozen.binary)}
+            blobs_b = frozen.blobs
+        else:
+            b, blobs_b = _named(new), {}
+        differ = {p for p in set(a) | set(b) if a.get(p) != b.get(p)}
+        need = {a[p] for p in differ if p in a} | {b[p] for p in differ if p in b}
+        blobs = {**self._blobs(run_id, need - set(blobs_b)), **blobs_b}
+
+        def shown(sha: str, is_binary: bool) -> str:
+            data = bytes(blobs[sha])
+            if is_binary:
+                return f"(binary file, {len(data):,} bytes, {sha[:12]})\n"
+            return data.decode("utf-8")
+
+        before = {p: shown(a[p], p in old.binary) for p in differ if old and p in a}
+        after = {p: shown(b[p], p in new.binary) for p in differ if p in b}
+        return before, after
+
+
+def _named(m: _Manifest) -> dict[str, str]:
+    return {**m.contents, **m.binary}
 
 
 def diff_text(versions: Versions, run_id: str, number: int, against: str, project: Project) -> str:
     """The diff of version `number` against the one before it ("previous") or against the
-    project as it is now ("now"), as a unified diff (empty when they are the same)."""
-    version = versions.get(run_id, number)
-    if version is None:
+    project as it is now ("now"), as a unified diff (empty when they are the same). Only the
+    files whose sha differs are read and compared."""
+    mine = versions._manifest(run_id, number)
+    if mine is None:
         return ""
-    mine = _texts(version.contents, version.binary)
     if against == "now":
-        return unified_diff(mine, _texts(project.contents, project.binary),
-                            old=f"v{number}", new="now")  # fmt: skip
-    before = versions.get(run_id, number - 1)
-    theirs = _texts(before.contents, before.binary) if before else {}
-    return unified_diff(theirs, mine, old=f"v{number - 1}", new=f"v{number}")
+        before, after = versions.changed_texts(run_id, mine, project)
+        return unified_diff(before, after, old=f"v{number}", new="now")
+    previous = versions._manifest(run_id, number - 1)
+    before, after = versions.changed_texts(run_id, previous, mine)
+    return unified_diff(before, after, old=f"v{number - 1}", new=f"v{number}")
 
 
 def version_zip(version: Version, manifest: Mapping | None = None) -> bytes:
@@ -194,9 +279,7 @@ def restore(studio: Studio, versions: Versions, number: int) -> int | None:
 def attach_binary(studio: Studio, versions: Versions) -> None:
     """After a run is reopened: its binary files, which only the versions keep."""
     if studio.project is not None and studio.run_id and not studio.project.binary:
-        latest = versions.latest(studio.run_id)
-        if latest is not None:
-            studio.project.binary = dict(latest.binary)
+        studio.project.binary = versions.latest_binary(studio.run_id)
 
 
 def start_imported(

@@ -94,6 +94,16 @@ def test_import_change_diff_and_restore_in_a_browser(studio):
         button(page, "Restore this version").click()
         page.get_by_text("Restored v1 (now v3).").wait_for()
         settled(page)
+        pick(page, "Version", "v2 · changed by request")
+        with page.expect_download() as info:  # read from the history on click
+            button(page, "Download v2 (.zip)").click()
+        info.value.save_as(tmp / "v2.zip")
+
+    with zipfile.ZipFile(tmp / "v2.zip") as z:
+        assert z.read("report.py").decode() == NEW_REPORT
+        assert {n: z.read(n).decode() for n in FIVE if n != "report.py"} == {
+            n: t for n, t in FIVE.items() if n != "report.py"
+        }
 
     store = RunStore(tmp / "history.sqlite3")
     (run,) = store.list_runs(None)
