@@ -59,6 +59,25 @@ def render(name: str, directory: str | os.PathLike | None = None, **values: str)
     return _PLACEHOLDER.sub(lambda m: values[m.group(1)], template)
 
 
+# Documents are asked for with what they are for: else a small model answers a README with a
+# copy of the instructions above it (Markdown too). Data files (.txt, .csv…) are not documents.
+DOCUMENT_EXTENSIONS = (".md", ".markdown", ".rst")
+
+
+def is_document(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1].lower()
+    return name.endswith(DOCUMENT_EXTENSIONS) or name.startswith("readme")
+
+
+def instruction_headings(directory: str | os.PathLike | None = None) -> frozenset[str]:
+    """The section headings of the per-file context ("# The plan", …): a file that holds
+    several of them is a copy of the instructions, not the file asked for."""
+    lines = []
+    for name in ("project", "file_table", "write_rules"):
+        lines += [ln.strip() for ln in load_prompt(name, directory).splitlines()]
+    return frozenset(ln for ln in lines if ln.startswith("# "))
+
+
 def file_table(files: Sequence[FileSpec]) -> str:
     """The file list as a Markdown table, in the given order (deterministic: it is in the prefix)."""
     rows = ["| path | purpose |", "| --- | --- |"]
@@ -113,7 +132,7 @@ def file_messages(
 ) -> list[Message]:
     """Messages for one file: the shared prefix, then the only part that differs per file.
     `functions`: a rewrite asked as the changed functions only (steps/function_edits.py)."""
-    ask = render("write_file", directory, path=path)
+    ask = render("write_document" if is_document(path) else "write_file", directory, path=path)
     if instruction and functions and current is not None:
         ask = render("regenerate_functions", directory, path=path,
                      instruction=instruction.strip(), current=f"```python\n{current}\n```")  # fmt: skip

@@ -164,3 +164,12 @@ def test_chrome_extension_manifest_names_existing_files():
     report = check_project(files, use_node=False)
     assert missing_files(report) == ["icons/16.png", "options.html"]
     assert report.findings["content.js"] == []  # a content script's DOM is the visited site's
+
+
+def test_a_file_that_copies_the_instructions_is_found_and_a_readme_is_not():
+    copied = "# What the person wants\n\nA tool.\n\n# The plan\n\n- `a.py`: it\n"
+    report = check_project({"README.md": copied, "a.py": "x = 1\n"})
+    (finding,) = report.findings["README.md"]
+    assert (finding.kind, finding.line) == ("echo", 1)
+    readme = "# A tool\n\n## The plan\n\nRun `python a.py`.\n\n# What the person wants\n\nIt.\n"
+    assert check_project({"README.md": readme, "a.py": "x = 1\n"}).clean

@@ -80,3 +80,28 @@ def test_files_for_error_without_file_names():
     files = [FileSpec("storage.py"), FileSpec("notes.py")]
     assert files_for_error("KeyError in storage when loading", files) == ["storage.py"]
     assert files_for_error("it just crashes", files) == ["storage.py"]
+
+
+def test_a_readme_that_copies_the_instructions_is_written_anew_without_the_copy(make_server):
+    """Seen from the 1.5B model: a README answered with the request's own sections. Every
+    other check passes it; the echo check finds it and the file is written again, the copy not
+    shown back, and the document is asked for with what it is for."""
+    readme = "# Greeter\n\nRun `python main.py` to be greeted.\n"
+    server = make_server(files={**FILES, "README.md": readme})
+    echo = "# What the person wants\n\na greeter\n\n# The plan\n\n" + PLAN + "\n"
+    server.add_fault(Fault.text(echo), kind="code", path="README.md", times=1)
+    project, events = _run(server)
+    assert project.contents["README.md"] == readme
+    assert project.check_status("README.md") == "repaired"
+    asks = [r.body["messages"][-1]["content"] for r in server.requests if r.path == "README.md"]
+    assert len(asks) == 2
+    assert "for the project's users" in asks[0] and "not a copy of these instructions" in asks[0]
+    assert "copy of the instructions" in asks[1] and "(no current version)" in asks[1]
+    assert "# What the person wants" not in asks[1]
+    (first_checks,) = [e for e in events if isinstance(e, ChecksDone) and e.round == 0]
+    assert [f.kind for f in first_checks.findings["README.md"]] == ["echo"]
+    # A program file is asked for plainly.
+    (main_ask,) = [
+        r.body["messages"][-1]["content"] for r in server.requests if r.path == "main.py"
+    ]
+    assert main_ask == "Write only the file `main.py` now."

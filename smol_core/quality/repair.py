@@ -127,7 +127,9 @@ async def check_and_repair(
                 p: repair_instruction(items, settings, related_files(project, p))
                 for p, items in todo.items()
             },
-            current={p: project.contents[p] for p in todo},
+            # A copy of the instructions is not shown back: the file is written anew.
+            current={p: project.contents[p] for p, items in todo.items()
+                     if not any(f.kind == "echo" for f in items)},
             client=client, finish=False,
         )  # fmt: skip
         report = check(project, settings, emit, round_no)

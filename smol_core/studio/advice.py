@@ -18,6 +18,8 @@ AS_MODULE = "Load it as a module"  # made without the model: the page's <script>
 # file the finding is about, when it has one.
 PLAIN: dict[str, tuple[str, str]] = {
     "syntax": ("This file has a mistake that stops it from running at all.", REWRITE),
+    "echo": ("This file is a copy of the studio's instructions (your description and the plan), "
+             "not the file itself.", REWRITE),
     "undefined-name": ("It uses `{target}` without ever defining or importing it, so it stops "
                        "with an error when it gets there.", REWRITE),
     "missing-module": ("It needs a module that is neither a file of the project nor installed, "
