@@ -132,3 +132,36 @@ def test_unsafe_paths_from_the_model_are_rejected_with_reasons(server):
 )
 def test_parse_file_list_is_tolerant(raw, expected):
     assert [p for p, _ in parse_file_list(raw)] == expected
+
+
+BRIEF_PLAN = """- `notes.py` — the entry point: `python notes.py add TEXT` adds a note.
+- `storage.py`: load_notes() and save_notes(notes), in notes.json.
+- `../evil.py` — outside the project.
+- Shared names: notes are strings; `python notes.py list` prints them numbered.
+- Run: `python notes.py list`."""
+
+
+def test_a_brief_plan_lists_its_files_without_a_request(server):
+    from smol_core.events import FileListDone
+    from smol_core.steps.file_list import files_in_plan, make_file_list
+
+    assert files_in_plan(BRIEF_PLAN)[:2] == [
+        ("notes.py", "the entry point: `python notes.py add TEXT` adds a note."),
+        ("storage.py", "load_notes() and save_notes(notes), in notes.json."),
+    ]
+    settings = fast_settings(server.base_url, plan_style="brief")
+    events: list = []
+    listed = asyncio.run(make_file_list("notes", BRIEF_PLAN, settings, events.append))
+    assert [f.path for f in listed.files] == ["notes.py", "storage.py"]
+    assert [r.path for r in listed.rejected] == ["../evil.py"]  # checked like any list
+    assert listed.mode == "plan" and server.requests == []
+    assert [type(e) for e in events] == [FileListDone]
+
+    # A line that names no file (a function in backticks) means the plan is not in that
+    # shape: the list is asked for, as with a full plan.
+    odd = BRIEF_PLAN + "\n- `load_notes()` — reads the file."
+    assert files_in_plan(odd) == []
+    listed = asyncio.run(make_file_list("notes", odd, settings))
+    assert [f.path for f in listed.files] == ["main.py", "util.py"]
+    full = asyncio.run(make_file_list("notes", BRIEF_PLAN, fast_settings(server.base_url)))
+    assert full.mode != "plan" and len(server.requests) == 2

@@ -223,3 +223,19 @@ def test_a_round_that_is_no_better_is_undone_and_the_next_candidate_sampled_from
     assert WRONG in last and WORSE not in last  # built on the best version, not the worse one
     assert any(isinstance(e, FileDone) and e.fixed == (WENT_BACK,) for e in events)
     assert _project(events).examples_state() == "passing"
+
+
+@isolated
+def test_a_brief_plan_gives_its_files_and_asks_for_the_examples_briefly(make_server):
+    """The built-in model's way: the brief plan's file lines are the list (no request), the
+    examples are asked with the short instructions, and they run as with the long ones."""
+    from smol_core.prompts import render
+
+    brief = "- `stats.py` — reads numbers from argv, prints min, max and mean.\n"
+    server = make_server(plan_text=brief, files={"stats.py": GOOD}, examples=EXAMPLES)
+    project = _project(_run(server, plan_style="brief"))
+    assert [r.kind for r in server.requests] == ["plan", "examples", "code"]
+    (asked,) = [r for r in server.requests if r.kind == "examples"]
+    assert asked.body["messages"][-1]["content"] == render("examples_brief")
+    assert project.file_list_mode == "plan" and project.paths == ["stats.py"]
+    assert project.examples_state() == "passing"

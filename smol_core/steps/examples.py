@@ -98,10 +98,13 @@ _MODE_ARGS = structured_args("examples", EXAMPLES_SCHEMA, TOOL_NAME,
 
 
 def examples_messages(
-    spec: str, plan: str, files: list[FileSpec], directory: str | None = None
+    spec: str, plan: str, files: list[FileSpec], directory: str | None = None, style: str = "full"
 ) -> list[dict[str, str]]:
+    # Brief with the brief plan (the built-in model): its instructions are prefilled at ~50
+    # tokens a second, and the JSON's shape is held by the schema, not by the prose.
+    name = "examples_brief" if style == "brief" else "examples"
     return [*shared_context(spec, plan, files, directory),
-            {"role": "user", "content": render("examples", directory)}]  # fmt: skip
+            {"role": "user", "content": render(name, directory)}]  # fmt: skip
 
 
 async def make_examples(
@@ -116,7 +119,7 @@ async def make_examples(
     """The spec's examples as checks of this project: those it writes out in full (a quoted
     command and what it prints) read directly, then the model's ([] when there are none)."""
     written = spec_examples(spec, contents)
-    messages = examples_messages(spec, plan, files, settings.prompts_dir)
+    messages = examples_messages(spec, plan, files, settings.prompts_dir, settings.plan_style)
     for mode in mode_order(settings):
         try:
             result = await stream_chat(

@@ -279,6 +279,24 @@ def _from_lines(raw: str) -> list[tuple[str, str]]:
     return out
 
 
+# A brief plan's file line: "- `path` — its job" (prompts/plan_brief.md), the path first.
+_PLAN_FILE_LINE = re.compile(r"^\s*[-*+]\s+`([^`\s]+)`\s*(?:[—–:]|-{1,2})\s*(.*)$")
+
+
+def files_in_plan(plan: str) -> list[tuple[str, str]]:
+    """(path, job) of each line of a brief plan that starts with a file's path. A brief plan
+    names every file this way, so its list needs no request of its own (~10 s on the built-in
+    model); [] when some line is not a file (no extension and not a well-known name)."""
+    out = []
+    for line in plan.splitlines():
+        if m := _PLAN_FILE_LINE.match(line):
+            path = m.group(1)
+            if not _PATH_TOKEN.fullmatch(path) or path.lower() in _NOT_PATHS:
+                return []
+            out.append((path, m.group(2).strip()))
+    return out
+
+
 async def make_file_list(
     spec: str,
     plan: str,
@@ -287,9 +305,15 @@ async def make_file_list(
     *,
     client: openai.AsyncOpenAI | None = None,
 ) -> FileList:
-    """Step 2: the files to write, checked for safety (rejections come with reasons)."""
+    """Step 2: the files to write, checked for safety (rejections come with reasons). With a
+    brief plan, read from the plan's file lines when it has them (no request)."""
     spec = validate_spec(spec)
     settings = await prepare(settings)
+    listed = files_in_plan(plan) if settings.plan_style == "brief" else []
+    files, rejected = _checked(listed, settings.max_files) if listed else ([], [])
+    if files:
+        emit(FileListDone(files=tuple(files), rejected=tuple(rejected), mode="plan"))
+        return FileList(files=files, rejected=rejected, mode="plan")
     async with using_client(settings, client) as c:
         result = await specify_files(c, settings, spec, plan, emit=emit)
     emit(FileListDone(files=tuple(result.files), rejected=tuple(result.rejected), mode=result.mode))
