@@ -414,7 +414,7 @@ def _fn_classify(body):
     return change_classify(body)
 
 
-@pytest.mark.parametrize("reply", ["def total(items):\n    return sum(items) * 2\n", "oops("])
+@pytest.mark.parametrize("reply", ["def total(items):\n    return sum(items) * 2\n", "oops(", LONG])
 def test_a_repair_of_a_python_file_asks_for_its_changed_functions_first(make_server, reply):
     from smol_core.steps.code import write_file
 
@@ -428,6 +428,9 @@ def test_a_repair_of_a_python_file_asks_for_its_changed_functions_first(make_ser
     if reply.startswith("def"):  # put in place by name: one short request, no whole file
         assert kinds == ["functions"]
         assert done.content == LONG.replace("sum(items)\n", "sum(items) * 2\n")
+    elif reply == LONG:  # written back as it was: not asked again whole (it would be the same)
+        assert kinds == ["functions"]
+        assert done.content == LONG
     else:  # not Python: the whole file is asked for, as before
         assert kinds == ["functions", "code"]
         assert done.content == srv.files["store.py"]

@@ -200,6 +200,24 @@ def test_examples_keep_only_expectations_the_spec_states():
         assert example_from_dict(json.loads(json.dumps(example_to_dict(example)))) == example
 
 
+def test_the_name_of_a_project_file_is_not_taken_for_what_a_command_prints():
+    """Seen from the 1.5B model: the spec names `README.md`, and the examples expected
+    `python notes.py list` to print it. A file's name is the spec's, but not an output."""
+    spec = ("`python notes.py list` prints the notes numbered; `README.md` explains it. "
+            "`python ls.py` prints `data.txt`.")  # fmt: skip
+    raw = json.dumps({"examples": [
+        {"kind": "command", "name": "list", "commands": [
+            {"args": ["python", "notes.py", "list"], "output": "README.md",
+             "contains": ["`README.md`", "numbered"]}]},
+        {"kind": "command", "name": "ls", "commands": [
+            {"args": ["python", "ls.py"], "output": "data.txt"}]},
+    ]})  # fmt: skip
+    files = {"notes.py": "", "README.md": "", "ls.py": ""}
+    listed, ls = parse_examples(raw, spec, files)
+    assert listed.commands[0].output is None and listed.commands[0].contains == ("numbered",)
+    assert ls.commands[0].output == "data.txt"  # not a file of the project: kept
+
+
 STATS = (
     "import sys\nnums = [int(x) for x in sys.argv[1:]]\n"
     "print(f'min={min(nums)} max={max(nums)} mean={sum(nums) / len(nums):.2f}')\n"

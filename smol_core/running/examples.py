@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, replace
 from typing import Any
 
@@ -77,10 +77,11 @@ def _example_of(
     grounded = _grounding(spec)
     if kind in ("command", "sequence", "cli"):
         commands = tuple(
-            c for c in (_command_of(c, grounded) for c in _list(item.get("commands"))) if c
-        )
+            c for c in (_command_of(c, grounded, contents) for c in _list(item.get("commands")))
+            if c
+        )  # fmt: skip
         if not commands and item.get("args"):
-            single = _command_of(item, grounded)
+            single = _command_of(item, grounded, contents)
             commands = (single,) if single else ()
         if not commands:
             return None  # a refused command stays: running it reports the refusal
@@ -120,7 +121,7 @@ def _example_of(
     return None
 
 
-def _command_of(item: object, grounded: str) -> Command | None:
+def _command_of(item: object, grounded: str, files: Collection[str] = ()) -> Command | None:
     if not isinstance(item, dict):
         return None
     args = item.get("args")
@@ -133,11 +134,11 @@ def _command_of(item: object, grounded: str) -> Command | None:
         return None
     output = item.get("output")
     output = output if isinstance(output, str) and output.strip() else None
-    if output is not None and not _said(output, grounded):
+    if output is not None and not _expected(output, grounded, files):
         output = None
     contains = tuple(
         c for c in (str(x) for x in _list(item.get("contains")) if isinstance(x, (str, int, float)))
-        if c.strip() and _said(c, grounded)
+        if c.strip() and _expected(c, grounded, files)
     )  # fmt: skip
     code = item.get("exit_code", 0)
     return Command(
@@ -257,6 +258,14 @@ def _grounding(spec: str) -> str:
 
 def _squash(text: str) -> str:
     return " ".join(text.replace("`", " ").replace('"', " ").replace("'", " ").split()).lower()
+
+
+def _expected(value: str, grounded: str, files: Collection[str]) -> bool:
+    """Said by the spec, and not only the name of one of the project's own files: the spec
+    names its files in backticks, and a small model took `README.md` for what `list` prints."""
+    names = {f.lower() for f in files} | {f.rsplit("/", 1)[-1].lower() for f in files}
+    lines = [line.strip().strip("`'\"").lower() for line in value.splitlines() if line.strip()]
+    return _said(value, grounded) and not (lines and all(line in names for line in lines))
 
 
 def _said(value: str, grounded: str) -> bool:

@@ -24,7 +24,7 @@ from ..records import FileSpec
 from ..settings import Settings
 from .fences import strip_code_fences
 from .fit import fitted
-from .function_edits import edit_format_for, splice_functions
+from .function_edits import NO_CHANGE, edit_format_for, splice_functions
 from .kind import kind_problem
 from .spec import validate_spec
 
@@ -135,9 +135,16 @@ async def _rewrite_functions(
     if result.truncated or result.finish_reason in (GARBLED, LOOPED):
         return None
     spliced = splice_functions(current, strip_code_fences(result.text, path))
-    if not spliced.ok:
+    if spliced.failure == NO_CHANGE:
+        # Written back as it was: a whole-file request at the same temperature comes back
+        # the same too (seen in heal rounds: 15 s each). The file stays; the caller decides
+        # what next (heal samples another candidate).
+        text = current
+    elif not spliced.ok:
         return None
-    done = FileDone(path=path, content=spliced.text, usage=result.usage)
+    else:
+        text = spliced.text
+    done = FileDone(path=path, content=text, usage=result.usage)
     emit(done)
     return done
 
