@@ -86,6 +86,13 @@ def test_a_script_the_plan_runs_must_do_something():
     files = {"cli.py": "def main():\n    print('x')\n"}
     assert kinds(check_project(files, plan="python cli.py add"), "cli.py") == ["entry-point"]
     assert check_project(files, plan="a library").clean
+    # The commands the description writes out are named, so that a repair handles each.
+    spec = ("`python cli.py add TEXT` adds a note, `python cli.py list` lists them; "
+            "`python other.py` is another tool. Try `python cli.py list`.")  # fmt: skip
+    (finding,) = check_project(files, spec=spec).findings["cli.py"]
+    assert finding.message.endswith(
+        "handles each command the description gives (`python cli.py add TEXT`, `python cli.py list`)"
+    )
 
 
 def test_json_and_toml_must_parse():

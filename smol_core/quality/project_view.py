@@ -128,6 +128,17 @@ class _Project:
             m.lstrip("./") for m in re.findall(r"python3?\s+(?:-m\s+)?([\w./-]+\.py)\b", self.text)
         }
 
+    def run_commands(self, path: str, most: int = 4) -> list[str]:
+        """The commands the spec or plan writes out (in backticks) that run `path`, in order,
+        each once: a repair told them writes a main block that handles each (a 1.5B model
+        given only "reads the arguments" handled one)."""
+        out: list[str] = []
+        for m in re.finditer(r"`(python3?\s+([\w./-]+\.py)(?:\s[^`\n]*)?)`", self.text):
+            command = " ".join(m.group(1).split())
+            if m.group(2).lstrip("./") == path and command not in out:
+                out.append(command)
+        return out[:most]
+
 
 def _module_file(project: _Project, importer: str, module: str, level: int) -> str | None:
     """The project file a module name refers to, seen from `importer`, if any."""

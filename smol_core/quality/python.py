@@ -32,10 +32,13 @@ def _check_python(path: str, content: str, project: _Project) -> list[Finding]:
             if not project.mentioned_elsewhere(path, name):
                 out.append(_unused(path, line, name))
     if path in project.run_targets() and not facts.runs_something:
+        commands = project.run_commands(path)
+        how = (f"handles each command the description gives ({', '.join(f'`{c}`' for c in commands)})"
+               if commands else "reads the command-line arguments the description gives and "
+               "calls the code")  # fmt: skip
         out.append(Finding(path, None, "is meant to be run, but running it does nothing (no "
                            "`if __name__ == \"__main__\":` and no top-level call): end it with "
-                           "`if __name__ == \"__main__\":` that reads the command-line arguments "
-                           "the description gives and calls the code", "entry-point"))  # fmt: skip
+                           f"`if __name__ == \"__main__\":` that {how}", "entry-point"))  # fmt: skip
     return out
 
 
