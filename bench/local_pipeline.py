@@ -38,6 +38,7 @@ from smol_core.model.local_server import (
     local_server_pid,
     start_local_server,
     stop_local_server,
+    wait_until_warm,
 )
 from smol_core.project import Project
 from smol_core.records import Command, Example, FileSpec
@@ -92,7 +93,9 @@ def server(speculation: str | None) -> str:
     config = (
         LocalServerConfig() if speculation is None else LocalServerConfig(speculation=speculation)
     )
-    return start_local_server(config)
+    url = start_local_server(config)
+    wait_until_warm()  # started when the page opens: warm before the person's spec arrives
+    return url
 
 
 async def one_spec(name: str) -> dict:
