@@ -8,6 +8,7 @@ import pytest
 
 from smol_core.errors import FileListError
 from smol_core.model.client import open_client
+from smol_core.records import FileSpec
 from smol_core.steps.file_list import parse_file_list, remembered_mode, specify_files
 from tests.conftest import PLAN, fast_settings
 from tests.scripted_server import Fault
@@ -165,3 +166,31 @@ def test_a_brief_plan_lists_its_files_without_a_request(server):
     assert [f.path for f in listed.files] == ["main.py", "util.py"]
     full = asyncio.run(make_file_list("notes", BRIEF_PLAN, fast_settings(server.base_url)))
     assert full.mode != "plan" and len(server.requests) == 2
+
+
+def test_files_the_description_rules_out_are_taken_off_with_the_reason(make_server):
+    from smol_core.steps.file_list import make_file_list, spec_file_limits
+
+    def paths(files):
+        return [f.path for f in files]
+
+    listed = [FileSpec(p, "") for p in ("counter.py", "wc.py", "index.html", "app.js")]
+    two = "A tool in two files. `counter.py` counts; `wc.py` is run as `python wc.py PATH`."
+    kept, rejected = spec_file_limits(two, listed)
+    assert paths(kept) == ["counter.py", "wc.py"]
+    assert [r.reason for r in rejected] == [
+        "the description asks for exactly these 2 files: counter.py, wc.py"] * 2  # fmt: skip
+    # No count said: the named files are not all there is; but no page was asked for.
+    kept, rejected = spec_file_limits(two.replace(" in two files", ""), listed)
+    assert paths(kept) == ["counter.py", "wc.py"]
+    assert {r.reason for r in rejected} == {"the description asks for no web page"}
+    # A page asked for, or a count that is not the files named: nothing is taken off.
+    assert spec_file_limits("A web page with a counter.", listed) == (listed, [])
+    assert spec_file_limits("In three files: `a.py` and `b.py`.", listed[:2]) == (listed[:2], [])
+    only_web = [FileSpec("index.html", ""), FileSpec("app.js", "")]
+    assert spec_file_limits("A counter that counts.", only_web) == (only_web, [])
+
+    server = make_server(files={"counter.py": "", "wc.py": "", "index.html": ""})
+    result = asyncio.run(make_file_list(two, "the plan", fast_settings(server.base_url)))
+    assert paths(result.files) == ["counter.py", "wc.py"]
+    assert [r.path for r in result.rejected] == ["index.html"]

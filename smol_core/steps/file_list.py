@@ -297,6 +297,52 @@ def files_in_plan(plan: str) -> list[tuple[str, str]]:
     return out
 
 
+_NUMBERS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
+_N_FILES = re.compile(r"\b(?:in|of|as)\s+(?:exactly\s+|just\s+|only\s+)?(one|two|three|four|five|"
+                      r"six|seven|eight|nine|ten|\d{1,2})\s+files?\b", re.I)  # fmt: skip
+_WEB_FILES = (".html", ".htm", ".css", ".js", ".mjs")
+# Words by which a description asks for something a browser shows.
+_WEB_WORDS = re.compile(r"\b(?:html?|page|pages|web|website|site|browser|css|javascript|js|dom|"
+                        r"extension|popup|front-?end|ui|button|click|form|canvas|app)\b", re.I)  # fmt: skip
+
+
+def spec_file_limits(spec: str, files: list[FileSpec]) -> tuple[list[FileSpec], list[Rejected]]:
+    """Files the description rules out, taken off the list with the reason (issue: the smallest
+    project that does the job; a small model added a web page to a two-file command-line tool,
+    and running it then failed on the page). Two rules, both from the description's own words:
+    it names its files and says how many ("in two files"): exactly those; it never mentions a
+    page, a browser or the web: no HTML, CSS or JavaScript."""
+    named = []
+    for m in re.finditer(r"`([^`\s]+)`", spec):
+        path = m.group(1).lstrip("./")
+        if _PATH_TOKEN.fullmatch(path) and "." in path.rsplit("/", 1)[-1] and path not in named:
+            named.append(path)
+    counts = {int(c) if c.isdigit() else _NUMBERS[c.lower()] for c in _N_FILES.findall(spec)}
+    keep, rejected = list(files), []
+    listed = {f.path for f in files}
+    if len(counts) == 1 and named and counts == {len(named)} and set(named) <= listed:
+        rejected += [Rejected(f.path, f"the description asks for exactly these {len(named)} "
+                              f"files: {', '.join(named)}") for f in keep if f.path not in named]  # fmt: skip
+        keep = [f for f in keep if f.path in named]
+    if not _WEB_WORDS.search(spec):
+        web = [f for f in keep if f.path.lower().endswith(_WEB_FILES)]
+        if web and len(web) < len(keep):
+            rejected += [Rejected(f.path, "the description asks for no web page") for f in web]
+            keep = [f for f in keep if f not in web]
+    return keep, rejected
+
+
 async def make_file_list(
     spec: str,
     plan: str,
@@ -312,9 +358,11 @@ async def make_file_list(
     listed = files_in_plan(plan) if settings.plan_style == "brief" else []
     files, rejected = _checked(listed, settings.max_files) if listed else ([], [])
     if files:
-        emit(FileListDone(files=tuple(files), rejected=tuple(rejected), mode="plan"))
-        return FileList(files=files, rejected=rejected, mode="plan")
-    async with using_client(settings, client) as c:
-        result = await specify_files(c, settings, spec, plan, emit=emit)
+        result = FileList(files=files, rejected=rejected, mode="plan")
+    else:
+        async with using_client(settings, client) as c:
+            result = await specify_files(c, settings, spec, plan, emit=emit)
+    kept, ruled_out = spec_file_limits(spec, result.files)
+    result = FileList(files=kept, rejected=[*result.rejected, *ruled_out], mode=result.mode)
     emit(FileListDone(files=tuple(result.files), rejected=tuple(result.rejected), mode=result.mode))
     return result
