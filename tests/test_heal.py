@@ -233,9 +233,24 @@ def test_a_brief_plan_gives_its_files_and_asks_for_the_examples_briefly(make_ser
 
     brief = "- `stats.py` — reads numbers from argv, prints min, max and mean.\n"
     server = make_server(plan_text=brief, files={"stats.py": GOOD}, examples=EXAMPLES)
-    project = _project(_run(server, plan_style="brief"))
+    spec = "stats.py prints min=1 max=3 mean=2.00 for the numbers 3 1 2."  # no example written out
+    project = _project(_run(server, spec=spec, plan_style="brief"))
     assert [r.kind for r in server.requests] == ["plan", "examples", "code"]
     (asked,) = [r for r in server.requests if r.kind == "examples"]
     assert asked.body["messages"][-1]["content"] == render("examples_brief")
     assert project.file_list_mode == "plan" and project.paths == ["stats.py"]
     assert project.examples_state() == "passing"
+
+
+@isolated
+def test_the_built_in_models_way_takes_the_specs_own_examples_without_asking(make_server):
+    """SPEC writes its example out (command and output): in the brief style (the built-in
+    model) that is the check, and no examples request is made; a full-style run still asks."""
+    brief = "- `stats.py` — reads numbers from argv, prints min, max and mean.\n"
+    server = make_server(plan_text=brief, files={"stats.py": GOOD}, examples=EXAMPLES)
+    project = _project(_run(server, plan_style="brief"))
+    assert [r.kind for r in server.requests] == ["plan", "code"]
+    assert [e.commands[0].output for e in project.examples] == ["min=1 max=3 mean=2.00"]
+    assert project.examples_state() == "passing"
+    _run(server)
+    assert "examples" in [r.kind for r in server.requests[2:]]

@@ -119,6 +119,10 @@ async def make_examples(
     """The spec's examples as checks of this project: those it writes out in full (a quoted
     command and what it prints) read directly, then the model's ([] when there are none)."""
     written = spec_examples(spec, contents)
+    if written and settings.plan_style == "brief":
+        # The built-in model (brief style): the description's own examples are exact, and
+        # its additions cost a request (~17 s) and are where wrong expectations come from.
+        return written
     messages = examples_messages(spec, plan, files, settings.prompts_dir, settings.plan_style)
     for mode in mode_order(settings):
         try:
