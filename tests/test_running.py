@@ -218,6 +218,23 @@ def test_the_name_of_a_project_file_is_not_taken_for_what_a_command_prints():
     assert ls.commands[0].output == "data.txt"  # not a file of the project: kept
 
 
+def test_a_module_the_description_never_runs_is_not_expected_to_print():
+    """Seen from the 1.5B model: `slugify("Hello, World!")` returns "hello-world" became
+    `python textutils.py "Hello, World!"` expected to print it; heal then taught the module to
+    print. A module never run as `python X.py` keeps "it runs cleanly" only."""
+    spec = ('A Python module `textutils.py` defines `slugify(text)`: `slugify("Hello, World!")` '
+            'returns `"hello-world"`.')  # fmt: skip
+    raw = {"examples": [{"kind": "command", "name": "slug", "commands": [
+        {"args": ["python", "textutils.py", "Hello, World!"], "output": "hello-world"}]}]}  # fmt: skip
+    (example,) = parse_examples(raw, spec, {"textutils.py": ""})
+    assert example.commands[0].output is None
+    ran = spec + " Run it as `python textutils.py TEXT` to print the slug."
+    (example,) = parse_examples(raw, ran, {"textutils.py": ""})
+    assert example.commands[0].output == "hello-world"  # the description runs it: kept
+    (example,) = parse_examples(raw, spec.replace("module", "tool"), {"textutils.py": ""})
+    assert example.commands[0].output == "hello-world"  # not called a module: kept
+
+
 STATS = (
     "import sys\nnums = [int(x) for x in sys.argv[1:]]\n"
     "print(f'min={min(nums)} max={max(nums)} mean={sum(nums) / len(nums):.2f}')\n"

@@ -85,6 +85,11 @@ def _example_of(
             commands = (single,) if single else ()
         if not commands:
             return None  # a refused command stays: running it reports the refusal
+        if _module_only(commands, spec, named):
+            # A module the description never runs, run as a program: what it "prints" is not
+            # the description's (a small model turned `slugify("x")` returns "y" into
+            # `python textutils.py x` printing y). What stays: it runs cleanly.
+            commands = tuple(replace(c, output=None, contains=()) for c in commands)
         inputs = _input_files(item, contents)
         if any(not _said(text, grounded) for _, text in inputs if text.strip()):
             # An input the spec doesn't give, with an output the spec gives for its own input:
@@ -258,6 +263,21 @@ def _grounding(spec: str) -> str:
 
 def _squash(text: str) -> str:
     return " ".join(text.replace("`", " ").replace('"', " ").replace("'", " ").split()).lower()
+
+
+def _module_only(commands: Sequence[Command], spec: str, named: str) -> bool:
+    """The description calls its code a module (or library, package) and never writes out
+    running the file these commands run (`python X.py`, in the spec or the plan)."""
+    if not re.search(r"\b(?:module|library|package)\b", spec, re.I):
+        return False
+    for command in commands:
+        args = command.args
+        if len(args) >= 2 and args[0].startswith("python") and args[1].endswith(".py"):
+            if f"python {_squash(args[1])}" in named or f"python3 {_squash(args[1])}" in named:
+                return False
+        else:
+            return False
+    return True
 
 
 def _expected(value: str, grounded: str, files: Collection[str]) -> bool:
