@@ -323,3 +323,21 @@ def test_text_without_fences_is_returned_as_is(lines: list[str], path: str) -> N
     text = "\n".join(lines)
     expected = text.rstrip()
     assert strip_code_fences(text, path) == (expected + "\n" if expected else "")
+
+
+def test_cut_other_files_keeps_comments_and_documents():
+    from smol_core.steps.fences import cut_other_files
+
+    paths = ["todo.js", "index.html", "README.md", "config.py", "a.py"]
+    js = "add();\n\n// index.html\n<!DOCTYPE html>\n<html></html>\n"
+    assert cut_other_files(js, "todo.js", paths) == "add();\n"
+    assert cut_other_files("<p>\n<!-- todo.js -->\nadd();\n", "index.html", paths) == "<p>\n"
+    assert cut_other_files("x = 1\nFile: config.py\ny = 2\n", "a.py", paths) == "x = 1\n"
+    kept = [
+        ("# a.py\nx = 1\n", "a.py"),  # its own header
+        ("x = 1\n# see config.py for the rest\ny = 2\n", "a.py"),  # a comment, not a header
+        ("x = 1\n# config.py\n", "a.py"),  # nothing after it
+        ("Files:\n\n# index.html\nThe page.\n", "README.md"),  # a document lists files
+    ]
+    for text, path in kept:
+        assert cut_other_files(text, path, paths) == text, text

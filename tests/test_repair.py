@@ -105,3 +105,14 @@ def test_a_readme_that_copies_the_instructions_is_written_anew_without_the_copy(
         r.body["messages"][-1]["content"] for r in server.requests if r.path == "main.py"
     ]
     assert main_ask == "Write only the file `main.py` now."
+
+
+def test_a_reply_that_goes_on_with_another_file_is_cut_where_that_file_starts(server):
+    """Seen from the 1.5B model: `todo.js` answered with the script, then `// index.html` and
+    the page. What follows a header naming another file of the list is not this file."""
+    both = FILES["main.py"].rstrip() + "\n\n# util.py\n" + FILES["util.py"]
+    server.add_fault(Fault.text(both), kind="code", path="main.py", times=1)
+    project, _ = _run(server)
+    assert project.contents["main.py"] == FILES["main.py"].rstrip() + "\n"
+    assert project.check_status("main.py") == "ok"
+    assert len([r for r in server.requests if r.path == "main.py"]) == 1

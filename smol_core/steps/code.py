@@ -22,7 +22,7 @@ from ..project import Project, applying, run_done
 from ..prompts import file_messages, render
 from ..records import FileSpec
 from ..settings import Settings
-from .fences import strip_code_fences
+from .fences import cut_other_files, strip_code_fences
 from .fit import fitted
 from .function_edits import NO_CHANGE, edit_format_for, splice_functions
 from .kind import kind_problem
@@ -82,7 +82,9 @@ async def write_file(
             on_text=lambda t: emit(FileDelta(path, t)), extra=cache_hint(settings, messages),
         )  # fmt: skip
         usage = result.usage
-        content = strip_code_fences(result.text, path)
+        content = cut_other_files(
+            strip_code_fences(result.text, path), path, [f.path for f in files]
+        )
         problem = _problem(path, content, result.finish_reason)
         if problem:
             # Asked once more, with the bad reply and what is wrong with it: at temperature 0
@@ -96,7 +98,9 @@ async def write_file(
                 on_text=lambda t: emit(FileDelta(path, t)), extra=cache_hint(settings, again),
             )  # fmt: skip
             usage = usage + result.usage
-            content = strip_code_fences(result.text, path)
+            content = cut_other_files(
+                strip_code_fences(result.text, path), path, [f.path for f in files]
+            )
             problem = _problem(path, content, result.finish_reason)
             if problem:
                 raise SmolError(f"The model did not write {path}: {problem}.")

@@ -30,10 +30,13 @@ Pure: no I/O.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-__all__ = ["strip_code_fences"]
+from ..prompts import is_document
+
+__all__ = ["cut_other_files", "strip_code_fences"]
 
 _FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _HEADING = re.compile(r"^ {0,3}(#{1,6}(\s|$)|=+\s*$|\|)")
@@ -353,3 +356,26 @@ def _finish_lines(lines: list[str]) -> str:
 def _finish(text: str) -> str:
     text = text.rstrip()
     return text + "\n" if text else ""
+
+
+# A line that is only a comment (or "File:") naming a path.
+_HEADER = re.compile(
+    r"^\s*(?:(?:#+|//|/\*+|<!--|--)\s*(?:file(?:name)?:\s*)?|file(?:name)?:\s*)"
+    r"`?([\w./-]+)`?\s*(?:\*+/|-->)?\s*:?\s*$",
+    re.I,
+)
+
+
+def cut_other_files(text: str, path: str, paths: Iterable[str]) -> str:
+    """`text` up to where it goes on with another file of the project under a header line of
+    its own (`// index.html`, `# notes.py`, `<!-- app.js -->`): a small model asked for one
+    file sometimes writes the next ones after it. The file's own header is kept."""
+    others = {p for p in paths if p != path}
+    if not others or is_document(path):
+        return text
+    lines = text.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        m = _HEADER.match(line)
+        if m and m.group(1) in others and i > 0 and any(x.strip() for x in lines[i + 1 :]):
+            return "".join(lines[:i]).rstrip() + "\n"
+    return text
