@@ -216,6 +216,12 @@ def test_the_name_of_a_project_file_is_not_taken_for_what_a_command_prints():
     listed, ls = parse_examples(raw, spec, files)
     assert listed.commands[0].output is None and listed.commands[0].contains == ("numbered",)
     assert ls.commands[0].output == "data.txt"  # not a file of the project: kept
+    # Where it came from: "prints" read across the end of a sentence up to the next quoted
+    # text. An example's output is quoted in the same sentence.
+    from smol_core.running.examples import spec_examples
+
+    (only,) = spec_examples(spec, files)
+    assert (only.commands[0].args, only.commands[0].output) == (("python", "ls.py"), "data.txt")
 
 
 def test_a_module_the_description_never_runs_is_not_expected_to_print():

@@ -227,7 +227,9 @@ _SPEC_EXAMPLE = re.compile(
     r"`((?:python3?|node)\s[^`\n]+)`"  # the command
     r"(?:(?!`(?:python3?|node)\s)[^\n]|\n(?![ \t]*\n)){0,200}?"  # same paragraph, no other command
     r"(?:\b(?:prints|outputs|should print|shows|displays|writes|gives|returns|answers)\b|→|->|=>)"
-    r"(?:[^`\n]|\n(?![ \t]*\n)){0,40}?`([^`\n]*)`"  # what it prints: the next quoted text
+    # What it prints: the next quoted text of the same sentence ("prints them numbered.
+    # `README.md` explains…" is not an example).
+    r"(?:[^`\n.;!?]|[.;!?](?!\s)|\n(?![ \t]*\n)){0,40}?`([^`\n]*)`"
 )
 
 
