@@ -254,3 +254,38 @@ def test_the_built_in_models_way_takes_the_specs_own_examples_without_asking(mak
     assert project.examples_state() == "passing"
     _run(server)
     assert "examples" in [r.kind for r in server.requests[2:]]
+
+
+SLUG_SPEC = ('A Python module in one file, `textutils.py`: `slugify(text)` lowercases and joins '
+             'words with `-`, for example `slugify("Hello, World!")` returns `"hello-world"`.')  # fmt: skip
+SLUG_GOOD = ("import re\n\n\ndef slugify(text):\n"
+             "    return re.sub(r'[^a-z0-9]+', '-', text.lower()).strip('-')\n")  # fmt: skip
+
+
+@isolated
+def test_a_call_the_spec_writes_out_is_a_check_and_its_result_repairs_the_function(make_server):
+    """The spec's own `f(args)` returns `value` is run as it is written (no examples request on
+    the built-in model's way); a function that returns something else is repaired with what it
+    returned, and passes."""
+    from smol_core.running.examples import spec_calls
+
+    (call,) = spec_calls(SLUG_SPEC, {"textutils.py": ""})
+    assert call.code == 'from textutils import slugify\nprint(repr(slugify("Hello, World!")))'
+    assert call.commands[0].output == "'hello-world'"
+    assert (
+        spec_calls(SLUG_SPEC.replace('`"hello-world"`', "`hello-world`"), {"textutils.py": ""})
+        == []
+    )
+    brief = "- `textutils.py` — slugify(text).\n"
+    server = make_server(plan_text=brief, files={"textutils.py": SLUG_GOOD})
+    server.add_fault(Fault.text(SLUG_GOOD.replace(".strip('-')", "")), kind="code",
+                     path="textutils.py", times=1)  # fmt: skip
+    events = _run(server, spec=SLUG_SPEC, plan_style="brief")
+    project = _project(events)
+    assert "examples" not in [r.kind for r in server.requests]
+    first = [e for e in events if isinstance(e, ExampleDone) and e.round == 0]
+    assert first[0].result.reason == "expected \"'hello-world'\", got \"'hello-world-'\""
+    asked = server.requests[-1].body["messages"][-1]["content"]
+    assert "'hello-world-'" in asked
+    assert project.contents["textutils.py"] == SLUG_GOOD
+    assert project.examples_state() == "passing"

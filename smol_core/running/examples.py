@@ -13,6 +13,7 @@ before it runs. Where the spec gives no example, `smoke_examples` makes one per 
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import shlex
@@ -247,6 +248,47 @@ def spec_examples(spec: str, contents: Mapping[str, str]) -> list[Example]:
                       "commands": [{"args": command, "output": output}]})  # fmt: skip
     found = parse_examples({"examples": items}, spec, contents)
     return [e for e in found if not any(refusal(c.args, contents) for c in e.commands)]
+
+
+# `f(args)` returns `value`, in one sentence: a call the spec writes out with its result.
+_SPEC_CALL = re.compile(
+    r"`([A-Za-z_]\w*)\(([^`\n]*)\)`"
+    r"(?:[^`\n.;!?]|[.;!?](?!\s)){0,30}?"
+    r"\b(?:returns|return|gives|is|==|evaluates to|->|→)\s*(?:exactly\s*)?:?\s*`([^`\n]+)`"
+)
+_MODULE = re.compile(r"`([\w/]+)\.py`")
+
+
+def spec_calls(spec: str, contents: Mapping[str, str]) -> list[Example]:
+    """The function calls a spec writes out with their results (`slugify("Hello, World!")`
+    returns `"hello-world"`), as "call" examples: exact, and asked of no model. The module is
+    the Python file the same paragraph names, or the project's only one; arguments and result
+    must be Python literals (the result is compared as its repr)."""
+    modules = [
+        p for p in contents if p.endswith(".py") and not p.rsplit("/", 1)[-1].startswith("test")
+    ]
+    out: list[Example] = []
+    for paragraph in re.split(r"\n\s*\n|\n(?=\s*[-*] )", spec):
+        for m in _SPEC_CALL.finditer(paragraph):
+            name, args, value = m.groups()
+            try:
+                ast.literal_eval(f"({args},)" if args.strip() else "()")
+                expected = repr(ast.literal_eval(value))
+            except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+                continue
+            named = [f"{n}.py" for n in _MODULE.findall(paragraph[: m.start()])]
+            module = next((n for n in reversed(named) if n in modules), None)
+            if module is None and len(modules) == 1:
+                module = modules[0]
+            if module is None:
+                continue
+            dotted = module[:-3].replace("/", ".")
+            code = f"from {dotted} import {name}\nprint(repr({name}({args})))"
+            example = Example(f"`{name}({args})` returns `{value}`"[:80], "call",
+                              (Command((), output=expected),), code=code)  # fmt: skip
+            if example not in out:
+                out.append(example)
+    return out[:MAX_EXAMPLES]
 
 
 def merged(first: Sequence[Example], more: Sequence[Example]) -> list[Example]:
