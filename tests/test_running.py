@@ -296,6 +296,34 @@ def test_a_server_example_is_answered_inside_the_sandbox():
     assert result.status == "fail" and "expected status 404, got 200" in result.reason
 
 
+@isolated
+def test_a_server_the_spec_starts_and_the_answers_it_writes_out_are_an_example():
+    from smol_core.running.examples import spec_server
+
+    spec = """`python s.py --port PORT` listens on 127.0.0.1. It answers:
+- `GET /health`: status 200, body `ok` (Content-Type `text/plain`);
+- `GET /add?a=2&b=3`: status 200, the JSON `{"result": 5}`;
+- `GET /nope`: status 404.
+`python fizz.py N` prints numbers."""
+    server = (
+        "import sys\nfrom http.server import BaseHTTPRequestHandler, HTTPServer\n"
+        "class H(BaseHTTPRequestHandler):\n    def do_GET(self):\n"
+        "        body = {'/health': b'ok', '/add?a=2&b=3': b'{\"result\":5}'}.get(self.path)\n"
+        "        self.send_response(200 if body else 404)\n"
+        "        self.end_headers()\n        self.wfile.write(body or b'')\n"
+        "HTTPServer(('127.0.0.1', int(sys.argv[2])), H).serve_forever()\n"
+    )
+    (example,) = spec_server(spec, {"s.py": server, "fizz.py": ""})
+    assert example.commands[0].args == ("python", "s.py", "--port", str(example.port))
+    assert [(r.path, r.status, r.contains) for r in example.requests] == [
+        ("/health", 200, ("ok",)), ("/add?a=2&b=3", 200, ()), ("/nope", 404, ())]  # fmt: skip
+    assert run_examples({"s.py": server}, [example])[0].status == "pass"
+    broken = server.replace("'/add?a=2&b=3'", "'/sum'")
+    result = run_examples({"s.py": broken}, [example])[0]
+    assert result.status == "fail" and "expected status 200, got 404" in result.reason
+    assert spec_server("`python fizz.py N` prints numbers.", {"fizz.py": ""}) == []
+
+
 PAGE = (
     "<!doctype html><html><body><span id='count'>0</span><button id='increment'>+</button>"
     "<script src='app.js'></script></body></html>"

@@ -291,6 +291,53 @@ def spec_calls(spec: str, contents: Mapping[str, str]) -> list[Example]:
     return out[:MAX_EXAMPLES]
 
 
+_SPEC_GET = re.compile(r"`GET\s+(/[^`\s]*)`([^\n]*)")
+_PORT_WORD = re.compile(r"^(?:PORT|<port>|\{port\}|\$PORT)$", re.I)
+SPEC_SERVER_PORT = 8765  # inside the sandbox's own network namespace: any free port
+
+
+def spec_server(spec: str, contents: Mapping[str, str]) -> list[Example]:
+    """A server the spec starts (`python server.py --port PORT`) and the answers it writes out
+    (`GET /health`: status 200, body `ok`), as one "server" example, asked of no model. Plain
+    texts of an answer are checked as contained; JSON bodies are not (their spacing may differ),
+    their status is."""
+    start = None
+    for m in re.finditer(r"`((?:python3?)\s[^`\n]+)`", spec):
+        try:
+            args = shlex.split(m.group(1))
+        except ValueError:
+            continue
+        if len(args) > 2 and args[1] in contents and any(_PORT_WORD.match(a) for a in args[2:]):
+            start = tuple(str(SPEC_SERVER_PORT) if _PORT_WORD.match(a) else a for a in args)
+            break
+    if start is None or refusal(start, contents):
+        return []
+    requests = []
+    for m in _SPEC_GET.finditer(spec):
+        path, rest = m.group(1), m.group(2)
+        status = re.search(r"\b(?:status|code)\s*(\d{3})\b", rest)
+        if not status:
+            continue
+        texts = [t for t in re.findall(r"`([^`\n]+)`", rest[status.end():])
+                 if not re.fullmatch(r"[\w.+-]+/[\w.+-]+", t) and not _is_json(t)]  # fmt: skip
+        requests.append(Request(path, int(status.group(1)), tuple(texts[:1])))
+    if not requests:
+        return []
+    name = f"`{' '.join(start)}` answers " + ", ".join(r.path for r in requests)
+    return [Example(name[:80], "server", (Command(start, exit_code=None),),
+                    port=SPEC_SERVER_PORT, requests=tuple(requests[:6]))]  # fmt: skip
+
+
+def _is_json(text: str) -> bool:
+    if not text.lstrip().startswith(("{", "[")):
+        return False
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
 def merged(first: Sequence[Example], more: Sequence[Example]) -> list[Example]:
     """`first`, then those of `more` that run commands `first` doesn't, up to the cap."""
     seen = {c.args for e in first for c in e.commands}

@@ -14,7 +14,13 @@ from ..events import Emit, no_emit
 from ..model.chat import stream_chat
 from ..prompts import render, shared_context
 from ..records import Example, FileSpec
-from ..running.examples import merged, parse_examples, spec_calls, spec_examples
+from ..running.examples import (
+    merged,
+    parse_examples,
+    spec_calls,
+    spec_examples,
+    spec_server,
+)
 from ..settings import Settings
 from .file_list import mode_order, structured_args
 
@@ -118,7 +124,10 @@ async def make_examples(
 ) -> list[Example]:
     """The spec's examples as checks of this project: those it writes out in full (a quoted
     command and what it prints) read directly, then the model's ([] when there are none)."""
-    written = merged(spec_examples(spec, contents), spec_calls(spec, contents))
+    written = merged(
+        merged(spec_examples(spec, contents), spec_calls(spec, contents)),
+        spec_server(spec, contents),
+    )
     if written and settings.plan_style == "brief":
         # The built-in model (brief style): the description's own examples are exact, and
         # its additions cost a request (~17 s) and are where wrong expectations come from.
