@@ -333,6 +333,9 @@ def test_cut_other_files_keeps_comments_and_documents():
     assert cut_other_files(js, "todo.js", paths) == "add();\n"
     assert cut_other_files("<p>\n<!-- todo.js -->\nadd();\n", "index.html", paths) == "<p>\n"
     assert cut_other_files("x = 1\nFile: config.py\ny = 2\n", "a.py", paths) == "x = 1\n"
+    # Seen: a file not in the list first, then this one under its own header.
+    first = "// utils.js\nfunction trim(t) {}\n\n// todo.js\nadd();\n\n// index.html\n<p>\n"
+    assert cut_other_files(first, "todo.js", paths) == "// todo.js\nadd();\n"
     kept = [
         ("# a.py\nx = 1\n", "a.py"),  # its own header
         ("x = 1\n# see config.py for the rest\ny = 2\n", "a.py"),  # a comment, not a header
