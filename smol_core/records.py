@@ -98,6 +98,9 @@ class ExampleResult:
     detail: str = ""  # the actual output, trimmed (with any traceback): what a repair is shown
     files: tuple[str, ...] = ()  # the project files it concerns (what a repair rewrites)
     seconds: float = 0.0
+    # Of a failed example: how many of its steps (commands, requests) passed first. A repair
+    # that makes a server answer nothing is worse than one where only /add is wrong.
+    reached: int = 0
 
     @property
     def passed(self) -> bool:

@@ -289,3 +289,32 @@ def test_a_call_the_spec_writes_out_is_a_check_and_its_result_repairs_the_functi
     assert "'hello-world-'" in asked
     assert project.contents["textutils.py"] == SLUG_GOOD
     assert project.examples_state() == "passing"
+
+
+HEALTH_ONLY = (
+    "import sys\nfrom http.server import BaseHTTPRequestHandler, HTTPServer\n\n\n"
+    "class H(BaseHTTPRequestHandler):\n    def do_GET(self):\n"
+    "        ok = self.path == '/health'\n        self.send_response(200 if ok else 404)\n"
+    "        self.end_headers()\n        self.wfile.write(b'ok' if ok else b'')\n\n\n"
+    "if __name__ == '__main__':\n    HTTPServer(('127.0.0.1', int(sys.argv[2])), H).serve_forever()\n"
+)
+DEAD = "import sys\n\nif __name__ == '__main__':\n    sys.exit('no port')\n"
+SERVER_EXAMPLES = [{"kind": "server", "name": "routes", "args": ["python", "server.py", "--port", "8123"],
+                    "port": 8123, "requests": [{"path": "/health", "contains": ["ok"]},
+                                               {"path": "/add?a=2&b=3", "status": 200}]}]  # fmt: skip
+
+
+@isolated
+def test_a_repair_that_answers_less_is_undone_even_when_no_example_passes(make_server):
+    """Both versions fail the server example, but the first answers /health and the repairs
+    answer nothing: the steps passed inside a failing example break the tie."""
+    spec = "`python server.py --port 8123` answers GET /health with ok and GET /add?a=2&b=3."
+    server = make_server(plan_text="`server.py`: the server.\n", files={"server.py": DEAD},
+                         examples=SERVER_EXAMPLES)  # fmt: skip
+    server.add_fault(Fault.text(HEALTH_ONLY), kind="code", path="server.py", times=1)
+    events = _run(server, spec=spec)
+    project = _project(events)
+    assert len([r for r in server.requests if r.path == "server.py"]) == 3  # written, 2 repairs
+    assert project.contents["server.py"] == HEALTH_ONLY
+    (last,) = [e.result for e in events if isinstance(e, ExampleDone)][-1:]
+    assert last.reached == 1 and "/add?a=2&b=3" in last.reason

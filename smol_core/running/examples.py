@@ -527,7 +527,7 @@ def result_from_dict(data: Mapping[str, Any]) -> ExampleResult:
         return ExampleResult(
             name=str(data["name"]), status=str(data["status"]), reason=str(data.get("reason", "")),
             detail=str(data.get("detail", "")), files=tuple(data.get("files", ())),
-            seconds=float(data.get("seconds", 0.0)),
+            seconds=float(data.get("seconds", 0.0)), reached=int(data.get("reached", 0)),
         )  # fmt: skip
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"a stored example result is broken: {exc}") from None

@@ -88,7 +88,7 @@ def _run_commands(example: Example, box: Sandbox, contents: Mapping[str, str]) -
         if verdict is not None:
             status, reason = verdict
             files = concerned(command.args, result.stderr, contents) or files
-            return ExampleResult(example.name, status, step + reason,
+            return ExampleResult(example.name, status, step + reason, reached=number - 1,
                                  detail=_detail(command, result), files=tuple(files))  # fmt: skip
     return ExampleResult(example.name, "pass", files=tuple(files))
 
@@ -134,7 +134,9 @@ def _run_server(example: Example, box: Sandbox, contents: Mapping[str, str]) -> 
         if verdict.startswith("FAIL ")
         else (result.reason or "the server check did not finish")
     )
-    return ExampleResult(example.name, "fail", reason, detail=_cap(result.stderr), files=files)
+    reached = sum(1 for line in lines if line == "ANSWERED")
+    return ExampleResult(example.name, "fail", reason, detail=_cap(result.stderr), files=files,
+                         reached=reached)  # fmt: skip
 
 
 _DRIVER = """\
@@ -174,6 +176,7 @@ for path, status, contains in {requests!r}:
     for text in contains:
         if text not in body and "".join(text.split()) not in squashed:
             fail("GET %s: expected the answer to contain %r, got %r" % (path, text, body[:200]))
+    print("ANSWERED", flush=True)
 server.kill()
 print("PASS")
 """

@@ -83,8 +83,9 @@ async def run_round(
     return results
 
 
-def score(results: Sequence[ExampleResult]) -> int:
-    return sum(r.passed for r in results)
+def score(results: Sequence[ExampleResult]) -> tuple[int, int]:
+    """Examples passed, then steps passed inside the failing ones (a tie-breaker)."""
+    return sum(r.passed for r in results), sum(r.reached for r in results if not r.passed)
 
 
 def heal_targets(
