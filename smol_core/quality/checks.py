@@ -53,6 +53,7 @@ def check_project(
     js = [p for p in files if _ext(p) in (".js", ".mjs", ".cjs")]
     if js and use_node and not NODE:
         notes.append("JavaScript syntax not checked: node is not installed on this machine.")
+    headings = instruction_headings()
     for path, content in files.items():
         ext = _ext(path)
         found: list[Finding] = []
@@ -66,14 +67,15 @@ def check_project(
             found = _check_html(path, content, project)
         elif ext in (".js", ".mjs", ".cjs"):
             found = _check_js(path, content, project, use_node and bool(NODE))
-        findings[path] = _echo(path, content) + found
+        findings[path] = _echo(path, content, headings) + found
     return CheckReport(findings, tuple(notes))
 
 
-def _echo(path: str, content: str) -> list[Finding]:
+def _echo(path: str, content: str, headings: frozenset[str]) -> list[Finding]:
     """A file that holds two or more of the instructions' own headings is the request copied
     back (seen from the 1.5B model on a README), not the file: every check passes it."""
-    headings = instruction_headings()
+    if sum(h in content for h in headings) < 2:  # a substring test first: cheap on 100 files
+        return []
     lines = [i for i, ln in enumerate(content.splitlines(), 1) if ln.strip() in headings]
     if len(lines) < 2:
         return []
