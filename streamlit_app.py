@@ -940,7 +940,7 @@ def versions_section(project: Project, studio: Studio, settings: Settings) -> No
         # Against nothing every file is new: a diff of the whole project says nothing (and a
         # big one costs every rerun); the count does.
         st.caption(f"v{number} is the first version ({listed[-1].n_files} files): compare it "
-                   "with the project now to see what changed since.")  # fmt: skip
+                   "with the project as it is now to see what changed since.")  # fmt: skip
         diff = None
     else:
         diff = diff_text(versions(), studio.run_id, number, against, project)

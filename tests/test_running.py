@@ -218,7 +218,7 @@ def test_the_name_of_a_project_file_is_not_taken_for_what_a_command_prints():
     assert ls.commands[0].output == "data.txt"  # not a file of the project: kept
     # Where it came from: "prints" read across the end of a sentence up to the next quoted
     # text. An example's output is quoted in the same sentence.
-    from smol_core.running.examples import spec_examples
+    from smol_core.running.spec_examples import spec_examples
 
     (only,) = spec_examples(spec, files)
     assert (only.commands[0].args, only.commands[0].output) == (("python", "ls.py"), "data.txt")
@@ -298,7 +298,7 @@ def test_a_server_example_is_answered_inside_the_sandbox():
 
 @isolated
 def test_a_server_the_spec_starts_and_the_answers_it_writes_out_are_an_example():
-    from smol_core.running.examples import spec_server
+    from smol_core.running.spec_examples import spec_server
 
     spec = """`python s.py --port PORT` listens on 127.0.0.1. It answers:
 - `GET /health`: status 200, body `ok` (Content-Type `text/plain`);
@@ -448,7 +448,8 @@ def test_a_program_that_reports_a_missing_input_file_itself_is_not_failed_for_it
 
 
 def test_examples_written_out_in_the_spec_are_read_without_the_model():
-    from smol_core.running.examples import merged, spec_examples
+    from smol_core.running.examples import merged
+    from smol_core.running.spec_examples import spec_examples
 
     spec = """`todo.py` keeps a list. Running `python todo.py add milk` prints `Added: milk`, and
 then `python todo.py count`

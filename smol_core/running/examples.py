@@ -13,7 +13,6 @@ before it runs. Where the spec gives no example, `smoke_examples` makes one per 
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 import shlex
@@ -218,124 +217,6 @@ def _clean(path: object) -> str | None:
 def _project_path(value: object, contents: Mapping[str, str], ends: tuple[str, ...]) -> str | None:
     path = _clean(value)
     return path if path is not None and path in contents and path.lower().endswith(ends) else None
-
-
-# ---------------------------------------------------------------------- read off the spec itself
-
-# "`python convert.py 100 --to f` prints `212.0`": a command and its output, both quoted, with
-# a verb between. Read straight from the spec, no model involved: exact by construction.
-_SPEC_EXAMPLE = re.compile(
-    r"`((?:python3?|node)\s[^`\n]+)`"  # the command
-    r"(?:(?!`(?:python3?|node)\s)[^\n]|\n(?![ \t]*\n)){0,200}?"  # same paragraph, no other command
-    r"(?:\b(?:prints|outputs|should print|shows|displays|writes|gives|returns|answers)\b|→|->|=>)"
-    # What it prints: the next quoted text of the same sentence ("prints them numbered.
-    # `README.md` explains…" is not an example).
-    r"(?:[^`\n.;!?]|[.;!?](?!\s)|\n(?![ \t]*\n)){0,40}?`([^`\n]*)`"
-)
-
-
-_PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9_]+|<[^>]*>|\[[^\]]*\]|\.\.\.|…")
-
-
-def spec_examples(spec: str, contents: Mapping[str, str]) -> list[Example]:
-    """The command examples a spec writes out (command and output quoted), as checks."""
-    items = []
-    for match in _SPEC_EXAMPLE.finditer(spec):
-        command, output = match.group(1).strip(), match.group(2)
-        if any(_PLACEHOLDER.fullmatch(word) for word in command.split()[2:]):
-            continue  # `python wc.py PATH`: a usage line, not an example
-        items.append({"kind": "command", "name": f"`{command}` prints `{output}`"[:80],
-                      "commands": [{"args": command, "output": output}]})  # fmt: skip
-    found = parse_examples({"examples": items}, spec, contents)
-    return [e for e in found if not any(refusal(c.args, contents) for c in e.commands)]
-
-
-# `f(args)` returns `value`, in one sentence: a call the spec writes out with its result.
-_SPEC_CALL = re.compile(
-    r"`([A-Za-z_]\w*)\(([^`\n]*)\)`"
-    r"(?:[^`\n.;!?]|[.;!?](?!\s)){0,30}?"
-    r"\b(?:returns|return|gives|is|==|evaluates to|->|→)\s*(?:exactly\s*)?:?\s*`([^`\n]+)`"
-)
-_MODULE = re.compile(r"`([\w/]+)\.py`")
-
-
-def spec_calls(spec: str, contents: Mapping[str, str]) -> list[Example]:
-    """The function calls a spec writes out with their results (`slugify("Hello, World!")`
-    returns `"hello-world"`), as "call" examples: exact, and asked of no model. The module is
-    the Python file the same paragraph names, or the project's only one; arguments and result
-    must be Python literals (the result is compared as its repr)."""
-    modules = [
-        p for p in contents if p.endswith(".py") and not p.rsplit("/", 1)[-1].startswith("test")
-    ]
-    out: list[Example] = []
-    for paragraph in re.split(r"\n\s*\n|\n(?=\s*[-*] )", spec):
-        for m in _SPEC_CALL.finditer(paragraph):
-            name, args, value = m.groups()
-            try:
-                ast.literal_eval(f"({args},)" if args.strip() else "()")
-                expected = repr(ast.literal_eval(value))
-            except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-                continue
-            named = [f"{n}.py" for n in _MODULE.findall(paragraph[: m.start()])]
-            module = next((n for n in reversed(named) if n in modules), None)
-            if module is None and len(modules) == 1:
-                module = modules[0]
-            if module is None:
-                continue
-            dotted = module[:-3].replace("/", ".")
-            code = f"from {dotted} import {name}\nprint(repr({name}({args})))"
-            example = Example(f"`{name}({args})` returns `{value}`"[:80], "call",
-                              (Command((), output=expected),), code=code)  # fmt: skip
-            if example not in out:
-                out.append(example)
-    return out[:MAX_EXAMPLES]
-
-
-_SPEC_GET = re.compile(r"`GET\s+(/[^`\s]*)`([^\n]*)")
-_PORT_WORD = re.compile(r"^(?:PORT|<port>|\{port\}|\$PORT)$", re.I)
-SPEC_SERVER_PORT = 8765  # inside the sandbox's own network namespace: any free port
-
-
-def spec_server(spec: str, contents: Mapping[str, str]) -> list[Example]:
-    """A server the spec starts (`python server.py --port PORT`) and the answers it writes out
-    (`GET /health`: status 200, body `ok`), as one "server" example, asked of no model. Plain
-    texts of an answer are checked as contained; JSON bodies are not (their spacing may differ),
-    their status is."""
-    start = None
-    for m in re.finditer(r"`((?:python3?)\s[^`\n]+)`", spec):
-        try:
-            args = shlex.split(m.group(1))
-        except ValueError:
-            continue
-        if len(args) > 2 and args[1] in contents and any(_PORT_WORD.match(a) for a in args[2:]):
-            start = tuple(str(SPEC_SERVER_PORT) if _PORT_WORD.match(a) else a for a in args)
-            break
-    if start is None or refusal(start, contents):
-        return []
-    requests = []
-    for m in _SPEC_GET.finditer(spec):
-        path, rest = m.group(1), m.group(2)
-        status = re.search(r"\b(?:status|code)\s*(\d{3})\b", rest)
-        if not status:
-            continue
-        texts = [t for t in re.findall(r"`([^`\n]+)`", rest[status.end():])
-                 if not re.fullmatch(r"[\w.+-]+/[\w.+-]+", t) and not _is_json(t)]  # fmt: skip
-        requests.append(Request(path, int(status.group(1)), tuple(texts[:1])))
-    if not requests:
-        return []
-    name = f"`{' '.join(start)}` answers " + ", ".join(r.path for r in requests)
-    return [Example(name[:80], "server", (Command(start, exit_code=None),),
-                    port=SPEC_SERVER_PORT, requests=tuple(requests[:6]))]  # fmt: skip
-
-
-def _is_json(text: str) -> bool:
-    if not text.lstrip().startswith(("{", "[")):
-        return False
-    try:
-        json.loads(text)
-    except ValueError:
-        return False
-    return True
 
 
 def merged(first: Sequence[Example], more: Sequence[Example]) -> list[Example]:

@@ -14,13 +14,8 @@ from ..events import Emit, no_emit
 from ..model.chat import stream_chat
 from ..prompts import render, shared_context
 from ..records import Example, FileSpec
-from ..running.examples import (
-    merged,
-    parse_examples,
-    spec_calls,
-    spec_examples,
-    spec_server,
-)
+from ..running.examples import merged, parse_examples
+from ..running.spec_examples import spec_calls, spec_examples, spec_server
 from ..settings import Settings
 from .file_list import mode_order, structured_args
 
