@@ -6,7 +6,7 @@ import base64
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 # A file counts as present (not "missing") in one of these states with content.
@@ -138,6 +138,20 @@ def blob_sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def named_blobs(
+    texts: Mapping[str, str], binary: Mapping[str, bytes]
+) -> tuple[str, str, dict[str, bytes]]:
+    """What a version stores of its files: {path: sha} of the texts and of the binary files
+    (JSON, sorted: equal means same), and the blobs those shas name."""
+    blobs: dict[str, bytes] = {}
+    named: list[str] = []
+    for table in ({p: t.encode("utf-8") for p, t in texts.items()}, binary):
+        shas = {p: blob_sha(d) for p, d in table.items()}
+        blobs.update({shas[p]: d for p, d in table.items()})
+        named.append(json.dumps(shas, sort_keys=True))
+    return named[0], named[1], blobs
+
+
 def _version_blobs(conn: sqlite3.Connection) -> None:
     # Each file's text (or bytes) stored once per run, by its sha256: a version keeps
     # {path: sha}, so an edit of one file of a 5 MB project adds one file, not 5 MB, and a
@@ -154,21 +168,15 @@ def _version_blobs(conn: sqlite3.Connection) -> None:
     )
     rows = conn.execute("SELECT run_id, number, contents, binary FROM versions").fetchall()
     for run_id, number, contents, binary in rows:
-        blobs: dict[str, bytes] = {}
-        texts = {p: t.encode("utf-8") for p, t in json.loads(contents).items()}
         datas = {p: base64.b64decode(b) for p, b in json.loads(binary).items()}
-        shas = []
-        for table in (texts, datas):
-            named = {p: blob_sha(d) for p, d in table.items()}
-            blobs.update({named[p]: d for p, d in table.items()})
-            shas.append(json.dumps(named, sort_keys=True))
+        texts_named, binary_named, blobs = named_blobs(json.loads(contents), datas)
         conn.executemany(
             "INSERT OR IGNORE INTO version_blobs (run_id, sha, data) VALUES (?, ?, ?)",
             [(run_id, sha, data) for sha, data in blobs.items()],
         )
         conn.execute(
             "UPDATE versions SET contents = ?, binary = ? WHERE run_id = ? AND number = ?",
-            (shas[0], shas[1], run_id, number),
+            (texts_named, binary_named, run_id, number),
         )
 
 

@@ -24,7 +24,7 @@ from ..runs import change_project
 from ..settings import Settings
 from ..steps.change import ChangeResult
 from .history import RunStore
-from .history_schema import blob_sha
+from .history_schema import named_blobs
 from .session import Studio
 
 CAUSES = {
@@ -73,15 +73,9 @@ class _Frozen:
 
 
 def _freeze(project: Project) -> _Frozen:
-    blobs: dict[str, bytes] = {}
-    named: list[str] = []
-    encoded = {p: t.encode("utf-8") for p, t in project.contents.items()}
-    for table in (encoded, project.binary):
-        shas = {p: blob_sha(d) for p, d in table.items()}
-        blobs.update({shas[p]: d for p, d in table.items()})
-        named.append(json.dumps(shas, sort_keys=True))
+    contents, binary, blobs = named_blobs(project.contents, project.binary)
     files = json.dumps([[f.path, f.purpose] for f in project.files], ensure_ascii=False)
-    return _Frozen(files, named[0], named[1], blobs)
+    return _Frozen(files, contents, binary, blobs)
 
 
 @dataclass(frozen=True)
