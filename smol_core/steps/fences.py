@@ -370,18 +370,18 @@ def cut_other_files(text: str, path: str, paths: Iterable[str]) -> str:
     """`text` up to where it goes on with another file of the project under a header line of
     its own (`// index.html`, `# notes.py`, `<!-- app.js -->`): a small model asked for one
     file sometimes writes the next ones after it. The file's own header is kept."""
-    others = {p for p in paths if p != path}
     if is_document(path):
         return text
     lines = text.splitlines(keepends=True)
+    headers = [(i, m.group(1)) for i, ln in enumerate(lines) if (m := _HEADER.match(ln))]
+    start = 0
     # Another file first (one not even in the list), then this one under its own header:
     # this file starts at its header.
-    headers = [(i, m.group(1)) for i, ln in enumerate(lines) if (m := _HEADER.match(ln))]
     own = [i for i, name in headers if name == path and i > 0]
     if own and headers[0][0] == 0 and headers[0][1] != path:
-        lines = lines[own[0] :]
-    for i, line in enumerate(lines):
-        m = _HEADER.match(line)
-        if m and m.group(1) in others and i > 0 and any(x.strip() for x in lines[i + 1 :]):
-            return "".join(lines[:i]).rstrip() + "\n"
-    return "".join(lines)
+        start = own[0]
+    others = {p for p in paths if p != path}
+    for i, name in headers:
+        if i > start and name in others and any(x.strip() for x in lines[i + 1 :]):
+            return "".join(lines[start:i]).rstrip() + "\n"
+    return "".join(lines[start:])
