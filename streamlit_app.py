@@ -930,23 +930,20 @@ def versions_section(project: Project, studio: Studio, settings: Settings) -> No
         st.caption("No versions yet: one is kept each time the project changes.")
         return
     labels = {v.number: v.label for v in listed}
+    n_files = {v.number: v.n_files for v in listed}
     number = st.selectbox("Version", [v.number for v in listed], key="sel_version",
                           format_func=lambda n: labels.get(n, f"v{n}"))  # fmt: skip
     if number is None:
         return
     against = st.radio("Compare with", ["previous", "now"], horizontal=True, key="in_against",
                        format_func={"previous": "the version before", "now": "the project now"}.get)  # fmt: skip
-    if against == "previous" and number == listed[-1].number:
-        # Against nothing every file is new: a diff of the whole project says nothing (and a
-        # big one costs every rerun); the count does.
-        st.caption(f"v{number} is the first version ({listed[-1].n_files} files): compare it "
+    diff = diff_text(versions(), studio.run_id, number, against, project)
+    if diff is None:
+        st.caption(f"v{number} is the first version ({n_files[number]} files): compare it "
                    "with the project as it is now to see what changed since.")  # fmt: skip
-        diff = None
-    else:
-        diff = diff_text(versions(), studio.run_id, number, against, project)
-    if diff:
+    elif diff:
         st.code(diff[:200_000], language="diff")
-    elif diff is not None:
+    else:
         st.caption("No difference.")
     left, right = st.columns(2)
     left.button("Restore this version", key="btn_restore", on_click=restore_version,

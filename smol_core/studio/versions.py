@@ -216,10 +216,13 @@ def _named(m: _Manifest) -> dict[str, str]:
     return {**m.contents, **m.binary}
 
 
-def diff_text(versions: Versions, run_id: str, number: int, against: str, project: Project) -> str:
+def diff_text(
+    versions: Versions, run_id: str, number: int, against: str, project: Project
+) -> str | None:
     """The diff of version `number` against the one before it ("previous") or against the
     project as it is now ("now"), as a unified diff (empty when they are the same). Only the
-    files whose sha differs are read and compared."""
+    files whose sha differs are read and compared. None for the first version against the one
+    before: every file would be "added", which says nothing (and a big one costs a rerun)."""
     mine = versions._manifest(run_id, number)
     if mine is None:
         return ""
@@ -227,6 +230,8 @@ def diff_text(versions: Versions, run_id: str, number: int, against: str, projec
         before, after = versions.changed_texts(run_id, mine, project)
         return unified_diff(before, after, old=f"v{number}", new="now")
     previous = versions._manifest(run_id, number - 1)
+    if previous is None:
+        return None
     before, after = versions.changed_texts(run_id, previous, mine)
     return unified_diff(before, after, old=f"v{number - 1}", new=f"v{number}")
 
