@@ -74,6 +74,10 @@ class Project:
         """Texts and binary files (imported ones, kept as they are): what a zip holds."""
         return {**self.contents, **self.binary}
 
+    def ruled_out(self) -> set[str]:
+        """Paths the file list took off (with their reasons) and nobody put back."""
+        return {r.path for r in self.rejected} - set(self.paths)
+
     def missing(self) -> list[str]:
         """Listed files with no content yet (never generated, or failed)."""
         return [p for p in self.paths if p not in self.contents]

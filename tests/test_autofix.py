@@ -286,3 +286,45 @@ def test_a_file_added_as_missing_is_checked_with_the_page_that_loads_it(make_ser
     assert project.check_status("index.html") == project.check_status("manifest.json") == "repaired"
     code = [r.path for r in srv.requests if r.kind == "code"]  # the first two run at once
     assert sorted(code[:2]) == ["index.html", "manifest.json"] and code[2:] == ["app.js"]
+
+
+def test_a_page_reference_to_a_file_the_list_took_off_is_removed():
+    page = (
+        '<html><head>\n  <link rel="stylesheet" href="./styles.css">\n'
+        '  <link rel="icon" href="favicon.png">\n</head>\n<body>\n  <ul id="items"></ul>\n'
+        "  <script src=\"todo.js\"></script>\n  <script src='helpers.js'></script>\n"
+        "</body></html>\n"
+    )
+    files = {"index.html": page, "todo.js": "document.getElementById('items');\n"}
+    report = check_project(files)
+    missing = {f.target for f in report.findings["index.html"] if f.kind == "missing-file"}
+    assert missing == {"styles.css", "helpers.js"}
+    # Only what the list ruled out goes; a missing file nobody ruled out is still offered.
+    fixes = autofix(files, report.findings, ruled_out={"styles.css"})
+    text = fixes["index.html"].content
+    assert "styles.css" not in text and "helpers.js" in text and 'src="todo.js"' in text
+    assert "favicon.png" in text and text.count("\n") == page.count("\n") - 1
+    assert "removed the reference to `styles.css`" in fixes["index.html"].changes[0]
+    assert autofix(files, report.findings) == {}
+    both = autofix(files, report.findings, ruled_out={"styles.css", "helpers.js"})
+    again = check_project({**files, "index.html": both["index.html"].content})
+    assert not again.findings.get("index.html")
+
+
+def test_the_run_removes_a_link_to_a_file_the_description_left_out(make_server):
+    page = ('<html><head><link rel="stylesheet" href="styles.css"></head>\n<body>\n'
+            '<span id="total">0</span>\n<script src="todo.js"></script>\n</body></html>\n')  # fmt: skip
+    srv = make_server(
+        plan_text="# Plan\n\n`index.html` loads `styles.css` and `todo.js`.\n",
+        files={"index.html": page, "todo.js": "document.getElementById('total');\n",
+               "styles.css": "body { margin: 0; }\n"},
+    )  # fmt: skip
+    spec = "A to-do page in two files: `index.html` and `todo.js`."
+    settings = fast_settings(srv.base_url, run_examples=False)
+    project = asyncio.run(run_all(spec, settings))
+    assert [r.path for r in project.rejected] == ["styles.css"]
+    assert "styles.css" not in project.contents["index.html"]
+    assert not project.findings.get("index.html")
+    assert "removed the reference to `styles.css`" in project.fixed["index.html"][0]
+    # Fixed without the model: each file asked for once.
+    assert sorted(r.path for r in srv.requests if r.kind == "code") == ["index.html", "todo.js"]

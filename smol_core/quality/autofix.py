@@ -1,8 +1,8 @@
 """Fixes that need no model: findings with one right answer, applied to the text directly.
 
 A forgotten `import sys`, a name used from another file of the project without importing it, a
-script whose `main()` is never called, a page that never loads its script, an extension
-that uses `chrome.storage` without the permission: a small model makes
+script whose `main()` is never called, a page that never loads its script or loads a file the
+list took off, an extension that uses `chrome.storage` without the permission: a small model makes
 these often, and asking it again to fix them is slow and not always successful (seen in the
 quality bench: a repair moved the `__main__` test *inside* `main`). Each fix here is made only
 when exactly one change is right; anything less certain is left to the model's repair.
@@ -14,12 +14,13 @@ import ast
 import json
 import posixpath
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from ..records import Finding
 from .checks import STDLIB, referenced_paths, top_level_names
+from .common import _local, _resolve
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,13 @@ class Fix:
     changes: tuple[str, ...]  # what was done, in words, for the person
 
 
-def autofix(files: Mapping[str, str], findings: Mapping[str, Sequence[Finding]]) -> dict[str, Fix]:
-    """The files some of whose findings can be fixed mechanically, fixed."""
+def autofix(
+    files: Mapping[str, str],
+    findings: Mapping[str, Sequence[Finding]],
+    ruled_out: Collection[str] = (),
+) -> dict[str, Fix]:
+    """The files some of whose findings can be fixed mechanically, fixed. `ruled_out`: paths the
+    file list took off (the description's own limits): a page's reference to one is removed."""
     out: dict[str, Fix] = {}
     for path, items in findings.items():
         content = files.get(path)
@@ -40,7 +46,7 @@ def autofix(files: Mapping[str, str], findings: Mapping[str, Sequence[Finding]])
         if path.endswith(".py"):
             content = _fix_python(path, content, items, files, changes)
         elif path.endswith((".html", ".htm")):
-            content = _fix_html(path, content, items, changes)
+            content = _fix_html(path, content, items, changes, ruled_out)
         elif PurePosixPath(path).name == "manifest.json":
             content = _fix_manifest(content, items, changes)
         if changes:
@@ -138,9 +144,19 @@ def _main_without_arguments(content: str) -> bool:
 
 
 # ---------------------------------------------------------------------------------------- HTML
-def _fix_html(path: str, content: str, items: Sequence[Finding], changes: list) -> str:
+def _fix_html(
+    path: str, content: str, items: Sequence[Finding], changes: list, ruled_out: Collection[str]
+) -> str:
     for f in items:
-        if f.kind == "script-unloaded" and f.target:
+        if f.kind == "missing-file" and f.target in ruled_out:
+            # The description named its files and this is not one of them: a stylesheet or
+            # script nobody will write only makes the page fail to load it.
+            fixed = _drop_reference(path, content, f.target)
+            if fixed != content:
+                content = fixed
+                changes.append(f"removed the reference to `{f.target}`, which is not one of the "
+                               "files the description asks for")  # fmt: skip
+        elif f.kind == "script-unloaded" and f.target:
             src = posixpath.relpath(f.target, posixpath.dirname(path) or ".")
             tag = f'<script src="{src}"></script>'
             close = content.lower().rfind("</body>")
@@ -157,6 +173,21 @@ def _fix_html(path: str, content: str, items: Sequence[Finding], changes: list) 
                     f"made `{PurePosixPath(f.target).name}` load after the page (`defer`)"
                 )
     return content
+
+
+_LOADING_TAG = re.compile(r"[ \t]*(<link\b[^>]*>|<script\b[^>]*>\s*</script\s*>)[ \t]*\n?", re.I)
+_REF = re.compile(r"\b(?:href|src)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.I)
+
+
+def _drop_reference(path: str, content: str, target: str) -> str:
+    """`content` without the <link> or empty <script src> tags that load `target`."""
+
+    def keep(m: re.Match) -> str:
+        ref = _REF.search(m.group(1))
+        value = next((g for g in ref.groups() if g is not None), "") if ref else ""
+        return "" if _local(value) and _resolve(path, value) == target else m.group(0)
+
+    return _LOADING_TAG.sub(keep, content)
 
 
 def _add_defer(content: str, src: str) -> str:

@@ -104,7 +104,7 @@ async def check_and_repair(
         # Mechanical fixes first: instant, and certain where the model's second try is not.
         fixes = autofix(project.contents, {
             p: items for p, items in report.findings.items() if only is None or p in only
-        })  # fmt: skip
+        }, project.ruled_out())  # fmt: skip
         for fix in fixes.values():
             emit(FileDone(path=fix.path, content=fix.content, fixed=fix.changes))
         if fixes:

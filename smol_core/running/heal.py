@@ -191,7 +191,8 @@ def _tidy(
 ) -> None:
     """After a rewrite: the mechanical fixes (a forgotten import...), without the model."""
     report = check(project, settings, emit, round_no)
-    fixes = autofix(project.contents, {p: report.findings.get(p, []) for p in paths})
+    fixes = autofix(project.contents, {p: report.findings.get(p, []) for p in paths},
+                    project.ruled_out())  # fmt: skip
     for fix in fixes.values():
         emit(FileDone(path=fix.path, content=fix.content, fixed=fix.changes))
     if fixes:
