@@ -71,6 +71,7 @@ def test_a_file_failing_its_example_is_repaired_with_the_actual_output(make_serv
     asked = repair.body["messages"][-1]["content"]
     assert "min=1 max=3 mean=2.0\n" in asked or "min=1 max=3 mean=2.0" in asked  # what it printed
     assert "Expected output:\nmin=1 max=3 mean=2.00" in asked and WRONG in asked
+    assert "- `stats.py` line 6, `print(f'min={min(nums)}" in asked  # the line that printed it
     assert project.contents["stats.py"] == GOOD
     assert project.examples_state() == "passing"
     assert project.check_status("stats.py") == "repaired"

@@ -148,7 +148,7 @@ def _fix_html(
     path: str, content: str, items: Sequence[Finding], changes: list, ruled_out: Collection[str]
 ) -> str:
     for f in items:
-        if f.kind == "missing-file" and f.target in ruled_out:
+        if f.kind == "missing-file" and f.target and f.target in ruled_out:
             # The description named its files and this is not one of them: a stylesheet or
             # script nobody will write only makes the page fail to load it.
             fixed = _drop_reference(path, content, f.target)

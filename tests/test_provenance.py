@@ -1,0 +1,104 @@
+"""A failing command's output traced to the project lines that printed it and ended it, for the
+repair (a wrong output or exit status has no traceback to point at the line)."""
+
+from __future__ import annotations
+
+import pytest
+
+from smol_core.records import Command, Example
+from smol_core.running.execute import run_examples
+from smol_core.running.provenance import TRACE, TRACER
+from smol_core.running.sandbox import isolation
+
+isolated = pytest.mark.skipif(
+    isolation() != "namespaces", reason=f"no isolation on this machine: {isolation()}"
+)
+
+NOTES = """\
+import json
+import os
+import sys
+
+from store import load
+
+
+def list_notes():
+    for i, note in enumerate(load(), start=1):
+        print(f"{i}: {note}")
+
+
+def add(text):
+    notes = load() + [text]
+    with open("notes.json", "w") as f:
+        json.dump(notes, f)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        print("usage: notes.py add TEXT | list", file=sys.stderr)
+        sys.exit(1)
+    add(sys.argv[2]) if sys.argv[1] == "add" else list_notes()
+"""
+STORE = """\
+import json
+import os
+
+
+def load():
+    if not os.path.exists("notes.json"):
+        return []
+    with open("notes.json") as f:
+        return json.load(f)
+"""
+FILES = {"notes.py": NOTES, "store.py": STORE}
+
+
+def _command(*args: str, **expect) -> Command:
+    return Command(("python", *args), **expect)
+
+
+@isolated
+def test_a_wrong_exit_status_names_the_lines_that_wrote_and_ended_it():
+    example = Example("list", "command", (_command("notes.py", "list", exit_code=0),))
+    [result] = run_examples(FILES, [example])
+    assert result.status == "fail"
+    assert "Where that output came from" in result.detail
+    assert (
+        '- `notes.py` line 21, `print("usage: notes.py add TEXT | list", file=sys.stderr)` '
+        "(under `if len(sys.argv) != 3:` on line 20, true): "
+        'wrote to stderr "usage: notes.py add TEXT | list"' in result.detail
+    )
+    assert "- `notes.py` line 22, `sys.exit(1)`: ended the program with exit status 1" in (
+        result.detail
+    )
+
+
+@isolated
+def test_a_wrong_output_in_a_sequence_is_traced_after_replaying_the_commands_before_it():
+    example = Example("add then list", "command", (
+        _command("notes.py", "add", "milk"), _command("notes.py", "add", "eggs"),
+        _command("notes.py", "list", output="1. milk\n2. eggs"),
+    ))  # fmt: skip
+    files = {**FILES, "notes.py": NOTES.replace("if len(sys.argv) != 3", "if len(sys.argv) < 2")}
+    [result] = run_examples(files, [example])
+    assert result.status == "fail" and result.reached == 2
+    # The replayed adds left both notes: the trace's run printed what the real one did.
+    assert '- `notes.py` line 10, `print(f"{i}: {note}")`: printed "1: milk⏎2: eggs" (2 lines)' in (
+        result.detail
+    )
+    assert TRACE not in result.detail and TRACER not in result.detail
+
+
+@isolated
+def test_nothing_is_traced_for_a_pass_a_traceback_or_a_program_not_in_python():
+    ok = Example("ok", "command", (_command("notes.py", "list", exit_code=0, output=""),))
+    crash = Example("crash", "command", (_command("crash.py", output="x"),))
+    files = {**FILES, "notes.py": NOTES.replace("if len(sys.argv) != 3", "if False")}
+    files["crash.py"] = "from store import load\n\nload()[5]\n"
+    passed, crashed = run_examples(files, [ok, crash])
+    assert passed.status == "pass" and "Where" not in passed.detail
+    assert crashed.status == "fail" and "IndexError" in crashed.detail
+    assert "Where that output came from" not in crashed.detail
+    shell = Example("sh", "command", (Command(("sh", "run.sh"), output="yes"),))
+    [result] = run_examples({"run.sh": "echo no\n"}, [shell])
+    assert result.status in ("fail", "refused") and "Where that output" not in result.detail
