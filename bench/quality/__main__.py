@@ -106,6 +106,7 @@ async def generate_studio(spec: Spec, settings, folder: Path, out: Outcome) -> d
         UsageReport,
     )
     from smol_core.project import applying
+    from smol_core.running.examples import example_to_dict
     from smol_core.runs import add_missing_files, run_all
 
     first: dict[str, str] = {}  # each file as first written, before any repair
@@ -163,6 +164,12 @@ async def generate_studio(spec: Spec, settings, folder: Path, out: Outcome) -> d
         "first_findings": {p: [str(f) for f in v] for p, v in project.first_findings.items() if v},
         "findings": {p: [str(f) for f in v] for p, v in project.findings.items() if v},
         "before_repair": {p: c for p, c in first.items() if project.contents.get(p) != c},
+        # What was run and what it said: without them a failing spec can't be read afterwards.
+        "examples": [example_to_dict(e) for e in project.examples],
+        "results": {
+            i: {"status": r.status, "reason": r.reason, "detail": r.detail[:2000]}
+            for i, r in sorted(project.results.items())
+        },  # fmt: skip
     }
 
 
