@@ -319,3 +319,41 @@ def test_a_repair_that_answers_less_is_undone_even_when_no_example_passes(make_s
     assert project.contents["server.py"] == HEALTH_ONLY
     (last,) = [e.result for e in events if isinstance(e, ExampleDone)][-1:]
     assert last.reached == 1 and "/add?a=2&b=3" in last.reason
+
+
+NOTES_SPEC = ("A note keeper in one file, `notes.py`: `python notes.py add TEXT` adds a note and "
+              "`python notes.py list` prints the notes numbered.")  # fmt: skip
+NOTES_GOOD = (
+    "import json, os, sys\n\nPATH = 'notes.json'\n\n\ndef load():\n"
+    "    return json.load(open(PATH)) if os.path.exists(PATH) else []\n\n\n"
+    "if __name__ == '__main__':\n    notes = load()\n    if sys.argv[1] == 'add':\n"
+    "        json.dump(notes + [sys.argv[2]], open(PATH, 'w'))\n    else:\n"
+    "        for i, n in enumerate(notes, 1):\n            print(f'{i}. {n}')\n"
+)
+
+
+@isolated
+def test_the_specs_commands_without_output_run_in_order_without_asking_the_model(make_server):
+    """The built-in model's way: commands the spec writes out with placeholders (`add TEXT`)
+    become one sequence run in a folder, each expected to end cleanly, and no examples request
+    is made. A program that fails the second command is repaired with what it did."""
+    from smol_core.running.spec_examples import spec_commands
+
+    (seq,) = spec_commands(NOTES_SPEC, {"notes.py": ""})
+    assert [c.args for c in seq.commands] == [("python", "notes.py", "add", "hello"),
+                                              ("python", "notes.py", "list")]  # fmt: skip
+    assert all(c.exit_code == 0 and c.output is None for c in seq.commands)
+    # A spec that speaks of failing, or names an input file: left to the model.
+    assert spec_commands(NOTES_SPEC + " With no command it exits 1.", {"notes.py": ""}) == []
+    assert spec_commands(NOTES_SPEC + " `add` asks for a tag.", {"notes.py": ""}) == []
+    assert spec_commands("`python notes.py import FILE` reads FILE.", {"notes.py": ""}) == []
+    broken = NOTES_GOOD.replace("notes = load()", "notes = load()\n    assert len(sys.argv) == 3")
+    brief = "- `notes.py` — adds and lists notes in notes.json.\n"
+    server = make_server(plan_text=brief, files={"notes.py": NOTES_GOOD}, examples=[])
+    server.add_fault(Fault.text(broken), kind="code", path="notes.py", times=1)
+    project = _project(_run(server, spec=NOTES_SPEC, plan_style="brief"))
+    assert "examples" not in [r.kind for r in server.requests]
+    assert project.examples[0].name == "the description's commands, in order"
+    [_, repair] = [r for r in server.requests if r.kind == "code"]
+    assert "command 2 of 2" in repair.body["messages"][-1]["content"]
+    assert project.contents["notes.py"] == NOTES_GOOD and project.examples_state() == "passing"

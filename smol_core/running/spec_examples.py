@@ -42,6 +42,46 @@ def spec_examples(spec: str, contents: Mapping[str, str]) -> list[Example]:
     return [e for e in found if not any(refusal(c.args, contents) for c in e.commands)]
 
 
+# Sample values for the placeholders of a usage line: a word for a text, 1 for a number (an id
+# given after an `add` is then the first item). A file, a port or anything else: not filled.
+_SAMPLE = {"1": re.compile(r"N|NUM|NUMBER|COUNT|AMOUNT|ID|INDEX|VALUE|X|Y|[A-Z]?_?(?:ID|NUM)"),
+           "hello": re.compile(r"TEXT|WORD|NAME|MESSAGE|MSG|TITLE|ITEM|NOTE|TASK|STRING|QUERY")}  # fmt: skip
+# A paragraph that speaks of failing is not run with an exit status of 0 expected, nor one of a
+# program that asks for input (it would end on an empty stdin).
+_FAILING_WORDS = re.compile(r"\b(?:exit|exits|status|error|errors|fail|fails|invalid|usage|asks?|"
+                            r"prompts?|interactive|enters?|types?|stdin|input)\b", re.I)  # fmt: skip
+
+
+def spec_commands(spec: str, contents: Mapping[str, str]) -> list[Example]:
+    """The project's commands a spec writes out without their output (`python notes.py add
+    TEXT`, `python notes.py list`), run in the spec's order in one folder, each expected to end
+    cleanly: the checks a model would make of such a spec, asked of none. [] unless every
+    command quoted can be run as written or with a sample for its placeholders."""
+    commands: list[tuple[str, ...]] = []
+    for paragraph in re.split(r"\n\s*\n|\n(?=\s*[-*] )", spec):
+        for m in re.finditer(r"`((?:python3?|node)\s[^`\n]+)`", paragraph):
+            try:
+                args = shlex.split(m.group(1))
+            except ValueError:
+                return []
+            filled = tuple(_sample(a) for a in args)
+            if "" in filled or refusal(filled, contents) or _FAILING_WORDS.search(paragraph):
+                return []
+            if filled not in commands:
+                commands.append(filled)
+    if not commands or len(commands) > 6:
+        return []
+    return [Example("the description's commands, in order", "command",
+                    tuple(Command(c, exit_code=0) for c in commands))]  # fmt: skip
+
+
+def _sample(arg: str) -> str:
+    """The argument as given, a sample for a placeholder, or "" for one with no safe sample."""
+    if not _PLACEHOLDER.fullmatch(arg) and not re.fullmatch(r"[A-Z]", arg):
+        return arg
+    return next((value for value, word in _SAMPLE.items() if word.fullmatch(arg)), "")
+
+
 # `f(args)` returns `value`, in one sentence: a call the spec writes out with its result.
 _SPEC_CALL = re.compile(
     r"`([A-Za-z_]\w*)\(([^`\n]*)\)`"

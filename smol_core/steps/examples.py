@@ -15,7 +15,7 @@ from ..model.chat import stream_chat
 from ..prompts import render, shared_context
 from ..records import Example, FileSpec
 from ..running.examples import merged, parse_examples
-from ..running.spec_examples import spec_calls, spec_examples, spec_server
+from ..running.spec_examples import spec_calls, spec_commands, spec_examples, spec_server
 from ..settings import Settings
 from .file_list import mode_order, structured_args
 
@@ -123,10 +123,14 @@ async def make_examples(
         merged(spec_examples(spec, contents), spec_calls(spec, contents)),
         spec_server(spec, contents),
     )
-    if written and settings.plan_style == "brief":
+    if settings.plan_style == "brief":
         # The built-in model (brief style): the description's own examples are exact, and
         # its additions cost a request (~17 s) and are where wrong expectations come from.
-        return written
+        # Commands written out without their output are run as they are: the model, told to
+        # invent no output, made the same checks of them (in 21 s).
+        written = written or spec_commands(spec, contents)
+        if written:
+            return written
     messages = examples_messages(spec, plan, files, settings.prompts_dir, settings.plan_style)
     for mode in mode_order(settings):
         try:
