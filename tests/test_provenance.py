@@ -102,3 +102,36 @@ def test_nothing_is_traced_for_a_pass_a_traceback_or_a_program_not_in_python():
     shell = Example("sh", "command", (Command(("sh", "run.sh"), output="yes"),))
     [result] = run_examples({"run.sh": "echo no\n"}, [shell])
     assert result.status in ("fail", "refused") and "Where that output" not in result.detail
+
+
+SLUG = """\
+import re
+
+
+def slugify(text):
+    text = text.lower()
+    text = text.strip("-")
+    text = re.sub(r"[^a-z0-9]+", "-", text)
+    return text
+"""
+
+
+@isolated
+def test_a_call_returning_the_wrong_value_shows_how_the_values_went_line_by_line():
+    code = 'from textutils import slugify\nprint(repr(slugify("Hello, World!")))'
+    example = Example("slug", "call", (Command((), output="'hello-world'"),), code=code)
+    [result] = run_examples({"textutils.py": SLUG}, [example])
+    assert result.status == "fail"
+    assert result.detail.endswith(
+        "How the values went (the project's lines as they ran, and what each set):\n"
+        "- `textutils.py` line 5, `text = text.lower()`: text = 'hello, world!'\n"
+        '- `textutils.py` line 6, `text = text.strip("-")`: ran, no value changed\n'
+        '- `textutils.py` line 7, `text = re.sub(r"[^a-z0-9]+", "-", text)`: '
+        "text = 'hello-world-'\n"
+        "- `textutils.py` line 8, `return text`: returned 'hello-world-'"
+    )
+    # A big value is named, not printed at every line; a loop is cut after a few entries.
+    loop = "def f(n):\n    xs = list(range(1000))\n    for i in range(n):\n        n -= 1\n    return n\n"
+    example = Example("f", "call", (Command((), output="1"),), code="from m import f\nprint(f(50))")
+    [result] = run_examples({"m.py": loop}, [example])
+    assert "xs = <list of 1000 items>" in result.detail and "- … and " in result.detail

@@ -62,11 +62,11 @@ def run_examples(
 
 
 def _untraced_failure(example: Example, result: ExampleResult) -> bool:
-    """A command example that gave the wrong output or exit status, with no traceback to say
-    where (a traceback already names the line)."""
+    """A command example that gave the wrong output or exit status, or a call that returned the
+    wrong value, with no traceback to say where (a traceback already names the line)."""
     return (
         result.status == "fail"
-        and example.kind == "command"
+        and example.kind in ("command", "call")
         and not example.page
         and "Traceback (most recent call last)" not in result.detail
         and "did not finish" not in result.reason

@@ -22,19 +22,26 @@ from .sandbox import Limits, Sandbox
 
 TRACER = "_smol_where.py"
 TRACE = "_smol_where.json"
+CALL = "_smol_call.py"  # a call example's code, traced
 MAX_LINES = 10  # entries shown to the repair
 
 _WRAPPER = r"""
 import json, os, runpy, sys
 ROOT = os.getcwd()
-HERE = os.path.abspath(__file__)
 events = []
+
+def own(frame):
+    # A file of the project: "<frozen importlib...>" and "<string>" are not paths.
+    name = frame.f_code.co_filename
+    if os.path.isabs(name) and name.startswith(ROOT + os.sep) and "/_smol_" not in name:
+        return os.path.relpath(name, ROOT)
+    return None
 
 def where(frame):
     while frame is not None:
-        name = os.path.abspath(frame.f_code.co_filename)
-        if name.startswith(ROOT + os.sep) and name != HERE:
-            return os.path.relpath(name, ROOT), frame.f_lineno
+        path = own(frame)
+        if path is not None:
+            return path, frame.f_lineno
         frame = frame.f_back
     return None
 
@@ -56,6 +63,43 @@ def save():
     except Exception:
         pass
 
+
+seen = {}  # frame -> (line it is on, its locals then)
+
+def shown(value):
+    try:
+        if len(value) > 200:  # a big container: its repr at every line would cost seconds
+            return "<%s of %d items>" % (type(value).__name__, len(value))
+    except Exception:
+        pass
+    try:
+        text = repr(value)
+    except Exception:
+        return "<%s>" % type(value).__name__
+    return text if len(text) <= 80 else text[:79] + "..."
+
+def values(frame, event, arg):
+    path = own(frame)
+    if path is None or frame.f_code.co_name == "<module>":  # a module's globals: noise
+        return None
+    if event in ("line", "return"):
+        line, before = seen.get(frame, (None, {}))
+        now = {k: v for k, v in frame.f_locals.items()
+               if not k.startswith("__") and not callable(v) and type(v).__name__ != "module"}
+        changed = [k for k, v in now.items() if before.get(k) != shown(v)]
+        if line is not None and len(events) < 200:
+            for name in changed:
+                events.append(["set", path, line, name + " = " + shown(now[name])])
+            if not changed and event == "line":  # a return says what it returned instead
+                events.append(["ran", path, line, ""])
+        if event == "return" and len(events) < 200:
+            events.append(["return", path, frame.f_lineno, shown(arg)])
+        seen[frame] = (frame.f_lineno, {k: shown(v) for k, v in now.items()})
+    return values
+
+if sys.argv[1] == "--values":  # a call example: how the values went in the project's lines
+    del sys.argv[1]
+    sys.settrace(values)
 script = os.path.abspath(sys.argv[1])
 sys.argv = sys.argv[1:]
 sys.path[0] = os.path.dirname(script)
@@ -65,15 +109,17 @@ try:
 except SystemExit as exc:
     tb, spot = exc.__traceback__, None
     while tb is not None:  # the innermost frame of the project's own code
-        name = os.path.abspath(tb.tb_frame.f_code.co_filename)
-        if name.startswith(ROOT + os.sep) and name != HERE:
-            spot = (os.path.relpath(name, ROOT), tb.tb_lineno)
+        path = own(tb.tb_frame)
+        if path is not None:
+            spot = (path, tb.tb_lineno)
         tb = tb.tb_next
     if spot:
         code = exc.code if isinstance(exc.code, int) or exc.code is None else 1
         events.append(["exit", spot[0], spot[1], code or 0])
     save()
     raise
+finally:
+    sys.settrace(None)
 save()
 """
 
@@ -95,11 +141,13 @@ def where_from(
     cancel: threading.Event | None = None,
 ) -> str:
     """For the repair: which project lines printed the output of command `failing` (0-based)
-    of a command example, and which ended it. "" when there is nothing to say."""
+    of a command example, and which ended it; for a call example, the values its lines set and
+    returned. "" when there is nothing to say."""
     if not 0 <= failing < len(example.commands) or TRACER in contents:
         return ""
     command = example.commands[failing]
-    if not python_program(command.args, contents):
+    call = example.kind == "call" and bool(example.code)
+    if not call and not python_program(command.args, contents):
         return ""
     with Sandbox(contents, limits, allow_unisolated=allow_unisolated, cancel=cancel) as box:
         for path, text in example.input_files:
@@ -107,7 +155,13 @@ def where_from(
         for earlier in example.commands[:failing]:
             box.run(earlier.args, earlier.stdin)
         box.write(TRACER, _WRAPPER)
-        ran = box.run(("python", TRACER, *command.args[1:]), command.stdin)
+        argv: tuple[str, ...]
+        if call:
+            box.write(CALL, example.code + "\n")
+            argv = ("python", TRACER, "--values", CALL)
+        else:
+            argv = ("python", TRACER, *command.args[1:])
+        ran = box.run(argv, command.stdin)
         raw = box.read(TRACE, 256 << 10)
     if ran.stopped or ran.timed_out or not raw:
         return ""
@@ -119,21 +173,21 @@ def where_from(
 
 
 def describe(events: list, contents: Mapping[str, str]) -> str:
-    """The trace as lines a model reads: consecutive writes from one line are one entry."""
-    entries: list[list] = []  # [kind, path, line, text or code, writes]
+    """The trace as lines a model reads: consecutive events of one line are one entry."""
+    entries: list[list] = []  # [kind, path, line, text or code]
     for kind, path, line, value in events:
         if path not in contents or not isinstance(line, int):
             continue
         last = entries[-1] if entries else None
-        if kind in ("out", "err") and last and last[:3] == [kind, path, line]:
-            last[3] += value
+        if kind in ("out", "err", "set") and last and last[:3] == [kind, path, line]:
+            last[3] += ", " + value if kind == "set" else value
             continue
         entries.append([kind, path, line, value])
-    if not entries:
-        return ""
+    values = any(e[0] in ("set", "return", "ran") for e in entries)
+    most = MAX_LINES + 6 if values else MAX_LINES
     out: list[str] = []
     said = ""
-    for kind, path, line, value in entries[:MAX_LINES]:
+    for kind, path, line, value in entries[:most]:
         because = _because(contents[path], line)
         # Said once for a run of lines under the same test.
         source = f"`{_line(contents[path], line)}`" + (because if because != said else "")
@@ -141,23 +195,29 @@ def describe(events: list, contents: Mapping[str, str]) -> str:
         if kind == "exit":
             out.append(f"- `{path}` line {line}, {source}: ended the program with exit "
                        f"status {value}")  # fmt: skip
-            continue
-        printed = value.rstrip("\n")
-        if not printed.strip():
-            continue
-        lines = printed.count("\n") + 1
-        shown = printed.replace("\n", "⏎")
-        shown = shown if len(shown) <= 100 else shown[:99] + "…"
-        many = f" ({lines} lines)" if lines > 1 else ""
-        where = "printed" if kind == "out" else "wrote to stderr"
-        out.append(f'- `{path}` line {line}, {source}: {where} "{shown}"{many}')
-    if len(entries) > MAX_LINES:
-        out.append(f"- … and {len(entries) - MAX_LINES} more")
+        elif kind == "set":
+            out.append(f"- `{path}` line {line}, {source}: {value}")
+        elif kind == "return":
+            out.append(f"- `{path}` line {line}, {source}: returned {value}")
+        elif kind == "ran":
+            out.append(f"- `{path}` line {line}, {source}: ran, no value changed")
+        elif printed := value.rstrip("\n"):
+            lines = printed.count("\n") + 1
+            shown = printed.replace("\n", "⏎")
+            shown = shown if len(shown) <= 100 else shown[:99] + "…"
+            many = f" ({lines} lines)" if lines > 1 else ""
+            where = "printed" if kind == "out" else "wrote to stderr"
+            out.append(f'- `{path}` line {line}, {source}: {where} "{shown}"{many}')
+    if len(entries) > most:
+        out.append(f"- … and {len(entries) - most} more")
     if not out:
         return ""
-    return "Where that output came from (the project's lines, in the order they ran):\n" + (
-        "\n".join(out)
+    title = (
+        "How the values went (the project's lines as they ran, and what each set):"
+        if values
+        else "Where that output came from (the project's lines, in the order they ran):"
     )
+    return title + "\n" + "\n".join(out)
 
 
 def _because(text: str, number: int) -> str:
