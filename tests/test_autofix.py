@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 import subprocess
 import sys
 
@@ -328,3 +329,27 @@ def test_the_run_removes_a_link_to_a_file_the_description_left_out(make_server):
     assert "removed the reference to `styles.css`" in project.fixed["index.html"][0]
     # Fixed without the model: each file asked for once.
     assert sorted(r.path for r in srv.requests if r.kind == "code") == ["index.html", "todo.js"]
+
+
+def test_a_const_assigned_again_is_found_and_declared_with_let(tmp_path):
+    script = (
+        "const items = [];\nconst count = 0;\n"
+        "function add(text) {\n  const item = text;\n  item = item.trim();\n  items.push(item);\n"
+        "  count += 1;\n  return count;\n}\n"
+        "const same = (a, b) => a === b;\nfor (const x of items) { x.length; }\n"
+        "console.log(add(' milk '), items[0], same(1, 1));\n"
+    )
+    files = {"app.js": script}
+    report = check_project(files)
+    found = {(f.target, f.line) for f in report.findings["app.js"] if f.kind == "const-assigned"}
+    assert found == {("item", 5), ("count", 7)}  # not `items` (pushed to), not `same` or `x`
+    after, fixes = fixed(files)
+    assert "let item = text;" in after["app.js"] and "let count = 0;" in after["app.js"]
+    assert "const items = [];" in after["app.js"] and "const same" in after["app.js"]
+    assert len(fixes["app.js"].changes) == 2
+    assert not check_project(after).findings["app.js"]
+    if shutil.which("node"):
+        (tmp_path / "app.js").write_text(after["app.js"], encoding="utf-8")
+        ran = subprocess.run(["node", "app.js"], cwd=tmp_path, capture_output=True, text=True,
+                             timeout=30)  # fmt: skip
+        assert ran.stdout.strip() == "1 milk true", ran.stderr

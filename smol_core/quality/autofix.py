@@ -2,7 +2,7 @@
 
 A forgotten `import sys`, a name used from another file of the project without importing it, a
 script whose `main()` is never called, a page that never loads its script or loads a file the
-list took off, an extension that uses `chrome.storage` without the permission: a small model makes
+list took off, a `const` assigned again, an extension that uses `chrome.storage` without the permission: a small model makes
 these often, and asking it again to fix them is slow and not always successful (seen in the
 quality bench: a repair moved the `__main__` test *inside* `main`). Each fix here is made only
 when exactly one change is right; anything less certain is left to the model's repair.
@@ -47,6 +47,8 @@ def autofix(
             content = _fix_python(path, content, items, files, changes)
         elif path.endswith((".html", ".htm")):
             content = _fix_html(path, content, items, changes, ruled_out)
+        elif path.endswith((".js", ".mjs", ".cjs")):
+            content = _fix_js(content, items, changes)
         elif PurePosixPath(path).name == "manifest.json":
             content = _fix_manifest(content, items, changes)
         if changes:
@@ -194,6 +196,18 @@ def _add_defer(content: str, src: str) -> str:
     name = re.escape(PurePosixPath(src).name)
     tag = re.compile(rf"<script\b(?=[^>]*\bsrc\s*=\s*['\"][^'\"]*{name}['\"])([^>]*)>", re.I)
     return tag.sub(lambda m: f"<script defer{m.group(1)}>", content, count=1)
+
+
+# ---------------------------------------------------------------------------------- JavaScript
+def _fix_js(content: str, items: Sequence[Finding], changes: list) -> str:
+    for name in dict.fromkeys(f.target for f in items if f.kind == "const-assigned" and f.target):
+        # `let` allows all that `const` does, and the assignment too: never wrong.
+        declaration = re.compile(rf"\bconst(\s+{re.escape(name)}\s*=)")
+        fixed = declaration.sub(r"let\1", content)
+        if fixed != content:
+            content = fixed
+            changes.append(f"declared `{name}` with `let` (it is assigned again)")
+    return content
 
 
 # ------------------------------------------------------------------------------ manifest.json

@@ -26,7 +26,7 @@ from .web import _check_html, _check_js
 KINDS = (
     "syntax", "echo", "undefined-name", "missing-module", "missing-name", "missing-file",
     "dom-id", "script-unloaded", "script-early", "script-module", "inline-script",
-    "js-global", "stub", "unused", "entry-point", "manifest", "permission",
+    "js-global", "const-assigned", "stub", "unused", "entry-point", "manifest", "permission",
 )  # fmt: skip
 
 

@@ -104,10 +104,35 @@ def _page_script_findings(path: str, content: str, project: _Project) -> list[Fi
     return out
 
 
+_CONST = re.compile(r"\bconst\s+([A-Za-z_$][\w$]*)\s*=")
+
+
+def const_assigned(content: str) -> dict[str, int]:
+    """Names declared `const` that the script assigns to again (`x = …`, `x += …`, `x++`): a
+    TypeError when that line runs. Name → the line of the first assignment. A name declared
+    `const` in one scope and assigned in another is found too: `let` is right for both."""
+    found: dict[str, int] = {}
+    declared = {m.group(1): m.end() for m in _CONST.finditer(content)}
+    for name in declared:
+        n = re.escape(name)
+        pattern = rf"(?<![\w$.]){n}\s*(?:[-+*/%&|^]|\*\*|<<|>>)?=(?![=>])|(?<![\w$.]){n}\s*(?:\+\+|--)|(?:\+\+|--)\s*{n}(?![\w$])"
+        for m in re.finditer(pattern, content):
+            before = content[max(0, m.start() - 40) : m.start()]
+            if re.search(r"\b(?:const|let|var)\s+$", before):
+                continue  # a declaration, not an assignment
+            found[name] = _line_of(content, m.start())
+            break
+    return found
+
+
 def _check_js(path: str, content: str, project: _Project, use_node: bool) -> list[Finding]:
     out: list[Finding] = []
     if use_node:
         out += _node_check(path, content)
+    for name, line in const_assigned(content).items():
+        out.append(Finding(path, line, f"assigns to `{name}`, which is declared with `const`: "
+                           "the script stops there with \"Assignment to constant variable\"; "
+                           "declare it with `let`", "const-assigned", name))  # fmt: skip
     if path in project.classic_scripts():
         out += _page_script_findings(path, content, project)
     for m in _JS_STUB.finditer(content):

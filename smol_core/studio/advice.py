@@ -41,6 +41,8 @@ PLAIN: dict[str, tuple[str, str]] = {
                       "into the page's script file.", REWRITE),
     "js-global": ("The script redefines a name the browser already has, so it stops before "
                   "doing anything.", REWRITE),
+    "const-assigned": ("The script changes a value it declared as never changing, so it "
+                       "stops with an error when it gets there.", REWRITE),
     "stub": ("A function was left empty: what it should do is missing.", REWRITE),
     "unused": ("Something was written that nothing uses: a feature may not be connected.",
                REWRITE),
