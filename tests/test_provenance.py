@@ -135,3 +135,47 @@ def test_a_call_returning_the_wrong_value_shows_how_the_values_went_line_by_line
     example = Example("f", "call", (Command((), output="1"),), code="from m import f\nprint(f(50))")
     [result] = run_examples({"m.py": loop}, [example])
     assert "xs = <list of 1000 items>" in result.detail and "- … and " in result.detail
+
+
+SERVER = """\
+import argparse
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        if self.path == "/health":
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"ok")
+        elif self.path == "/add":
+            self.send_response(200)
+            self.end_headers()
+        else:
+            self.send_response(404)
+            self.end_headers()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int)
+    HTTPServer(("127.0.0.1", parser.parse_args().port), Handler).serve_forever()
+"""
+
+
+@isolated
+def test_a_server_answering_the_wrong_status_names_the_line_and_the_test_it_went_through():
+    from smol_core.records import Request
+
+    example = Example("routes", "server", (Command(("python", "server.py", "--port", "8765"),
+                                                   exit_code=None),), port=8765,
+                      requests=(Request("/health", 200, ("ok",)), Request("/add?a=2&b=3", 200, ())))  # fmt: skip
+    [result] = run_examples({"server.py": SERVER}, [example])
+    assert result.status == "fail" and "expected status 200, got 404" in result.reason
+    assert result.detail.endswith(
+        "Where the answers came from (the project's lines, in the order they ran):\n"
+        '- `server.py` line 8, `self.send_response(200)` (under `if self.path == "/health":` on '
+        "line 7, true): answered 200 to GET /health\n"
+        '- `server.py` line 15, `self.send_response(404)` (under `elif self.path == "/add":` '
+        "on line 11, false): answered 404 to GET /add?a=2&b=3"
+    )

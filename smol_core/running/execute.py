@@ -17,7 +17,7 @@ from ..quality.checks import referenced_paths
 from ..records import Command, Example, ExampleResult
 from .browser import extension_popup, run_page
 from .examples import refusal
-from .provenance import where_from
+from .provenance import server_where, where_from
 from .sandbox import Limits, RunResult, Sandbox
 
 DETAIL_CHARS = 2500  # what a repair request is shown of a failing run
@@ -49,8 +49,12 @@ def run_examples(
         with Sandbox(contents, limits, allow_unisolated=allow_unisolated, cancel=cancel) as box:
             result = _run_one(example, box, contents, popup)
         if _untraced_failure(example, result):
-            where = where_from(contents, example, result.reached, limits=limits,
-                               allow_unisolated=allow_unisolated, cancel=cancel)  # fmt: skip
+            if example.kind == "server":
+                where = server_where(contents, example, _run_server, limits=limits,
+                                     allow_unisolated=allow_unisolated, cancel=cancel)  # fmt: skip
+            else:
+                where = where_from(contents, example, result.reached, limits=limits,
+                                   allow_unisolated=allow_unisolated, cancel=cancel)  # fmt: skip
             if where:
                 result = replace(result, detail=f"{result.detail}\n\n{where}")
         if not result.seconds:
@@ -66,7 +70,7 @@ def _untraced_failure(example: Example, result: ExampleResult) -> bool:
     wrong value, with no traceback to say where (a traceback already names the line)."""
     return (
         result.status == "fail"
-        and example.kind in ("command", "call")
+        and example.kind in ("command", "call", "server")
         and not example.page
         and "Traceback (most recent call last)" not in result.detail
         and "did not finish" not in result.reason

@@ -15,7 +15,8 @@ from __future__ import annotations
 import ast
 import json
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 from ..records import Example
 from .sandbox import Limits, Sandbox
@@ -29,6 +30,7 @@ _WRAPPER = r"""
 import json, os, runpy, sys
 ROOT = os.getcwd()
 events = []
+quiet = []
 
 def own(frame):
     # A file of the project: "<frozen importlib...>" and "<string>" are not paths.
@@ -50,7 +52,7 @@ class Out:
         self._real, self._kind = real, kind
     def write(self, text):
         spot = where(sys._getframe(1))
-        if spot and len(events) < 400:
+        if spot and len(events) < 400 and not quiet:
             events.append([self._kind, spot[0], spot[1], str(text)[:300]])
         return self._real.write(text)
     def __getattr__(self, name):
@@ -65,6 +67,28 @@ def save():
 
 
 seen = {}  # frame -> (line it is on, its locals then)
+
+def answered(original):
+    # A server is killed, never ends: each answer is saved as it is given.
+    def send(self, code, *args, **kwargs):
+        spot = where(sys._getframe(1))
+        if spot and len(events) < 400:
+            events.append(["status", spot[0], spot[1], "%s %s" % (self.command, self.path)
+                           + " -> %s" % code])
+            save()
+        quiet.append(1)  # its access log line is not the program's output
+        try:
+            return original(self, code, *args, **kwargs)
+        finally:
+            quiet.pop()
+    return send
+
+try:
+    import http.server as hs
+    hs.BaseHTTPRequestHandler.send_response = answered(hs.BaseHTTPRequestHandler.send_response)
+    hs.BaseHTTPRequestHandler.send_error = answered(hs.BaseHTTPRequestHandler.send_error)
+except Exception:
+    pass
 
 def shown(value):
     try:
@@ -143,8 +167,8 @@ def where_from(
     """For the repair: which project lines printed the output of command `failing` (0-based)
     of a command example, and which ended it; for a call example, the values its lines set and
     returned. "" when there is nothing to say."""
-    if not 0 <= failing < len(example.commands) or TRACER in contents:
-        return ""
+    if example.kind == "server" or not 0 <= failing < len(example.commands) or TRACER in contents:
+        return ""  # a server runs until stopped: server_where
     command = example.commands[failing]
     call = example.kind == "call" and bool(example.code)
     if not call and not python_program(command.args, contents):
@@ -167,6 +191,34 @@ def where_from(
         return ""
     try:
         events = json.loads(raw)
+    except ValueError:
+        return ""
+    return describe(events, contents)
+
+
+def server_where(
+    contents: Mapping[str, str],
+    example: Example,
+    run_server: Callable[[Example, Sandbox, Mapping[str, str]], object],
+    *,
+    limits: Limits | None = None,
+    allow_unisolated: bool = False,
+    cancel: threading.Event | None = None,
+) -> str:
+    """For the repair of a server example: the project lines that gave each answer (a 404
+    for `/add?a=2&b=3` from the `else` of `if self.path == '/add'`). `run_server` runs the
+    example as the verdict's run did, here with the server started under the wrapper."""
+    start = example.commands[0] if example.commands else None
+    if start is None or TRACER in contents or not python_program(start.args, contents):
+        return ""
+    traced = replace(start, args=("python", TRACER, *start.args[1:]))
+    wrapped = replace(example, commands=(traced, *example.commands[1:]))
+    with Sandbox(contents, limits, allow_unisolated=allow_unisolated, cancel=cancel) as box:
+        box.write(TRACER, _WRAPPER)
+        run_server(wrapped, box, {**contents, TRACER: _WRAPPER})
+        raw = box.read(TRACE, 256 << 10)
+    try:
+        events = json.loads(raw or "[]")
     except ValueError:
         return ""
     return describe(events, contents)
@@ -199,6 +251,9 @@ def describe(events: list, contents: Mapping[str, str]) -> str:
             out.append(f"- `{path}` line {line}, {source}: {value}")
         elif kind == "return":
             out.append(f"- `{path}` line {line}, {source}: returned {value}")
+        elif kind == "status":
+            request, _, code = value.partition(" -> ")
+            out.append(f"- `{path}` line {line}, {source}: answered {code} to {request}")
         elif kind == "ran":
             out.append(f"- `{path}` line {line}, {source}: ran, no value changed")
         elif printed := value.rstrip("\n"):
@@ -215,6 +270,8 @@ def describe(events: list, contents: Mapping[str, str]) -> str:
     title = (
         "How the values went (the project's lines as they ran, and what each set):"
         if values
+        else "Where the answers came from (the project's lines, in the order they ran):"
+        if any(e[0] == "status" for e in entries)
         else "Where that output came from (the project's lines, in the order they ran):"
     )
     return title + "\n" + "\n".join(out)
@@ -228,6 +285,7 @@ def _because(text: str, number: int) -> str:
     except (SyntaxError, ValueError):
         return ""
     best: tuple[int, str] | None = None
+    lines = text.splitlines()
     for node in ast.walk(tree):
         if not isinstance(node, ast.If) or node.test.lineno == number:
             continue
@@ -235,7 +293,8 @@ def _because(text: str, number: int) -> str:
             inside = branch and branch[0].lineno <= number <= (branch[-1].end_lineno or 0)
             if inside and (best is None or node.lineno > best[0]):
                 test = ast.get_source_segment(text, node.test) or "?"
-                best = (node.lineno, f" (under `if {test}:` on line {node.lineno}, {way})")
+                word = "elif" if lines[node.lineno - 1].lstrip().startswith("elif") else "if"
+                best = (node.lineno, f" (under `{word} {test}:` on line {node.lineno}, {way})")
     return best[1] if best else ""
 
 
