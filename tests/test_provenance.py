@@ -179,3 +179,23 @@ def test_a_server_answering_the_wrong_status_names_the_line_and_the_test_it_went
         '- `server.py` line 15, `self.send_response(404)` (under `elif self.path == "/add":` '
         "on line 11, false): answered 404 to GET /add?a=2&b=3"
     )
+
+
+@isolated
+def test_a_program_that_forges_its_trace_file_gets_nothing_shown_and_breaks_nothing():
+    forged = [["out", "../../etc/passwd", 1, "x"], ["out", "notes.py", "1", "x"], [1, 2],
+              ["exit", "notes.py", 2, True], "junk", ["out", "notes.py", 1, {"a": 1}]]  # fmt: skip
+    program = (
+        "import atexit, json, sys\n"
+        f"atexit.register(lambda: json.dump({forged!r}, open('_smol_where.json', 'w')))\n"
+        "sys.exit(3)\n"
+    )
+    example = Example("forged", "command", (_command("notes.py", exit_code=0),))
+    [result] = run_examples({"notes.py": program}, [example])
+    assert result.status == "fail" and "expected exit status 0, got 3" in result.reason
+    assert "Where that output came from" not in result.detail
+    for junk in ("not json", "[1, 2, 3]", '{"a": 1}', "[[null, null, null, null]]"):
+        bad = program.replace(f"json.dump({forged!r}, open('_smol_where.json', 'w'))",
+                              f"open('_smol_where.json', 'w').write({junk!r})")  # fmt: skip
+        [result] = run_examples({"notes.py": bad}, [example])
+        assert result.status == "fail" and "Where that output" not in result.detail

@@ -25,6 +25,7 @@ TRACER = "_smol_where.py"
 TRACE = "_smol_where.json"
 CALL = "_smol_call.py"  # a call example's code, traced
 MAX_LINES = 10  # entries shown to the repair
+_KINDS = frozenset({"out", "err", "exit", "set", "return", "ran", "status"})
 
 _WRAPPER = r"""
 import json, os, runpy, sys
@@ -227,12 +228,20 @@ def server_where(
 def describe(events: list, contents: Mapping[str, str]) -> str:
     """The trace as lines a model reads: consecutive events of one line are one entry."""
     entries: list[list] = []  # [kind, path, line, text or code]
-    for kind, path, line, value in events:
-        if path not in contents or not isinstance(line, int):
+    # The trace file is in the program's own folder: what it holds is hostile like the program.
+    wellformed = [e for e in events if isinstance(e, list) and len(e) == 4] if isinstance(
+        events, list) else []  # fmt: skip
+    for kind, path, line, value in wellformed:
+        if not isinstance(path, str) or path not in contents or type(line) is not int:
             continue
+        if kind not in _KINDS or isinstance(value, bool) or not isinstance(value, (str, int)):
+            continue
+        if kind == "exit" and not isinstance(value, int):
+            continue
+        value = value if kind == "exit" else str(value)[:300]
         last = entries[-1] if entries else None
         if kind in ("out", "err", "set") and last and last[:3] == [kind, path, line]:
-            last[3] += ", " + value if kind == "set" else value
+            last[3] += f", {value}" if kind == "set" else str(value)
             continue
         entries.append([kind, path, line, value])
     values = any(e[0] in ("set", "return", "ran") for e in entries)
