@@ -231,6 +231,7 @@ def test_a_brief_plan_gives_its_files_and_asks_for_the_examples_briefly(make_ser
     """The built-in model's way: the brief plan's file lines are the list (no request), the
     examples are asked with the short instructions, and they run as with the long ones."""
     from smol_core.prompts import render
+    from smol_core.steps.examples import BRIEF_CAP
 
     brief = "- `stats.py` — reads numbers from argv, prints min, max and mean.\n"
     server = make_server(plan_text=brief, files={"stats.py": GOOD}, examples=EXAMPLES)
@@ -239,6 +240,9 @@ def test_a_brief_plan_gives_its_files_and_asks_for_the_examples_briefly(make_ser
     assert [r.kind for r in server.requests] == ["plan", "examples", "code"]
     (asked,) = [r for r in server.requests if r.kind == "examples"]
     assert asked.body["messages"][-1]["content"] == render("examples_brief")
+    assert asked.body["max_tokens"] == BRIEF_CAP  # capped: a looping reply ends early
+    code = next(r for r in server.requests if r.kind == "code")
+    assert code.body.get("max_tokens") != BRIEF_CAP  # the cap is the examples request's only
     assert project.file_list_mode == "plan" and project.paths == ["stats.py"]
     assert project.examples_state() == "passing"
 

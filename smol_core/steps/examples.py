@@ -20,6 +20,7 @@ from ..settings import Settings
 from .file_list import mode_order, structured_args
 
 TOOL_NAME = "save_examples"
+BRIEF_CAP = 400  # output tokens of the brief examples request
 _STRINGS = {"type": "array", "items": {"type": "string"}}
 _COMMAND = {
     "type": "object",
@@ -131,6 +132,9 @@ async def make_examples(
         written = written or spec_commands(spec, contents)
         if written:
             return written
+        # Three checks fit in ~250 tokens; the 1.5B model's page checks were seen looping on
+        # one click step for 600 tokens (30 s) before the reply ended, unusable.
+        settings = settings.with_(max_tokens=min(settings.max_tokens or BRIEF_CAP, BRIEF_CAP))
     messages = examples_messages(spec, plan, files, settings.prompts_dir, settings.plan_style)
     for mode in mode_order(settings):
         try:
