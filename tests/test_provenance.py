@@ -3,6 +3,8 @@ repair (a wrong output or exit status has no traceback to point at the line)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from smol_core.records import Command, Example
@@ -199,3 +201,22 @@ def test_a_program_that_forges_its_trace_file_gets_nothing_shown_and_breaks_noth
                               f"open('_smol_where.json', 'w').write({junk!r})")  # fmt: skip
         [result] = run_examples({"notes.py": bad}, [example])
         assert result.status == "fail" and "Where that output" not in result.detail
+
+
+@isolated
+def test_a_server_that_never_answered_is_not_run_again_to_trace(monkeypatch):
+    from smol_core.records import Request
+    from smol_core.running import execute
+
+    def traced(*_args, **_kwargs):
+        raise AssertionError("traced a server that gave no answer")
+
+    monkeypatch.setattr(execute, "server_where", traced)
+    quits = "import sys\nsys.exit(4)\n"  # ends before it listens: nothing to trace
+    example = Example("routes", "server", (Command(("python", "server.py", "--port", "8765"),
+                                                   exit_code=None),), port=8765,
+                      requests=(Request("/health", 200, ()),))  # fmt: skip
+    [result] = run_examples({"server.py": quits}, [example])
+    assert result.status == "fail" and "ended before it listened" in result.reason
+    with pytest.raises(AssertionError, match="no answer"):  # the wrong status one is traced
+        run_examples({"server.py": SERVER}, [replace(example, requests=(Request("/x", 200, ()),))])

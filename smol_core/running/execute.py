@@ -49,7 +49,9 @@ def run_examples(
         with Sandbox(contents, limits, allow_unisolated=allow_unisolated, cancel=cancel) as box:
             result = _run_one(example, box, contents, popup)
         if _untraced_failure(example, result):
-            if example.kind == "server":
+            if example.kind == "server" and not result.reason.startswith("GET "):
+                where = ""  # it never answered (did not listen, ended): no answer to trace
+            elif example.kind == "server":
                 where = server_where(contents, example, _run_server, limits=limits,
                                      allow_unisolated=allow_unisolated, cancel=cancel)  # fmt: skip
             else:
