@@ -206,12 +206,12 @@ def test_a_program_that_forges_its_trace_file_gets_nothing_shown_and_breaks_noth
 @isolated
 def test_a_server_that_never_answered_is_not_run_again_to_trace(monkeypatch):
     from smol_core.records import Request
-    from smol_core.running import execute
+    from smol_core.running import provenance
 
     def traced(*_args, **_kwargs):
         raise AssertionError("traced a server that gave no answer")
 
-    monkeypatch.setattr(execute, "server_where", traced)
+    monkeypatch.setattr(provenance, "_server_where", traced)
     quits = "import sys\nsys.exit(4)\n"  # ends before it listens: nothing to trace
     example = Example("routes", "server", (Command(("python", "server.py", "--port", "8765"),
                                                    exit_code=None),), port=8765,

@@ -17,7 +17,7 @@ from ..quality.checks import referenced_paths
 from ..records import Command, Example, ExampleResult
 from .browser import extension_popup, run_page
 from .examples import refusal
-from .provenance import server_where, where_from
+from .provenance import trace_failure
 from .sandbox import Limits, RunResult, Sandbox
 
 DETAIL_CHARS = 2500  # what a repair request is shown of a failing run
@@ -48,35 +48,16 @@ def run_examples(
         started = time.monotonic()
         with Sandbox(contents, limits, allow_unisolated=allow_unisolated, cancel=cancel) as box:
             result = _run_one(example, box, contents, popup)
-        if _untraced_failure(example, result):
-            if example.kind == "server" and not result.reason.startswith("GET "):
-                where = ""  # it never answered (did not listen, ended): no answer to trace
-            elif example.kind == "server":
-                where = server_where(contents, example, _run_server, limits=limits,
-                                     allow_unisolated=allow_unisolated, cancel=cancel)  # fmt: skip
-            else:
-                where = where_from(contents, example, result.reached, limits=limits,
-                                   allow_unisolated=allow_unisolated, cancel=cancel)  # fmt: skip
-            if where:
-                result = replace(result, detail=f"{result.detail}\n\n{where}")
+        where = trace_failure(contents, example, result, _run_server, limits=limits,
+                              allow_unisolated=allow_unisolated, cancel=cancel)  # fmt: skip
+        if where:
+            result = replace(result, detail=f"{result.detail}\n\n{where}")
         if not result.seconds:
             result = _with_seconds(result, time.monotonic() - started)
         results.append(result)
         if on_result is not None:
             on_result(index, result)
     return results
-
-
-def _untraced_failure(example: Example, result: ExampleResult) -> bool:
-    """A command example that gave the wrong output or exit status, or a call that returned the
-    wrong value, with no traceback to say where (a traceback already names the line)."""
-    return (
-        result.status == "fail"
-        and example.kind in ("command", "call", "server")
-        and not example.page
-        and "Traceback (most recent call last)" not in result.detail
-        and "did not finish" not in result.reason
-    )
 
 
 def _with_seconds(result: ExampleResult, seconds: float) -> ExampleResult:

@@ -1,5 +1,6 @@
-"""Where a failing Python command's output came from: the project lines that printed it and the
-line that ended the program.
+"""Where a failing example's result came from, for its repair: the project lines that printed
+a command's output and ended it, how a call's values went line by line, which line gave each
+of a server's answers. `trace_failure` decides whether there is anything to trace.
 
 A traceback points a repair at the line that broke; a wrong output or exit status points
 nowhere, and the 1.5B model, shown only the command, what was expected and what came out,
@@ -18,7 +19,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
-from ..records import Example
+from ..records import Example, ExampleResult
 from .sandbox import Limits, Sandbox
 
 TRACER = "_smol_where.py"
@@ -109,17 +110,18 @@ def values(frame, event, arg):
         return None
     if event in ("line", "return"):
         line, before = seen.get(frame, (None, {}))
-        now = {k: v for k, v in frame.f_locals.items()
+        # Each value's repr once per line: this runs for every line the call executes.
+        now = {k: shown(v) for k, v in frame.f_locals.items()
                if not k.startswith("__") and not callable(v) and type(v).__name__ != "module"}
-        changed = [k for k, v in now.items() if before.get(k) != shown(v)]
+        changed = [k for k, text in now.items() if before.get(k) != text]
         if line is not None and len(events) < 200:
             for name in changed:
-                events.append(["set", path, line, name + " = " + shown(now[name])])
+                events.append(["set", path, line, name + " = " + now[name]])
             if not changed and event == "line":  # a return says what it returned instead
                 events.append(["ran", path, line, ""])
         if event == "return" and len(events) < 200:
             events.append(["return", path, frame.f_lineno, shown(arg)])
-        seen[frame] = (frame.f_lineno, {k: shown(v) for k, v in now.items()})
+        seen[frame] = (frame.f_lineno, now)
     return values
 
 if sys.argv[1] == "--values":  # a call example: how the values went in the project's lines
@@ -156,70 +158,102 @@ def python_program(args: tuple[str, ...], contents: Mapping[str, str]) -> str | 
     return None
 
 
-def where_from(
+def trace_failure(
     contents: Mapping[str, str],
     example: Example,
-    failing: int,
-    *,
-    limits: Limits | None = None,
-    allow_unisolated: bool = False,
-    cancel: threading.Event | None = None,
-) -> str:
-    """For the repair: which project lines printed the output of command `failing` (0-based)
-    of a command example, and which ended it; for a call example, the values its lines set and
-    returned. "" when there is nothing to say."""
-    if example.kind == "server" or not 0 <= failing < len(example.commands) or TRACER in contents:
-        return ""  # a server runs until stopped: server_where
-    command = example.commands[failing]
-    call = example.kind == "call" and bool(example.code)
-    if not call and not python_program(command.args, contents):
-        return ""
-    with Sandbox(contents, limits, allow_unisolated=allow_unisolated, cancel=cancel) as box:
-        for path, text in example.input_files:
-            box.write(path, text)
-        for earlier in example.commands[:failing]:
-            box.run(earlier.args, earlier.stdin)
-        box.write(TRACER, _WRAPPER)
-        argv: tuple[str, ...]
-        if call:
-            box.write(CALL, example.code + "\n")
-            argv = ("python", TRACER, "--values", CALL)
-        else:
-            argv = ("python", TRACER, *command.args[1:])
-        ran = box.run(argv, command.stdin)
-        raw = box.read(TRACE, 256 << 10)
-    if ran.stopped or ran.timed_out or not raw:
-        return ""
-    try:
-        events = json.loads(raw)
-    except ValueError:
-        return ""
-    return describe(events, contents)
-
-
-def server_where(
-    contents: Mapping[str, str],
-    example: Example,
+    result: ExampleResult,
     run_server: Callable[[Example, Sandbox, Mapping[str, str]], object],
     *,
     limits: Limits | None = None,
     allow_unisolated: bool = False,
     cancel: threading.Event | None = None,
 ) -> str:
-    """For the repair of a server example: the project lines that gave each answer (a 404
-    for `/add?a=2&b=3` from the `else` of `if self.path == '/add'`). `run_server` runs the
-    example as the verdict's run did, here with the server started under the wrapper."""
+    """What a failed example's repair is told of where its output, exit or answers came from;
+    "" when there is nothing to say: it passed, a traceback already names the line, it did not
+    finish, it is a page, or it is a server that never answered. `run_server` runs a server
+    example as the verdict's run did (execute.py), here with the server under the wrapper."""
+    if (
+        result.status != "fail"
+        or example.page
+        or TRACER in contents
+        or "Traceback (most recent call last)" in result.detail
+        or "did not finish" in result.reason
+    ):
+        return ""
+
+    def fresh() -> Sandbox:
+        return Sandbox(contents, limits, allow_unisolated=allow_unisolated, cancel=cancel)
+
+    if example.kind == "server":
+        if not result.reason.startswith("GET "):
+            return ""  # it never answered (did not listen, ended): no answer to trace
+        return _server_where(contents, example, run_server, fresh)
+    if example.kind in ("command", "call"):
+        return _where_from(contents, example, result.reached, fresh)
+    return ""
+
+
+def _where_from(
+    contents: Mapping[str, str], example: Example, failing: int, fresh: Callable[[], Sandbox]
+) -> str:
+    """Which project lines printed the output of command `failing` (0-based) of a command
+    example, and which ended it; for a call example, the values its lines set and returned."""
+    if not 0 <= failing < len(example.commands):
+        return ""
+    command = example.commands[failing]
+    call = example.kind == "call" and bool(example.code)
+    if not call and not python_program(command.args, contents):
+        return ""
+
+    def run(box: Sandbox) -> bool:
+        for path, text in example.input_files:
+            box.write(path, text)
+        for earlier in example.commands[:failing]:
+            box.run(earlier.args, earlier.stdin)
+        box.write(TRACER, _WRAPPER)
+        if call:
+            box.write(CALL, example.code + "\n")
+            ran = box.run(("python", TRACER, "--values", CALL), command.stdin)
+        else:
+            ran = box.run(("python", TRACER, *command.args[1:]), command.stdin)
+        return not (ran.stopped or ran.timed_out)
+
+    return _traced(contents, fresh, run)
+
+
+def _server_where(
+    contents: Mapping[str, str],
+    example: Example,
+    run_server: Callable[[Example, Sandbox, Mapping[str, str]], object],
+    fresh: Callable[[], Sandbox],
+) -> str:
+    """The project lines that gave each answer of a server example (a 404 for `/add?a=2&b=3`
+    from the `else` of `if self.path == '/add'`)."""
     start = example.commands[0] if example.commands else None
-    if start is None or TRACER in contents or not python_program(start.args, contents):
+    if start is None or not python_program(start.args, contents):
         return ""
     traced = replace(start, args=("python", TRACER, *start.args[1:]))
     wrapped = replace(example, commands=(traced, *example.commands[1:]))
-    with Sandbox(contents, limits, allow_unisolated=allow_unisolated, cancel=cancel) as box:
+
+    def run(box: Sandbox) -> bool:
         box.write(TRACER, _WRAPPER)
         run_server(wrapped, box, {**contents, TRACER: _WRAPPER})
-        raw = box.read(TRACE, 256 << 10)
+        return True  # a server is always stopped: its answers are saved as they are given
+
+    return _traced(contents, fresh, run)
+
+
+def _traced(
+    contents: Mapping[str, str], fresh: Callable[[], Sandbox], run: Callable[[Sandbox], bool]
+) -> str:
+    """`run` in a fresh copy of the project, then its trace file read and described."""
+    with fresh() as sandbox:
+        keep = run(sandbox)
+        raw = sandbox.read(TRACE, 256 << 10)
+    if not keep or not raw:
+        return ""
     try:
-        events = json.loads(raw or "[]")
+        events = json.loads(raw)
     except ValueError:
         return ""
     return describe(events, contents)
