@@ -9,16 +9,34 @@ import ast
 import json
 import re
 import shlex
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from ..records import Command, Example, Request
 from .examples import MAX_EXAMPLES, parse_examples, refusal
 
+_COMMAND = r"`((?:python3?|node)\s[^`\n]+)`"  # a command of the project's, quoted
+_QUOTED_COMMAND = re.compile(_COMMAND)
+
+
+def _paragraphs(spec: str) -> list[str]:
+    """The spec's paragraphs; each item of a list is one."""
+    return re.split(r"\n\s*\n|\n(?=\s*[-*] )", spec)
+
+
+def _quoted_commands(text: str) -> Iterator[list[str] | None]:
+    """The arguments of each command quoted in `text`, None for one that can't be split."""
+    for m in _QUOTED_COMMAND.finditer(text):
+        try:
+            yield shlex.split(m.group(1))
+        except ValueError:
+            yield None
+
+
 # "`python convert.py 100 --to f` prints `212.0`": a command and its output, both quoted, with
 # a verb between. Read straight from the spec, no model involved: exact by construction.
 _SPEC_EXAMPLE = re.compile(
-    r"`((?:python3?|node)\s[^`\n]+)`"  # the command
-    r"(?:(?!`(?:python3?|node)\s)[^\n]|\n(?![ \t]*\n)){0,200}?"  # same paragraph, no other command
+    _COMMAND  # the command
+    + r"(?:(?!`(?:python3?|node)\s)[^\n]|\n(?![ \t]*\n)){0,200}?"  # same paragraph, no other command
     r"(?:\b(?:prints|outputs|should print|shows|displays|writes|gives|returns|answers)\b|→|->|=>)"
     # What it prints: the next quoted text of the same sentence ("prints them numbered.
     # `README.md` explains…" is not an example).
@@ -58,11 +76,9 @@ def spec_commands(spec: str, contents: Mapping[str, str]) -> list[Example]:
     cleanly: the checks a model would make of such a spec, asked of none. [] unless every
     command quoted can be run as written or with a sample for its placeholders."""
     commands: list[tuple[str, ...]] = []
-    for paragraph in re.split(r"\n\s*\n|\n(?=\s*[-*] )", spec):
-        for m in re.finditer(r"`((?:python3?|node)\s[^`\n]+)`", paragraph):
-            try:
-                args = shlex.split(m.group(1))
-            except ValueError:
+    for paragraph in _paragraphs(spec):
+        for args in _quoted_commands(paragraph):
+            if args is None:
                 return []
             filled = tuple(_sample(a) for a in args)
             if "" in filled or refusal(filled, contents) or _FAILING_WORDS.search(paragraph):
@@ -100,7 +116,7 @@ def spec_calls(spec: str, contents: Mapping[str, str]) -> list[Example]:
         p for p in contents if p.endswith(".py") and not p.rsplit("/", 1)[-1].startswith("test")
     ]
     out: list[Example] = []
-    for paragraph in re.split(r"\n\s*\n|\n(?=\s*[-*] )", spec):
+    for paragraph in _paragraphs(spec):
         for m in _SPEC_CALL.finditer(paragraph):
             name, args, value = m.groups()
             try:
@@ -134,10 +150,8 @@ def spec_server(spec: str, contents: Mapping[str, str]) -> list[Example]:
     texts of an answer are checked as contained; JSON bodies are not (their spacing may differ),
     their status is."""
     start = None
-    for m in re.finditer(r"`((?:python3?)\s[^`\n]+)`", spec):
-        try:
-            args = shlex.split(m.group(1))
-        except ValueError:
+    for args in _quoted_commands(spec):
+        if args is None or not args[0].startswith("python"):
             continue
         if len(args) > 2 and args[1] in contents and any(_PORT_WORD.match(a) for a in args[2:]):
             start = tuple(str(SPEC_SERVER_PORT) if _PORT_WORD.match(a) else a for a in args)
