@@ -2,10 +2,11 @@
 
 A forgotten `import sys`, a name used from another file of the project without importing it, a
 script whose `main()` is never called, a page that never loads its script or loads a file the
-list took off, a `const` assigned again, an extension that uses `chrome.storage` without the permission: a small model makes
-these often, and asking it again to fix them is slow and not always successful (seen in the
-quality bench: a repair moved the `__main__` test *inside* `main`). Each fix here is made only
-when exactly one change is right; anything less certain is left to the model's repair.
+list took off, a `const` assigned again, an extension that uses `chrome.storage` without the
+permission: a small model makes these often, and asking it again to fix them is slow and not
+always successful (seen in the quality bench: a repair moved the `__main__` test *inside*
+`main`). Each fix here is made only when exactly one change is right; anything less certain is
+left to the model's repair.
 """
 
 from __future__ import annotations

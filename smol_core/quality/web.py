@@ -112,8 +112,7 @@ def const_assigned(content: str) -> dict[str, int]:
     TypeError when that line runs. Name → the line of the first assignment. A name declared
     `const` in one scope and assigned in another is found too: `let` is right for both."""
     found: dict[str, int] = {}
-    declared = {m.group(1): m.end() for m in _CONST.finditer(content)}
-    for name in declared:
+    for name in dict.fromkeys(m.group(1) for m in _CONST.finditer(content)):
         n = re.escape(name)
         pattern = rf"(?<![\w$.]){n}\s*(?:[-+*/%&|^]|\*\*|<<|>>)?=(?![=>])|(?<![\w$.]){n}\s*(?:\+\+|--)|(?:\+\+|--)\s*{n}(?![\w$])"
         for m in re.finditer(pattern, content):
