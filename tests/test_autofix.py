@@ -353,3 +353,71 @@ def test_a_const_assigned_again_is_found_and_declared_with_let(tmp_path):
         ran = subprocess.run(["node", "app.js"], cwd=tmp_path, capture_output=True, text=True,
                              timeout=30)  # fmt: skip
         assert ran.stdout.strip() == "1 milk true", ran.stderr
+
+
+SERVER = """\
+import json
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from urllib.parse import parse_qs, urlparse
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        if self.path == "/health":
+            self._send(200, "ok")
+        elif self.path in ("/add", "/sum"):
+            q = parse_qs(urlparse(self.path).query)
+            self._send(200, json.dumps({"result": int(q["a"][0]) + int(q["b"][0])}))
+        elif self.path != "/x?y" and self.path.startswith("/other"):
+            self._send(200, "other")
+        else:
+            self._send(404, "no")
+
+    def _send(self, status, body):
+        self.send_response(status)
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+    def log_message(self, *args):
+        pass
+"""
+ASK = """\
+import threading, urllib.error, urllib.request
+from http.server import HTTPServer
+from server import Handler
+httpd = HTTPServer(("127.0.0.1", 0), Handler)
+threading.Thread(target=httpd.serve_forever, daemon=True).start()
+for path in ("/health", "/health?x=1", "/add?a=2&b=3", "/sum?a=1&b=1", "/nope"):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{httpd.server_port}{path}") as r:
+            print(path, r.status, r.read().decode())
+    except urllib.error.HTTPError as e:
+        print(path, e.code)
+httpd.shutdown()
+"""
+
+
+def test_a_route_compared_with_the_whole_path_is_found_and_compared_without_the_query(tmp_path):
+    files = {"server.py": SERVER}
+    report = check_project(files)
+    found = [(f.kind, f.line, f.target) for f in report.findings["server.py"]]
+    # Not the comparison with a route that has a query, nor `startswith`.
+    assert found == [("route-query", 8, "/health"), ("route-query", 10, "/add")]
+    after, fixes = fixed(files)
+    assert 'if self.path.split("?")[0] == "/health":' in after["server.py"]
+    assert 'elif self.path.split("?")[0] in ("/add", "/sum"):' in after["server.py"]
+    assert 'elif self.path != "/x?y"' in after["server.py"]
+    assert len(fixes["server.py"].changes) == 2
+    assert not check_project(after).findings["server.py"]
+    # A plain module that happens to compare `self.path` is not a request handler.
+    other = {"paths.py": "class P:\n    def f(self):\n        return self.path == '/a'\n"}
+    assert not check_project(other).findings["paths.py"]
+
+    (tmp_path / "ask.py").write_text(ASK, encoding="utf-8")
+    (tmp_path / "server.py").write_text(SERVER, encoding="utf-8")
+    assert "/add?a=2&b=3 404" in run(tmp_path, "ask.py")
+    (tmp_path / "server.py").write_text(after["server.py"], encoding="utf-8")
+    assert run(tmp_path, "ask.py").splitlines() == [
+        "/health 200 ok", "/health?x=1 200 ok", '/add?a=2&b=3 200 {"result": 5}',
+        '/sum?a=1&b=1 200 {"result": 2}', "/nope 404",
+    ]  # fmt: skip

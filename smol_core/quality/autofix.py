@@ -22,6 +22,7 @@ from pathlib import PurePosixPath
 from ..records import Finding
 from .checks import STDLIB, referenced_paths, top_level_names
 from .common import _local, _resolve
+from .python_facts import _python_facts
 
 
 @dataclass(frozen=True)
@@ -69,10 +70,25 @@ def _fix_python(
     if imports:
         content = _insert_imports(content, imports)
         changes += [f"added `{line}`" for line in imports]
+    if any(f.kind == "route-query" for f in items):
+        content = _route_by_path(path, content, changes)
     if any(f.kind == "entry-point" for f in items) and _main_without_arguments(content):
         content = content.rstrip("\n") + '\n\n\nif __name__ == "__main__":\n    main()\n'
         changes.append('added `if __name__ == "__main__": main()`')
     return content
+
+
+def _route_by_path(path: str, content: str, changes: list) -> str:
+    """`self.path == "/add"` → `self.path.split("?")[0] == "/add"`: the same for a request
+    without a query, and the route it names for one with a query."""
+    lines = content.split("\n")
+    routes = _python_facts(path, content).routes
+    for line, start, end, _ in reversed(routes):  # bottom-up: earlier columns stay true
+        raw = lines[line - 1].encode("utf-8")  # ast's columns count bytes
+        lines[line - 1] = (raw[:start] + b'self.path.split("?")[0]' + raw[end:]).decode("utf-8")
+    changes += [f"line {line}: compares the path without its query string with `{route}`"
+                for line, _, _, route in routes]  # fmt: skip
+    return "\n".join(lines)
 
 
 def _import_for(path: str, name: str, content: str, files: Mapping[str, str]) -> str | None:

@@ -25,7 +25,7 @@ from .web import _check_html, _check_js
 # other kind is fixed by writing its own file again (repair.REPAIRABLE).
 KINDS = (
     "syntax", "echo", "undefined-name", "missing-module", "missing-name", "missing-file",
-    "dom-id", "script-unloaded", "script-early", "script-module", "inline-script",
+    "route-query", "dom-id", "script-unloaded", "script-early", "script-module", "inline-script",
     "js-global", "const-assigned", "stub", "unused", "entry-point", "manifest", "permission",
 )  # fmt: skip
 

@@ -23,6 +23,10 @@ def _check_python(path: str, content: str, project: _Project) -> list[Finding]:
     out = list(facts.undefined)
     out += _check_imports(path, facts.imports, project)
     out += [_stub(path, line, name) for line, name in facts.stubs]
+    out += [Finding(path, line, f"compares `self.path` with `{route!r}`, but `self.path` also "
+                    f"holds the query string, so `{route}?a=1` never matches: compare the path "
+                    "alone, `self.path.split('?')[0]`", "route-query", route)
+            for line, _, _, route in facts.routes]  # fmt: skip
     if path in project.run_targets() and not project.imported(path):
         # A script's own function or class that nothing calls: usually something not wired up
         # (a request handler never given to the server, a command never dispatched).

@@ -31,6 +31,9 @@ class _PythonFacts:
     runs_something: bool
     stubs: tuple[tuple[int, str], ...] = ()  # (line, name) of functions with an empty body
     unused: tuple[tuple[int, str], ...] = ()  # top-level functions/classes the file never uses
+    # (line, start byte, end byte, route) of each `self.path` a request handler compares with a
+    # bare route: `self.path` carries the query string, so `GET /add?a=2` never matches "/add".
+    routes: tuple[tuple[int, int, int, str], ...] = ()
 
 
 def _python_facts(path: str, content: str) -> _PythonFacts:
@@ -61,7 +64,27 @@ def _analyse_python(path: str, content: str) -> _PythonFacts:
             names = tuple(a.name for a in node.names)
             imports.append((node.lineno, node.module or "", node.level, names))
     return _PythonFacts(None, tuple(undefined), tuple(imports), _runs_something(tree),
-                        tuple(_python_stubs(tree)), tuple(_python_unused(tree)))  # fmt: skip
+                        tuple(_python_stubs(tree)), tuple(_python_unused(tree)),
+                        tuple(_bare_routes(tree)))  # fmt: skip
+
+
+def _bare_routes(tree: ast.Module) -> list[tuple[int, int, int, str]]:
+    out = []
+    handlers = [c for c in ast.walk(tree) if isinstance(c, ast.ClassDef)
+                and any(ast.unparse(b).endswith("RequestHandler") for b in c.bases)]  # fmt: skip
+    for node in (n for c in handlers for n in ast.walk(c)):
+        if not (isinstance(node, ast.Compare) and ast.unparse(node.left) == "self.path"):
+            continue
+        if not all(isinstance(op, (ast.Eq, ast.NotEq, ast.In, ast.NotIn)) for op in node.ops):
+            continue
+        routes = [e for c in node.comparators
+                  for e in (c.elts if isinstance(c, (ast.Tuple, ast.List, ast.Set)) else [c])]  # fmt: skip
+        bare = [r.value for r in routes if isinstance(r, ast.Constant) and isinstance(r.value, str)
+                and r.value.startswith("/") and "?" not in r.value]  # fmt: skip
+        left = node.left
+        if bare and left.end_lineno == left.lineno and left.end_col_offset is not None:
+            out.append((left.lineno, left.col_offset, left.end_col_offset, bare[0]))
+    return sorted(set(out))
 
 
 def _python_unused(tree: ast.Module) -> list[tuple[int, str]]:

@@ -28,6 +28,8 @@ PLAIN: dict[str, tuple[str, str]] = {
                      "so it stops as soon as it starts.", REWRITE),
     "missing-file": ("It needs `{target}`, a file the project does not have yet.",
                      "Add {target}"),
+    "route-query": ("The server answers `{target}` only when the address has nothing after "
+                    "it, so `{target}?a=1` gets \"not found\".", REWRITE),
     "dom-id": ("It looks for a part of the page that the page does not have, so that part "
                "won't work.", REWRITE),
     "script-unloaded": ("The page never loads its script `{target}`, so its buttons do "
