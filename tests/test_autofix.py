@@ -421,3 +421,33 @@ def test_a_route_compared_with_the_whole_path_is_found_and_compared_without_the_
         "/health 200 ok", "/health?x=1 200 ok", '/add?a=2&b=3 200 {"result": 5}',
         '/sum?a=1&b=1 200 {"result": 2}', "/nope 404",
     ]  # fmt: skip
+
+
+def test_the_dom_unpacked_from_window_is_removed_and_require_in_a_page_is_found():
+    page = "<html><body><span id='n'>0</span><script src='app.js'></script></body></html>"
+    js = (
+        "// app.js\nconst { document } = window; // the DOM\n"
+        "const { localStorage } = window;\n"
+        "document.getElementById('n').textContent = '1';\n"
+    )
+    files = {"index.html": page, "app.js": js}
+    report = check_project(files)
+    assert [(f.kind, f.line, f.target) for f in report.findings["app.js"]] == [
+        ("js-global", 2, "document")
+    ]  # `localStorage` can be declared again: not one of the page's fixed names
+    after, fixes = fixed(files)
+    assert after["app.js"] == (
+        "// app.js\nconst { localStorage } = window;\ndocument.getElementById('n').textContent = '1';\n"
+    )
+    assert fixes["app.js"].changes == (
+        "removed `const { … } = window`: the page already has those names",
+    )
+    assert check_project(after).clean
+
+    required = {"index.html": page, "app.js": "const utils = require('./utils');\nutils.go();\n"}
+    found = check_project(required).findings["app.js"]
+    assert [(f.kind, f.line) for f in found] == [("script-module", 1)]
+    assert "`require`" in found[0].message
+    # A function of the script's own called `require…` is not Node's.
+    own = {"index.html": page, "app.js": "function requireAll(x) { return x; }\nrequireAll('a');\n"}
+    assert check_project(own).clean

@@ -23,6 +23,7 @@ from ..records import Finding
 from .checks import STDLIB, referenced_paths, top_level_names
 from .common import _local, _resolve
 from .python_facts import _python_facts
+from .web import GLOBAL_UNPACKED
 
 
 @dataclass(frozen=True)
@@ -217,6 +218,13 @@ def _add_defer(content: str, src: str) -> str:
 
 # ---------------------------------------------------------------------------------- JavaScript
 def _fix_js(content: str, items: Sequence[Finding], changes: list) -> str:
+    if any(f.kind == "js-global" for f in items):
+        # `const { document } = window;` declares what the page already has, the same object:
+        # without the line, every use means the same thing and the script runs.
+        fixed, count = GLOBAL_UNPACKED.subn("", content)
+        if count:
+            content = fixed
+            changes.append("removed `const { … } = window`: the page already has those names")
     for name in dict.fromkeys(f.target for f in items if f.kind == "const-assigned" and f.target):
         # `let` allows all that `const` does, and the assignment too: never wrong.
         declaration = re.compile(rf"\bconst(\s+{re.escape(name)}\s*=)")

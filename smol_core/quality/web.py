@@ -80,6 +80,14 @@ _JS_STUB = re.compile(r"\bfunction\s+([\w$]+)\s*\([^)]*\)\s*\{(?:\s|//[^\n]*|/\*
 
 # Top-level declarations of globals a page can't redeclare ([LegacyUnforgeable] properties).
 _GLOBAL_REDECLARED = re.compile(r"^(const|let|class)\s+(document|window|location|top)\b", re.M)
+# `const { document } = window;`: the same error, written as if importing the DOM from a module.
+GLOBAL_UNPACKED = re.compile(
+    r"^(?:const|let)\s*\{\s*((?:document|window|location|top)(?:\s*,\s*(?:document|window|"
+    r"location|top))*)\s*,?\s*\}\s*=\s*(?:window|globalThis|self)\s*;?[ \t]*(?://[^\n]*)?\n?",
+    re.M,
+)
+# Node's `require(...)`: no such function in a page.
+_REQUIRE = re.compile(r"""(?<![\w$.])require\s*\(\s*['"]""")
 
 
 _MODULE_SYNTAX = re.compile(r"^[ \t]*(export|import)\b(?!\s*\()", re.M)
@@ -92,10 +100,19 @@ def _page_script_findings(path: str, content: str, project: _Project) -> list[Fi
         out.append(Finding(path, _line_of(content, m.start()), f"uses `{m.group(1)}`, but the "
                            "page loads it as a plain `<script src>`, where import/export is an "
                            "error: write it without them", "script-module"))  # fmt: skip
-    for m in _GLOBAL_REDECLARED.finditer(content):
-        out.append(Finding(path, _line_of(content, m.start()), f"declares `{m.group(2)}`, which "
-                           "the browser already defines: the page stops with \"Identifier has "
-                           "already been declared\"; use the browser's own", "js-global"))  # fmt: skip
+    if m := _REQUIRE.search(content):
+        out.append(Finding(path, _line_of(content, m.start()), "uses `require`, which only Node "
+                           "has: in a page it is not defined and the script stops there; use "
+                           "what the page loads with its own `<script src>` tags instead",
+                           "script-module"))  # fmt: skip
+    redeclared = [(m.start(), m.group(2)) for m in _GLOBAL_REDECLARED.finditer(content)]
+    redeclared += [(m.start(), re.split(r"\s*,\s*", m.group(1))[0])
+                   for m in GLOBAL_UNPACKED.finditer(content)]  # fmt: skip
+    for start, name in sorted(redeclared):
+        out.append(Finding(path, _line_of(content, start), f"declares `{name}`, which the "
+                           "browser already defines: the page stops with \"Identifier has "
+                           "already been declared\"; use the browser's own", "js-global",
+                           name))  # fmt: skip
     for m in _JS_FUNCTION.finditer(content):
         name = m.group(1)
         uses = len(re.findall(rf"(?<![\w$]){re.escape(name)}(?![\w$])", content))
