@@ -108,3 +108,22 @@ def test_a_stopped_loop_is_reported_by_the_pipeline_and_the_page(make_server, po
     point_at(srv)
     at = generate(list_files(plan(ok(new_app().run()))))
     assert any("`README.md`: the model started repeating itself" in w.value for w in at.warning)
+
+
+def test_a_plan_that_says_its_lines_again_is_stopped_at_the_first_repeat(make_server) -> None:
+    from smol_core.steps.plan import make_plan
+
+    block = (
+        "- `conversions.py` — defines `c_to_f(c)` and `f_to_c(f)`.\n"
+        "- `convert.py` — the entry point: `python convert.py VALUE --to f`.\n\n"
+    )
+    srv = make_server(plan_text=block * 4 + "- `never.py` — never reached.\n",
+                      tokens_per_second=2000)  # fmt: skip
+    plan = asyncio.run(make_plan("a converter", fast_settings(srv.base_url, max_tokens=4000)))
+    assert plan == block.strip()
+    # Real prose with short lines said twice is not cut, and code keeps the old, lenient rule.
+    guard = LoopGuard(distinct_lines=True)
+    prose = "- `a.py` — reads.\n---\n- `b.py` — writes.\n---\n- none\n- none\n- `c.py` — runs.\n"
+    assert not guard.feed(prose)
+    code = "def f():\n    return 1\n\n\ndef g():\n    return 1\n"
+    assert not fed(code).looped

@@ -134,12 +134,13 @@ async def _stream_once(
     args: dict,
     on_text: Callable[[str], None] | None,
     stop_loops: bool = True,
+    distinct_lines: bool = False,
 ) -> ChatResult:
     text: list[str] = []
     tool_args: list[str] = []
     finish: str | None = None
     usage: Any = None
-    guard = LoopGuard() if stop_loops else None
+    guard = LoopGuard(distinct_lines) if stop_loops else None
     stream = await client.chat.completions.create(**args)
     try:
         async for chunk in stream:
@@ -265,7 +266,8 @@ async def _with_retries(
     )
     async for attempt in retrying:
         with attempt:
-            result = await _stream_once(client, args, on_text, stop_loops)
+            # A plan names each file once: a line said again is the start of a loop.
+            result = await _stream_once(client, args, on_text, stop_loops, step == "plan")
     emit(UsageReport(step=step, path=path, usage=result.usage))
     return result
 

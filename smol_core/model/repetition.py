@@ -9,6 +9,8 @@ The test is deliberately strict, so that real code is never cut: a block of 1–
 repeat exactly 12 times in a row at the end of the reply, or 40 times when only its digits
 differ (a numbered list of 20 similar entries is real). Structured replies (the file list)
 are not watched. A single line with no newline that keeps repeating a short unit is caught too.
+Prose that never says a line twice (a plan: one line per file) is stopped at the first line it
+repeats: the 1.5B model was seen writing a plan's three lines four times over, to its cap.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ SHAPE_REPEATS = 40  # same lines once digits are ignored (a counter ticking)
 # from the 1.5B model. Data rows (a line starting with a quote, bracket, digit or `|`) are real
 # tables and never count.
 NAMES_REPEATS = 40
+DISTINCT_MIN = 8  # shorter lines ("---", "- none") may come twice in real prose
 LONG_LINE = 600  # characters before a line without newline is examined
 UNIT_MAX = 60
 UNIT_REPEATS = 10
@@ -63,7 +66,9 @@ def _unit_loop(line: str) -> bool:
 class LoopGuard:
     """Fed the text deltas of one reply; says when it is looping and what to keep."""
 
-    def __init__(self) -> None:
+    def __init__(self, distinct_lines: bool = False) -> None:
+        self._distinct = distinct_lines
+        self._seen: set[str] = set()
         self._lines: list[str] = []
         self._shapes: list[str] = []
         self._names: list[str] = []
@@ -94,6 +99,12 @@ class LoopGuard:
 
     def _check(self) -> bool:
         lines = self._lines
+        if self._distinct:
+            said = lines[-1].strip()
+            if len(said) >= DISTINCT_MIN and said in self._seen:
+                self.keep_lines, self.kind = len(lines) - 1, "exact"
+                return True
+            self._seen.add(said)
         for period in range(1, MAX_PERIOD + 1):
             if len(lines) < period * EXACT_REPEATS:
                 break
