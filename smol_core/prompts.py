@@ -81,8 +81,10 @@ def instruction_headings(directory: str | os.PathLike | None = None) -> frozense
 def file_table(files: Sequence[FileSpec]) -> str:
     """The file list as a Markdown table, in the given order (deterministic: it is in the prefix)."""
     rows = ["| path | purpose |", "| --- | --- |"]
+    listed = {f.path for f in files}
     for f in files:
-        purpose = " ".join(f.purpose.split()).replace("|", "\\|")
+        purpose = without_unlisted(" ".join(f.purpose.split()), listed) or ""
+        purpose = purpose.replace("|", "\\|")
         rows.append(f"| `{f.path}` | {purpose} |")
     return "\n".join(rows)
 
@@ -104,13 +106,47 @@ def file_list_messages(spec: str, plan: str, directory: str | None = None) -> li
     ]
 
 
+# Files that hold code: a plan line about one the list does not have describes a file that will
+# never exist (data files such as `notes.json`, which the program makes, are left alone).
+_CODE_FILE = re.compile(r"`([\w./-]+\.(?:py|js|mjs|cjs|jsx|ts|tsx|html?|css|sh|rb|go|rs|java))`")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)]|\|)\s")
+_CLAUSE_END = re.compile(r"(?<=[.;])\s+")
+
+
+def without_unlisted(text: str, listed: set[str]) -> str | None:
+    """`text` without its clauses that name a code file not in `listed`; None when its first
+    clause does (the text is about that file)."""
+    if all(p in listed for p in _CODE_FILE.findall(text)):
+        return text
+    clauses = _CLAUSE_END.split(text)
+    if any(p not in listed for p in _CODE_FILE.findall(clauses[0])):
+        return None
+    kept = [c for c in clauses if all(p in listed for p in _CODE_FILE.findall(c))]
+    return " ".join(kept).rstrip(";,") + ("." if kept[-1].endswith((".", ";")) else "")
+
+
+def plan_for_files(plan: str, files: Sequence[FileSpec]) -> str:
+    """The plan as the files are written against it: its list items without what they say of
+    a code file the list does not have (one the description ruled out, or the person took
+    off). The 1.5B model planned `todo.js` "uses `utils.js`" for a spec naming only two files;
+    with `utils.js` off the list, `todo.js` was written with `require('./utils')` all the same."""
+    listed = {f.path for f in files}
+    kept = []
+    for line in plan.split("\n"):
+        if _LIST_ITEM.match(line):
+            line = without_unlisted(line, listed)
+        if line is not None:
+            kept.append(line)
+    return "\n".join(kept)
+
+
 def shared_context(
     spec: str, plan: str, files: Sequence[FileSpec], directory: str | None = None
 ) -> list[Message]:
     """The byte-identical prefix of every per-file request of a run. How to write a file is
     said here, once, so that the last message is only the path (a prefix cache then serves
     all but a dozen tokens of every file's prompt)."""
-    project = render("project", directory, spec=spec, plan=plan)
+    project = render("project", directory, spec=spec, plan=plan_for_files(plan, files))
     table = render("file_table", directory, file_table=file_table(files))
     rules = render("write_rules", directory)
     return [

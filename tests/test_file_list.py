@@ -194,3 +194,43 @@ def test_files_the_description_rules_out_are_taken_off_with_the_reason(make_serv
     result = asyncio.run(make_file_list(two, "the plan", fast_settings(server.base_url)))
     assert paths(result.files) == ["counter.py", "wc.py"]
     assert [r.path for r in result.rejected] == ["index.html"]
+
+
+def test_plan_items_about_a_code_file_the_list_lacks_are_not_shown_to_the_model(make_server):
+    from smol_core.prompts import plan_for_files
+    from smol_core.runs import run_all
+    from tests.scripted_server import message_text
+
+    plan = (
+        "- `index.html` — the page; loads `todo.js`.\n"
+        "- `todo.js` — the script; uses `trimText` from `utils.js`.\n"
+        "- `utils.js` — helpers.\n"
+        "- `styles.css` — looks.\n"
+        "Items are saved in `items.json`; `todo.js` keeps them.\n"
+        "- `todo.js` writes `items.json`."
+    )
+    listed = [FileSpec("index.html", ""), FileSpec("todo.js", "")]
+    assert plan_for_files(plan, listed) == (
+        "- `index.html` — the page; loads `todo.js`.\n"
+        "- `todo.js` — the script.\n"
+        "Items are saved in `items.json`; `todo.js` keeps them.\n"
+        "- `todo.js` writes `items.json`."
+    )  # prose and data files stay; the plan itself is the person's and is not changed
+    assert plan_for_files(plan, [*listed, FileSpec("utils.js"), FileSpec("styles.css")]) == plan
+
+    spec = ("A to-do page in two files: `index.html` and `todo.js`, loaded with "
+            "`<script src=\"todo.js\">`. A button `#add` adds an item.")  # fmt: skip
+    page = '<html><body><button id="add">+</button><script src="todo.js"></script></body></html>'
+    srv = make_server(plan_text=plan, files={"index.html": page, "todo.js": "let n = 0;\n",
+                                             "utils.js": "", "styles.css": ""})  # fmt: skip
+    settings = fast_settings(srv.base_url, plan_style="brief", run_examples=False)
+    project = asyncio.run(run_all(spec, settings))
+    assert project.plan == plan and sorted(project.contents) == ["index.html", "todo.js"]
+    assert {r.path for r in project.rejected} == {"utils.js", "styles.css"}
+    asked = [r for r in srv.requests if r.kind == "code"]
+    assert sorted(r.path for r in asked) == ["index.html", "todo.js"]
+    for request in asked:
+        text = "\n".join(message_text(m.get("content")) for m in request.body["messages"])
+        assert "utils.js" not in text and "styles.css" not in text, request.path
+        assert "- `todo.js` — the script.\n" in text and "| `todo.js` | the script. |" in text
+        assert "- `index.html` — the page; loads `todo.js`." in text
