@@ -101,6 +101,23 @@ def test_a_repair_that_makes_it_worse_is_undone(make_server):
 
 
 @isolated
+def test_a_repair_that_fails_the_same_way_with_more_findings_is_undone(make_server):
+    """Seen on a to-do page: the repair failed its smoke check exactly as the first version
+    did, but had lost the element its script needs; the tie went to the repair."""
+    broken = WRONG.replace("def main():\n", "def main():\n    if len(sys.argv) > 9:\n"
+                           "        report_missing()\n")  # fmt: skip
+    server = make_server(plan_text=PLAN, files={"stats.py": broken}, examples=EXAMPLES)
+    server.add_fault(Fault.text(WRONG), kind="code", path="stats.py", times=1)
+    events = _run(server, run_rounds=1)
+    project = _project(events)
+    rounds = [e.result for e in events if isinstance(e, ExampleDone) and e.round in (0, 1)]
+    assert [r.reason for r in rounds][0] == [r.reason for r in rounds][1]  # the same failure
+    assert any(isinstance(e, FileDone) and e.fixed == (WENT_BACK,) for e in events)
+    assert project.contents["stats.py"] == WRONG
+    assert project.findings["stats.py"] == []  # checked again after going back
+
+
+@isolated
 def test_smoke_checks_when_the_spec_gives_no_example(make_server):
     server = make_server(plan_text=PLAN, files={"stats.py": GOOD})
     events = _run(server, spec="A tool that prints the min, max and mean of its arguments.")

@@ -83,9 +83,12 @@ async def run_round(
     return results
 
 
-def score(results: Sequence[ExampleResult]) -> tuple[int, int]:
-    """Examples passed, then steps passed inside the failing ones (a tie-breaker)."""
-    return sum(r.passed for r in results), sum(r.reached for r in results if not r.passed)
+def score(results: Sequence[ExampleResult], findings: int = 0) -> tuple[int, int, int]:
+    """Examples passed, then steps passed inside the failing ones, then fewer findings of the
+    checks (tie-breakers: a page rewritten without the element its script needs failed its
+    smoke check just as the version before did, and was kept)."""
+    passed = sum(r.passed for r in results)
+    return passed, sum(r.reached for r in results if not r.passed), -findings
 
 
 def heal_targets(
@@ -142,7 +145,11 @@ async def run_and_heal(
     if why or not project.examples:
         return []
     results = await run_round(project, settings, emit, 0)
-    best = (score(results), dict(project.contents), results)
+
+    def standing() -> tuple[int, int, int]:
+        return score(results, sum(len(items) for items in project.findings.values()))
+
+    best = (standing(), dict(project.contents), results)
     # A file that refers to a file not written yet is not rewritten around it: adding the
     # missing file is the fix (offered to the person; the CLI's --add-missing).
     waiting = {p for p, items in project.findings.items()
@@ -173,16 +180,17 @@ async def run_and_heal(
         results = await run_round(project, settings, emit, round_no)
         if all(r.status != "fail" for r in results):
             break
-        if score(results) > best[0]:
-            best = (score(results), dict(project.contents), results)
+        if standing() > best[0]:
+            best = (standing(), dict(project.contents), results)
             asking = settings  # better: the next round goes on from here, as before
         elif round_no < settings.run_rounds:
             # No better: the next candidate is sampled, from the best version so far (never
             # built on a worse one). A Python repair is a few functions: candidates are cheap.
             results = _go_back(project, emit, best[1], best[2])
             asking = settings.with_(temperature=max(settings.temperature, SAMPLING_TEMPERATURE))
-    if score(results) < best[0]:
+    if standing() < best[0]:
         results = _go_back(project, emit, best[1], best[2])
+        check(project, settings, emit, settings.repair_rounds + settings.run_rounds + 1)
     return results
 
 
