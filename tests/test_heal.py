@@ -316,7 +316,7 @@ def test_a_call_the_spec_writes_out_is_a_check_and_its_result_repairs_the_functi
 HEALTH_ONLY = (
     "import sys\nfrom http.server import BaseHTTPRequestHandler, HTTPServer\n\n\n"
     "class H(BaseHTTPRequestHandler):\n    def do_GET(self):\n"
-    "        ok = self.path == '/health'\n        self.send_response(200 if ok else 404)\n"
+    "        ok = self.path.startswith('/health')\n        self.send_response(200 if ok else 404)\n"
     "        self.end_headers()\n        self.wfile.write(b'ok' if ok else b'')\n\n\n"
     "if __name__ == '__main__':\n    HTTPServer(('127.0.0.1', int(sys.argv[2])), H).serve_forever()\n"
 )
