@@ -133,10 +133,9 @@ def plan_for_files(plan: str, files: Sequence[FileSpec]) -> str:
     listed = {f.path for f in files}
     kept = []
     for line in plan.split("\n"):
-        if _LIST_ITEM.match(line):
-            line = without_unlisted(line, listed)
-        if line is not None:
-            kept.append(line)
+        said = without_unlisted(line, listed) if _LIST_ITEM.match(line) else line
+        if said is not None:
+            kept.append(said)
     return "\n".join(kept)
 
 
