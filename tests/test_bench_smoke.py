@@ -26,3 +26,24 @@ def test_page_cost_runs_without_a_browser(capsys, monkeypatch, tmp_path):
     assert any(n.startswith("4. zip build") for n in names)
     assert any(n.startswith("4. AppTest rerun") for n in names)
     assert "page cost" in capsys.readouterr().out
+
+
+def test_the_studio_of_2_december_runs_from_git_against_a_server(make_server):
+    """bench.local_pipeline's baseline: the old code itself, out of git, in a child process."""
+    import subprocess
+
+    import pytest
+
+    from bench.common import ROOT
+    from bench.then import BASELINE, run_then
+
+    have = subprocess.run(["git", "cat-file", "-e", f"{BASELINE}^{{commit}}"], cwd=ROOT,
+                          capture_output=True)  # fmt: skip
+    if have.returncode != 0:
+        pytest.skip(f"commit {BASELINE} is not in this clone (a shallow one)")
+    server = make_server(files={"notes.py": "print('notes')\n", "README.md": "# Notes\n"})
+    result = run_then("A notes tool: `notes.py` and `README.md`.", server.base_url)
+    assert result["files"] == 2 and result["failed"] == 0
+    assert list(result["marks"])[:3] == ["plan", "file list", "files"]
+    assert result["written"] > 0 and result["seconds"] > 0
+    assert {r.kind for r in server.requests} >= {"plan", "code"}
