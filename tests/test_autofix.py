@@ -451,3 +451,69 @@ def test_the_dom_unpacked_from_window_is_removed_and_require_in_a_page_is_found(
     # A function of the script's own called `require…` is not Node's.
     own = {"index.html": page, "app.js": "function requireAll(x) { return x; }\nrequireAll('a');\n"}
     assert check_project(own).clean
+
+
+STORAGE = """\
+import json
+
+PATH = 'notes.json'
+
+
+def load_notes():
+    try:
+        with open(PATH) as f:
+            return json.load(f)
+    except FileNotFoundError:
+        return []
+
+
+def save_notes(notes):
+    with open(PATH, 'w') as f:
+        json.dump(notes, f)
+"""
+NOTES = (
+    "import sys\n"
+    + STORAGE.replace("import json\n", "import json\n", 1)
+    + "\n\nif __name__ == '__main__':\n    notes = load_notes()\n"
+    "    if sys.argv[1] == 'add':\n        save_notes(notes + [sys.argv[2]])\n"
+    "    else:\n        for i, n in enumerate(notes, 1):\n            print(f'{i}. {n}')\n"
+)
+NOTES_SPEC = "`python notes.py add TEXT` adds a note; `python notes.py list` lists them."
+
+
+def test_a_script_that_copied_a_modules_functions_imports_them_instead(tmp_path):
+    files = {"storage.py": STORAGE, "notes.py": NOTES}
+    report = check_project(files, spec=NOTES_SPEC)
+    found = [(f.kind, f.line, f.target) for f in report.findings["notes.py"]]
+    assert found == [("copied", 7, "load_notes"), ("copied", 15, "save_notes")]
+    fixes = autofix(files, report.findings)
+    after = fixes["notes.py"].content
+    assert "def load_notes" not in after and "def save_notes" not in after
+    assert "from storage import load_notes, save_notes\n" in after
+    assert fixes["notes.py"].changes == (
+        "imported `load_notes, save_notes` from `storage.py` instead of keeping a copy",
+    )
+    assert not check_project({**files, "notes.py": after}, spec=NOTES_SPEC).findings["notes.py"]
+    for name, text in {**files, "notes.py": after}.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    run(tmp_path, "notes.py", "add", "milk")
+    assert run(tmp_path, "notes.py", "list") == "1. milk\n"
+
+
+def test_a_copy_is_left_alone_where_importing_it_would_change_what_runs():
+    spec = NOTES_SPEC
+
+    def found(storage: str, notes: str = NOTES, run_spec: str = spec) -> list[str]:
+        report = check_project({"storage.py": storage, "notes.py": notes}, spec=run_spec)
+        return [f.target for f in report.findings["notes.py"] if f.kind == "copied"]
+
+    assert found(STORAGE) == ["load_notes", "save_notes"]
+    # The same code reading another file: the copy does not mean the same.
+    assert found(STORAGE.replace("'notes.json'", "'data.json'")) == []
+    # Importing the module would run something, or import the script back.
+    assert found(STORAGE + "\nprint('loaded')\n") == []
+    assert found("import notes\n" + STORAGE) == []
+    # One of the two differs; the module is itself a script the spec runs; no script at all.
+    assert found(STORAGE.replace("return []", "return None")) == ["save_notes"]
+    assert found(STORAGE, run_spec=spec + " `python storage.py` checks the file.") == []
+    assert found(STORAGE, run_spec="Notes kept in two files.") == []

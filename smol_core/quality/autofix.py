@@ -22,6 +22,7 @@ from pathlib import PurePosixPath
 from ..records import Finding
 from .checks import STDLIB, referenced_paths, top_level_names
 from .common import _local, _resolve
+from .copies import copied_definitions
 from .python_facts import _python_facts
 from .web import GLOBAL_UNPACKED
 
@@ -71,12 +72,34 @@ def _fix_python(
     if imports:
         content = _insert_imports(content, imports)
         changes += [f"added `{line}`" for line in imports]
+    if copied := {f.target for f in items if f.kind == "copied" and f.target}:
+        content = _import_copies(path, content, files, copied, changes)
     if any(f.kind == "route-query" for f in items):
         content = _route_by_path(path, content, changes)
     if any(f.kind == "entry-point" for f in items) and _main_without_arguments(content):
         content = content.rstrip("\n") + '\n\n\nif __name__ == "__main__":\n    main()\n'
         changes.append('added `if __name__ == "__main__": main()`')
     return content
+
+
+def _import_copies(
+    path: str, content: str, files: Mapping[str, str], names: set[str], changes: list
+) -> str:
+    """A function copied from a module beside the script: imported from there instead."""
+    # The checks found `path` to be a script the spec runs; the names are the copies found.
+    copies = [c for c in copied_definitions(path, {**files, path: content}, {path})
+              if c.name in names]  # fmt: skip
+    if not copies:
+        return content
+    lines = content.split("\n")
+    for c in sorted(copies, key=lambda c: -c.first):  # bottom-up: earlier lines stay true
+        del lines[c.first - 1 : c.last]
+    content = re.sub(r"\n{4,}", "\n\n\n", "\n".join(lines))
+    imports = {c.module: [x.name for x in copies if x.module == c.module] for c in copies}
+    wanted = [f"from {m} import {', '.join(names)}" for m, names in imports.items()]
+    changes += [f"imported `{', '.join(names)}` from `{m}.py` instead of keeping a copy"
+                for m, names in imports.items()]  # fmt: skip
+    return _insert_imports(content, wanted)
 
 
 def _route_by_path(path: str, content: str, changes: list) -> str:

@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 
 from ..records import Finding
 from .common import _missing_file, _stub, _unused
+from .copies import copied_definitions
 from .project_view import _module_file, _Project
 from .python_facts import STDLIB, _python_facts, top_level_names
 
@@ -35,6 +36,10 @@ def _check_python(path: str, content: str, project: _Project) -> list[Finding]:
                 continue  # the entry-point finding says it better
             if not project.mentioned_elsewhere(path, name):
                 out.append(_unused(path, line, name))
+    for c in copied_definitions(path, project.files, project.run_targets()):
+        out.append(Finding(path, c.first, f"defines `{c.name}` again, a copy of the one in "
+                           f"`{c.home}`: import it (`from {c.module} import {c.name}`), so "
+                           "that a fix to one reaches both", "copied", c.name))  # fmt: skip
     if path in project.run_targets() and not facts.runs_something:
         commands = project.run_commands(path)
         how = (f"handles each command the description gives ({', '.join(f'`{c}`' for c in commands)})"
