@@ -198,17 +198,19 @@ async def stream_chat(
     extra: dict | None = None,
     continue_on_length: bool = True,
     stop_loops: bool = True,
+    distinct_lines: bool = False,
 ) -> ChatResult:
     """Stream one reply to the end, retrying transient failures, continuing cut-off replies.
 
-    With `stop_loops`, a reply that falls into a loop (repetition.py) is cut off there.
+    With `stop_loops`, a reply that falls into a loop (repetition.py) is cut off there; with
+    `distinct_lines` too, at the first line it says again (prose such as a plan).
 
     `on_text` sees every text delta; after a `Retry` event the partial text of the failed attempt
     is void (the attempt restarts from scratch). Permanent errors are raised unchanged.
     """
     emit = emit or (lambda _e: None)
     result = await _with_retries(
-        client, settings, messages, step, path, emit, on_text, extra, stop_loops
+        client, settings, messages, step, path, emit, on_text, extra, stop_loops, distinct_lines
     )
     total = result.usage
     text = result.text
@@ -218,7 +220,7 @@ async def stream_chat(
         emit(Continued(step=step, path=path, count=count))
         follow = continuation_messages(messages, text, settings.prompts_dir)
         result = await _with_retries(
-            client, settings, follow, step, path, emit, on_text, extra, stop_loops
+            client, settings, follow, step, path, emit, on_text, extra, stop_loops, distinct_lines
         )
         text = stitch(text, result.text)
         total = total + result.usage
@@ -241,6 +243,7 @@ async def _with_retries(
     on_text: Callable[[str], None] | None,
     extra: dict | None,
     stop_loops: bool = True,
+    distinct_lines: bool = False,
 ) -> ChatResult:
     args = request_args(settings, messages, extra)
 
@@ -266,8 +269,7 @@ async def _with_retries(
     )
     async for attempt in retrying:
         with attempt:
-            # A plan names each file once: a line said again is the start of a loop.
-            result = await _stream_once(client, args, on_text, stop_loops, step == "plan")
+            result = await _stream_once(client, args, on_text, stop_loops, distinct_lines)
     emit(UsageReport(step=step, path=path, usage=result.usage))
     return result
 

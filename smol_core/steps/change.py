@@ -423,7 +423,8 @@ async def plan_from_code(
         result = await stream_chat(c, settings.with_(max_tokens=settings.max_plan_tokens),
                                    messages, step="plan", emit=emit,
                                    on_text=lambda t: emit(PlanDelta(t)),
-                                   continue_on_length=settings.max_plan_tokens is None)  # fmt: skip
+                                   continue_on_length=settings.max_plan_tokens is None,
+                                   distinct_lines=True)  # fmt: skip
     plan = result.text.strip()
     if not plan:
         raise SmolError("The model returned an empty plan. Try again or use another model.")

@@ -38,6 +38,7 @@ async def make_plan(
             emit=emit,
             on_text=lambda t: emit(PlanDelta(t)),
             continue_on_length=not capped,
+            distinct_lines=True,  # a plan names each file once: a line said again is a loop
         )
     plan = result.text.strip()
     if not plan:
