@@ -12,12 +12,18 @@ from __future__ import annotations
 
 import ast
 import builtins
+import itertools
 import posixpath
+from collections import OrderedDict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
+from .common import _digest, _remember
+from .python_facts import _python_facts
+
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _BUILTINS = frozenset(dir(builtins))
+_UNIQUE = itertools.count()  # meanings that equal nothing else, in any file, ever
 
 
 @dataclass(frozen=True)
@@ -42,7 +48,7 @@ def _bindings(tree: ast.Module) -> dict[str, str]:
     out: dict[str, str] = {}
 
     def bind(name: str, meaning: str) -> None:
-        out[name] = f"\0{id(tree)}" if name in out else meaning
+        out[name] = f"\0{next(_UNIQUE)}" if name in out else meaning
 
     for node in tree.body:
         if isinstance(node, _DEFS):
@@ -62,7 +68,7 @@ def _bindings(tree: ast.Module) -> dict[str, str]:
         else:
             for n in ast.walk(node):
                 if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
-                    bind(n.id, f"\0{id(tree)}")
+                    bind(n.id, f"\0{next(_UNIQUE)}")
     return out
 
 
@@ -99,13 +105,24 @@ def _quiet_module(tree: ast.Module) -> bool:
     return True
 
 
-def _imports_back(tree: ast.Module, stem: str) -> bool:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import) and any(a.name.split(".")[0] == stem for a in node.names):
-            return True
-        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == stem:
-            return True
-    return False
+_HOMES: OrderedDict[tuple[str, str], tuple[dict[str, str], bool] | None] = OrderedDict()
+
+
+def _home_view(path: str, text: str) -> tuple[dict[str, str], bool] | None:
+    """A possible home of copies: its top-level bindings, and whether importing it runs
+    nothing. Worked out once per version of the file: the checks run on every edit, and every
+    module beside a script is looked at."""
+
+    def make() -> tuple[dict[str, str], bool] | None:
+        tree = _parse(text)
+        return None if tree is None else (_bindings(tree), _quiet_module(tree))
+
+    return _remember(_HOMES, (path, _digest(text)), make)
+
+
+def _imports_back(path: str, text: str, stem: str) -> bool:
+    imports = _python_facts(path, text).imports  # (line, module, level, names)
+    return any(module.split(".")[0] == stem for _, module, _, _ in imports)
 
 
 def copied_definitions(
@@ -124,9 +141,9 @@ def copied_definitions(
             continue
         if posixpath.dirname(other) != folder or not posixpath.basename(other)[:-3].isidentifier():
             continue
-        theirs_tree = _parse(text)
-        if theirs_tree and _quiet_module(theirs_tree) and not _imports_back(theirs_tree, stem):
-            homes.append((other, _bindings(theirs_tree)))
+        view = _home_view(other, text)
+        if view and view[1] and not _imports_back(other, text, stem):
+            homes.append((other, view[0]))
     out = []
     for node in tree.body:
         if not isinstance(node, _DEFS) or mine.get(node.name) != ast.dump(node):
