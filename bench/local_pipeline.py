@@ -101,14 +101,22 @@ def server(speculation: str | None) -> str:
     return url
 
 
+def step_seconds(marks: dict[str, float], seconds: float) -> dict[str, float]:
+    """Seconds of each step, from the time each ended; what is left after the last is the run
+    and heal."""
+    steps, last = {}, 0.0
+    for step in ("plan", "file list", "examples asked", "files", "checks+repair"):
+        if step in marks:
+            steps[step] = marks[step] - last
+            last = marks[step]
+    steps["run+heal"] = seconds - last
+    return steps
+
+
 def then_spec() -> dict:
     """The studio of 2 December itself (bench/then.py), on a server without speculation."""
     r = run_then(SPEC, server("off"))
-    steps, last = {}, 0.0
-    for step in ("plan", "file list", "files", "checks+repair"):
-        if step in r["marks"]:
-            steps[step] = r["marks"][step] - last
-            last = r["marks"][step]
+    steps = step_seconds(r["marks"], r["seconds"])
     return {"name": "2 Dec", "seconds": r["seconds"], "steps": steps, "written": r["written"],
             "files": r["files"], "failed": r["failed"], "examples": "not run (no such step)",
             "plan_tokens": r["plan_tokens"], "rss": rss_mib(local_server_pid() or 0) or 0.0}  # fmt: skip
@@ -120,12 +128,7 @@ async def one_spec(name: str) -> dict:
     watch = Watch()
     project = await run_all(SPEC, settings, watch)
     seconds = time.perf_counter() - watch.t0
-    steps, last = {}, 0.0
-    for step in ("plan", "file list", "examples asked", "files", "checks+repair"):
-        if step in watch.marks:
-            steps[step] = watch.marks[step] - last
-            last = watch.marks[step]
-    steps["run+heal"] = seconds - last
+    steps = step_seconds(watch.marks, seconds)
     written = project.usage.completion_tokens
     passed = sum(1 for r in project.results.values() if r.passed)
     return {"name": name, "seconds": seconds, "steps": steps, "written": written,

@@ -55,6 +55,16 @@ print(json.dumps({"seconds": time.perf_counter() - t0, "marks": marks, "written"
 """
 
 
+def available(commit: str = BASELINE) -> bool:
+    """This clone has `commit` (a shallow one may not, and git may be missing)."""
+    try:
+        probe = subprocess.run(["git", "cat-file", "-e", f"{commit}^{{commit}}"], cwd=ROOT,
+                               capture_output=True, timeout=30)  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return probe.returncode == 0
+
+
 def run_then(spec: str, base_url: str, commit: str = BASELINE, timeout: float = 1800) -> dict:
     """One run of the old studio on `spec`: seconds, step marks, tokens written. Raises
     RuntimeError when the commit is not in this clone (a shallow one) or the run fails."""

@@ -116,12 +116,13 @@ _CLAUSE_END = re.compile(r"(?<=[.;])\s+")
 def without_unlisted(text: str, listed: set[str]) -> str | None:
     """`text` without its clauses that name a code file not in `listed`; None when its first
     clause does (the text is about that file)."""
-    if all(p in listed for p in _CODE_FILE.findall(text)):
-        return text
     clauses = _CLAUSE_END.split(text)
-    if any(p not in listed for p in _CODE_FILE.findall(clauses[0])):
+    off = [any(p not in listed for p in _CODE_FILE.findall(c)) for c in clauses]
+    if not any(off):
+        return text
+    if off[0]:
         return None
-    kept = [c for c in clauses if all(p in listed for p in _CODE_FILE.findall(c))]
+    kept = [c for c, gone in zip(clauses, off, strict=True) if not gone]
     return " ".join(kept).rstrip(";,") + ("." if kept[-1].endswith((".", ";")) else "")
 
 

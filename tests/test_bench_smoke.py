@@ -30,16 +30,11 @@ def test_page_cost_runs_without_a_browser(capsys, monkeypatch, tmp_path):
 
 def test_the_studio_of_2_december_runs_from_git_against_a_server(make_server):
     """bench.local_pipeline's baseline: the old code itself, out of git, in a child process."""
-    import subprocess
-
     import pytest
 
-    from bench.common import ROOT
-    from bench.then import BASELINE, run_then
+    from bench.then import BASELINE, available, run_then
 
-    have = subprocess.run(["git", "cat-file", "-e", f"{BASELINE}^{{commit}}"], cwd=ROOT,
-                          capture_output=True)  # fmt: skip
-    if have.returncode != 0:
+    if not available():
         pytest.skip(f"commit {BASELINE} is not in this clone (a shallow one)")
     server = make_server(files={"notes.py": "print('notes')\n", "README.md": "# Notes\n"})
     result = run_then("A notes tool: `notes.py` and `README.md`.", server.base_url)
