@@ -49,9 +49,10 @@ class Command:
 
 @dataclass(frozen=True)
 class PageStep:
-    """One step of a page example: `click`/`fill` an element, or `text`/`count` to expect."""
+    """One step of a page example: `click`/`fill` an element, `text`/`count` to expect, or
+    `reload` the page (what it saved must show again)."""
 
-    action: str  # click | fill | text | count
+    action: str  # click | fill | text | count | reload
     target: str  # an element id (or a CSS selector when it starts with one of `.#[`)
     value: str = ""  # fill: what to type; text: what the element must show; count: a number
 

@@ -517,3 +517,36 @@ def test_a_copy_is_left_alone_where_importing_it_would_change_what_runs():
     assert found(STORAGE.replace("return []", "return None")) == ["save_notes"]
     assert found(STORAGE, run_spec=spec + " `python storage.py` checks the file.") == []
     assert found(STORAGE, run_spec="Notes kept in two files.") == []
+
+
+POPUP = """const span = document.getElementById('clicks');
+chrome.storage.local.get('clicks', (data) => {
+  let clicks = data.clicks || 0;
+  document.getElementById('count').addEventListener('click', () => {
+    clicks++;
+    chrome.storage.local.set('clicks', clicks, () => { span.textContent = clicks; });
+    chrome.storage.sync.set("last-seen", Math.max(clicks, f(1, [2, 3])));
+  });
+});
+"""
+
+
+def test_chrome_storage_set_with_a_key_and_a_value_gets_one_object():
+    """Seen from the 1.5B model: `set('clicks', n, callback)`, localStorage's shape. Chrome
+    throws "No matching signature"; the object form saves the same thing."""
+    files = {"popup.js": POPUP, "popup.html": "<button id='count'></button><span id='clicks'>"
+             "</span><script src='popup.js'></script>"}  # fmt: skip
+    report = check_project(files)
+    found = [(f.kind, f.line, f.target) for f in report.findings["popup.js"]]
+    assert found == [("storage-call", 6, "clicks"), ("storage-call", 7, "last-seen")]
+    fixed = autofix(files, report.findings)["popup.js"].content
+    assert "chrome.storage.local.set({ 'clicks': clicks }, () => {" in fixed
+    assert 'chrome.storage.sync.set({ "last-seen": Math.max(clicks, f(1, [2, 3])) });' in fixed
+    assert not check_project({**files, "popup.js": fixed}).findings["popup.js"]
+    if shutil.which("node"):
+        node = subprocess.run(["node", "--check", "-"], input=fixed, text=True,
+                              capture_output=True)  # fmt: skip
+        assert node.returncode == 0, node.stderr
+    plain = POPUP.replace("set('clicks', clicks,", "set({ clicks },")
+    assert [f.target for f in check_project({**files, "popup.js": plain}).findings["popup.js"]
+            if f.kind == "storage-call"] == ["last-seen"]  # fmt: skip

@@ -344,3 +344,12 @@ def test_cut_other_files_keeps_comments_and_documents():
     ]
     for text, path in kept:
         assert cut_other_files(text, path, paths) == text, text
+
+
+def test_what_a_small_model_says_after_a_page_is_not_part_of_it():
+    page = "<!DOCTYPE html>\n<html>\n<body><p>hi</p></body>\n</html>\n"
+    said = page + "\nThis file is the same as the previous one, but it does not contain...\n"
+    assert strip_code_fences(said, "popup.html") == page
+    assert strip_code_fences(page, "index.html") == page
+    # Not a page: the same text is left to the other rules.
+    assert "This file is the same" in strip_code_fences(said, "notes.md")

@@ -224,6 +224,11 @@ def test_a_rewrite_that_changes_nothing_is_sampled_again_warmer(make_server):
     events = _run(server, temperature=0.0)
     code = [r for r in server.requests if r.kind == "code"]
     assert [r.body.get("temperature") for r in code] == [0.0, 0.0, 0.8]
+    # Shown its file it wrote it back: the next candidate is written anew, the file not shown.
+    assert WRONG in code[1].body["messages"][-1]["content"]
+    anew = code[2].body["messages"][-1]["content"]
+    assert WRONG not in anew and "An earlier version of this file was run" in anew
+    assert 'expected "min=1 max=3 mean=2.00", got "min=1 max=3 mean=2.0"' in anew
     assert _project(events).examples_state() == "passing"
 
 

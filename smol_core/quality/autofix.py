@@ -24,7 +24,7 @@ from .checks import STDLIB, referenced_paths, top_level_names
 from .common import _local, _resolve
 from .copies import copied_definitions
 from .python_facts import _python_facts
-from .web import GLOBAL_UNPACKED
+from .web import GLOBAL_UNPACKED, storage_pairs
 
 
 @dataclass(frozen=True)
@@ -248,6 +248,13 @@ def _fix_js(content: str, items: Sequence[Finding], changes: list) -> str:
         if count:
             content = fixed
             changes.append("removed `const { … } = window`: the page already has those names")
+    if any(f.kind == "storage-call" for f in items):
+        # `set('k', v, cb)` → `set({ 'k': v }, cb)`: the object form Chrome takes, same data.
+        for key_at, value_at, end, _ in reversed(storage_pairs(content)):
+            value = content[value_at:end].strip()
+            key = content[key_at : value_at - 1].rstrip()
+            content = f"{content[:key_at]}{{ {key}: {value} }}{content[end:]}"
+            changes.append(f"passed `chrome.storage` `set` one object ({{ {key}: … }})")
     for name in dict.fromkeys(f.target for f in items if f.kind == "const-assigned" and f.target):
         # `let` allows all that `const` does, and the assignment too: never wrong.
         declaration = re.compile(rf"\bconst(\s+{re.escape(name)}\s*=)")

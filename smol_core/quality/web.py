@@ -141,10 +141,56 @@ def const_assigned(content: str) -> dict[str, int]:
     return found
 
 
+# `chrome.storage.local.set('clicks', n, …)`: localStorage's shape; Chrome's takes one object.
+_STORAGE_SET = re.compile(
+    r"""\bchrome\.storage\.(?:local|sync|session)\.set\(\s*(['"])([\w$-]+)\1\s*,"""
+)
+
+
+def storage_pairs(content: str) -> list[tuple[int, int, int, str]]:
+    """Each `chrome.storage.*.set('key', value…)`: (start of the key, start and end of the
+    value, the key). Chrome throws "No matching signature" there; `set({key: value})` is it."""
+    out = []
+    for m in _STORAGE_SET.finditer(content):
+        end = _argument_end(content, m.end())
+        if end is not None:
+            out.append((m.start(1), m.end(), end, m.group(2)))
+    return out
+
+
+def _argument_end(text: str, start: int) -> int | None:
+    """Where the call argument starting at `start` ends (its `,` or `)`), or None."""
+    depth, quote, i = 0, "", start
+    while i < len(text):
+        c = text[i]
+        if quote:
+            if c == "\\":
+                i += 1
+            elif c == quote:
+                quote = ""
+        elif c in "'\"`":
+            quote = c
+        elif c in "([{":
+            depth += 1
+        elif c in ")]}":
+            if depth == 0:
+                return i if c == ")" else None
+            depth -= 1
+        elif c == "," and depth == 0:
+            return i
+        i += 1
+    return None
+
+
 def _check_js(path: str, content: str, project: _Project, use_node: bool) -> list[Finding]:
     out: list[Finding] = []
     if use_node:
         out += _node_check(path, content)
+    for start, _, _, key in storage_pairs(content):
+        out.append(Finding(path, _line_of(content, start), f"calls `chrome.storage` `set` with a "
+                           f"key and a value: it takes one object (`set({{ {key!r}: value }})`), "
+                           "and throws \"No matching signature\" as written", "storage-call",
+                           key))  # fmt: skip
     for name, line in const_assigned(content).items():
         out.append(Finding(path, line, f"assigns to `{name}`, which is declared with `const`: "
                            "the script stops there with \"Assignment to constant variable\"; "

@@ -27,6 +27,7 @@ from ..records import Example, ExampleResult, PageStep
 from .sandbox import _INIT, _UNSHARE, Sandbox, _base_env
 
 STEP_MS = 3000
+TEXT_WAIT_S = 1.0
 _ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--disable-quic", "--headless=new"]  # fmt: skip
@@ -221,6 +222,11 @@ def _do(page, step: PageStep) -> str:
             if str(found) == step.value.strip()
             else f"expected {step.value.strip()} elements, found {found}"
         )
+    if step.action == "reload":  # what was saved must still show when the page opens again
+        page.reload()
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(150)
+        return ""
     element = page.locator(selector).first
     if element.count() == 0:
         return f"the page has no element {selector}"
@@ -230,10 +236,13 @@ def _do(page, step: PageStep) -> str:
     elif step.action == "fill":
         element.fill(step.value)
     elif step.action == "text":
-        shown = _shown(element)
         want = " ".join(step.value.split())
-        if shown != want and not (len(want) > 3 and want in shown):
-            return f'expected "{want}", got "{shown[:200]}"'
+        # A script that shows what it read from storage does so a moment later (a callback).
+        deadline = time.monotonic() + TEXT_WAIT_S
+        while (shown := _shown(element)) != want and not (len(want) > 3 and want in shown):
+            if time.monotonic() > deadline:
+                return f'expected "{want}", got "{shown[:200]}"'
+            page.wait_for_timeout(50)
     return ""
 
 

@@ -30,6 +30,7 @@ from .sandbox import isolation
 
 WENT_BACK = "went back to the version that passed more examples"
 SAMPLING_TEMPERATURE = 0.8
+FRESH_CANDIDATES = 3  # candidates written anew in a round, each run, until one does better
 
 
 def full_examples(project: Project) -> list[Example]:
@@ -116,14 +117,18 @@ def heal_targets(
 
 
 def heal_instruction(
-    failures: Sequence[ExampleResult], settings: Settings, related: Mapping[str, str]
+    failures: Sequence[ExampleResult],
+    settings: Settings,
+    related: Mapping[str, str],
+    fresh: bool = False,
 ) -> str:
+    """What failed, for a rewrite of the file shown; `fresh`: for a file written anew."""
     told = "\n\n".join(
         f'Check "{r.name}": {r.reason}' + (f"\n\n{r.detail.strip()}" if r.detail.strip() else "")
         for r in failures
     )
-    return with_related(render("run_failed", settings.prompts_dir, failures=told), related,
-                        settings)  # fmt: skip
+    name = "run_failed_fresh" if fresh else "run_failed"
+    return with_related(render(name, settings.prompts_dir, failures=told), related, settings)
 
 
 async def run_and_heal(
@@ -154,7 +159,7 @@ async def run_and_heal(
     # missing file is the fix (offered to the person; the CLI's --add-missing).
     waiting = {p for p, items in project.findings.items()
                if any(f.kind == "missing-file" for f in items)}  # fmt: skip
-    asking = settings
+    asking, fresh = settings, False
     for round_no in range(1, settings.run_rounds + 1):
         todo = heal_targets(results, project.contents, only)
         todo = {p: items for p, items in todo.items() if p not in waiting}
@@ -162,27 +167,40 @@ async def run_and_heal(
             break
         reasons = tuple(f"{r.name}: {r.reason}" for r in results if r.status == "fail")
         emit(Healing(round_no, tuple(todo), reasons))
-        before = dict(project.contents)
-        await generate_files(
-            project.spec, project.plan, project.files, asking, emit, paths=list(todo),
-            instructions={p: heal_instruction(items, settings, related_files(project, p))
-                          for p, items in todo.items()},
-            current={p: project.contents[p] for p in todo}, client=client, finish=False,
-        )  # fmt: skip
-        _tidy(project, settings, emit, list(todo), settings.repair_rounds + round_no)
-        if project.contents == before:
-            if asking.temperature >= SAMPLING_TEMPERATURE:
+        # Written anew, a candidate passes or not by luck: a few are tried, each from the best
+        # version, until one does better (a page's script is ~200 tokens, ~15 s).
+        changed = False
+        for attempt in range(FRESH_CANDIDATES if fresh else 1):
+            if attempt and changed:
+                results = _go_back(project, emit, best[1], best[2])
+            before = dict(project.contents)
+            await generate_files(
+                project.spec, project.plan, project.files, asking, emit, paths=list(todo),
+                instructions={p: heal_instruction(items, settings, related_files(project, p),
+                                                  fresh) for p, items in todo.items()},
+                current={} if fresh else {p: project.contents[p] for p in todo},
+                client=client, finish=False,
+            )  # fmt: skip
+            _tidy(project, settings, emit, list(todo), settings.repair_rounds + round_no)
+            changed = project.contents != before
+            if changed:
+                results = await run_round(project, settings, emit, round_no)
+                if all(r.status != "fail" for r in results) or standing() > best[0]:
+                    break
+        if not changed:
+            if fresh:
                 break  # nothing changed even so: running again would say the same
-            # At a low temperature a small model often writes the same file back, failure
-            # shown or not: the next round samples another candidate instead.
-            asking = settings.with_(temperature=SAMPLING_TEMPERATURE)
+            # Shown its file, the 1.5B model writes it back, failure told or not, sampled
+            # or not (seen on every failing page of bench.quality): the next candidates are
+            # written anew, sampled, from the description and the failure only. One is kept
+            # only if it passes more (the best version is gone back to otherwise).
+            asking, fresh = settings.with_(temperature=SAMPLING_TEMPERATURE), True
             continue
-        results = await run_round(project, settings, emit, round_no)
         if all(r.status != "fail" for r in results):
             break
         if standing() > best[0]:
             best = (standing(), dict(project.contents), results)
-            asking = settings  # better: the next round goes on from here, as before
+            asking, fresh = settings, False  # better: the next round goes on from here
         elif round_no < settings.run_rounds:
             # No better: the next candidate is sampled, from the best version so far (never
             # built on a worse one). A Python repair is a few functions: candidates are cheap.

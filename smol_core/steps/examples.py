@@ -16,6 +16,7 @@ from ..prompts import render, shared_context
 from ..records import Example, FileSpec
 from ..running.examples import merged, parse_examples
 from ..running.spec_examples import spec_calls, spec_commands, spec_examples, spec_server
+from ..running.spec_pages import spec_pages
 from ..settings import Settings
 from .file_list import mode_order, structured_args
 
@@ -119,11 +120,10 @@ async def make_examples(
     emit: Emit = no_emit,
 ) -> list[Example]:
     """The spec's examples as checks of this project: those it writes out in full (a quoted
-    command and what it prints) read directly, then the model's ([] when there are none)."""
-    written = merged(
-        merged(spec_examples(spec, contents), spec_calls(spec, contents)),
-        spec_server(spec, contents),
-    )
+    command and what it prints, what a page's elements show and its buttons do) read directly,
+    then the model's ([] when there are none)."""
+    written = merged(spec_examples(spec, contents), spec_calls(spec, contents))
+    written = merged(merged(written, spec_server(spec, contents)), spec_pages(spec, contents))
     if settings.plan_style == "brief":
         # The built-in model (brief style): the description's own examples are exact, and
         # its additions cost a request (~17 s) and are where wrong expectations come from.

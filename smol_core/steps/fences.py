@@ -150,7 +150,21 @@ def strip_code_fences(text: str, path: str) -> str:
         if again == result:
             break
         result = again
+    if target.path.lower().endswith((".html", ".htm")):
+        result = _html_only(result)
     return result
+
+
+_HTML_END = re.compile(r"</html\s*>", re.I)
+
+
+def _html_only(text: str) -> str:
+    """A page ends at `</html>`: what a small model says after it, unfenced ("This file is the
+    same as the previous one, but…", seen at 1,000 tokens), is not part of it."""
+    ends = list(_HTML_END.finditer(text))
+    if not ends or not text[ends[-1].end() :].strip():
+        return text
+    return _finish(text[: ends[-1].end()])
 
 
 def _strip_once(text: str, target: _Target) -> str:

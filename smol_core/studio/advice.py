@@ -51,6 +51,8 @@ PLAIN: dict[str, tuple[str, str]] = {
     "entry-point": ("Running this file does nothing: its main part is never started.", REWRITE),
     "copied": ("It repeats code another file of the project already has, instead of using "
                "it: a fix to one would not reach the other.", REWRITE),
+    "storage-call": ("The script saves to the extension's storage in a form Chrome refuses, "
+                     "so saving fails with an error.", REWRITE),
     "manifest": ("The extension's manifest is not one Chrome accepts.", REWRITE),
     "permission": ("The extension uses a browser feature its manifest does not ask permission "
                    "for.", REWRITE),

@@ -1,0 +1,162 @@
+"""Page checks read off the spec, asked of no model: what a spec says its page's elements show
+and what its buttons do, as the steps of one "page" example.
+
+The built-in model's page checks click and expect nothing (seen on every page spec of
+bench.quality), so a page that loads and reacts passed its smoke check while its counter started
+at 0 on every click or its input was never cleared. Only what the spec states is read: an
+element named by id (`<span id="count">`, or "the span" when it has one span) that "starts at
+`0`"; a button that "adds 1" to the number, or "sets it back to `0`"; a button that appends an
+item to the list from the input, and "clears the input"; a number "saved", shown again when the
+page is opened again. Anything else gives no check (the smoke check stays).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ..records import Example, PageStep
+
+_TAGGED = re.compile(r"""`<(\w+)\b[^`>]*?\bid\s*=\s*["']([\w-]+)["'][^`>]*>`""")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`(])|\n\s*\n|\n(?=\s*[-*] )")
+_START = re.compile(
+    r"\b(?:starts?|starting|begins?|beginning)\s+(?:at|with|from|as)\s+`(-?\d+)`"
+    r"|`(-?\d+)`\s+(?:if|when)\s+nothing\b|\binitially\s+(?:shows\s+)?`(-?\d+)`"
+)
+_DELTA = re.compile(
+    r"\b(?:(adds?|increases?\s+\w+(?:\s+\w+)?\s+by|subtracts?|takes?\s+away|decreases?\s+\w+"
+    r"(?:\s+\w+)?\s+by)\s+(\d+|one)\b(?!\s*(?:item|entr|row|line|element|<|`))"
+    r"|\b(increments?|decrements?)\b)"
+)
+_SET = re.compile(r"\b(?:sets?|resets?|puts?|brings?|turns?)\b[^.;]{0,40}?\bto\s+`(-?\d+)`")
+_APPEND = re.compile(r"\b(?:appends?|adds?|inserts?)\b[^.;]{0,40}?(?:`?<li>`?|\bitem\b|\bentry\b)")
+_CLEARS = re.compile(r"\b(?:clears?|empties|resets?)\s+the\s+(?:input|field|text\s*box)\b"
+                     r"|\b(?:input|field)\s+is\s+(?:then\s+)?(?:cleared|emptied)\b")  # fmt: skip
+_BLANK = re.compile(r"\b(?:empty|blank|only\s+spaces|whitespace)\b[^.]{0,60}?\b(?:adds?|does)"
+                    r"\s+nothing\b")  # fmt: skip
+_HOW_MANY = re.compile(r"\bhow\s+many\b|\bnumber\s+of\s+items\b|\bcount\s+of\b")
+_KEPT = re.compile(r"\b(?:saved|stored|storage|localStorage|remembers?|persists?|kept|keeps)\b")
+_LISTS, _INPUTS, _BUTTONS = ("ul", "ol"), ("input", "textarea"), ("button",)
+_SAMPLE = "milk"
+
+
+@dataclass(frozen=True)
+class _Mention:
+    at: int
+    id: str
+
+
+def spec_pages(spec: str, contents: Mapping[str, str]) -> list[Example]:
+    """One page example of what the spec says its page does, or [] when it says too little."""
+    tags: dict[str, str] = {}
+    for tag, ident in _TAGGED.findall(spec):
+        tags.setdefault(ident, tag.lower())
+    page = _page(spec, contents)
+    if not tags or page is None:
+        return []
+    starts: dict[str, int] = {}
+    counters: set[str] = set()  # elements that show how many items the list holds
+    clauses: list[tuple[str, str]] = []  # (button id, what the spec says it does)
+    kept: set[str] = set()  # elements showing what is saved (shown again when reopened)
+    for sentence in _SENTENCE.split(spec):
+        mentions = _mentions(sentence, tags)
+        if _KEPT.search(sentence):
+            kept.update(x.id for x in mentions if tags[x.id] not in _BUTTONS + _INPUTS)
+        for m in _START.finditer(sentence):
+            shown = [x for x in mentions if x.at < m.start() and tags[x.id] not in
+                     _BUTTONS + _INPUTS + _LISTS]  # fmt: skip
+            if shown:
+                value = int(next(v for v in m.groups() if v is not None))
+                starts.setdefault(shown[-1].id, value)
+                if _HOW_MANY.search(sentence[shown[-1].at : m.start()]):
+                    counters.add(shown[-1].id)
+        buttons = [x for x in mentions if tags[x.id] in _BUTTONS]
+        for i, b in enumerate(buttons):
+            end = buttons[i + 1].at if i + 1 < len(buttons) else len(sentence)
+            clauses.append((b.id, sentence[b.at : end]))
+        if not buttons and clauses and _BLANK.search(sentence):
+            clauses.append((clauses[-1][0], sentence))  # "When the input is empty, … nothing"
+    steps = [PageStep("text", ident, str(value)) for ident, value in starts.items()]
+    steps += _actions(clauses, tags, starts, counters)
+    if not any(s.action in ("click", "fill") for s in steps):
+        return []
+    last = {s.target: s.value for s in steps if s.action == "text" and s.target in kept}
+    if last:
+        steps += [PageStep("reload", "page")]
+        steps += [PageStep("text", ident, value) for ident, value in last.items()]
+    return [Example("what the description says the page does", "page", page=page,
+                    steps=tuple(steps), source="spec")]  # fmt: skip
+
+
+def _page(spec: str, contents: Mapping[str, str]) -> str | None:
+    pages = [p for p in contents if p.lower().endswith((".html", ".htm"))]
+    if len(pages) == 1:
+        return pages[0]
+    named = [p for p in pages if f"`{p}`" in spec]
+    return named[0] if len(named) == 1 else ("index.html" if "index.html" in pages else None)
+
+
+def _mentions(sentence: str, tags: Mapping[str, str]) -> list[_Mention]:
+    """Where a sentence names an element: its tag with its id, `#id`, "the <id> button", or
+    "the span" / "the button" / "the list" / "the input" when the page has only one."""
+    found: dict[int, str] = {}
+    for m in _TAGGED.finditer(sentence):
+        found[m.start()] = m.group(2)
+    for ident, tag in tags.items():
+        word = re.escape(ident)
+        for m in re.finditer(rf"`#{word}`|\bthe\s+`?{word}`?\s+{tag}\b", sentence):
+            found.setdefault(m.start(), ident)
+    by_kind = {"span": ("span",), "button": _BUTTONS, "list": _LISTS, "input": _INPUTS,
+               "number": None}  # fmt: skip
+    for word, kinds in by_kind.items():
+        if kinds is None:
+            continue
+        same = [i for i, t in tags.items() if t in kinds]
+        if len(same) == 1:
+            for m in re.finditer(rf"\bthe\s+{word}\b", sentence):
+                found.setdefault(m.start(), same[0])
+    return [_Mention(at, ident) for at, ident in sorted(found.items())]
+
+
+def _actions(
+    clauses: list[tuple[str, str]], tags: Mapping[str, str], starts: dict[str, int],
+    counters: set[str],
+) -> list[PageStep]:  # fmt: skip
+    numbers = [i for i in starts if i not in counters]
+    inputs = [i for i, t in tags.items() if t in _INPUTS]
+    lists = [i for i, t in tags.items() if t in _LISTS]
+    steps: list[PageStep] = []
+    shown = dict(starts)
+    for button, clause in clauses:
+        if _APPEND.search(clause) and len(inputs) == 1 and len(lists) == 1:
+            steps += [PageStep("fill", inputs[0], f"  {_SAMPLE} "), PageStep("click", button),
+                      PageStep("text", lists[0], _SAMPLE)]  # fmt: skip
+            for c in counters:
+                shown[c] += 1
+                steps.append(PageStep("text", c, str(shown[c])))
+            if _CLEARS.search(clause):
+                steps.append(PageStep("text", inputs[0], ""))
+            continue
+        if _BLANK.search(clause) and len(inputs) == 1 and counters:
+            steps += [PageStep("fill", inputs[0], "   "), PageStep("click", button)]
+            steps += [PageStep("text", c, str(shown[c])) for c in counters]
+            continue
+        if len(numbers) != 1:
+            continue
+        number = numbers[0]
+        delta = _DELTA.search(clause)
+        if delta:
+            amount = 1 if (delta.group(2) or "1") in ("1", "one") else int(delta.group(2))
+            verb = (delta.group(1) or delta.group(3) or "").lower()
+            if verb.startswith(("sub", "take", "decr", "decrement")):
+                amount = -amount
+            for _ in range(2):  # twice: a count kept wrong (0 is falsy) shows on the second
+                shown[number] += amount
+                steps += [PageStep("click", button), PageStep("text", number, str(shown[number]))]
+            continue
+        reset = _SET.search(clause)
+        if reset:
+            shown[number] = int(reset.group(1))
+            steps += [PageStep("click", button), PageStep("text", number, str(shown[number]))]
+    return steps

@@ -1,0 +1,174 @@
+"""Page checks read off the spec (what its elements show, what its buttons do), run in Chromium,
+and a page failing one repaired by a candidate written anew."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from smol_core.events import FileDone, Healing
+from smol_core.records import PageStep
+from smol_core.running.browser import unavailable
+from smol_core.running.execute import run_examples
+from smol_core.running.heal import WENT_BACK
+from smol_core.running.sandbox import isolation
+from smol_core.running.spec_pages import spec_pages
+from smol_core.runs import events_of, run_all
+from tests.conftest import fast_settings
+from tests.scripted_server import Fault
+
+isolated = pytest.mark.skipif(
+    isolation() != "namespaces", reason=f"no isolation on this machine: {isolation()}"
+)
+needs_browser = pytest.mark.skipif(bool(unavailable()), reason=unavailable() or "ok")
+
+DOWN = """A page, `index.html` with `app.js`. It shows a number in `<p id="value">`, starting at
+`10`. `<button id="down">` subtracts 1 from it and `<button id="zero">` resets it to `0`."""
+TASKS = """A to-do page in `index.html` and `tasks.js`: a field `<input id="task">`, a button
+`<button id="save">` and a list `<ol id="tasks">`. Clicking the save button adds an item with
+the field's text to the list, then clears the input."""
+KEPT = """A page, `index.html` and `app.js`. `<span id="n">` shows the number kept in
+`localStorage` (`0` if nothing is saved). `<button id="plus">` adds 1 to it."""
+
+
+def _steps(spec: str, files: tuple[str, ...] = ("index.html", "app.js")) -> list[tuple]:
+    found = spec_pages(spec, {f: "" for f in files})
+    return [(s.action, s.target, s.value) for e in found for s in e.steps]
+
+
+def test_what_a_spec_says_its_page_does_becomes_the_steps_of_a_page_check():
+    assert _steps(DOWN) == [
+        ("text", "value", "10"), ("click", "down", ""), ("text", "value", "9"),
+        ("click", "down", ""), ("text", "value", "8"), ("click", "zero", ""),
+        ("text", "value", "0"),
+    ]  # fmt: skip
+    assert _steps(TASKS, ("index.html", "tasks.js")) == [
+        ("fill", "task", "  milk "), ("click", "save", ""), ("text", "tasks", "milk"),
+        ("text", "task", ""),
+    ]  # fmt: skip
+    # Saved: shown again when the page is opened again.
+    assert _steps(KEPT)[-2:] == [("reload", "page", ""), ("text", "n", "2")]
+    assert _steps(KEPT)[:3] == [("text", "n", "0"), ("click", "plus", ""), ("text", "n", "1")]
+    (example,) = spec_pages(DOWN, {"index.html": "", "app.js": ""})
+    assert example.kind == "page" and example.page == "index.html" and example.source == "spec"
+
+
+def test_a_spec_that_says_too_little_gives_no_page_check():
+    assert _steps("`python fizz.py N` prints the numbers 1 to N.", ("fizz.py",)) == []
+    # Ids, but nothing a button does: the smoke check stays.
+    assert _steps('A page with `<span id="clock">` and `<button id="go">`.') == []
+    # "adds 1 item" is not a number going up; two numbers: which one is not guessed.
+    assert _steps(DOWN.replace("subtracts 1 from it", "adds 1 item")).count(
+        ("click", "down", "")
+    ) == 0  # fmt: skip
+    two = DOWN + ' `<p id="other">` starts at `3`.'
+    assert ("click", "down", "") not in _steps(two)
+    assert _steps(DOWN, ("a.html", "b.html")) == []  # which page: not guessed either
+
+
+PAGE = ("<!doctype html><html><body><span id='n'>0</span><button id='plus'>+</button>"
+        "<script src='app.js'></script></body></html>\n")  # fmt: skip
+# Shown a moment after load and after each click, as a storage callback would.
+SAVED = """const n = document.getElementById('n');
+let count = Number(localStorage.getItem('n') || 0);
+setTimeout(() => { n.textContent = count; }, 300);
+document.getElementById('plus').onclick = () => {
+  count += 1;
+  localStorage.setItem('n', count);
+  setTimeout(() => { n.textContent = count; }, 300);
+};
+"""
+
+
+@isolated
+@needs_browser
+def test_a_page_check_waits_for_what_is_shown_late_and_reopens_the_page():
+    examples = spec_pages(KEPT, {"index.html": "", "app.js": ""})
+    [ok] = run_examples({"index.html": PAGE, "app.js": SAVED}, examples)
+    assert ok.status == "pass", ok.reason
+    forgets = SAVED.replace("Number(localStorage.getItem('n') || 0)", "0")
+    [lost] = run_examples({"index.html": PAGE, "app.js": forgets}, examples)
+    assert lost.status == "fail" and lost.reason.startswith("step 7 (text n)"), lost.reason
+    assert 'expected "2", got "0"' in lost.reason
+    # `if (saved)` is false for 0: the first click saves 0 again, the second shows it.
+    falsy = SAVED.replace("count += 1;", "count = count ? count + 1 : 0;")
+    [zero] = run_examples({"index.html": PAGE, "app.js": falsy}, examples)
+    assert zero.status == "fail" and 'expected "1", got "0"' in zero.reason, zero.reason
+
+
+TODO_SPEC = """A to-do page in two files, `index.html` and `todo.js`. It has `<input id="new-item">`,
+`<button id="add">` and `<ul id="items">`. Clicking the add button appends an `<li>` with the
+input's text to the list, then clears the input."""
+TODO_PAGE = ("<!doctype html><html><body><input id='new-item'><button id='add'>Add</button>"
+             "<ul id='items'></ul><script src='todo.js'></script></body></html>\n")  # fmt: skip
+KEEPS_TEXT = """document.getElementById('add').addEventListener('click', () => {
+  const input = document.getElementById('new-item');
+  const li = document.createElement('li');
+  li.textContent = input.value.trim();
+  document.getElementById('items').appendChild(li);
+});
+"""
+CLEARS = KEEPS_TEXT.replace("appendChild(li);", "appendChild(li);\n  input.value = '';")
+BRIEF = "- `index.html` — the page.\n- `todo.js` — adds the items.\n"
+
+
+@isolated
+@needs_browser
+def test_a_page_written_back_unchanged_is_written_anew_from_the_failure_and_passes(make_server):
+    """The 1.5B model, shown its script and told the input is not cleared, writes it back as it
+    was. The next candidate is asked without the current version, sampled, and kept: it passes."""
+    server = make_server(plan_text=BRIEF, files={"index.html": TODO_PAGE, "todo.js": CLEARS})
+    server.add_fault(Fault.text(KEEPS_TEXT), kind="code", path="todo.js", times=2)
+    settings = fast_settings(server.base_url, plan_style="brief", temperature=0.0)
+
+    async def go():
+        return [e async for e in events_of(lambda emit: run_all(TODO_SPEC, settings, emit))]
+
+    events = asyncio.run(go())
+    assert "examples" not in [r.kind for r in server.requests]  # read off the spec, no request
+    heals = [e for e in events if isinstance(e, Healing)]
+    assert [h.round for h in heals] == [1, 2]
+    assert 'step 4 (text new-item): expected "", got "milk"' in heals[0].reasons[0]
+    asks = [r for r in server.requests if r.kind == "code" and r.path == "todo.js"]
+    assert [r.body.get("temperature") for r in asks] == [0.0, 0.0, 0.8]
+    shown, fresh = (r.body["messages"][-1]["content"] for r in asks[1:])
+    assert KEEPS_TEXT in shown and "This is the current version" in shown
+    assert KEEPS_TEXT not in fresh and "An earlier version of this file was run" in fresh
+    assert 'expected "", got "milk"' in fresh
+    from smol_core.project import Project
+
+    project = Project(spec=TODO_SPEC)
+    for event in events:
+        project.apply(event)
+    assert project.contents["todo.js"] == CLEARS
+    assert project.examples_state() == "passing"
+    assert [s for e in project.examples for s in e.steps][-1] == PageStep("text", "new-item", "")
+
+
+@isolated
+@needs_browser
+def test_candidates_written_anew_are_tried_from_the_best_version_until_one_passes(make_server):
+    """The first candidate written anew fails too (it throws): the project goes back to the best
+    version and another is written, which passes; no more are asked for after it."""
+    throws = KEEPS_TEXT.replace("const li", "undefinedThing();\n  const li")
+    server = make_server(plan_text=BRIEF, files={"index.html": TODO_PAGE, "todo.js": CLEARS})
+    server.add_fault(Fault.text(KEEPS_TEXT), kind="code", path="todo.js", times=2)
+    server.add_fault(Fault.text(throws), kind="code", path="todo.js", times=1)
+    settings = fast_settings(server.base_url, plan_style="brief", temperature=0.0)
+
+    async def go():
+        return [e async for e in events_of(lambda emit: run_all(TODO_SPEC, settings, emit))]
+
+    events = asyncio.run(go())
+    asks = [r for r in server.requests if r.kind == "code" and r.path == "todo.js"]
+    assert [r.body.get("temperature") for r in asks] == [0.0, 0.0, 0.8, 0.8]
+    assert all(KEEPS_TEXT not in r.body["messages"][-1]["content"] for r in asks[2:])
+    went_back = [e for e in events if isinstance(e, FileDone) and e.fixed == (WENT_BACK,)]
+    assert [e.content for e in went_back if e.path == "todo.js"] == [KEEPS_TEXT]
+    from smol_core.project import Project
+
+    project = Project(spec=TODO_SPEC)
+    for event in events:
+        project.apply(event)
+    assert project.contents["todo.js"] == CLEARS and project.examples_state() == "passing"
