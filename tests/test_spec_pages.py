@@ -172,3 +172,30 @@ def test_candidates_written_anew_are_tried_from_the_best_version_until_one_passe
     for event in events:
         project.apply(event)
     assert project.contents["todo.js"] == CLEARS and project.examples_state() == "passing"
+
+
+@isolated
+@needs_browser
+def test_candidates_written_anew_that_do_no_better_leave_the_version_that_was_there(make_server):
+    """Three candidates fail just as the first version does (a tie): none replaces it."""
+    server = make_server(plan_text=BRIEF, files={"index.html": TODO_PAGE, "todo.js": CLEARS})
+    server.add_fault(Fault.text(KEEPS_TEXT), kind="code", path="todo.js", times=2)
+    for n in range(3):
+        server.add_fault(Fault.text(f"// candidate {n}\n{KEEPS_TEXT}"), kind="code",
+                         path="todo.js", times=1)  # fmt: skip
+    settings = fast_settings(server.base_url, plan_style="brief", temperature=0.0)
+
+    async def go():
+        return [e async for e in events_of(lambda emit: run_all(TODO_SPEC, settings, emit))]
+
+    events = asyncio.run(go())
+    asks = [r for r in server.requests if r.kind == "code" and r.path == "todo.js"]
+    assert [r.body.get("temperature") for r in asks] == [0.0, 0.0, 0.8, 0.8, 0.8]
+    from smol_core.project import Project
+
+    project = Project(spec=TODO_SPEC)
+    for event in events:
+        project.apply(event)
+    assert project.contents["todo.js"] == KEEPS_TEXT
+    assert project.examples_state() == "failing"
+    assert 'expected "", got "milk"' in project.results[0].reason

@@ -201,11 +201,15 @@ async def run_and_heal(
         if standing() > best[0]:
             best = (standing(), dict(project.contents), results)
             asking, fresh = settings, False  # better: the next round goes on from here
-        elif round_no < settings.run_rounds:
+        elif round_no < settings.run_rounds or fresh:
             # No better: the next candidate is sampled, from the best version so far (never
             # built on a worse one). A Python repair is a few functions: candidates are cheap.
+            # One written anew is kept only if it does better, a tie included: the version it
+            # would replace is the one the person saw (or edited).
             results = _go_back(project, emit, best[1], best[2])
             asking = settings.with_(temperature=max(settings.temperature, SAMPLING_TEMPERATURE))
+            if round_no == settings.run_rounds:
+                check(project, settings, emit, settings.repair_rounds + round_no + 1)
     if standing() < best[0]:
         results = _go_back(project, emit, best[1], best[2])
         check(project, settings, emit, settings.repair_rounds + settings.run_rounds + 1)
