@@ -91,10 +91,17 @@ def test_a_page_check_waits_for_what_is_shown_late_and_reopens_the_page():
     [lost] = run_examples({"index.html": PAGE, "app.js": forgets}, examples)
     assert lost.status == "fail" and lost.reason.startswith("step 7 (text n)"), lost.reason
     assert 'expected "2", got "0"' in lost.reason
+    assert lost.reached == 6  # a repair that gets further than this one is the better one
+    # What a repair is told: the steps done, in words, up to the one that failed.
+    assert "6. opened the page again (reloaded)\n7. #n should show '2': expected" in lost.detail
+    assert lost.detail.startswith(
+        "Opened index.html, then:\n1. #n should show '0'\n2. clicked #plus"
+    )
     # `if (saved)` is false for 0: the first click saves 0 again, the second shows it.
     falsy = SAVED.replace("count += 1;", "count = count ? count + 1 : 0;")
     [zero] = run_examples({"index.html": PAGE, "app.js": falsy}, examples)
     assert zero.status == "fail" and 'expected "1", got "0"' in zero.reason, zero.reason
+    assert zero.reached == 2 and ok.reached == 7
 
 
 TODO_SPEC = """A to-do page in two files, `index.html` and `todo.js`. It has `<input id="new-item">`,

@@ -86,14 +86,18 @@ def run_page(example: Example, box: Sandbox, popup: str | None) -> ExampleResult
     from playwright.sync_api import sync_playwright
 
     errors: list[str] = []
+    done: list[str] = []
+    reached = 0
     try:
         with sync_playwright() as pw, _page(pw, box, example.page, popup, errors) as page:
-            status, reason = _drive(page, example, errors)
+            status, reason, reached = _drive(page, example, errors, done)
     except PlaywrightError as exc:
         status, reason = "fail", f"the browser failed: {_line(str(exc))}"
-    detail = "\n".join(errors[:5])
+    steps = "".join(f"{n}. {line}\n" for n, line in enumerate(done, 1))
+    detail = (f"Opened {example.page}, then:\n{steps}\n" if steps else "") + "\n".join(errors[:5])
     return ExampleResult(example.name, status, reason, detail=detail[:3000],
-                         files=(example.page,), seconds=round(time.monotonic() - started, 3))  # fmt: skip
+                         files=(example.page,), seconds=round(time.monotonic() - started, 3),
+                         reached=reached)  # fmt: skip
 
 
 def _launcher(box: Sandbox) -> str:
@@ -193,18 +197,31 @@ def _extension_id(folder: Path) -> str:
     return "".join(chr(ord("a") + int(c, 16)) for c in digest)
 
 
-def _drive(page, example: Example, errors: list[str]) -> tuple[str, str]:
+def _drive(page, example: Example, errors: list[str], done: list[str]) -> tuple[str, str, int]:
+    """Status, reason, and how many steps passed (a repair that gets further is better);
+    `done` gets the steps up to a failing one, in words."""
     if errors:
-        return "fail", f"the page has an error as it loads: {_line(errors[0])}"
+        return "fail", f"the page has an error as it loads: {_line(errors[0])}", 0
     if not example.steps:
-        return _smoke(page, errors)
+        return *_smoke(page, errors), 0
     for number, step in enumerate(example.steps, 1):
         problem = _do(page, step)
         if errors:
-            return "fail", f"step {number} ({step.action} {step.target}): {_line(errors[0])}"
+            problem = _line(errors[0])
         if problem:
-            return "fail", f"step {number} ({step.action} {step.target}): {problem}"
-    return "pass", ""
+            done.extend(_said(s) for s in example.steps[: number - 1])
+            done.append(f"{_said(step)}: {problem}")
+            return "fail", f"step {number} ({step.action} {step.target}): {problem}", number - 1
+    return "pass", "", len(example.steps)
+
+
+def _said(step: PageStep) -> str:
+    """A step in a person's words: what a repair is told was done before it failed."""
+    target = _selector(step.target)
+    return {"click": f"clicked {target}", "fill": f"typed {step.value!r} into {target}",
+            "text": f"{target} should show {step.value!r}",
+            "count": f"{target} should hold {step.value} elements",
+            "reload": "opened the page again (reloaded)"}.get(step.action, step.action)  # fmt: skip
 
 
 def _selector(target: str) -> str:
