@@ -67,6 +67,27 @@ def test_a_spec_that_says_too_little_gives_no_page_check():
     assert _steps(DOWN, ("a.html", "b.html")) == []  # which page: not guessed either
 
 
+def test_a_huge_spec_gives_a_bounded_check_or_none():
+    """Hostile input: a 100,000-character spec naming 1,500 elements is not read as one page's
+    controls (it took 11 minutes before the cap); one naming a few, repeated, gives at most
+    MAX_STEPS steps."""
+    from smol_core.running.spec_pages import MAX_ELEMENTS, MAX_STEPS
+
+    def page_of(others: int) -> str:
+        return ('`<span id="n">` starts at `0`. `<button id="b">` adds 1 to it. '
+                + " ".join(f'`<p id="p{i}">`' for i in range(others)))  # fmt: skip
+
+    assert spec_pages(page_of(MAX_ELEMENTS - 2), {"index.html": ""})
+    assert spec_pages(page_of(MAX_ELEMENTS - 1), {"index.html": ""}) == []
+    assert spec_pages(page_of(1500)[:100_000], {"index.html": ""}) == []
+    few = ('`<span id="n">` starts at `0`. ' + "Then the `b` button adds 1 to it. " * 3000)[
+        :100_000
+    ]
+    few = '`<button id="b">` ' + few
+    (example,) = spec_pages(few, {"index.html": ""})
+    assert len(example.steps) == MAX_STEPS
+
+
 PAGE = ("<!doctype html><html><body><span id='n'>0</span><button id='plus'>+</button>"
         "<script src='app.js'></script></body></html>\n")  # fmt: skip
 # Shown a moment after load and after each click, as a storage callback would.

@@ -39,6 +39,8 @@ _HOW_MANY = re.compile(r"\bhow\s+many\b|\bnumber\s+of\s+items\b|\bcount\s+of\b")
 _KEPT = re.compile(r"\b(?:saved|stored|storage|localStorage|remembers?|persists?|kept|keeps)\b")
 _LISTS, _INPUTS, _BUTTONS = ("ul", "ol"), ("input", "textarea"), ("button",)
 _SAMPLE = "milk"
+MAX_ELEMENTS = 30  # ids a spec may name for its page to be read this way
+MAX_STEPS = 40  # each step is a browser action with its wait
 
 
 @dataclass(frozen=True)
@@ -53,14 +55,15 @@ def spec_pages(spec: str, contents: Mapping[str, str]) -> list[Example]:
     for tag, ident in _TAGGED.findall(spec):
         tags.setdefault(ident, tag.lower())
     page = _page(spec, contents)
-    if not tags or page is None:
-        return []
+    if not tags or page is None or len(tags) > MAX_ELEMENTS:
+        return []  # a spec naming more elements is not one page's few controls: not guessed
+    named = _naming(tags)
     starts: dict[str, int] = {}
     counters: set[str] = set()  # elements that show how many items the list holds
     clauses: list[tuple[str, str]] = []  # (button id, what the spec says it does)
     kept: set[str] = set()  # elements showing what is saved (shown again when reopened)
     for sentence in _SENTENCE.split(spec):
-        mentions = _mentions(sentence, tags)
+        mentions = _mentions(sentence, tags, named)
         if _KEPT.search(sentence):
             kept.update(x.id for x in mentions if tags[x.id] not in _BUTTONS + _INPUTS)
         for m in _START.finditer(sentence):
@@ -86,7 +89,7 @@ def spec_pages(spec: str, contents: Mapping[str, str]) -> list[Example]:
         steps += [PageStep("reload", "page")]
         steps += [PageStep("text", ident, value) for ident, value in last.items()]
     return [Example("what the description says the page does", "page", page=page,
-                    steps=tuple(steps), source="spec")]  # fmt: skip
+                    steps=tuple(steps[:MAX_STEPS]), source="spec")]  # fmt: skip
 
 
 def _page(spec: str, contents: Mapping[str, str]) -> str | None:
@@ -97,25 +100,30 @@ def _page(spec: str, contents: Mapping[str, str]) -> str | None:
     return named[0] if len(named) == 1 else ("index.html" if "index.html" in pages else None)
 
 
-def _mentions(sentence: str, tags: Mapping[str, str]) -> list[_Mention]:
-    """Where a sentence names an element: its tag with its id, `#id`, "the <id> button", or
-    "the span" / "the button" / "the list" / "the input" when the page has only one."""
-    found: dict[int, str] = {}
-    for m in _TAGGED.finditer(sentence):
-        found[m.start()] = m.group(2)
-    for ident, tag in tags.items():
-        word = re.escape(ident)
-        for m in re.finditer(rf"`#{word}`|\bthe\s+`?{word}`?\s+{tag}\b", sentence):
-            found.setdefault(m.start(), ident)
-    by_kind = {"span": ("span",), "button": _BUTTONS, "list": _LISTS, "input": _INPUTS,
-               "number": None}  # fmt: skip
+def _naming(tags: Mapping[str, str]) -> list[tuple[re.Pattern[str], str]]:
+    """How a sentence may name each element: `#id`, "the <id> button"; and "the span" / "the
+    button" / "the list" / "the input" when the page has only one of those."""
+    out = [(re.compile(rf"`#{re.escape(i)}`|\bthe\s+`?{re.escape(i)}`?\s+{t}\b"), i)
+           for i, t in tags.items()]  # fmt: skip
+    by_kind = {"span": ("span",), "button": _BUTTONS, "list": _LISTS, "input": _INPUTS}
     for word, kinds in by_kind.items():
-        if kinds is None:
-            continue
         same = [i for i, t in tags.items() if t in kinds]
         if len(same) == 1:
-            for m in re.finditer(rf"\bthe\s+{word}\b", sentence):
-                found.setdefault(m.start(), same[0])
+            out.append((re.compile(rf"\bthe\s+{word}\b"), same[0]))
+    return out
+
+
+def _mentions(
+    sentence: str, tags: Mapping[str, str], named: list[tuple[re.Pattern[str], str]]
+) -> list[_Mention]:
+    """Where a sentence names an element: its tag with its id, or as `_naming` says."""
+    found: dict[int, str] = {}
+    for m in _TAGGED.finditer(sentence):
+        if m.group(2) in tags:
+            found[m.start()] = m.group(2)
+    for pattern, ident in named:
+        for m in pattern.finditer(sentence):
+            found.setdefault(m.start(), ident)
     return [_Mention(at, ident) for at, ident in sorted(found.items())]
 
 
