@@ -86,15 +86,13 @@ def run_page(example: Example, box: Sandbox, popup: str | None) -> ExampleResult
     from playwright.sync_api import sync_playwright
 
     errors: list[str] = []
-    done: list[str] = []
-    reached = 0
+    reached, told = 0, ""
     try:
         with sync_playwright() as pw, _page(pw, box, example.page, popup, errors) as page:
-            status, reason, reached = _drive(page, example, errors, done)
+            status, reason, reached, told = _drive(page, example, errors)
     except PlaywrightError as exc:
         status, reason = "fail", f"the browser failed: {_line(str(exc))}"
-    steps = "".join(f"{n}. {line}\n" for n, line in enumerate(done, 1))
-    detail = (f"Opened {example.page}, then:\n{steps}\n" if steps else "") + "\n".join(errors[:5])
+    detail = (f"Opened {example.page}, then:\n{told}\n" if told else "") + "\n".join(errors[:5])
     return ExampleResult(example.name, status, reason, detail=detail[:3000],
                          files=(example.page,), seconds=round(time.monotonic() - started, 3),
                          reached=reached)  # fmt: skip
@@ -197,22 +195,27 @@ def _extension_id(folder: Path) -> str:
     return "".join(chr(ord("a") + int(c, 16)) for c in digest)
 
 
-def _drive(page, example: Example, errors: list[str], done: list[str]) -> tuple[str, str, int]:
-    """Status, reason, and how many steps passed (a repair that gets further is better);
-    `done` gets the steps up to a failing one, in words."""
+def _drive(page, example: Example, errors: list[str]) -> tuple[str, str, int, str]:
+    """Status, reason, how many steps passed (a repair that gets further is better), and for a
+    failed step the steps up to it, in words (what the repair is told was done)."""
     if errors:
-        return "fail", f"the page has an error as it loads: {_line(errors[0])}", 0
+        return "fail", f"the page has an error as it loads: {_line(errors[0])}", 0, ""
     if not example.steps:
-        return *_smoke(page, errors), 0
+        return *_smoke(page, errors), 0, ""
     for number, step in enumerate(example.steps, 1):
         problem = _do(page, step)
         if errors:
             problem = _line(errors[0])
         if problem:
-            done.extend(_said(s) for s in example.steps[: number - 1])
-            done.append(f"{_said(step)}: {problem}")
-            return "fail", f"step {number} ({step.action} {step.target}): {problem}", number - 1
-    return "pass", "", len(example.steps)
+            said = [*map(_said, example.steps[: number - 1]), f"{_said(step)}: {problem}"]
+            told = "".join(f"{n}. {line}\n" for n, line in enumerate(said, 1))
+            return (
+                "fail",
+                f"step {number} ({step.action} {step.target}): {problem}",
+                number - 1,
+                told,
+            )
+    return "pass", "", len(example.steps), ""
 
 
 def _said(step: PageStep) -> str:

@@ -101,8 +101,8 @@ def _page(spec: str, contents: Mapping[str, str]) -> str | None:
 
 
 def _naming(tags: Mapping[str, str]) -> list[tuple[re.Pattern[str], str]]:
-    """How a sentence may name each element: `#id`, "the <id> button"; and "the span" / "the
-    button" / "the list" / "the input" when the page has only one of those."""
+    """How a sentence may name each element: `#id`, "the <id> <tag>" ("the add button"); and
+    "the span" / "the button" / "the list" / "the input" when the page has only one of those."""
     out = [(re.compile(rf"`#{re.escape(i)}`|\bthe\s+`?{re.escape(i)}`?\s+{t}\b"), i)
            for i, t in tags.items()]  # fmt: skip
     by_kind = {"span": ("span",), "button": _BUTTONS, "list": _LISTS, "input": _INPUTS}
@@ -157,7 +157,7 @@ def _actions(
         if delta:
             amount = 1 if (delta.group(2) or "1") in ("1", "one") else int(delta.group(2))
             verb = (delta.group(1) or delta.group(3) or "").lower()
-            if verb.startswith(("sub", "take", "decr", "decrement")):
+            if verb.startswith(("sub", "take", "decr")):
                 amount = -amount
             for _ in range(2):  # twice: a count kept wrong (0 is falsy) shows on the second
                 shown[number] += amount
