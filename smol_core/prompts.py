@@ -165,10 +165,14 @@ def file_messages(
     current: str | None = None,
     directory: str | None = None,
     functions: bool = False,
+    checks: str = "",
 ) -> list[Message]:
     """Messages for one file: the shared prefix, then the only part that differs per file.
-    `functions`: a rewrite asked as the changed functions only (steps/function_edits.py)."""
+    `functions`: a rewrite asked as the changed functions only (steps/function_edits.py).
+    `checks`: the examples the file will be run against, in words (running/must_pass.py)."""
     ask = render("write_document" if is_document(path) else "write_file", directory, path=path)
+    if checks:
+        ask += "\n\n" + render("write_checks", directory, checks=checks.strip())
     if instruction and functions and current is not None:
         ask = render("regenerate_functions", directory, path=path,
                      instruction=instruction.strip(), current=f"```python\n{current}\n```")  # fmt: skip

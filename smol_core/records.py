@@ -102,6 +102,8 @@ class ExampleResult:
     # Of a failed example: how many of its steps (commands, requests) passed first. A repair
     # that makes a server answer nothing is worse than one where only /add is wrong.
     reached: int = 0
+    # Of a failed command: its standard output (capped), for a fix without the model.
+    printed: str = ""
 
     @property
     def passed(self) -> bool:

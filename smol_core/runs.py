@@ -36,6 +36,7 @@ from .quality.checks import check_project
 from .quality.repair import check, check_and_repair
 from .records import FileSpec
 from .running.heal import not_run_reason, run_and_heal
+from .running.must_pass import checks_by_path
 from .settings import Settings
 from .steps.change import ChangeResult, make_change
 from .steps.code import generate_files
@@ -78,7 +79,8 @@ async def run_all(
         # Asked before the files are written: the examples come from the spec, not from what
         # the code happens to do. Same shared prefix as the files: it warms the cache.
         await ensure_examples(project, settings, tracked, client=c)
-        await generate_files(spec, plan, files, settings, tracked, client=c, finish=False)
+        await generate_files(spec, plan, files, settings, tracked, client=c, finish=False,
+                             checks=checks_by_path(project.examples, project.paths))  # fmt: skip
         await verify(project, settings, tracked, client=c)
     emit(run_done(project, project.paths, started))
     return project
@@ -101,6 +103,7 @@ async def generate_checked(
     await generate_files(
         project.spec, project.plan, project.files, settings, emit,
         paths=paths, instructions=instructions, current=current, client=client, finish=False,
+        checks=checks_by_path(project.examples, project.paths),
     )  # fmt: skip
     await verify(project, settings, emit, client=client, only=paths)
     emit(run_done(project, paths, started))
@@ -173,6 +176,7 @@ async def fix_from_error(
         project.spec, project.plan, project.files, settings, emit,
         paths=chosen, instructions={p: instruction for p in chosen},
         current={p: project.contents[p] for p in chosen if p in project.contents},
+        checks=checks_by_path(project.examples, project.paths),
     )  # fmt: skip
     if settings.checks:
         check(project, settings, emit, round=1)
@@ -209,6 +213,7 @@ async def add_missing_files(
     await generate_files(
         project.spec, project.plan, project.files, settings, emit,
         paths=added, client=client, finish=False,
+        checks=checks_by_path(project.examples, project.paths),
     )  # fmt: skip
     # Repair the new files and the files with *new* findings (a page that loads the script now
     # written, a manifest that now needs a permission); what failed before keeps its rounds.

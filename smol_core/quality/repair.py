@@ -20,6 +20,7 @@ from ..events import ChecksDone, Emit, FileDone, no_emit
 from ..project import Project, applying
 from ..prompts import render
 from ..records import Finding
+from ..running.must_pass import checks_by_path
 from ..settings import Settings
 from ..steps.code import generate_files
 from .autofix import autofix
@@ -130,7 +131,7 @@ async def check_and_repair(
             # A copy of the instructions is not shown back: the file is written anew.
             current={p: project.contents[p] for p, items in todo.items()
                      if not any(f.kind == "echo" for f in items)},
-            client=client, finish=False,
+            checks=checks_by_path(project.examples, project.paths), client=client, finish=False,
         )  # fmt: skip
         report = check(project, settings, emit, round_no)
     return report

@@ -24,6 +24,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from ..records import Example, ExampleResult, PageStep
+from .examples import css_selector
 from .sandbox import _INIT, _UNSHARE, Sandbox, _base_env
 
 STEP_MS = 3000
@@ -220,19 +221,15 @@ def _drive(page, example: Example, errors: list[str]) -> tuple[str, str, int, st
 
 def _said(step: PageStep) -> str:
     """A step in a person's words: what a repair is told was done before it failed."""
-    target = _selector(step.target)
+    target = css_selector(step.target)
     return {"click": f"clicked {target}", "fill": f"typed {step.value!r} into {target}",
             "text": f"{target} should show {step.value!r}",
             "count": f"{target} should hold {step.value} elements",
             "reload": "opened the page again (reloaded)"}.get(step.action, step.action)  # fmt: skip
 
 
-def _selector(target: str) -> str:
-    return target if target[:1] in ".#[" or " " in target else f"#{target}"
-
-
 def _do(page, step: PageStep) -> str:
-    selector = _selector(step.target)
+    selector = css_selector(step.target)
     if step.action == "count":
         found = page.locator(selector).count()
         if step.target[:1] not in ".#[" and " " not in step.target:

@@ -409,6 +409,24 @@ def result_from_dict(data: Mapping[str, Any]) -> ExampleResult:
             name=str(data["name"]), status=str(data["status"]), reason=str(data.get("reason", "")),
             detail=str(data.get("detail", "")), files=tuple(data.get("files", ())),
             seconds=float(data.get("seconds", 0.0)), reached=int(data.get("reached", 0)),
+            printed=str(data.get("printed", "")),
         )  # fmt: skip
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"a stored example result is broken: {exc}") from None
+
+
+def imported_modules(code: str, contents: Mapping[str, str]) -> list[str]:
+    """The project's files that Python `code` imports by name."""
+    names = re.findall(r"^\s*(?:from\s+([\w.]+)\s+import|import\s+([\w.]+))", code, re.M)
+    out = []
+    for a, b in names:
+        base = (a or b).replace(".", "/")
+        for candidate in (f"{base}.py", f"{base}/__init__.py"):
+            if candidate in contents:
+                out.append(candidate)
+    return out
+
+
+def css_selector(target: str) -> str:
+    """An example's target as CSS: a bare name is an element id."""
+    return target if target[:1] in ".#[" or " " in target else f"#{target}"

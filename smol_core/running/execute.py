@@ -16,7 +16,7 @@ from dataclasses import replace
 from ..quality.checks import referenced_paths
 from ..records import Command, Example, ExampleResult
 from .browser import extension_popup, run_page
-from .examples import refusal
+from .examples import imported_modules, refusal
 from .provenance import trace_failure
 from .sandbox import Limits, RunResult, Sandbox
 
@@ -94,7 +94,8 @@ def _run_commands(example: Example, box: Sandbox, contents: Mapping[str, str]) -
             status, reason = verdict
             files = concerned(command.args, result.stderr, contents) or files
             return ExampleResult(example.name, status, step + reason, reached=number - 1,
-                                 detail=_detail(command, result), files=tuple(files))  # fmt: skip
+                                 detail=_detail(command, result), files=tuple(files),
+                                 printed=result.stdout[:DETAIL_CHARS])  # fmt: skip
     return ExampleResult(example.name, "pass", files=tuple(files))
 
 
@@ -104,7 +105,7 @@ def _run_call(example: Example, box: Sandbox, contents: Mapping[str, str]) -> Ex
     command = Command(("python", "_smol_example.py"), expect.stdin, expect.exit_code,
                       expect.output, expect.contains, expect.files)  # fmt: skip
     result = box.run(command.args, command.stdin)
-    files = tuple(_imported(example.code, contents))
+    files = tuple(imported_modules(example.code, contents))
     verdict = _judge(command, result, box)
     if verdict is None:
         return ExampleResult(example.name, "pass", files=files)
@@ -303,17 +304,6 @@ def concerned(args: Sequence[str], stderr: str, contents: Mapping[str, str]) -> 
         files.append(entry)
         files += sorted(referenced_paths(entry, contents[entry], contents))
     return list(dict.fromkeys(f for f in files if f in contents))
-
-
-def _imported(code: str, contents: Mapping[str, str]) -> list[str]:
-    names = re.findall(r"^\s*(?:from\s+([\w.]+)\s+import|import\s+([\w.]+))", code, re.M)
-    out = []
-    for a, b in names:
-        base = (a or b).replace(".", "/")
-        for candidate in (f"{base}.py", f"{base}/__init__.py"):
-            if candidate in contents:
-                out.append(candidate)
-    return out
 
 
 def _normal(text: str) -> str:

@@ -26,9 +26,12 @@ from ..settings import Settings
 from ..steps.code import generate_files
 from .examples import smoke_examples
 from .execute import run_examples
+from .must_pass import checks_by_path
 from .sandbox import isolation
+from .trim_output import trimmed_print
 
 WENT_BACK = "went back to the version that passed more examples"
+PRINTS_ONLY = "prints only the value its example expects"
 SAMPLING_TEMPERATURE = 0.8
 FRESH_CANDIDATES = 3  # candidates written anew in a round, each run, until one does better
 
@@ -82,6 +85,37 @@ async def run_round(
         raise
     await asyncio.sleep(0)  # let the last events land before the caller reads the project
     return results
+
+
+async def run_and_trim(
+    project: Project, settings: Settings, emit: Emit, round_no: int
+) -> list[ExampleResult]:
+    """`run_round`, then a command that printed its expected value among words of its own is
+    made to print the value only (trim_output.py) and run again: kept unless it does worse."""
+    results = await run_round(project, settings, emit, round_no)
+    before = dict(project.contents)
+    for index, result in enumerate(results):
+        example = project.examples[index] if index < len(project.examples) else None
+        if result.status != "fail" or not result.printed or example is None:
+            continue
+        expected = example.commands[min(result.reached, len(example.commands) - 1)].output
+        for path in [f for f in result.files if f.endswith(".py") and f in project.contents]:
+            trimmed = trimmed_print(project.contents[path], expected or "", result.printed)
+            if expected and trimmed:
+                said = f"{PRINTS_ONLY}: `{_short(trimmed.before)}` is now `{trimmed.after}`"
+                emit(FileDone(path=path, content=trimmed.source, fixed=(said,)))
+                break
+    if project.contents == before:
+        return results
+    again = await run_round(project, settings, emit, round_no)
+    if score(again) <= score(results):  # a tie: the version it was (the one the person saw)
+        return _go_back(project, emit, before, results)
+    return again
+
+
+def _short(text: str, limit: int = 80) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def score(results: Sequence[ExampleResult], findings: int = 0) -> tuple[int, int, int]:
@@ -149,7 +183,7 @@ async def run_and_heal(
     emit(ExamplesReady(tuple(full_examples(project)), why))
     if why or not project.examples:
         return []
-    results = await run_round(project, settings, emit, 0)
+    results = await run_and_trim(project, settings, emit, 0)
 
     def standing() -> tuple[int, int, int]:
         return score(results, sum(len(items) for items in project.findings.values()))
@@ -179,12 +213,13 @@ async def run_and_heal(
                 instructions={p: heal_instruction(items, settings, related_files(project, p),
                                                   fresh) for p, items in todo.items()},
                 current={} if fresh else {p: project.contents[p] for p in todo},
-                client=client, finish=False,
+                checks=checks_by_path(project.examples, project.paths), client=client,
+                finish=False,
             )  # fmt: skip
             _tidy(project, settings, emit, list(todo), settings.repair_rounds + round_no)
             changed = project.contents != before
             if changed:
-                results = await run_round(project, settings, emit, round_no)
+                results = await run_and_trim(project, settings, emit, round_no)
                 if all(r.status != "fail" for r in results) or standing() > best[0]:
                     break
         if not changed:

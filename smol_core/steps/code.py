@@ -51,9 +51,12 @@ async def write_file(
     *,
     instruction: str | None = None,
     current: str | None = None,
+    checks: str = "",
     client: openai.AsyncOpenAI | None = None,
 ) -> FileDone:
     """Step 3 for one file: stream it, continue it if cut by the limit, strip the chatter.
+    `checks`: the examples it will be run against, in words (told, a small model follows an
+    exact output it skimmed over in the description).
 
     Raises on failure (after retries); `generate_files` turns that into a FileFailed event.
     """
@@ -71,7 +74,7 @@ async def write_file(
     messages = fitted(
         lambda the_plan, the_instruction: file_messages(
             spec, the_plan, files, path, instruction=the_instruction, current=current,
-            directory=settings.prompts_dir,
+            directory=settings.prompts_dir, checks=checks,
         ),
         plan, instruction, settings, path,
     )  # fmt: skip
@@ -169,6 +172,7 @@ async def generate_files(
     paths: Sequence[str] | None = None,
     instructions: Mapping[str, str] | None = None,
     current: Mapping[str, str] | None = None,
+    checks: Mapping[str, str] | None = None,
     client: openai.AsyncOpenAI | None = None,
     finish: bool = True,
 ) -> Project:
@@ -177,6 +181,7 @@ async def generate_files(
     `paths` picks a subset (regenerate one, or "generate the missing files"); the shared
     context always holds the whole file list so every request keeps the same prefix.
     `finish=False` leaves the closing RunDone to a caller that does more after (run_all).
+    `checks`: by path, the examples each file will be run against (`running.must_pass`).
     """
     started = time.monotonic()
     settings = await prepare(settings)
@@ -185,6 +190,7 @@ async def generate_files(
     todo = list(paths) if paths is not None else project.paths
     instructions = instructions or {}
     current = current or {}
+    checks = checks or {}
     gate = asyncio.Semaphore(settings.concurrency)
     fatal: list[str] = []
 
@@ -207,6 +213,7 @@ async def generate_files(
                         tracked,
                         instruction=instructions.get(path),
                         current=current.get(path),
+                        checks=checks.get(path, ""),
                         client=c,
                     )
                 except FATAL as exc:

@@ -1,0 +1,119 @@
+"""A program printing its expected value among words of its own is made to print the value only,
+from what running it printed, without a model request; kept only if it does no worse."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from smol_core.events import FileDone
+from smol_core.project import Project
+from smol_core.running.heal import PRINTS_ONLY, WENT_BACK
+from smol_core.running.sandbox import isolation
+from smol_core.running.trim_output import trimmed_print
+from smol_core.runs import events_of, run_all
+from tests.conftest import fast_settings
+
+isolated = pytest.mark.skipif(
+    isolation() != "namespaces", reason=f"no isolation on this machine: {isolation()}"
+)
+
+CONVERT = """import sys
+from conversions import c_to_f
+
+
+def main():
+    value = float(sys.argv[1])
+    result = c_to_f(value)
+    print(f"{value:.1f}°C = {result:.1f}°F")
+
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+def test_the_value_expected_is_kept_and_the_words_around_it_dropped():
+    fixed = trimmed_print(CONVERT, "212.0", "100.0°C = 212.0°F")
+    assert fixed is not None
+    assert fixed.before == 'print(f"{value:.1f}°C = {result:.1f}°F")'
+    assert fixed.after == "print(f'{result:.1f}')"
+    assert fixed.source == CONVERT.replace(fixed.before, fixed.after)  # only that call changes
+
+
+def test_several_arguments_and_lines_printed_in_a_loop():
+    total = 'total = 3\nprint("Total:", total)\n'
+    assert trimmed_print(total, "3", "Total: 3").source == "total = 3\nprint(total)\n"
+    loop = 'for i in range(3):\n    print(f"Line {i}: {i * 2}")\n'
+    fixed = trimmed_print(loop, "0\n2\n4", "Line 0: 0\nLine 1: 2\nLine 2: 4")
+    assert fixed is not None and fixed.after == "print(f'{i * 2}')"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected", "printed"),
+    [
+        ('print(f"{a} {b}")\n', "1", "1 2"),  # no words of its own: nothing to drop
+        ('print("Result:", x)\nprint("Result:", x)\n', "3", "Result: 3"),  # which one? unsure
+        ('print("Total:", t)\n', "4", "Total: 3"),  # the value is wrong, not the words
+        ('print("Total:", t)\n', "3\n3", "Total: 3"),  # lines differ in number
+        ('print("Total:", t, sep="")\n', "3", "Total:3"),  # keywords: not guessed
+        ('print("Total:", t\n', "3", "Total: 3"),  # not Python
+        ('print("3")\n', "3", "3"),  # already right
+    ],
+)
+def test_no_fix_where_the_output_does_not_say_which_value_was_meant(source, expected, printed):
+    assert trimmed_print(source, expected, printed) is None
+
+
+SPEC = ("`conversions.py` defines `c_to_f(c)`; `python convert.py 100` prints only the result "
+        "with one decimal, e.g. `python convert.py 100` prints `212.0`.")  # fmt: skip
+BRIEF = "- `conversions.py` — c_to_f.\n- `convert.py` — the command.\n"
+CONVERSIONS = "def c_to_f(c):\n    return c * 9 / 5 + 32\n"
+
+
+@isolated
+def test_a_decorated_output_is_trimmed_without_a_request_and_passes(make_server):
+    server = make_server(
+        plan_text=BRIEF, files={"conversions.py": CONVERSIONS, "convert.py": CONVERT}
+    )
+    settings = fast_settings(server.base_url, plan_style="brief")
+
+    async def go():
+        return [e async for e in events_of(lambda emit: run_all(SPEC, settings, emit))]
+
+    events = asyncio.run(go())
+    project = Project(spec=SPEC)
+    for event in events:
+        project.apply(event)
+    assert project.examples_state() == "passing"
+    assert "print(f'{result:.1f}')" in project.contents["convert.py"]
+    fixes = [e for e in events if isinstance(e, FileDone) and e.fixed]
+    assert any(PRINTS_ONLY in note for e in fixes for note in e.fixed)
+    # one request per file, none to repair it
+    assert [r.path for r in server.requests if r.kind == "code"] == ["conversions.py", "convert.py"]
+
+
+TWO = SPEC + " And `python convert.py 0` prints `0.0°C = 32.0°F`."
+
+
+@isolated
+def test_a_trim_that_fails_another_example_is_gone_back_from(make_server):
+    server = make_server(
+        plan_text=BRIEF, files={"conversions.py": CONVERSIONS, "convert.py": CONVERT}
+    )
+    settings = fast_settings(server.base_url, plan_style="brief", run_rounds=1)
+
+    async def go():
+        return [e async for e in events_of(lambda emit: run_all(TWO, settings, emit))]
+
+    events = asyncio.run(go())
+    project = Project(spec=TWO)
+    for event in events:
+        project.apply(event)
+    notes = [
+        n for e in events if isinstance(e, FileDone) and e.path == "convert.py" for n in e.fixed
+    ]
+    assert notes[0].startswith(PRINTS_ONLY) and WENT_BACK in notes[1:]
+    assert project.contents["convert.py"] == CONVERT
+    assert [e.commands[0].output for e in project.examples[:2]] == ["212.0", "0.0°C = 32.0°F"]
