@@ -50,9 +50,10 @@ class Command:
 @dataclass(frozen=True)
 class PageStep:
     """One step of a page example: `click`/`fill` an element, `text`/`count` to expect, or
-    `reload` the page (what it saved must show again)."""
+    `reload` the page (what it saved must show again), or find a value `stored` (target
+    "localStorage:key", "chrome.storage.local:key")."""
 
-    action: str  # click | fill | text | count | reload
+    action: str  # click | fill | text | count | reload | stored
     target: str  # an element id (or a CSS selector when it starts with one of `.#[`)
     value: str = ""  # fill: what to type; text: what the element must show; count: a number
 

@@ -49,8 +49,8 @@ def test_each_file_is_told_the_examples_that_run_it_and_no_other():
     assert "it prints exactly `'hello-world'`" in told["textutils.py"]
     assert told["popup.js"] == told["popup.html"] == (
         "- open `popup.html`, then: `#clicks` shows `0`; click `#count`; `#clicks` shows `1`; "
-        "type `milk` into `#item`; `#item` is empty; open the page again (what was saved shows "
-        "again)")  # fmt: skip
+        "type `milk` into `#item`; `#item` is empty; open the page again (as it opens, it shows "
+        "what was saved)")  # fmt: skip
     assert told["server.py"] == ("- `python server.py --port 8765` serves on port 8765: "
                                  "`GET /add?a=2&b=3` answers 200, with `5` in the body")  # fmt: skip
 

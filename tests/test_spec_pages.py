@@ -227,3 +227,33 @@ def test_candidates_written_anew_that_do_no_better_leave_the_version_that_was_th
     assert project.contents["todo.js"] == KEEPS_TEXT
     assert project.examples_state() == "failing"
     assert 'expected "", got "milk"' in project.results[0].reason
+
+
+KEYED = """A page, `index.html` and `app.js`. `<span id="n">` shows the number kept under the key `n`
+in `localStorage` (`0` if nothing is saved). `<button id="plus">` adds 1 to it."""
+
+
+def test_the_storage_and_key_a_spec_names_are_checked_after_the_reload():
+    assert _steps(KEYED)[-3:] == [("reload", "page", ""), ("text", "n", "2"),
+                                  ("stored", "localStorage:n", "2")]  # fmt: skip
+    chrome = KEYED.replace("under the key `n`\nin `localStorage`",
+                           "in `chrome.storage.local` under the key `clicks`")  # fmt: skip
+    assert _steps(chrome)[-1] == ("stored", "chrome.storage.local:clicks", "2")
+    assert ("stored", "localStorage:n", "2") not in _steps(KEPT)  # no key named: not guessed
+
+
+@isolated
+@needs_browser
+def test_a_number_shown_again_from_another_key_fails_the_stored_step():
+    examples = spec_pages(KEYED, {"index.html": "", "app.js": ""})
+    [ok] = run_examples({"index.html": PAGE, "app.js": SAVED}, examples)
+    assert ok.status == "pass", ok.reason
+    elsewhere = SAVED.replace("Item('n'", "Item('count'")
+    [wrong] = run_examples({"index.html": PAGE, "app.js": elsewhere}, examples)
+    assert wrong.status == "fail" and wrong.reached == 7, wrong.reason
+    assert 'localStorage holds nothing under the key "n", expected "2"' in wrong.reason
+    assert "8. localStorage should hold '2' under the key 'n'" in wrong.detail
+    chrome = spec_pages(KEYED.replace("in `localStorage`", "in `chrome.storage.local`"),
+                        {"index.html": "", "app.js": ""})  # fmt: skip
+    [page] = run_examples({"index.html": PAGE, "app.js": SAVED}, chrome)
+    assert "chrome.storage.local is not available on this page" in page.reason

@@ -225,7 +225,13 @@ def _said(step: PageStep) -> str:
     return {"click": f"clicked {target}", "fill": f"typed {step.value!r} into {target}",
             "text": f"{target} should show {step.value!r}",
             "count": f"{target} should hold {step.value} elements",
-            "reload": "opened the page again (reloaded)"}.get(step.action, step.action)  # fmt: skip
+            "reload": "opened the page again (reloaded)",
+            "stored": _stored_said(step)}.get(step.action, step.action)  # fmt: skip
+
+
+def _stored_said(step: PageStep) -> str:
+    area, _, key = step.target.partition(":")
+    return f"{area} should hold {step.value!r} under the key {key!r}"
 
 
 def _do(page, step: PageStep) -> str:
@@ -239,6 +245,8 @@ def _do(page, step: PageStep) -> str:
             if str(found) == step.value.strip()
             else f"expected {step.value.strip()} elements, found {found}"
         )
+    if step.action == "stored":
+        return _stored(page, step)
     if step.action == "reload":  # what was saved must still show when the page opens again
         page.reload()
         page.wait_for_load_state("load")
@@ -260,6 +268,33 @@ def _do(page, step: PageStep) -> str:
             if time.monotonic() > deadline:
                 return f'expected "{want}", got "{shown[:200]}"'
             page.wait_for_timeout(50)
+    return ""
+
+
+_READ_STORED = """([area, key]) => new Promise((done) => {
+  if (area.startsWith("chrome.")) {
+    const store = globalThis.chrome && chrome.storage && chrome.storage[area.split(".")[2]];
+    if (!store) { done({missing: true}); return; }
+    store.get(key, (data) => done({value: data && key in data ? String(data[key]) : null}));
+  } else {
+    const value = globalThis[area].getItem(key);
+    done({value: value === null ? null : String(JSON.parse(JSON.stringify(value)))});
+  }
+})"""
+
+
+def _stored(page, step: PageStep) -> str:
+    """A number the spec says is kept under a key must be there (a page that shows it right
+    from another storage passed a reload, and kept nothing where the spec said)."""
+    area, _, key = step.target.partition(":")
+    found = page.evaluate(_READ_STORED, [area, key])
+    if found.get("missing"):
+        return f"{area} is not available on this page"
+    value = found.get("value")
+    if value is None:
+        return f'{area} holds nothing under the key "{key}", expected "{step.value}"'
+    if value.strip().strip('"') != step.value:
+        return f'{area} holds "{value[:80]}" under the key "{key}", expected "{step.value}"'
     return ""
 
 

@@ -24,7 +24,7 @@ from ..paths import normalize_path
 from ..records import Command, Example, ExampleResult, PageStep, Request
 
 KINDS = ("command", "call", "page", "server", "test", "smoke")
-PAGE_ACTIONS = ("click", "fill", "text", "count", "reload")
+PAGE_ACTIONS = ("click", "fill", "text", "count", "reload", "stored")
 MAX_EXAMPLES = 8
 _PYTHONS = ("python", "python3")
 _TEST_RUNNERS = ("pytest", "unittest")

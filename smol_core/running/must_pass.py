@@ -119,7 +119,8 @@ def _step(step: PageStep) -> str:
         "fill": f"type `{step.value}` into `{target}`",
         "text": f"`{target}` shows `{step.value}`" if step.value else f"`{target}` is empty",
         "count": f"`{target}` holds {step.value} elements",
-        "reload": "open the page again (what was saved shows again)",
+        "reload": "open the page again (as it opens, it shows what was saved)",
+        "stored": "`{}` holds `{}` under the key `{}`".format(*_stored(step)),
     }.get(step.action, step.action)
 
 
@@ -127,3 +128,8 @@ def checks_by_path(examples: Sequence[Example], paths: Sequence[str]) -> dict[st
     """`must_pass` of every listed file that some example runs."""
     said = {p: must_pass(p, examples, paths) for p in paths}
     return {p: text for p, text in said.items() if text}
+
+
+def _stored(step: PageStep) -> tuple[str, str, str]:
+    area, _, key = step.target.partition(":")
+    return area, step.value, key

@@ -7,7 +7,8 @@ at 0 on every click or its input was never cleared. Only what the spec states is
 element named by id (`<span id="count">`, or "the span" when it has one span) that "starts at
 `0`"; a button that "adds 1" to the number, or "sets it back to `0`"; a button that appends an
 item to the list from the input, and "clears the input"; a number "saved", shown again when the
-page is opened again. Anything else gives no check (the smoke check stays).
+page is opened again (and found under the key the spec names, in the storage it names).
+Anything else gives no check (the smoke check stays).
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ _BLANK = re.compile(r"\b(?:empty|blank|only\s+spaces|whitespace)\b[^.]{0,60}?\b(
                     r"\s+nothing\b")  # fmt: skip
 _HOW_MANY = re.compile(r"\bhow\s+many\b|\bnumber\s+of\s+items\b|\bcount\s+of\b")
 _KEPT = re.compile(r"\b(?:saved|stored|storage|localStorage|remembers?|persists?|kept|keeps)\b")
+_AREA = r"`(chrome\.storage\.(?:local|sync|session)|localStorage|sessionStorage)`"
+_KEY = r"\bkey\s+`([\w.:-]{1,80})`"
+_STORE = re.compile(rf"{_AREA}[^.;]{{0,80}}?{_KEY}|{_KEY}[^.;]{{0,80}}?\b(?:in|of)\s+{_AREA}")
 _LISTS, _INPUTS, _BUTTONS = ("ul", "ol"), ("input", "textarea"), ("button",)
 _SAMPLE = "milk"
 MAX_ELEMENTS = 30  # ids a spec may name for its page to be read this way
@@ -62,10 +66,16 @@ def spec_pages(spec: str, contents: Mapping[str, str]) -> list[Example]:
     counters: set[str] = set()  # elements that show how many items the list holds
     clauses: list[tuple[str, str]] = []  # (button id, what the spec says it does)
     kept: set[str] = set()  # elements showing what is saved (shown again when reopened)
+    stores: dict[str, str] = {}  # element → where the spec keeps its number ("localStorage:n")
     for sentence in _SENTENCE.split(spec):
         mentions = _mentions(sentence, tags, named)
         if _KEPT.search(sentence):
-            kept.update(x.id for x in mentions if tags[x.id] not in _BUTTONS + _INPUTS)
+            showing = [x.id for x in mentions if tags[x.id] not in _BUTTONS + _INPUTS]
+            kept.update(showing)
+            where = _STORE.search(sentence)
+            if where and showing:
+                area, key = (where[1], where[2]) if where[1] else (where[4], where[3])
+                stores.setdefault(showing[0], f"{area}:{key}")
         for m in _START.finditer(sentence):
             shown = [x for x in mentions if x.at < m.start() and tags[x.id] not in
                      _BUTTONS + _INPUTS + _LISTS]  # fmt: skip
@@ -88,6 +98,10 @@ def spec_pages(spec: str, contents: Mapping[str, str]) -> list[Example]:
     if last:
         steps += [PageStep("reload", "page")]
         steps += [PageStep("text", ident, value) for ident, value in last.items()]
+        # Where the spec names the storage and key: a number must be there (shown after a
+        # reload from localStorage, it passed where the spec asked for chrome.storage).
+        steps += [PageStep("stored", stores[ident], value) for ident, value in last.items()
+                  if ident in stores and value.lstrip("-").isdigit()]  # fmt: skip
     return [Example("what the description says the page does", "page", page=page,
                     steps=tuple(steps[:MAX_STEPS]), source="spec")]  # fmt: skip
 
