@@ -72,20 +72,25 @@ BRIEF = "- `conversions.py` — c_to_f.\n- `convert.py` — the command.\n"
 CONVERSIONS = "def c_to_f(c):\n    return c * 9 / 5 + 32\n"
 
 
+def _run(server, spec: str, **overrides) -> tuple[list, Project]:
+    settings = fast_settings(server.base_url, plan_style="brief", **overrides)
+
+    async def go():
+        return [e async for e in events_of(lambda emit: run_all(spec, settings, emit))]
+
+    events = asyncio.run(go())
+    project = Project(spec=spec)
+    for event in events:
+        project.apply(event)
+    return events, project
+
+
 @isolated
 def test_a_decorated_output_is_trimmed_without_a_request_and_passes(make_server):
     server = make_server(
         plan_text=BRIEF, files={"conversions.py": CONVERSIONS, "convert.py": CONVERT}
     )
-    settings = fast_settings(server.base_url, plan_style="brief")
-
-    async def go():
-        return [e async for e in events_of(lambda emit: run_all(SPEC, settings, emit))]
-
-    events = asyncio.run(go())
-    project = Project(spec=SPEC)
-    for event in events:
-        project.apply(event)
+    events, project = _run(server, SPEC)
     assert project.examples_state() == "passing"
     assert "print(f'{result:.1f}')" in project.contents["convert.py"]
     fixes = [e for e in events if isinstance(e, FileDone) and e.fixed]
@@ -102,15 +107,7 @@ def test_a_trim_that_fails_another_example_is_gone_back_from(make_server):
     server = make_server(
         plan_text=BRIEF, files={"conversions.py": CONVERSIONS, "convert.py": CONVERT}
     )
-    settings = fast_settings(server.base_url, plan_style="brief", run_rounds=1)
-
-    async def go():
-        return [e async for e in events_of(lambda emit: run_all(TWO, settings, emit))]
-
-    events = asyncio.run(go())
-    project = Project(spec=TWO)
-    for event in events:
-        project.apply(event)
+    events, project = _run(server, TWO, run_rounds=1)
     notes = [
         n for e in events if isinstance(e, FileDone) and e.path == "convert.py" for n in e.fixed
     ]
