@@ -257,3 +257,19 @@ def test_a_number_shown_again_from_another_key_fails_the_stored_step():
                         {"index.html": "", "app.js": ""})  # fmt: skip
     [page] = run_examples({"index.html": PAGE, "app.js": SAVED}, chrome)
     assert "chrome.storage.local is not available on this page" in page.reason
+
+
+def test_a_page_past_its_first_steps_has_its_script_rewritten_not_the_page():
+    from smol_core.records import ExampleResult
+    from smol_core.running.heal import heal_targets
+
+    files = {"index.html": TODO_PAGE, "todo.js": KEEPS_TEXT}
+    late = ExampleResult("p", "fail", 'step 4 (text new-item): expected "", got "milk"',
+                         files=("index.html",), reached=3)  # fmt: skip
+    assert list(heal_targets([late], files, None)) == ["todo.js"]
+    early = ExampleResult("p", "fail", "step 1 (fill new-item): the page has no element",
+                          files=("index.html",), reached=0)  # fmt: skip
+    assert list(heal_targets([early], files, None)) == ["todo.js", "index.html"]
+    missing = ExampleResult("p", "fail", "step 3 (click #go): the page has no element #go",
+                            files=("index.html",), reached=2)  # fmt: skip
+    assert list(heal_targets([missing], files, None)) == ["todo.js", "index.html"]

@@ -132,7 +132,7 @@ def heal_targets(
     """The files to rewrite, each with the failing examples that concern it: the one where it
     broke (a small model asked to rewrite two files at once was seen writing one's content into
     the other), or for a page its script and the page, whose contract (ids) breaks on either
-    side. A test file comes after the code it tests (rewriting a test to pass proves nothing)."""
+    side (only the script once steps on its elements passed). A test file comes after the code it tests (rewriting a test to pass proves nothing)."""
     todo: dict[str, list[ExampleResult]] = {}
     for result in results:
         if result.status != "fail":
@@ -144,7 +144,11 @@ def heal_targets(
             files = scripts + [f for f in files if f not in scripts]
         files.sort(key=lambda f: f.rsplit("/", 1)[-1].startswith("test_"))
         pages = any(f.lower().endswith((".html", ".htm")) for f in result.files)
-        for path in files[: 2 if pages else 1]:
+        # Past its first steps, a page has the elements they used: what it shows is the
+        # script's doing. A page rewritten anyway was seen coming back with an inline script
+        # (an extension refuses it) or without its script tag.
+        found = result.reached > 0 and "has no element" not in result.reason
+        for path in files[: 2 if pages and not found else 1]:
             if only is None or path in only:
                 todo.setdefault(path, []).append(result)
     return todo
