@@ -257,6 +257,10 @@ def test_a_number_shown_again_from_another_key_fails_the_stored_step():
                         {"index.html": "", "app.js": ""})  # fmt: skip
     [page] = run_examples({"index.html": PAGE, "app.js": SAVED}, chrome)
     assert "chrome.storage.local is not available on this page" in page.reason
+    # A storage whose get never calls back fails the step, not the whole run.
+    silent = "window.chrome = {storage: {local: {get() {}, set() {}}}};\n" + SAVED
+    [late] = run_examples({"index.html": PAGE, "app.js": silent}, chrome)
+    assert "chrome.storage.local did not answer when read (2 s)" in late.reason, late.reason
 
 
 def test_a_page_past_its_first_steps_has_its_script_rewritten_not_the_page():

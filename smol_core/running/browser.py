@@ -272,6 +272,7 @@ def _do(page, step: PageStep) -> str:
 
 
 _READ_STORED = """([area, key]) => new Promise((done) => {
+  setTimeout(() => done({late: true}), 2000);  // a storage that never calls back
   if (area.startsWith("chrome.")) {
     const store = globalThis.chrome && chrome.storage && chrome.storage[area.split(".")[2]];
     if (!store) { done({missing: true}); return; }
@@ -290,6 +291,8 @@ def _stored(page, step: PageStep) -> str:
     found = page.evaluate(_READ_STORED, [area, key])
     if found.get("missing"):
         return f"{area} is not available on this page"
+    if found.get("late"):
+        return f"{area} did not answer when read (2 s)"
     value = found.get("value")
     if value is None:
         return f'{area} holds nothing under the key "{key}", expected "{step.value}"'
