@@ -4,14 +4,16 @@ from what running it printed, without a model request; kept only if it does no w
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 
 import pytest
 
 from smol_core.events import FileDone
 from smol_core.project import Project
-from smol_core.running.heal import PRINTS_ONLY, WENT_BACK
+from smol_core.running.heal import WENT_BACK
 from smol_core.running.sandbox import isolation
-from smol_core.running.trim_output import trimmed_print
+from smol_core.running.trim_output import ONE_PER_LINE, PRINTS_ONLY, trimmed_print
 from smol_core.runs import events_of, run_all
 from tests.conftest import fast_settings
 
@@ -48,6 +50,66 @@ def test_several_arguments_and_lines_printed_in_a_loop():
     loop = 'for i in range(3):\n    print(f"Line {i}: {i * 2}")\n'
     fixed = trimmed_print(loop, "0\n2\n4", "Line 0: 0\nLine 1: 2\nLine 2: 4")
     assert fixed is not None and fixed.after == "print(f'{i * 2}')"
+
+
+def _prints(source: str) -> str:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(source, "t.py", "exec"), {})  # our own literal sources, not generated code
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("source", "value", "after"),
+    [
+        ('t = 3\nprint("Total: " + str(t))\n', "3", "print(str(t))"),
+        ('t = 3\nprint("Total: {}".format(t))\n', "3", "print(t)"),
+        ('t = 3\nprint("Total: {0} items".format(t))\n', "3", "print(t)"),
+        ('f = 212\nprint("{:.1f} F".format(f))\n', "212.0", "print('{:.1f}'.format(f))"),
+        ('t = 3.0\nprint("Total: %d" % t)\n', "3", "print('%d' % t)"),
+        ('t = 3\nprint("%s%% of %s" % (t, 9))\n', "3", "print(t)"),
+    ],
+)
+def test_text_built_with_plus_format_and_percent_is_read_too(source, value, after):
+    fixed = trimmed_print(source, value, _prints(source))
+    assert fixed is not None and fixed.after == after and fixed.why == PRINTS_ONLY
+    assert _prints(fixed.source) == value + "\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "after"),
+    [
+        ("items = ['milk', 'eggs', 'tea']\nprint(items)\n", 'print(*items, sep="\\n")'),
+        (
+            "items = ('milk', 'eggs', 'tea')\nprint(sorted(items, key=len))\n",
+            'print(*sorted(items, key=len), sep="\\n")',
+        ),  # fmt: skip
+        (
+            'items = ["milk", "eggs", "tea"]\nprint(", ".join(items))\n',
+            'print("\\n".join(items))',
+        ),  # fmt: skip
+    ],
+)
+def test_a_list_printed_on_one_line_is_printed_one_item_per_line(source, after):
+    expected = "milk\neggs\ntea" if "sorted" not in source else "tea\nmilk\neggs"
+    fixed = trimmed_print(source, expected, _prints(source))
+    assert fixed is not None and fixed.after == after and fixed.why == ONE_PER_LINE
+    assert _prints(fixed.source) == expected + "\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("items = ['a', 'b']\nprint(items)\nprint(len(items))\n", "a\nb"),  # which print? unsure
+        ("items = ['a', 'b']\nprint(str(items))\n", "a\nb"),  # text: spread would print chars
+        ("items = ['a', 'b']\nprint(items)\n", "a\nc"),  # the items are wrong, not the lines
+        ('print(", ".join(["a", "b"]))\n', "a\nb\nc"),  # not as many
+        ('d = {"n": 3}\nprint("%(n)s" % d)\n', "3"),  # named fields: not read
+        ('print("Total: {t}".format(t=3))\n', "3"),  # keywords: not read
+    ],
+)
+def test_no_spread_or_trim_where_the_print_is_not_known(source, expected):
+    assert trimmed_print(source, expected, _prints(source)) is None
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,6 @@ from .sandbox import isolation
 from .trim_output import trimmed_print
 
 WENT_BACK = "went back to the version that passed more examples"
-PRINTS_ONLY = "prints only the value its example expects"
 SAMPLING_TEMPERATURE = 0.8
 FRESH_CANDIDATES = 3  # candidates written anew in a round, each run, until one does better
 
@@ -102,7 +101,7 @@ async def run_and_trim(
         for path in [f for f in result.files if f.endswith(".py") and f in project.contents]:
             trimmed = trimmed_print(project.contents[path], expected or "", result.printed)
             if expected and trimmed:
-                said = f"{PRINTS_ONLY}: `{_short(trimmed.before)}` is now `{trimmed.after}`"
+                said = f"{trimmed.why}: `{_short(trimmed.before)}` is now `{trimmed.after}`"
                 emit(FileDone(path=path, content=trimmed.source, fixed=(said,)))
                 break
     if project.contents == before:

@@ -7,44 +7,57 @@ a file written anew dropped the words (bench.quality, every run). The output say
 is the value: the print's own text is matched against each line printed, and where exactly one
 `print` call printed every line, each time with the expected line as the same one of its
 values, that call prints that value alone. The expression stays (never the value printed), so
-other inputs still compute theirs.
+other inputs still compute theirs. Text built with `+`, `.format` or `%` is read the same way.
+
+Asked for one item per line, it printed the list on one line (`['a', 'b']`, or `a, b` from a
+`join`): where exactly one `print` call can have printed it, that call prints one item per line.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+import string
 from dataclasses import dataclass
 
 MAX_LINES = 50
+PRINTS_ONLY = "prints only the value its example expects"
+ONE_PER_LINE = "prints one item per line, as its example expects"
 
 
 @dataclass(frozen=True)
 class Trimmed:
-    """`source` with one print call made to print only its value; `before`/`after`: the call."""
+    """`source` with one print call changed; `before`/`after`: the call; `why`: what it does now."""
 
     source: str
     before: str
     after: str
+    why: str = PRINTS_ONLY
 
 
 def trimmed_print(source: str, expected: str, printed: str) -> Trimmed | None:
     """The fix, or None when no single print call explains the output that way."""
     want = [line.strip() for line in expected.strip("\n").splitlines()]
     got = [line.strip() for line in printed.strip("\n").splitlines()]
-    if not want or len(want) != len(got) or len(got) > MAX_LINES or want == got:
+    if not want or len(got) > MAX_LINES or want == got:
         return None
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
         return None
-    found = [(call, kept) for call in ast.walk(tree)
-             if isinstance(call, ast.Call) and (kept := _value_printed(call, want, got))]  # fmt: skip
+    if len(want) == len(got):
+        found = [(call, f"print({kept})") for call in _prints(tree)
+                 if (kept := _value_printed(call, want, got))]  # fmt: skip
+        why = PRINTS_ONLY
+    elif len(got) == 1 and 1 < len(want) <= MAX_LINES:
+        found = _spread(_prints(tree), want, got[0])
+        why = ONE_PER_LINE
+    else:
+        return None
     if len(found) != 1:
         return None
-    call, kept = found[0]
+    call, after = found[0]
     before = ast.get_source_segment(source, call) or ""
-    after = f"print({kept})"
     start = _offset(source, call.lineno, call.col_offset)
     end = _offset(source, call.end_lineno or call.lineno, call.end_col_offset or 0)
     fixed = source[:start] + after + source[end:]
@@ -52,15 +65,67 @@ def trimmed_print(source: str, expected: str, printed: str) -> Trimmed | None:
         ast.parse(fixed)
     except SyntaxError:
         return None
-    return Trimmed(fixed, before, after)
+    return Trimmed(fixed, before, after, why)
+
+
+def _prints(tree: ast.AST) -> list[ast.Call]:
+    """Every `print(...)` call with values and no keywords (`sep=`, `end=`: not guessed)."""
+    return [node for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id == "print" and node.args and not node.keywords]  # fmt: skip
+
+
+def _spread(calls: list[ast.Call], want: list[str], line: str) -> list[tuple[ast.Call, str]]:
+    """The print calls that printed `line` as the expected lines joined (`", ".join(items)`,
+    or a list's repr from `print(items)`), each with its one-item-per-line form."""
+    found = []
+    for call in calls:
+        if len(call.args) != 1 or isinstance(call.args[0], ast.Starred):
+            continue
+        arg = call.args[0]
+        joiner = _joiner(arg)
+        if joiner is not None:
+            if [part.strip() for part in line.split(joiner)] == want:
+                items = ast.unparse(arg.args[0])  # type: ignore[attr-defined]
+                found.append((call, f'print("\\n".join({items}))'))
+        elif _a_collection(arg) and _listed(line) == want:
+            found.append((call, f'print(*{ast.unparse(arg)}, sep="\\n")'))
+    return found
+
+
+def _a_collection(node: ast.expr) -> bool:
+    """Whether printing `node` may have shown a list as Python does (`items`, `sorted(words)`;
+    not text: `str(items)` spread would print its characters)."""
+    if isinstance(node, ast.Call):
+        return not (isinstance(node.func, ast.Name) and node.func.id in ("str", "repr", "format"))
+    return isinstance(node, (ast.Name, ast.Attribute, ast.Subscript, ast.List, ast.ListComp))
+
+
+def _joiner(node: ast.expr) -> str | None:
+    """`sep` of `"sep".join(one_argument)`, else None."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+        return None
+    owner = node.func.value
+    if node.func.attr != "join" or len(node.args) != 1 or node.keywords:
+        return None
+    if isinstance(owner, ast.Constant) and isinstance(owner.value, str) and owner.value.strip():
+        return owner.value
+    return None
+
+
+def _listed(line: str) -> list[str] | None:
+    """The items of a list or tuple printed as Python shows it, each as `print` shows it."""
+    try:
+        value = ast.literal_eval(line)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    if not isinstance(value, (list, tuple)):
+        return None
+    return [str(item).strip() for item in value]
 
 
 def _value_printed(node: ast.Call, want: list[str], got: list[str]) -> str | None:
     """The source of the one value of `print(...)` that was each expected line, or None."""
-    if not isinstance(node.func, ast.Name):
-        return None
-    if node.func.id != "print" or node.keywords or not node.args:
-        return None
     pattern, fields = _shape(node.args)
     if pattern is None:
         return None
@@ -85,22 +150,119 @@ def _shape(args: list[ast.expr]) -> tuple[str | None, list[str]]:
     for number, arg in enumerate(args):
         if number:
             parts.append(re.escape(" "))
-        if isinstance(arg, ast.Starred):
+        pieces = _pieces(arg)
+        if pieces is None:
             return None, []
-        pieces = arg.values if isinstance(arg, ast.JoinedStr) else [arg]
         for piece in pieces:
             if isinstance(piece, ast.Constant) and isinstance(piece.value, str):
                 parts.append(re.escape(piece.value))
                 words += piece.value
-            elif isinstance(piece, ast.FormattedValue):
-                parts.append("(.*?)")
-                fields.append(ast.unparse(ast.JoinedStr([piece])))
             else:
                 parts.append("(.*?)")
                 fields.append(ast.unparse(piece))
     if not words.strip() or not fields:
         return None, []
     return "".join(parts), fields
+
+
+def _pieces(arg: ast.expr) -> list[ast.expr] | None:
+    """What one printed value is made of, in order: text literals and values (an f-string's
+    parts, `"a" + str(x)`, `"{}".format(x)`, `"%d" % x`). None when it can't be told."""
+    if isinstance(arg, ast.Starred):
+        return None
+    if isinstance(arg, ast.JoinedStr):
+        return [_alone(piece) for piece in arg.values]
+    if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Add) and _has_text(arg):
+        left, right = _pieces(arg.left), _pieces(arg.right)
+        return None if left is None or right is None else left + right
+    if isinstance(arg, ast.Call) and _template(arg.func) is not None and not arg.keywords:
+        return _formatted(_template(arg.func) or "", arg.args)
+    is_text = isinstance(arg, ast.BinOp) and isinstance(arg.left, ast.Constant)
+    if is_text and isinstance(arg.op, ast.Mod) and isinstance(arg.left.value, str):  # type: ignore[attr-defined]
+        right = arg.right  # type: ignore[attr-defined]
+        values = right.elts if isinstance(right, ast.Tuple) else [right]
+        return _percent(arg.left.value, values)  # type: ignore[attr-defined]
+    return [arg]
+
+
+def _alone(piece: ast.expr) -> ast.expr:
+    """An f-string's part as an expression of its own (`{x:.1f}` → `f'{x:.1f}'`)."""
+    if isinstance(piece, ast.FormattedValue):
+        return ast.JoinedStr([piece])
+    return piece
+
+
+def _has_text(node: ast.expr) -> bool:
+    """Whether a chain of `+` joins text (not numbers)."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _has_text(node.left) or _has_text(node.right)
+    text = isinstance(node, ast.Constant) and isinstance(node.value, str)
+    return text or isinstance(node, ast.JoinedStr)
+
+
+def _template(func: ast.expr) -> str | None:
+    """The text of `"...".format`, else None."""
+    is_format = isinstance(func, ast.Attribute) and func.attr == "format"
+    text = func.value if isinstance(func, ast.Attribute) else None
+    if is_format and isinstance(text, ast.Constant) and isinstance(text.value, str):
+        return text.value
+    return None
+
+
+def _formatted(template: str, values: list[ast.expr]) -> list[ast.expr] | None:
+    """`template.format(*values)` as pieces; positional `{}`/`{0}` fields only."""
+    pieces: list[ast.expr] = []
+    auto = 0
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError:
+        return None
+    for text, name, spec, conversion in parsed:
+        if text:
+            pieces.append(ast.Constant(text))
+        if name is None:
+            continue
+        if name == "":
+            index, auto = auto, auto + 1
+        elif name.isdigit():
+            index = int(name)
+        else:
+            return None
+        if index >= len(values) or isinstance(values[index], ast.Starred):
+            return None
+        if not spec and not conversion:
+            pieces.append(values[index])
+            continue
+        field = "{" + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+        method = ast.Attribute(ast.Constant(field), "format", ast.Load())
+        pieces.append(ast.Call(method, [values[index]], []))
+    return pieces
+
+
+_PERCENT = re.compile(r"%(?:%|[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa])")
+
+
+def _percent(template: str, values: list[ast.expr]) -> list[ast.expr] | None:
+    """`template % values` as pieces; `%s`-style fields without names or `*` only (those take
+    values the fields read here don't, so the count of values differs: None)."""
+    pieces: list[ast.expr] = []
+    at = used = 0
+    for match in [*_PERCENT.finditer(template), None]:
+        pieces.append(ast.Constant(template[at : match.start() if match else len(template)]))
+        if match is None:
+            break
+        at = match.end()
+        if match.group() == "%%":
+            pieces.append(ast.Constant("%"))
+            continue
+        if used >= len(values):
+            return None
+        value, used = values[used], used + 1
+        plain = match.group() == "%s"
+        pieces.append(value if plain else ast.BinOp(ast.Constant(match.group()), ast.Mod(), value))
+    if used != len(values):
+        return None
+    return [p for p in pieces if not (isinstance(p, ast.Constant) and p.value == "")]
 
 
 def _offset(source: str, lineno: int, col: int) -> int:
