@@ -249,6 +249,24 @@ def test_a_round_that_is_no_better_is_undone_and_the_next_candidate_sampled_from
 
 
 @isolated
+def test_a_last_round_written_back_unchanged_still_tries_candidates_written_anew(make_server):
+    server = make_server(plan_text=PLAN, files={"stats.py": GOOD}, examples=EXAMPLES)
+    server.add_fault(Fault.text(WRONG), kind="code", path="stats.py", times=1)  # written
+    server.add_fault(Fault.text(WORSE), kind="code", path="stats.py", times=1)  # round 1
+    server.add_fault(Fault.text(WRONG), kind="code", path="stats.py", times=1)  # round 2: same
+    events = _run(server, temperature=0.0, run_rounds=2)
+    code = [r for r in server.requests if r.kind == "code"]
+    assert [r.body.get("temperature") for r in code] == [0.0, 0.0, 0.8, 0.8]
+    shown, anew = (code[i].body["messages"][-1]["content"] for i in (2, 3))
+    # The old version's lines stay out of a file written anew, in the file and in the trace.
+    assert WRONG in shown and "Where that output came from" in shown
+    assert WRONG not in anew and "Where that output came from" not in anew
+    assert "mean={sum(nums) / len(nums)}" not in anew
+    assert 'expected "min=1 max=3 mean=2.00", got "min=1 max=3 mean=2.0"' in anew
+    assert _project(events).examples_state() == "passing"
+
+
+@isolated
 def test_a_brief_plan_gives_its_files_and_asks_for_the_examples_briefly(make_server):
     """The built-in model's way: the brief plan's file lines are the list (no request), the
     examples are asked with the short instructions, and they run as with the long ones."""

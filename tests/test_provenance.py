@@ -137,6 +137,13 @@ def test_a_call_returning_the_wrong_value_shows_how_the_values_went_line_by_line
     example = Example("f", "call", (Command((), output="1"),), code="from m import f\nprint(f(50))")
     [result] = run_examples({"m.py": loop}, [example])
     assert "xs = <list of 1000 items>" in result.detail and "- … and " in result.detail
+    # One line run again and again (a comprehension) is quoted once, its values in turn.
+    one = "def slugify(text):\n    return ''.join(c for c in text if c.isalnum()).lower()\n"
+    slug = Example("slug", "call", (Command((), output="'hello-world'"),), code=code)
+    [result] = run_examples({"textutils.py": one}, [slug])
+    assert result.detail.count("c.isalnum()") == 1, result.detail
+    assert "as it ran again and again: c = 'H'; returned 'H'; c = 'e'" in result.detail
+    assert result.detail.rstrip().endswith("returned 'helloworld'")
 
 
 SERVER = """\

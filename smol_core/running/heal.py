@@ -27,6 +27,7 @@ from ..steps.code import generate_files
 from .examples import smoke_examples
 from .execute import run_examples
 from .must_pass import checks_by_path
+from .provenance import untraced
 from .sandbox import isolation
 from .trim_output import trimmed_print
 
@@ -160,9 +161,11 @@ def heal_instruction(
     fresh: bool = False,
 ) -> str:
     """What failed, for a rewrite of the file shown; `fresh`: for a file written anew."""
+    # Written anew, the file is not shown, nor the trace of its lines (they would be copied).
+    details = [(untraced(r.detail) if fresh else r.detail).strip() for r in failures]
     told = "\n\n".join(
-        f'Check "{r.name}": {r.reason}' + (f"\n\n{r.detail.strip()}" if r.detail.strip() else "")
-        for r in failures
+        f'Check "{r.name}": {r.reason}' + (f"\n\n{detail}" if detail else "")
+        for r, detail in zip(failures, details, strict=True)
     )
     name = "run_failed_fresh" if fresh else "run_failed"
     return with_related(render(name, settings.prompts_dir, failures=told), related, settings)
@@ -197,7 +200,9 @@ async def run_and_heal(
     waiting = {p for p, items in project.findings.items()
                if any(f.kind == "missing-file" for f in items)}  # fmt: skip
     asking, fresh = settings, False
-    for round_no in range(1, settings.run_rounds + 1):
+    round_no = 0
+    while round_no < settings.run_rounds:
+        round_no += 1
         todo = heal_targets(results, project.contents, only)
         todo = {p: items for p, items in todo.items() if p not in waiting}
         if not todo:
@@ -233,6 +238,7 @@ async def run_and_heal(
             # written anew, sampled, from the description and the failure only. One is kept
             # only if it passes more (the best version is gone back to otherwise).
             asking, fresh = settings.with_(temperature=SAMPLING_TEMPERATURE), True
+            round_no -= 1  # nothing tried yet: this round, even the last, goes to them
             continue
         if all(r.status != "fail" for r in results):
             break

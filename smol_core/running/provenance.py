@@ -26,7 +26,14 @@ TRACER = "_smol_where.py"
 TRACE = "_smol_where.json"
 CALL = "_smol_call.py"  # a call example's code, traced
 MAX_LINES = 10  # entries shown to the repair
+# How a trace is headed, by what it follows: values (a call), answers (a server), output.
+TITLES = (
+    "How the values went (the project's lines as they ran, and what each set):",
+    "Where the answers came from (the project's lines, in the order they ran):",
+    "Where that output came from (the project's lines, in the order they ran):",
+)
 _KINDS = frozenset({"out", "err", "exit", "set", "return", "ran", "status"})
+_STEPS = ("set", "return", "ran")
 
 _WRAPPER = r"""
 import json, os, runpy, sys
@@ -277,8 +284,17 @@ def describe(events: list, contents: Mapping[str, str]) -> str:
         if kind in ("out", "err", "set") and last and last[:3] == [kind, path, line]:
             last[3] += f", {value}" if kind == "set" else str(value)
             continue
+        if kind in _STEPS and last and last[0] in (*_STEPS, "steps") and last[1:3] == [path, line]:
+            # One line run again and again (a comprehension): quoted once, its values in turn.
+            if last[0] != "steps":
+                last[:] = ["steps", path, line, _step(last[0], last[3])]
+            more = _step(kind, value)
+            if more and len(last[3]) < 300:
+                said = f"{last[3]}; {more}" if last[3] else more
+                last[3] = said if len(said) < 300 else said[:299] + "…"
+            continue
         entries.append([kind, path, line, value])
-    values = any(e[0] in ("set", "return", "ran") for e in entries)
+    values = any(e[0] in (*_STEPS, "steps") for e in entries)
     most = MAX_LINES + 6 if values else MAX_LINES
     out: list[str] = []
     said = ""
@@ -299,6 +315,8 @@ def describe(events: list, contents: Mapping[str, str]) -> str:
             out.append(f"- `{path}` line {line}, {source}: answered {code} to {request}")
         elif kind == "ran":
             out.append(f"- `{path}` line {line}, {source}: ran, no value changed")
+        elif kind == "steps":
+            out.append(f"- `{path}` line {line}, {source}, as it ran again and again: {value}")
         elif printed := value.rstrip("\n"):
             lines = printed.count("\n") + 1
             shown = printed.replace("\n", "⏎")
@@ -310,14 +328,27 @@ def describe(events: list, contents: Mapping[str, str]) -> str:
         out.append(f"- … and {len(entries) - most} more")
     if not out:
         return ""
+    values_title, answers_title, output_title = TITLES
     title = (
-        "How the values went (the project's lines as they ran, and what each set):"
+        values_title
         if values
-        else "Where the answers came from (the project's lines, in the order they ran):"
+        else answers_title
         if any(e[0] == "status" for e in entries)
-        else "Where that output came from (the project's lines, in the order they ran):"
+        else output_title
     )
     return title + "\n" + "\n".join(out)
+
+
+def _step(kind: str, value: object) -> str:
+    return str(value) if kind == "set" else f"returned {value}" if kind == "return" else ""
+
+
+def untraced(detail: str) -> str:
+    """A failure's detail without the trace of the version that failed: for a file written
+    anew, the old lines quoted there anchor a small model to them (slugify: 0 of 10 candidates
+    written anew passed with the trace, their one-liner each time; 1 of 8 without it)."""
+    cuts = [at for title in TITLES if (at := detail.find("\n\n" + title)) >= 0]
+    return detail[: min(cuts)] if cuts else detail
 
 
 def _because(text: str, number: int) -> str:
