@@ -196,6 +196,31 @@ def test_files_the_description_rules_out_are_taken_off_with_the_reason(make_serv
     assert [r.path for r in result.rejected] == ["index.html"]
 
 
+def test_code_files_named_by_the_description_are_all_of_their_kind():
+    from smol_core.steps.file_list import spec_file_limits
+
+    def limited(spec, *paths):
+        kept, rejected = spec_file_limits(spec, [FileSpec(p, "") for p in paths])
+        return [f.path for f in kept], {r.path: r.reason for r in rejected}
+
+    roman = "A command-line program `roman.py`: `python roman.py 4` prints `IV`."
+    assert limited(roman, "roman.py", "convert.py", "is_valid.py", "README.md") == (
+        ["roman.py", "README.md"],
+        dict.fromkeys(("convert.py", "is_valid.py"),
+                      "the description names its Python files (roman.py), no others"),
+    )  # fmt: skip
+    page = "A page `index.html` with a script `greet.js`: a button shows a greeting."
+    assert limited(page, "index.html", "greet.js", "utils.js", "style.css")[0] == [
+        "index.html", "greet.js", "style.css"]  # fmt: skip
+    # Parts it does not name, or a named file the list lacks: nothing is taken off.
+    assert limited(roman + " Its helpers go in modules.", "roman.py", "convert.py")[1] == {}
+    assert limited(roman, "main.py", "convert.py")[1] == {}
+    # A Node program's JavaScript is no page's: the page goes, the script stays.
+    node = "A Node.js script `vowels.js`: `node vowels.js Hello World` prints `3`."
+    assert limited(node, "vowels.js", "index.html") == (
+        ["vowels.js"], {"index.html": "the description asks for no web page"})  # fmt: skip
+
+
 def test_plan_items_about_a_code_file_the_list_lacks_are_not_shown_to_the_model(make_server):
     from smol_core.prompts import plan_for_files
     from smol_core.runs import run_all

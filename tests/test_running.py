@@ -458,17 +458,49 @@ prints exactly: `1`. Usage: `python todo.py add ITEM` prints `Added: ITEM`.
 """
     files = {"todo.py": "", "greet.py": ""}
     found = spec_examples(spec, files)
-    assert [(e.commands[0].args, e.commands[0].output) for e in found] == [
-        (("python", "todo.py", "add", "milk"), "Added: milk"),
-        (("python", "todo.py", "count"), "1"),
-        (("python", "greet.py", "Ann"), "Hello, Ann!"),
-    ]  # a usage line with a placeholder, a foreign command and a missing file are left out
+    assert [[(c.args, c.output) for c in e.commands] for e in found] == [
+        [(("python", "todo.py", "add", "milk"), "Added: milk"),
+         (("python", "todo.py", "count"), "1")],  # one session: `count` after the `add`
+        [(("python", "greet.py", "Ann"), "Hello, Ann!")],
+    ]  # fmt: skip  # a usage line with a placeholder, a foreign command, a missing file: left out
     from_model = parse_examples({"examples": [
         {"kind": "command", "name": "m", "commands": [{"args": ["python", "todo.py", "count"]}]},
         {"kind": "command", "name": "n", "commands": [{"args": ["python", "todo.py", "list"]}]},
     ]}, spec, files)  # fmt: skip
     assert [e.name for e in merged(found, from_model)][-1] == "n"  # `count` was already there
-    assert len(merged(found, from_model)) == 4
+    assert len(merged(found, from_model)) == 3
+
+
+SHOP = """import json, os, sys
+items = json.load(open("shop.json")) if os.path.exists("shop.json") else []
+if sys.argv[1] == "add":
+    items.append(sys.argv[2])
+    print("added", sys.argv[2])
+elif sys.argv[1] == "list":
+    for n, item in enumerate(items, 1):
+        print(f"{n}. {item}")
+else:
+    items = []
+    print("cleared")
+json.dump(items, open("shop.json", "w"))
+"""
+
+
+@isolated
+def test_one_programs_subcommands_the_spec_writes_out_run_as_one_session():
+    from smol_core.running.spec_examples import spec_examples
+
+    spec = """`python shop.py list` prints each item numbered: `1. eggs`.
+`python shop.py clear` prints `cleared`. `python shop.py add eggs` prints `added eggs`.
+`python roman.py 4` prints `IV`; `python roman.py 9` prints `IX`."""
+    found = spec_examples(spec, {"shop.py": SHOP, "roman.py": ""})
+    assert [[c.args[2] for c in e.commands] for e in found] == [
+        ["add", "list", "clear"], ["4"], ["9"]]  # fmt: skip  # made, then read, then taken away
+    [session] = run_examples({"shop.py": SHOP}, found[:1])
+    assert session.status == "pass", session.reason
+    # Run alone, `list` fails the right program: nothing was added in its folder.
+    alone = replace(found[0], commands=found[0].commands[1:2])
+    assert run_examples({"shop.py": SHOP}, [alone])[0].status == "fail"
 
 
 @isolated

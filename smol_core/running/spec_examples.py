@@ -56,8 +56,47 @@ def spec_examples(spec: str, contents: Mapping[str, str]) -> list[Example]:
             continue  # `python wc.py PATH`: a usage line, not an example
         items.append({"kind": "command", "name": f"`{command}` prints `{output}`"[:80],
                       "commands": [{"args": command, "output": output}]})  # fmt: skip
-    found = parse_examples({"examples": items}, spec, contents)
+    found = parse_examples({"examples": _in_turn(items)}, spec, contents)
     return [e for e in found if not any(refusal(c.args, contents) for c in e.commands)]
+
+
+# Subcommands that make state, and those that take it away: a sequence of one program's
+# subcommands runs the first kind first and the second last (`add`, then `list`, then `clear`).
+_MAKES = re.compile(r"add|new|create|set|put|push|insert|save|store|record|append|write|"
+                    r"register|init|start|log|track|enter|post|deposit|import|load")  # fmt: skip
+_TAKES = re.compile(r"clear|delete|remove|rm|del|reset|drop|clean|purge|wipe|pop|erase")
+
+
+def _in_turn(items: list[dict]) -> list[dict]:
+    """The examples of one program's subcommands (`shop.py add eggs` prints `added eggs`,
+    `shop.py list` prints `1. eggs`) as one sequence in one folder: the spec tells of one
+    session, and `list` run alone in a fresh folder prints nothing (a right program failed
+    it, and its repair was taught to print an item it never had)."""
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for index, item in enumerate(items):
+        try:
+            args = shlex.split(item["commands"][0]["args"])
+        except ValueError:
+            continue
+        program = tuple(args[:2])
+        if len(args) > 2 and re.fullmatch(r"[a-z][a-z_-]*", args[2]):
+            groups.setdefault(program, []).append(index)
+    merged: dict[int, dict] = {}
+    for indexes in groups.values():
+        steps = [items[i]["commands"][0] for i in indexes]
+        if len({shlex.split(c["args"])[2] for c in steps}) < 2:
+            continue
+        steps.sort(key=_rank)  # stable: the spec's order within each kind
+        told = ", then ".join(f"`{c['args'].split(' ', 2)[-1]}`" for c in steps)
+        merged[indexes[0]] = {"kind": "command", "name": f"{steps[0]['args'].split()[1]}: "
+                              f"{told}"[:80], "commands": steps}  # fmt: skip
+        merged.update({i: {} for i in indexes[1:]})
+    return [merged.get(i, item) for i, item in enumerate(items) if merged.get(i, item)]
+
+
+def _rank(command: dict) -> int:
+    word = shlex.split(command["args"])[2]
+    return 0 if _MAKES.fullmatch(word) else 2 if _TAKES.fullmatch(word) else 1
 
 
 # Sample values for the placeholders of a usage line: a word for a text, 1 for a number (an id

@@ -317,12 +317,27 @@ _WEB_WORDS = re.compile(r"\b(?:html?|page|pages|web|website|site|browser|css|jav
                         r"extension|popup|front-?end|ui|button|click|form|canvas|app)\b", re.I)  # fmt: skip
 
 
+_CODE_KINDS = {
+    "Python": (".py",),
+    "JavaScript": (".js", ".mjs", ".cjs", ".ts"),
+    "HTML": (".html", ".htm"),
+}
+# Words by which a description says it has files or parts it does not name.
+_MORE_FILES = re.compile(r"\b(?:modules|files|packages?|helpers?|utilit(?:y|ies)|utils|libraries|"
+                         r"components|templates?|tests)\b(?!-)", re.I)  # fmt: skip
+# A Node program: its JavaScript is no page's ("Node.js", `node app.js`).
+_NODE = re.compile(r"\bnode(?:\.?js)?\b", re.I)
+
+
 def spec_file_limits(spec: str, files: list[FileSpec]) -> tuple[list[FileSpec], list[Rejected]]:
     """Files the description rules out, taken off the list with the reason (issue: the smallest
     project that does the job; a small model added a web page to a two-file command-line tool,
-    and running it then failed on the page). Two rules, both from the description's own words:
-    it names its files and says how many ("in two files"): exactly those; it never mentions a
-    page, a browser or the web: no HTML, CSS or JavaScript."""
+    and running it then failed on the page). Three rules, from the description's own words:
+    it names its files and says how many ("in two files"): exactly those; it names its code
+    files of a kind (`roman.py`) and speaks of no others ("modules", "helpers"): no other files
+    of that kind (the built-in model added `convert.py` and `is_valid.py`, each a copy of a
+    function the named file also wrote); it never mentions a page, a browser or the web: no
+    HTML or CSS, and no JavaScript unless it is a Node program."""
     named = []
     for m in re.finditer(r"`([^`\s]+)`", spec):
         path = m.group(1).lstrip("./")
@@ -335,8 +350,18 @@ def spec_file_limits(spec: str, files: list[FileSpec]) -> tuple[list[FileSpec], 
         rejected += [Rejected(f.path, f"the description asks for exactly these {len(named)} "
                               f"files: {', '.join(named)}") for f in keep if f.path not in named]  # fmt: skip
         keep = [f for f in keep if f.path in named]
-    if not _WEB_WORDS.search(spec):
-        web = [f for f in keep if f.path.lower().endswith(_WEB_FILES)]
+    if not _MORE_FILES.search(spec):
+        for kind, endings in _CODE_KINDS.items():
+            own = [p for p in named if p.lower().endswith(endings)]
+            extra = [f for f in keep if f.path.lower().endswith(endings) and f.path not in own]
+            if own and extra and set(own) <= listed:
+                said = f"the description names its {kind} files ({', '.join(own)}), no others"
+                rejected += [Rejected(f.path, said) for f in extra]
+                keep = [f for f in keep if f not in extra]
+    node = _NODE.search(spec)
+    if not _WEB_WORDS.search(_NODE.sub(" ", re.sub(r"`[^`]*`", " ", spec))):
+        endings = _WEB_FILES[:3] if node else _WEB_FILES
+        web = [f for f in keep if f.path.lower().endswith(endings)]
         if web and len(web) < len(keep):
             rejected += [Rejected(f.path, "the description asks for no web page") for f in web]
             keep = [f for f in keep if f not in web]
