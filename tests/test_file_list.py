@@ -215,6 +215,10 @@ def test_code_files_named_by_the_description_are_all_of_their_kind():
     # Parts it does not name, or a named file the list lacks: nothing is taken off.
     assert limited(roman + " Its helpers go in modules.", "roman.py", "convert.py")[1] == {}
     assert limited(roman, "main.py", "convert.py")[1] == {}
+    # A file the description runs is one it names.
+    runs = "`conversions.py` defines `c_to_f`; `python convert.py 100` prints `212.0`."
+    assert limited(runs, "conversions.py", "convert.py", "util.py")[0] == [
+        "conversions.py", "convert.py"]  # fmt: skip
     # A Node program's JavaScript is no page's: the page goes, the script stays.
     node = "A Node.js script `vowels.js`: `node vowels.js Hello World` prints `3`."
     assert limited(node, "vowels.js", "index.html") == (

@@ -471,6 +471,23 @@ prints exactly: `1`. Usage: `python todo.py add ITEM` prints `Added: ITEM`.
     assert len(merged(found, from_model)) == 3
 
 
+def test_outputs_the_spec_lists_after_a_command_are_read_as_lines_or_as_parts():
+    from smol_core.running.spec_examples import spec_examples
+
+    def expected(spec):
+        [example] = spec_examples(spec, {"t.py": ""})
+        return example.commands[0].output, example.commands[0].contains
+
+    lines = "`python t.py 50 20` prints two lines: `Tip: 10.00` and then `Total: 60.00`."
+    assert expected(lines) == ("Tip: 10.00\nTotal: 60.00", ())
+    assert expected("`python t.py` prints `a`, `b` and `c`.") == (None, ("a", "b", "c"))
+    assert expected("`python t.py` prints `yes` or `no`.") == (None, ())  # either: not known
+    assert expected("`python t.py 4` prints `IV`. Then `V` is next.") == ("IV", ())
+    two = "`python t.py add x` prints `added x`, and `python t.py list` prints `1. x`."
+    [session] = spec_examples(two, {"t.py": ""})  # the next command is not more output
+    assert [c.output for c in session.commands] == ["added x", "1. x"]
+
+
 SHOP = """import json, os, sys
 items = json.load(open("shop.json")) if os.path.exists("shop.json") else []
 if sys.argv[1] == "add":

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import shutil
 
 import pytest
 
@@ -13,7 +14,7 @@ from smol_core.events import FileDone
 from smol_core.project import Project
 from smol_core.running.heal import WENT_BACK
 from smol_core.running.sandbox import isolation
-from smol_core.running.trim_output import ONE_PER_LINE, PRINTS_ONLY, trimmed_print
+from smol_core.running.trim_output import ONE_PER_LINE, PRINTS_ONLY, trimmed_log, trimmed_print
 from smol_core.runs import events_of, run_all
 from tests.conftest import fast_settings
 
@@ -176,3 +177,51 @@ def test_a_trim_that_fails_another_example_is_gone_back_from(make_server):
     assert notes[0].startswith(PRINTS_ONLY) and WENT_BACK in notes[1:]
     assert project.contents["convert.py"] == CONVERT
     assert [e.commands[0].output for e in project.examples[:2]] == ["212.0", "0.0°C = 32.0°F"]
+
+
+@pytest.mark.parametrize(
+    ("source", "printed", "after"),
+    [
+        ("const n = 3;\nconsole.log(`The count of vowels is ${n}.`);\n",
+         "The count of vowels is 3.", "console.log(n)"),
+        ("const n = 3;\nconsole.log('Vowels:', n);\n", "Vowels: 3", "console.log(n)"),
+        ("const n = 3;\nconsole.log('Vowels: ' + n + '!');\n", "Vowels: 3!", "console.log(n)"),
+        ('console.log("Total: " + (n * 3));\n', "Total: 3", "console.log((n * 3))"),
+    ],
+)  # fmt: skip
+def test_a_node_programs_console_log_is_trimmed_the_same_way(source, printed, after):
+    fixed = trimmed_log(source, "3", printed)
+    assert fixed is not None and fixed.after == after
+    assert fixed.source == source.replace(fixed.before, after)
+    loop = "for (const w of ws) console.log(`- ${w.toUpperCase()}`);\n"
+    assert trimmed_log(loop, "A\nB", "- A\n- B").after == "console.log(w.toUpperCase())"
+
+
+@pytest.mark.parametrize(
+    ("source", "value", "printed"),
+    [
+        ("console.log(n);\n", "3", "4"),  # no words of its own
+        ("console.log('%s items', n);\n", "3", "3 items"),  # a format string: not guessed
+        ("console.log('Total:', t);\nconsole.log('Total:', u);\n", "3", "Total: 3"),  # which?
+        ("console.log('Total:', t);\n", "3", "Total: 4"),  # the value is wrong, not the words
+    ],
+)
+def test_no_console_log_trim_where_the_output_does_not_say_which_value(source, value, printed):
+    assert trimmed_log(source, value, printed) is None
+
+
+VOWELS = """const words = process.argv.slice(2).join(' ');
+const count = (words.match(/[aeiou]/gi) || []).length;
+console.log(`The count of vowels is ${count}.`);
+"""
+
+
+@isolated
+@pytest.mark.skipif(shutil.which("node") is None, reason="no Node.js on this machine")
+def test_a_node_program_printing_words_around_its_value_is_trimmed_and_passes(make_server):
+    server = make_server(plan_text="- `vowels.js` — the script.\n", files={"vowels.js": VOWELS})
+    spec = "A Node.js script `vowels.js`: `node vowels.js Hello World` prints `3`."
+    events, project = _run(server, spec)
+    assert project.examples_state() == "passing"
+    assert "console.log(count);" in project.contents["vowels.js"]
+    assert [r.path for r in server.requests if r.kind == "code"] == ["vowels.js"]  # no repair

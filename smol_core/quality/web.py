@@ -7,6 +7,7 @@ import hashlib
 import re
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..records import Finding
@@ -152,14 +153,23 @@ def storage_pairs(content: str) -> list[tuple[int, int, int, str]]:
     value, the key). Chrome throws "No matching signature" there; `set({key: value})` is it."""
     out = []
     for m in _STORAGE_SET.finditer(content):
-        end = _argument_end(content, m.end())
+        end = argument_end(content, m.end())
         if end is not None:
             out.append((m.start(1), m.end(), end, m.group(2)))
     return out
 
 
-def _argument_end(text: str, start: int) -> int | None:
+def argument_end(text: str, start: int) -> int | None:
     """Where the call argument starting at `start` ends (its `,` or `)`), or None."""
+    for i, c in top_level(text, start):
+        if c in ",)]}":
+            return i if c in ",)" else None
+    return None
+
+
+def top_level(text: str, start: int = 0) -> Iterator[tuple[int, str]]:
+    """Each character of JavaScript `text` from `start` outside strings and brackets, with its
+    index, up to and including a closing bracket that was not opened there."""
     depth, quote, i = 0, "", start
     while i < len(text):
         c = text[i]
@@ -174,12 +184,12 @@ def _argument_end(text: str, start: int) -> int | None:
             depth += 1
         elif c in ")]}":
             if depth == 0:
-                return i if c == ")" else None
+                yield i, c
+                return
             depth -= 1
-        elif c == "," and depth == 0:
-            return i
+        elif depth == 0:
+            yield i, c
         i += 1
-    return None
 
 
 def _check_js(path: str, content: str, project: _Project, use_node: bool) -> list[Finding]:

@@ -44,6 +44,20 @@ _SPEC_EXAMPLE = re.compile(
 )
 
 
+# More of what the same command prints, quoted right after the first: "`A`, `B` and then `C`".
+_MORE = re.compile(r"\s*(,\s*(?:and\s+)?(?:then\s+)?|\s+and\s+(?:then\s+)?|\s+then\s+|"
+                   r"\s+followed\s+by\s+|,?\s+and\s+on\s+the\s+next\s+line\s+)`([^`\n]*)`")  # fmt: skip
+_EITHER = re.compile(r"\s*,?\s+or\s+`")
+_LINES = re.compile(r"\blines?\b|\bthen\b|\bnext\b|\bfollowed\b|\bone\s+per\b|\beach\b", re.I)
+
+
+def _more_output(spec: str, at: int) -> Iterator[re.Match]:
+    """The quoted outputs that follow the one ending at `at` in a list, up to any command."""
+    while (m := _MORE.match(spec, at)) and not _QUOTED_COMMAND.fullmatch(f"`{m.group(2)}`"):
+        yield m
+        at = m.end()
+
+
 _PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9_]+|<[^>]*>|\[[^\]]*\]|\.\.\.|…")
 
 
@@ -54,8 +68,20 @@ def spec_examples(spec: str, contents: Mapping[str, str]) -> list[Example]:
         command, output = match.group(1).strip(), match.group(2)
         if any(_PLACEHOLDER.fullmatch(word) for word in command.split()[2:]):
             continue  # `python wc.py PATH`: a usage line, not an example
+        expect: dict = {"args": command, "output": output}
+        more = list(_more_output(spec, match.end()))
+        if more:
+            # "prints two lines: `Tip: 10.00` and then `Total: 60.00`": each line, in turn.
+            # Listed with no word of lines ("prints `a`, `b` and `c`"), the layout is not known:
+            # what it must contain.
+            parts = [output, *(m.group(2) for m in more)]
+            lines = _LINES.search(spec[match.start() : more[-1].end()])
+            expect = {"args": command, "output": "\n".join(parts)} if lines else {
+                "args": command, "contains": parts}  # fmt: skip
+        elif _EITHER.match(spec, match.end()):
+            expect = {"args": command}  # "prints `yes` or `no`": either; it must end cleanly
         items.append({"kind": "command", "name": f"`{command}` prints `{output}`"[:80],
-                      "commands": [{"args": command, "output": output}]})  # fmt: skip
+                      "commands": [expect]})  # fmt: skip
     found = parse_examples({"examples": _in_turn(items)}, spec, contents)
     return [e for e in found if not any(refusal(c.args, contents) for c in e.commands)]
 

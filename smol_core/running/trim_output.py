@@ -9,6 +9,8 @@ is the value: the print's own text is matched against each line printed, and whe
 values, that call prints that value alone. The expression stays (never the value printed), so
 other inputs still compute theirs. Text built with `+`, `.format` or `%` is read the same way.
 
+A Node program's `console.log(...)` is read the same way (its text, template literals and `+`).
+
 Asked for one item per line, it printed the list on one line (`['a', 'b']`, or `a, b` from a
 `join`): where exactly one `print` call can have printed it, that call prints one item per line.
 """
@@ -19,6 +21,8 @@ import ast
 import re
 import string
 from dataclasses import dataclass
+
+from ..quality.web import argument_end, top_level
 
 MAX_LINES = 50
 PRINTS_ONLY = "prints only the value its example expects"
@@ -127,6 +131,13 @@ def _listed(line: str) -> list[str] | None:
 def _value_printed(node: ast.Call, want: list[str], got: list[str]) -> str | None:
     """The source of the one value of `print(...)` that was each expected line, or None."""
     pattern, fields = _shape(node.args)
+    return _the_field(pattern, fields, want, got)
+
+
+def _the_field(
+    pattern: str | None, fields: list[str], want: list[str], got: list[str]
+) -> str | None:
+    """The one field of a printed line's shape that was each expected line, or None."""
     if pattern is None:
         return None
     hits: set[int] | None = None
@@ -144,22 +155,29 @@ def _value_printed(node: ast.Call, want: list[str], got: list[str]) -> str | Non
 def _shape(args: list[ast.expr]) -> tuple[str | None, list[str]]:
     """A regex of what `print(*args)` prints (its own text literal, each value a group), and
     each value's source. No pattern when the call prints no text of its own."""
-    parts: list[str] = []
-    fields: list[str] = []
-    words = ""
-    for number, arg in enumerate(args):
-        if number:
-            parts.append(re.escape(" "))
+    said = []
+    for arg in args:
         pieces = _pieces(arg)
         if pieces is None:
             return None, []
-        for piece in pieces:
-            if isinstance(piece, ast.Constant) and isinstance(piece.value, str):
-                parts.append(re.escape(piece.value))
-                words += piece.value
-            else:
-                parts.append("(.*?)")
-                fields.append(ast.unparse(piece))
+        said.append([(p.value, "") if isinstance(p, ast.Constant) and isinstance(p.value, str)
+                     else ("", ast.unparse(p)) for p in pieces])  # fmt: skip
+    return _pattern(said)
+
+
+def _pattern(args: list[list[tuple[str, str]]]) -> tuple[str | None, list[str]]:
+    """The regex of values printed one after another with a space between, each made of
+    (text, "") and ("", expression) pieces; and the expressions. None without text or values."""
+    parts: list[str] = []
+    fields: list[str] = []
+    words = ""
+    for number, pieces in enumerate(args):
+        if number:
+            parts.append(re.escape(" "))
+        for text, field in pieces:
+            parts.append("(.*?)" if field else re.escape(text))
+            fields += [field] if field else []
+            words += text
     if not words.strip() or not fields:
         return None, []
     return "".join(parts), fields
@@ -270,3 +288,98 @@ def _offset(source: str, lineno: int, col: int) -> int:
     lines = source.splitlines(keepends=True)
     head = sum(len(line) for line in lines[: lineno - 1])
     return head + len(lines[lineno - 1].encode("utf-8")[:col].decode("utf-8", "replace"))
+
+
+# ------------------------------------------------------------------------------ JavaScript
+
+
+def trimmed_log(source: str, expected: str, printed: str) -> Trimmed | None:
+    """`trimmed_print` for a Node program: the one `console.log(...)` whose text explains every
+    line printed, made to log its value alone. None when no single call explains it."""
+    want = [line.strip() for line in expected.strip("\n").splitlines()]
+    got = [line.strip() for line in printed.strip("\n").splitlines()]
+    if not want or len(want) != len(got) or len(got) > MAX_LINES or want == got:
+        return None
+    found = []
+    for start, end, args in _logs(source):
+        pattern, fields = _js_shape(args)
+        if kept := _the_field(pattern, fields, want, got):
+            found.append((start, end, kept))
+    if len(found) != 1:
+        return None
+    start, end, kept = found[0]
+    after = f"console.log({kept})"
+    return Trimmed(source[:start] + after + source[end:], source[start:end], after)
+
+
+def _logs(source: str) -> list[tuple[int, int, list[str]]]:
+    """Each `console.log(...)`: where it starts and ends, and its arguments' source."""
+    out = []
+    for m in re.finditer(r"\bconsole\.log\(", source):
+        args, at = [], m.end()
+        while (end := argument_end(source, at)) is not None:
+            args.append(source[at:end].strip())
+            if source[end] == ")":
+                out.append((m.start(), end + 1, [a for a in args if a]))
+                break
+            at = end + 1
+    return out
+
+
+def _js_shape(args: list[str]) -> tuple[str | None, list[str]]:
+    """`_shape` for `console.log`'s arguments (joined by spaces when logged)."""
+    said = [_js_pieces(arg) for arg in args]
+    if len(args) > 1 and any("%" in text for text, _ in said[0]):
+        return None, []  # a format string ("%s items", n): not guessed
+    return _pattern(said)
+
+
+def _js_pieces(arg: str) -> list[tuple[str, str]]:
+    """(text, "") and ("", expression) pieces of one logged value: a string or template
+    literal, or `+` joining them with values; anything else is one value."""
+    terms = _top_level(arg, "+")
+    if len(terms) > 1 and any(_js_text(t) is not None or t.startswith("`") for t in terms):
+        return [piece for term in terms for piece in _js_pieces(term)]
+    text = _js_text(arg)
+    if text is not None:
+        return [(text, "")]
+    if len(arg) > 1 and arg[0] == arg[-1] == "`" and "\\" not in arg:
+        pieces, at, body = [], 0, arg[1:-1]
+        while (opened := body.find("${", at)) >= 0:
+            closed = _closing_brace(body, opened + 2)
+            if closed is None:
+                return [("", arg)]
+            pieces += [(body[at:opened], ""), ("", body[opened + 2 : closed].strip())]
+            at = closed + 1
+        return [*pieces, (body[at:], "")]
+    return [("", arg)]
+
+
+def _js_text(term: str) -> str | None:
+    """The text of a plain string literal ('…' or "…", no escapes), else None."""
+    if len(term) > 1 and term[0] == term[-1] and term[0] in "'\"" and "\\" not in term:
+        inner = term[1:-1]
+        return None if term[0] in inner else inner
+    return None
+
+
+def _closing_brace(text: str, start: int) -> int | None:
+    depth = 0
+    for i in range(start, len(text)):
+        if text[i] == "{":
+            depth += 1
+        elif text[i] == "}":
+            if depth == 0:
+                return i
+            depth -= 1
+    return None
+
+
+def _top_level(text: str, sign: str) -> list[str]:
+    """`text` split at each `sign` outside brackets and quotes (not `++` or `+=`)."""
+    parts, last = [], 0
+    for i, c in top_level(text):
+        if c == sign and text[i + 1 : i + 2] not in (sign, "=") and text[i - 1 : i] != sign:
+            parts.append(text[last:i].strip())
+            last = i + 1
+    return [*parts, text[last:].strip()]

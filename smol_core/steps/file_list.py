@@ -351,8 +351,11 @@ def spec_file_limits(spec: str, files: list[FileSpec]) -> tuple[list[FileSpec], 
                               f"files: {', '.join(named)}") for f in keep if f.path not in named]  # fmt: skip
         keep = [f for f in keep if f.path in named]
     if not _MORE_FILES.search(spec):
+        # A file the description runs (`python convert.py 100`) is named too.
+        run = [w.lstrip("./") for m in re.finditer(r"`([^`]+)`", spec) for w in m.group(1).split()]
+        everything = named + [w for w in run if _PATH_TOKEN.fullmatch(w) and w not in named]
         for kind, endings in _CODE_KINDS.items():
-            own = [p for p in named if p.lower().endswith(endings)]
+            own = [p for p in everything if p.lower().endswith(endings)]
             extra = [f for f in keep if f.path.lower().endswith(endings) and f.path not in own]
             if own and extra and set(own) <= listed:
                 said = f"the description names its {kind} files ({', '.join(own)}), no others"
