@@ -29,11 +29,10 @@ from .execute import run_examples
 from .must_pass import checks_by_path
 from .provenance import untraced
 from .sandbox import isolation
-from .trim_output import trimmed_log, trimmed_print
+from .trim_output import trimmed_output
 
 WENT_BACK = "went back to the version that passed more examples"
 SAMPLING_TEMPERATURE = 0.8
-_TRIMMED = (".py", ".js", ".mjs", ".cjs")  # a Python print or a Node console.log
 FRESH_CANDIDATES = 3  # candidates written anew in a round, each run, until one does better
 
 
@@ -100,9 +99,8 @@ async def run_and_trim(
         if result.status != "fail" or not result.printed or example is None:
             continue
         expected = example.commands[min(result.reached, len(example.commands) - 1)].output
-        for path in [f for f in result.files if f.endswith(_TRIMMED) and f in project.contents]:
-            trim = trimmed_print if path.endswith(".py") else trimmed_log
-            trimmed = trim(project.contents[path], expected or "", result.printed)
+        for path in [f for f in result.files if f in project.contents]:
+            trimmed = trimmed_output(path, project.contents[path], expected or "", result.printed)
             if expected and trimmed:
                 said = f"{trimmed.why}: `{_short(trimmed.before)}` is now `{trimmed.after}`"
                 emit(FileDone(path=path, content=trimmed.source, fixed=(said,)))

@@ -98,31 +98,30 @@ def _in_turn(items: list[dict]) -> list[dict]:
     `shop.py list` prints `1. eggs`) as one sequence in one folder: the spec tells of one
     session, and `list` run alone in a fresh folder prints nothing (a right program failed
     it, and its repair was taught to print an item it never had)."""
-    groups: dict[tuple[str, ...], list[int]] = {}
+    groups: dict[tuple[str, ...], list[tuple[int, list[str]]]] = {}
     for index, item in enumerate(items):
         try:
             args = shlex.split(item["commands"][0]["args"])
         except ValueError:
             continue
-        program = tuple(args[:2])
         if len(args) > 2 and re.fullmatch(r"[a-z][a-z_-]*", args[2]):
-            groups.setdefault(program, []).append(index)
-    merged: dict[int, dict] = {}
-    for indexes in groups.values():
-        steps = [items[i]["commands"][0] for i in indexes]
-        if len({shlex.split(c["args"])[2] for c in steps}) < 2:
+            groups.setdefault(tuple(args[:2]), []).append((index, args))
+    sessions: dict[int, dict] = {}
+    folded: set[int] = set()
+    for program, members in groups.items():
+        if len({args[2] for _, args in members}) < 2:
             continue
-        steps.sort(key=_rank)  # stable: the spec's order within each kind
-        told = ", then ".join(f"`{c['args'].split(' ', 2)[-1]}`" for c in steps)
-        merged[indexes[0]] = {"kind": "command", "name": f"{steps[0]['args'].split()[1]}: "
-                              f"{told}"[:80], "commands": steps}  # fmt: skip
-        merged.update({i: {} for i in indexes[1:]})
-    return [merged.get(i, item) for i, item in enumerate(items) if merged.get(i, item)]
+        members.sort(key=lambda member: _rank(member[1][2]))  # stable: spec order within a kind
+        told = ", then ".join(f"`{shlex.join(args[2:])}`" for _, args in members)
+        first = min(index for index, _ in members)
+        sessions[first] = {"kind": "command", "name": f"{program[1]}: {told}"[:80],
+                           "commands": [items[index]["commands"][0] for index, _ in members]}  # fmt: skip
+        folded.update(index for index, _ in members if index != first)
+    return [sessions.get(i, item) for i, item in enumerate(items) if i not in folded]
 
 
-def _rank(command: dict) -> int:
-    word = shlex.split(command["args"])[2]
-    return 0 if _MAKES.fullmatch(word) else 2 if _TAKES.fullmatch(word) else 1
+def _rank(subcommand: str) -> int:
+    return 0 if _MAKES.fullmatch(subcommand) else 2 if _TAKES.fullmatch(subcommand) else 1
 
 
 # Sample values for the placeholders of a usage line: a word for a text, 1 for a number (an id

@@ -39,19 +39,34 @@ class Trimmed:
     why: str = PRINTS_ONLY
 
 
-def trimmed_print(source: str, expected: str, printed: str) -> Trimmed | None:
-    """The fix, or None when no single print call explains the output that way."""
+def trimmed_output(path: str, source: str, expected: str, printed: str) -> Trimmed | None:
+    """The trim for a Python or Node file (None for others, or when none explains it)."""
+    if path.endswith(".py"):
+        return trimmed_print(source, expected, printed)
+    if path.endswith((".js", ".mjs", ".cjs")):
+        return trimmed_log(source, expected, printed)
+    return None
+
+
+def _lines(expected: str, printed: str) -> tuple[list[str], list[str]] | None:
+    """The expected and the printed lines, stripped; None when there is nothing to trim."""
     want = [line.strip() for line in expected.strip("\n").splitlines()]
     got = [line.strip() for line in printed.strip("\n").splitlines()]
-    if not want or len(got) > MAX_LINES or want == got:
+    return None if not want or len(got) > MAX_LINES or want == got else (want, got)
+
+
+def trimmed_print(source: str, expected: str, printed: str) -> Trimmed | None:
+    """The fix, or None when no single print call explains the output that way."""
+    if (lines := _lines(expected, printed)) is None:
         return None
+    want, got = lines
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
         return None
     if len(want) == len(got):
         found = [(call, f"print({kept})") for call in _prints(tree)
-                 if (kept := _value_printed(call, want, got))]  # fmt: skip
+                 if (kept := _the_field(*_shape(call.args), want, got))]  # fmt: skip
         why = PRINTS_ONLY
     elif len(got) == 1 and 1 < len(want) <= MAX_LINES:
         found = _spread(_prints(tree), want, got[0])
@@ -126,12 +141,6 @@ def _listed(line: str) -> list[str] | None:
     if not isinstance(value, (list, tuple)):
         return None
     return [str(item).strip() for item in value]
-
-
-def _value_printed(node: ast.Call, want: list[str], got: list[str]) -> str | None:
-    """The source of the one value of `print(...)` that was each expected line, or None."""
-    pattern, fields = _shape(node.args)
-    return _the_field(pattern, fields, want, got)
 
 
 def _the_field(
@@ -296,10 +305,10 @@ def _offset(source: str, lineno: int, col: int) -> int:
 def trimmed_log(source: str, expected: str, printed: str) -> Trimmed | None:
     """`trimmed_print` for a Node program: the one `console.log(...)` whose text explains every
     line printed, made to log its value alone. None when no single call explains it."""
-    want = [line.strip() for line in expected.strip("\n").splitlines()]
-    got = [line.strip() for line in printed.strip("\n").splitlines()]
-    if not want or len(want) != len(got) or len(got) > MAX_LINES or want == got:
+    lines = _lines(expected, printed)
+    if lines is None or len(lines[0]) != len(lines[1]):
         return None
+    want, got = lines
     found = []
     for start, end, args in _logs(source):
         pattern, fields = _js_shape(args)

@@ -311,7 +311,8 @@ _NUMBERS = {
 }
 _N_FILES = re.compile(r"\b(?:in|of|as)\s+(?:exactly\s+|just\s+|only\s+)?(one|two|three|four|five|"
                       r"six|seven|eight|nine|ten|\d{1,2})\s+files?\b", re.I)  # fmt: skip
-_WEB_FILES = (".html", ".htm", ".css", ".js", ".mjs")
+_PAGE_FILES = (".html", ".htm", ".css")
+_WEB_FILES = (*_PAGE_FILES, ".js", ".mjs")
 # Words by which a description asks for something a browser shows.
 _WEB_WORDS = re.compile(r"\b(?:html?|page|pages|web|website|site|browser|css|javascript|js|dom|"
                         r"extension|popup|front-?end|ui|button|click|form|canvas|app)\b", re.I)  # fmt: skip
@@ -361,9 +362,8 @@ def spec_file_limits(spec: str, files: list[FileSpec]) -> tuple[list[FileSpec], 
                 said = f"the description names its {kind} files ({', '.join(own)}), no others"
                 rejected += [Rejected(f.path, said) for f in extra]
                 keep = [f for f in keep if f not in extra]
-    node = _NODE.search(spec)
     if not _WEB_WORDS.search(_NODE.sub(" ", re.sub(r"`[^`]*`", " ", spec))):
-        endings = _WEB_FILES[:3] if node else _WEB_FILES
+        endings = _PAGE_FILES if _NODE.search(spec) else _WEB_FILES
         web = [f for f in keep if f.path.lower().endswith(endings)]
         if web and len(web) < len(keep):
             rejected += [Rejected(f.path, "the description asks for no web page") for f in web]
