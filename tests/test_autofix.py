@@ -267,7 +267,10 @@ def test_a_file_added_as_missing_is_checked_with_the_page_that_loads_it(make_ser
             '<body><button id="go">Go</button></body></html>')  # fmt: skip
     manifest = ('{"manifest_version": 3, "name": "n", "version": "1", '
                 '"action": {"default_popup": "index.html"}}')  # fmt: skip
-    script = "document.getElementById('go').onclick = () => chrome.storage.local.set({n: 1});\n"
+    script = (
+        "chrome.storage.local.get('n', () => {});\n"
+        "document.getElementById('go').onclick = () => chrome.storage.local.set({n: 1});\n"
+    )
     srv = make_server(plan_text="# Plan\n\n`index.html` and `app.js`.\n",
                       files={"manifest.json": manifest, "index.html": page, "app.js": script})  # fmt: skip
     listed = [{"path": "manifest.json", "purpose": "m"}, {"path": "index.html", "purpose": "p"}]
@@ -550,3 +553,27 @@ def test_chrome_storage_set_with_a_key_and_a_value_gets_one_object():
     plain = POPUP.replace("set('clicks', clicks,", "set({ clicks },")
     assert [f.target for f in check_project({**files, "popup.js": plain}).findings["popup.js"]
             if f.kind == "storage-call"] == ["last-seen"]  # fmt: skip
+
+
+def test_a_script_that_saves_what_no_script_reads_back_is_found():
+    """Seen from the 1.5B model: a popup that saved its count on every click and never read it,
+    so it showed 0 each time it opened."""
+    html = "<button id='count'></button><span id='clicks'></span><script src='popup.js'></script>"
+    saves = "let n = 0;\ndocument.getElementById('count').onclick = () => {\n  n++;\n" \
+            "  chrome.storage.local.set({ clicks: n });\n};\n"  # fmt: skip
+    [found] = check_project({"popup.html": html, "popup.js": saves}).findings["popup.js"]
+    assert (found.kind, found.line) == ("storage-unread", 4)
+    assert "chrome.storage.local.get" in found.message
+    reads = "chrome.storage.local.get('clicks', (d) => { n = d.clicks || 0; });\n" + saves
+    assert not check_project({"popup.html": html, "popup.js": reads}).findings["popup.js"]
+    # Read by another script of the project, or kept in localStorage and read as a property.
+    shows = {
+        "popup.html": html,
+        "popup.js": saves,
+        "show.js": "chrome.storage.local.get('clicks');",
+    }
+    assert not check_project(shows).findings["popup.js"]
+    page = {"index.html": html.replace("popup", "app"), "app.js": "localStorage.n = 1;\n"}
+    assert [f.kind for f in check_project(page).findings["app.js"]] == ["storage-unread"]
+    kept = {**page, "app.js": "let n = +(localStorage.n || 0);\nlocalStorage.n = n + 1;\n"}
+    assert not check_project(kept).findings["app.js"]

@@ -215,6 +215,12 @@ def test_code_files_named_by_the_description_are_all_of_their_kind():
     # Parts it does not name, or a named file the list lacks: nothing is taken off.
     assert limited(roman + " Its helpers go in modules.", "roman.py", "convert.py")[1] == {}
     assert limited(roman, "main.py", "convert.py")[1] == {}
+    # Words about what it may import are not about its files.
+    stats = "A Python module `stats.py` (no third-party packages) with `mean` and `median`."
+    assert limited(stats, "stats.py", "mean.py", "__all__.py")[0] == ["stats.py"]
+    assert limited(stats.replace("no third-party", "standard-library"), "stats.py", "mean.py")[
+        0] == ["stats.py"]  # fmt: skip
+    assert limited(stats + " Helpers go in `util` files.", "stats.py", "mean.py")[1] == {}
     # A file the description runs is one it names.
     runs = "`conversions.py` defines `c_to_f`; `python convert.py 100` prints `212.0`."
     assert limited(runs, "conversions.py", "convert.py", "util.py")[0] == [

@@ -552,3 +552,61 @@ def test_a_server_started_as_a_plain_command_is_not_failed_for_running_on():
     ran = parse_examples({"examples": [{"kind": "command", "name": "l", "commands": [
         {"args": ["python", "loop.py"]}]}]}, "", loop)  # fmt: skip
     assert run_examples(loop, ran, limits=Limits(seconds=2))[0].status == "fail"
+
+
+WC = """import sys
+try:
+    text = open(sys.argv[1]).read()
+except FileNotFoundError:
+    print("not found")
+    sys.exit(1)
+print(len(text.splitlines()), len(text.split()), len(text))
+"""
+
+
+@isolated
+def test_what_the_spec_feeds_a_command_and_the_status_it_ends_with_are_part_of_its_example():
+    from smol_core.running.spec_examples import spec_examples
+
+    given = """With `sales.csv` containing
+
+```
+item,amount
+tea,2.50
+```
+
+`python wc.py sales.csv` prints `2 2 21`. For a file containing "one two\\nthree\\n",
+`python wc.py notes.txt` prints `2 3 14`. `python wc.py gone.txt` prints `not found` and
+exits with status 1. `echo "a b" | python up.py` prints `A B!`."""
+    files = {"wc.py": WC, "up.py": "import sys\nprint(sys.stdin.read().strip().upper() + '!')\n"}
+    found = spec_examples(given, files)
+    assert [e.input_files for e in found[:2]] == [
+        (("sales.csv", "item,amount\ntea,2.50\n"),), (("notes.txt", "one two\nthree\n"),)]  # fmt: skip
+    assert [(c.args[1:], c.stdin, c.exit_code) for e in found for c in e.commands] == [
+        (("wc.py", "sales.csv"), "", 0), (("wc.py", "notes.txt"), "", 0),
+        (("wc.py", "gone.txt"), "", 1), (("up.py",), "a b\n", 0)]  # fmt: skip
+    assert [(r.status, r.reason) for r in run_examples(files, found)] == [("pass", "")] * 4
+    # A redirect reads the file the spec gives; a pipe from a program it can't give is skipped.
+    assert [c.stdin for e in spec_examples(given.replace(
+        "echo \"a b\" | python up.py", "python up.py < sales.csv"), files)[3:] for c in e.commands
+    ] == ["item,amount\ntea,2.50\n"]  # fmt: skip
+    assert len(spec_examples(given.replace('echo "a b"', "cat x.txt"), files)) == 3
+
+
+def test_an_output_the_spec_gives_only_for_some_cases_is_not_the_whole_output():
+    from smol_core.running.spec_examples import spec_examples
+
+    fizz = """`python fizz.py 15` prints the numbers 1 to 15, one per line, but prints `Fizz` for
+multiples of 3. So the last line of `python fizz.py 15` is `FizzBuzz`."""
+    [example] = spec_examples(fizz, {"fizz.py": ""})
+    [command] = example.commands
+    assert (command.output, command.contains) == (None, ("FizzBuzz",))
+    alone = spec_examples(fizz.split(" So ")[0], {"fizz.py": ""})
+    assert [(c.output, c.contains) for e in alone for c in e.commands] == [(None, ())]
+    # Said plainly, it is the whole output.
+    [plain] = spec_examples("`python fizz.py 3` prints `1`.", {"fizz.py": ""})
+    assert plain.commands[0].output == "1"
+    # It fails, with no status given: not guessed.
+    assert (
+        spec_examples("`python fizz.py x` prints `bad` and exits non-zero.", {"fizz.py": ""}) == []
+    )

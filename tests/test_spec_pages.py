@@ -278,3 +278,38 @@ def test_a_page_past_its_first_steps_has_its_script_rewritten_not_the_page():
     missing = ExampleResult("p", "fail", "step 3 (click #go): the page has no element #go",
                             files=("index.html",), reached=2)  # fmt: skip
     assert list(heal_targets([missing], files, None)) == ["todo.js", "index.html"]
+
+
+COUNT = """A page, `index.html`, with a `<textarea id="text">` and a `<span id="count">`. As the
+person types, the span shows how many characters are in the textarea. It starts at `0`.
+Typing `hello` makes it show `5`."""
+SHOUT = """A page `index.html`: `<input id="word">`, `<button id="go">` and `<p id="out">`.
+Typing `hi` and clicking the go button shows `HI!` in `#out`."""
+
+
+def test_what_typing_makes_the_page_show_is_a_step_and_it_refers_back():
+    assert _steps(COUNT, ("index.html",)) == [
+        ("text", "count", "0"), ("fill", "text", "hello"), ("text", "count", "5")]  # fmt: skip
+    assert _steps(SHOUT, ("index.html",)) == [
+        ("fill", "word", "hi"), ("click", "go", ""), ("text", "out", "HI!")]  # fmt: skip
+    # Two inputs and no word of which: not guessed.
+    two = SHOUT.replace('`<input id="word">`', '`<input id="word">`, `<input id="more">`')
+    assert _steps(two, ("index.html",)) == []
+
+
+KEYUP = """<textarea id="text"></textarea><span id="count">0</span><script>
+const t = document.getElementById('text');
+t.addEventListener('keyup', () => { document.getElementById('count').textContent = t.value.length; });
+</script>"""
+
+
+@isolated
+@needs_browser
+def test_a_page_that_reads_its_field_on_a_key_passes_what_typing_shows():
+    found = spec_pages(COUNT, {"index.html": KEYUP})
+    [result] = run_examples({"index.html": KEYUP}, found)
+    assert result.status == "pass", result.reason
+    change = KEYUP.replace("'keyup'", "'change'")  # shown when the field is left
+    assert run_examples({"index.html": change}, found)[0].status == "pass"
+    dead = KEYUP.replace("t.value.length", "0")
+    assert run_examples({"index.html": dead}, found)[0].status == "fail"

@@ -27,7 +27,7 @@ KINDS = (
     "syntax", "echo", "undefined-name", "missing-module", "missing-name", "missing-file",
     "route-query", "dom-id", "script-unloaded", "script-early", "script-module", "inline-script",
     "js-global", "const-assigned", "stub", "unused", "entry-point", "manifest", "permission",
-    "copied", "storage-call",
+    "copied", "storage-call", "storage-unread",
 )  # fmt: skip
 
 

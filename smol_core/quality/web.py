@@ -159,6 +159,31 @@ def storage_pairs(content: str) -> list[tuple[int, int, int, str]]:
     return out
 
 
+# Saving and reading back, in either storage a page or extension keeps a number in.
+_SAVES = re.compile(r"\bchrome\.storage\.(local|sync|session)\.set\s*\(|\blocalStorage\s*"
+                    r"(?:\.\s*setItem\s*\(|\[[^\]]+\]\s*=(?!=)|\.\s*(?!getItem\b|setItem\b|"
+                    r"removeItem\b|clear\b|key\b|length\b)\w+\s*=(?!=))")  # fmt: skip
+_READS = re.compile(r"\.\s*get\s*\(|\bonChanged\b|\blocalStorage\s*(?:\.\s*(?!setItem\b)\w+|\[)"
+                    r"(?![^;\n]*?=(?!=))|\bObject\.\w+\(\s*localStorage\b")  # fmt: skip
+
+
+def unread_storage(path: str, content: str, project: _Project) -> Finding | None:
+    """A script that saves to storage when no script of the project ever reads storage back:
+    what was saved never shows when the page opens again (a popup that saved its count on
+    every click and started at 0 each time it opened)."""
+    saved = _SAVES.search(content)
+    if saved is None:
+        return None
+    scripts = [c for p, c in project.files.items() if _ext(p) in (".js", ".mjs", ".cjs", ".html")]
+    if any(_READS.search(c) for c in scripts):
+        return None
+    area = f"chrome.storage.{saved.group(1)}" if saved.group(1) else "localStorage"
+    read = f"`{area}.get`" if saved.group(1) else "`localStorage.getItem`"
+    return Finding(path, _line_of(content, saved.start()), f"saves to `{area}`, but no script of "
+                   f"the project reads it back ({read}): what was saved never shows when the "
+                   "page opens again; read it when the page loads and show it", "storage-unread")  # fmt: skip
+
+
 def argument_end(text: str, start: int) -> int | None:
     """Where the call argument starting at `start` ends (its `,` or `)`), or None."""
     for i, c in top_level(text, start):
@@ -201,6 +226,8 @@ def _check_js(path: str, content: str, project: _Project, use_node: bool) -> lis
                            f"key and a value: it takes one object (`set({{ {key!r}: value }})`), "
                            "and throws \"No matching signature\" as written", "storage-call",
                            key))  # fmt: skip
+    if unread := unread_storage(path, content, project):
+        out.append(unread)
     for name, line in const_assigned(content).items():
         out.append(Finding(path, line, f"assigns to `{name}`, which is declared with `const`: "
                            "the script stops there with \"Assignment to constant variable\"; "

@@ -259,7 +259,12 @@ def _do(page, step: PageStep) -> str:
         element.click()
         page.wait_for_timeout(60)
     elif step.action == "fill":
-        element.fill(step.value)
+        element.fill(step.value)  # fires `input`
+        # A page that reads its field on a key (`keyup`) or on leaving it (`change`) reacts to a
+        # person typing too: one key that changes nothing, then the field is left.
+        with contextlib.suppress(Exception):
+            element.press("End")
+            element.dispatch_event("change")
     elif step.action == "text":
         want = " ".join(step.value.split())
         # A script that shows what it read from storage does so a moment later (a callback).

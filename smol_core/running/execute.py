@@ -253,7 +253,11 @@ def _judge(command: Command, result: RunResult, box: Sandbox) -> tuple[str, str]
         return "not_run", f"not run: {result.reason}"
     if result.exit_code != 0 and (need := unmet_need(result.stderr, box)):
         return "not_run", need
-    if result.exit_code != 0 and (absent := _absent_input(command, result.stderr, box)):
+    if (
+        result.exit_code != 0
+        and not command.exit_code  # an example that expects it to fail may name a missing file
+        and (absent := _absent_input(command, result.stderr, box))
+    ):
         return "not_run", f"not run: the example names the input file `{absent}` but gives none"
     if result.timed_out and command.output is None and _serves(command, box):
         # A server runs until it is stopped: still running at the limit is what it should do.

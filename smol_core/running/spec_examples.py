@@ -14,8 +14,11 @@ from collections.abc import Iterator, Mapping
 from ..records import Command, Example, Request
 from .examples import MAX_EXAMPLES, parse_examples, refusal
 
-_COMMAND = r"`((?:python3?|node)\s[^`\n]+)`"  # a command of the project's, quoted
+_RUN = r"(?:python3?|node)\s[^`\n]+"
+_COMMAND = rf"`({_RUN})`"  # a command of the project's, quoted
 _QUOTED_COMMAND = re.compile(_COMMAND)
+# The same, with what it reads piped in: "`echo "hello world" | python shout.py`".
+_FED_COMMAND = rf"`((?:(?:echo|printf)\s[^`|\n]*\|\s*)?{_RUN})`"
 
 
 def _paragraphs(spec: str) -> list[str]:
@@ -35,7 +38,7 @@ def _quoted_commands(text: str) -> Iterator[list[str] | None]:
 # "`python convert.py 100 --to f` prints `212.0`": a command and its output, both quoted, with
 # a verb between. Read straight from the spec, no model involved: exact by construction.
 _SPEC_EXAMPLE = re.compile(
-    _COMMAND  # the command
+    _FED_COMMAND  # the command
     + r"(?:(?!`(?:python3?|node)\s)[^\n]|\n(?![ \t]*\n)){0,200}?"  # same paragraph, no other command
     r"(?:\b(?:prints|outputs|should print|shows|displays|writes|gives|returns|answers)\b|→|->|=>)"
     # What it prints: the next quoted text of the same sentence ("prints them numbered.
@@ -63,12 +66,17 @@ _PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9_]+|<[^>]*>|\[[^\]]*\]|\.\.\.|…")
 
 def spec_examples(spec: str, contents: Mapping[str, str]) -> list[Example]:
     """The command examples a spec writes out (command and output quoted), as checks."""
-    items = []
+    items: list[dict] = []
     for match in _SPEC_EXAMPLE.finditer(spec):
-        command, output = match.group(1).strip(), match.group(2)
-        if any(_PLACEHOLDER.fullmatch(word) for word in command.split()[2:]):
+        output = match.group(2)
+        fed = _fed(match.group(1).strip(), spec, contents, _told(spec, match))
+        if fed is None:
+            continue  # a pipe or redirect of other programs, or from a file the spec doesn't give
+        args, stdin, given = fed
+        command = shlex.join(args)
+        if any(_PLACEHOLDER.fullmatch(word) for word in args[2:]):
             continue  # `python wc.py PATH`: a usage line, not an example
-        expect: dict = {"args": command, "output": output}
+        expect: dict = {"args": command, "output": output, "stdin": stdin}
         more = list(_more_output(spec, match.end()))
         if more:
             # "prints two lines: `Tip: 10.00` and then `Total: 60.00`": each line, in turn.
@@ -76,14 +84,146 @@ def spec_examples(spec: str, contents: Mapping[str, str]) -> list[Example]:
             # what it must contain.
             parts = [output, *(m.group(2) for m in more)]
             lines = _LINES.search(spec[match.start() : more[-1].end()])
-            expect = {"args": command, "output": "\n".join(parts)} if lines else {
-                "args": command, "contains": parts}  # fmt: skip
-        elif _EITHER.match(spec, match.end()):
-            expect = {"args": command}  # "prints `yes` or `no`": either; it must end cleanly
-        items.append({"kind": "command", "name": f"`{command}` prints `{output}`"[:80],
-                      "commands": [expect]})  # fmt: skip
+            expect = {"args": command, "stdin": stdin, "output": "\n".join(parts)} if lines else {
+                "args": command, "stdin": stdin, "contains": parts}  # fmt: skip
+        elif _EITHER.match(spec, match.end()) or _partial(spec, match):
+            # "prints `yes` or `no`": either; "prints the numbers 1 to 15, but prints `Fizz`
+            # for multiples of 3": a part, under a condition. It must end cleanly.
+            expect = {"args": command, "stdin": stdin}
+        status = _status(spec, match)
+        if status is None:
+            continue  # it fails, with a status the spec doesn't give
+        items.append({"kind": "command", "name": f"`{match[1].strip()}` prints `{output}`"[:80],
+                      "commands": [{**expect, "exit_code": status}], "input_files": given})  # fmt: skip
+    for match in _LINE_OF.finditer(spec):
+        fed = _fed(match.group(1).strip(), spec, contents, _told(spec, match))
+        if fed is not None and not any(_PLACEHOLDER.fullmatch(w) for w in fed[0][2:]):
+            args, stdin, given = fed
+            items.append({"kind": "command", "name": f"`{shlex.join(args)}` prints `{match[2]}`",
+                          "commands": [{"args": shlex.join(args), "stdin": stdin,
+                                        "contains": [match.group(2)]}], "input_files": given})  # fmt: skip
+    # A command with nothing expected of it, that another example runs and checks, is that one.
+    checked = {c["args"] for item in items for c in item["commands"] if _expects(c)}
+    items = [
+        i for i in items if _expects(i["commands"][0]) or i["commands"][0]["args"] not in checked
+    ]
     found = parse_examples({"examples": _in_turn(items)}, spec, contents)
     return [e for e in found if not any(refusal(c.args, contents) for c in e.commands)]
+
+
+def _told(spec: str, match: re.Match) -> str:
+    """An example's text: from the start of its command's sentence to its output."""
+    starts = [m.end() for m in re.finditer(r"[.!?]\s|\n\s*\n", spec[: match.start()])]
+    return spec[(starts[-1] if starts else 0) : match.end()]
+
+
+def _expects(command: dict) -> bool:
+    return "output" in command or "contains" in command
+
+
+# "So the last line of `python fizz.py 15` is `FizzBuzz`": a line the output holds.
+_LINE_OF = re.compile(r"\b(?:first|last|final|second|third)\s+line\s+(?:of|printed\s+by)\s+"
+                      + _FED_COMMAND + r"\s+(?:is|reads|says|should\s+be)\s*:?\s*`([^`\n]+)`")  # fmt: skip
+# Words saying the quoted output is printed only in some cases: "`Fizz` for multiples of 3",
+# "prints the numbers 1 to 15, but prints `Fizz`…".
+_CONDITION = re.compile(r"\s+(?:for|when|if|whenever|unless|instead|only|on)\b")
+_EXCEPT = re.compile(r"\b(?:but|except|except\s+that|instead)\s+(?:it\s+)?\w+\W*$")
+
+
+def _partial(spec: str, match: re.Match) -> bool:
+    """Whether the quoted output is printed only in some cases, not the command's whole output."""
+    told = spec[match.end(1) : match.start(2) - 1]
+    return bool(_CONDITION.match(spec, match.end()) or _EXCEPT.search(told))
+
+
+# "… prints `not found` and exits with status 1": the status, in the command's sentence.
+_STATUS = re.compile(r"\b(?:exits?|exiting|ends?|quits?|returns?|fails?)\s+(?:with\s+)?(?:an?\s+)?"
+                     r"(?:(?:exit\s+)?(?:status|code)\s+)?`?(\d{1,3})`?(?!\s*(?:items?|lines?))")  # fmt: skip
+_FAILS = re.compile(r"\bnon-?zero\b|\b(?:exits?|ends?|fails?)\s+with\s+an?\s+error\b")
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n\s*\n|`(?:python3?|node)\s")
+
+
+def _status(spec: str, match: re.Match) -> int | None:
+    """The exit status the command's sentence gives (0 when it gives none), None when it says
+    only that the command fails."""
+    end = _SENTENCE_END.search(spec, match.end())
+    sentence = spec[match.end(1) : end.start() if end else len(spec)]
+    told = re.sub(r"`[^`\n]*`", "``", sentence)
+    if found := _STATUS.search(told):
+        return int(found.group(1)) if int(found.group(1)) < 256 else None
+    return None if _FAILS.search(told) else 0
+
+
+# What a piped command reads: `echo "a b" | …` prints it and a newline, `printf 'a\nb' | …`
+# prints it as written, its \n as line ends.
+_ESCAPES = {"\\n": "\n", "\\t": "\t", "\\\\": "\\"}
+
+
+def _unescaped(text: str) -> str:
+    return re.sub(r"\\[nt\\]", lambda m: _ESCAPES[m.group(0)], text)
+
+
+def _fed(
+    command: str, spec: str, contents: Mapping[str, str], example: str = ""
+) -> tuple[list[str], str, list[dict]] | None:
+    """The command's own arguments, what it reads on standard input, and the input files the
+    spec gives for it (path and content); None when the spec's command can't be run so: a pipe
+    from another program, a file read that the spec gives no content for."""
+    left, _, right = command.rpartition("|")
+    try:
+        args = shlex.split(right)
+        feeder = shlex.split(left) if left else []
+    except ValueError:
+        return None
+    stdin = ""
+    if feeder:
+        words = feeder[1:]
+        escapes = feeder[0] == "printf" or "-e" in words
+        newline = feeder[0] == "echo" and "-n" not in words
+        text = " ".join(w for w in words if w not in ("-n", "-e"))
+        stdin = (_unescaped(text) if escapes else text) + ("\n" if newline else "")
+    given = []
+    for arg in args[2:]:
+        if re.fullmatch(r"[\w.-]+\.[A-Za-z]\w{0,4}", arg) and arg not in contents:
+            content = given_content(spec, arg, example)
+            if content is not None:
+                given.append({"path": arg, "content": content})
+    if "<" in args:
+        at = args.index("<")
+        source = next((g["content"] for g in given if g["path"] == args[at + 1 : at + 2][0]), None)
+        if source is None:
+            return None
+        args, stdin = args[:at] + args[at + 2 :], source
+    if len(args) < 2 or any(a in ("|", ">", ">>", "&&", ";") for a in args):
+        return None
+    return args, stdin, given
+
+
+# Where a spec gives a file's content: "with `sales.csv` containing" and a fenced block, or
+# "`notes.txt` contains `a b`", or, in the sentence of the command, "a file containing "…"".
+_FENCE = re.compile(r"```[^\n`]*\n(.*?)\n?```", re.S)
+_BEFORE_BLOCK = re.compile(r"`?[^`]{0,80}?(?=```)")  # from the name to its block
+_CONTAINING = r"\b(?:contains|containing|holds|holding|with\s+the\s+(?:text|lines?|content))\b"
+_QUOTED_TEXT = r"\s*:?\s*(?:\"([^\"\n]*)\"|`([^`\n]+)`)"
+
+
+def given_content(spec: str, name: str, example: str = "") -> str | None:
+    """The content the spec gives for the file `name`, or None when it gives none; a file
+    given with no name ("for a file containing "a b"") is the one the example's text (from its
+    command's sentence to its output) speaks of."""
+    for m in re.finditer(rf"(?<![\w/.-]){re.escape(name)}(?![\w-])", spec):
+        lead = _BEFORE_BLOCK.match(spec, m.end())
+        told = lead and (":" in lead.group(0) or re.search(_CONTAINING, lead.group(0)))
+        if lead and told and (block := _FENCE.match(spec, lead.end())):
+            return block.group(1) + "\n"
+        if quoted := re.compile(rf"`?\s+{_CONTAINING}{_QUOTED_TEXT}").match(spec, m.end()):
+            return _unescaped(_text(quoted))
+    said = list(re.finditer(rf"\bfile\s+{_CONTAINING}{_QUOTED_TEXT}", example))
+    return _unescaped(_text(said[0])) if len(said) == 1 else None
+
+
+def _text(quoted: re.Match) -> str:
+    return quoted.group(1) if quoted.group(1) is not None else quoted.group(2)
 
 
 # Subcommands that make state, and those that take it away: a sequence of one program's
@@ -114,8 +254,10 @@ def _in_turn(items: list[dict]) -> list[dict]:
         members.sort(key=lambda member: _rank(member[1][2]))  # stable: spec order within a kind
         told = ", then ".join(f"`{shlex.join(args[2:])}`" for _, args in members)
         first = min(index for index, _ in members)
+        given = {f["path"]: f for index, _ in members for f in items[index].get("input_files", [])}
         sessions[first] = {"kind": "command", "name": f"{program[1]}: {told}"[:80],
-                           "commands": [items[index]["commands"][0] for index, _ in members]}  # fmt: skip
+                           "commands": [items[index]["commands"][0] for index, _ in members],
+                           "input_files": list(given.values())}  # fmt: skip
         folded.update(index for index, _ in members if index != first)
     return [sessions.get(i, item) for i, item in enumerate(items) if i not in folded]
 

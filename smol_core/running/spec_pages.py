@@ -41,6 +41,12 @@ _KEPT = re.compile(r"\b(?:saved|stored|storage|localStorage|remembers?|persists?
 _AREA = r"`(chrome\.storage\.(?:local|sync|session)|localStorage|sessionStorage)`"
 _KEY = r"\bkey\s+`([\w.:-]{1,80})`"
 _STORE = re.compile(rf"{_AREA}[^.;]{{0,80}}?{_KEY}|{_KEY}[^.;]{{0,80}}?\b(?:in|of)\s+{_AREA}")
+# "Typing `hello` makes it show `5`": what is typed into an input, and what an element then shows.
+_TYPED = re.compile(r"\b(?:typ(?:e|es|ing)|enter(?:s|ing)?|writ(?:e|es|ing)|past(?:e|es|ing))"
+                    r"\s+(?:in\s+)?`([^`\n]+)`", re.I)  # fmt: skip
+_SHOWN = re.compile(r"\b(?:shows?|showing|displays?|reads?|becomes?|says?|(?:changes?|updates?|"
+                    r"turns?)\s+to)\s*:?\s+`([^`\n]*)`", re.I)  # fmt: skip
+_IT = re.compile(r"^\W*(?:it|this|that)\b|\bmakes?\s+it\b|\b(?:then|and)\s+it\b", re.I)
 _LISTS, _INPUTS, _BUTTONS = ("ul", "ol"), ("input", "textarea"), ("button",)
 _SAMPLE = "milk"
 MAX_ELEMENTS = 30  # ids a spec may name for its page to be read this way
@@ -67,8 +73,15 @@ def spec_pages(spec: str, contents: Mapping[str, str]) -> list[Example]:
     clauses: list[tuple[str, str]] = []  # (button id, what the spec says it does)
     kept: set[str] = set()  # elements showing what is saved (shown again when reopened)
     stores: dict[str, str] = {}  # element → where the spec keeps its number ("localStorage:n")
+    typed: list[PageStep] = []  # what typing into an input makes an element show
+    before: list[_Mention] = []  # the element the last sentence spoke of ("it" in this one)
     for sentence in _SENTENCE.split(spec):
         mentions = _mentions(sentence, tags, named)
+        if _IT.search(sentence) and before:
+            mentions = [_Mention(-1, before[-1].id), *mentions]  # "It starts at `0`"
+        shows = [x for x in mentions if tags[x.id] not in _BUTTONS + _INPUTS + _LISTS]
+        before = shows or before
+        typed += _typing(sentence, mentions, tags, shows)
         if _KEPT.search(sentence):
             showing = [x.id for x in mentions if tags[x.id] not in _BUTTONS + _INPUTS]
             kept.update(showing)
@@ -91,7 +104,7 @@ def spec_pages(spec: str, contents: Mapping[str, str]) -> list[Example]:
         if not buttons and clauses and _BLANK.search(sentence):
             clauses.append((clauses[-1][0], sentence))  # "When the input is empty, … nothing"
     steps = [PageStep("text", ident, str(value)) for ident, value in starts.items()]
-    steps += _actions(clauses, tags, starts, counters)
+    steps += _actions(clauses, tags, starts, counters) + typed
     if not any(s.action in ("click", "fill") for s in steps):
         return []
     last = {s.target: s.value for s in steps if s.action == "text" and s.target in kept}
@@ -104,6 +117,30 @@ def spec_pages(spec: str, contents: Mapping[str, str]) -> list[Example]:
                   if ident in stores and value.lstrip("-").isdigit()]  # fmt: skip
     return [Example("what the description says the page does", "page", page=page,
                     steps=tuple(steps[:MAX_STEPS]), source="spec")]  # fmt: skip
+
+
+def _typing(
+    sentence: str, mentions: list[_Mention], tags: Mapping[str, str], shows: list[_Mention]
+) -> list[PageStep]:
+    """What typing makes the page show ("Typing `hello` in the textarea makes the span show
+    `5`"): type into the input (the one named, or the page's only one), click the buttons named
+    after it, expect the element the sentence names (after the value, else before it, else the
+    page's only one) to show it."""
+    typing, shown = _TYPED.search(sentence), _SHOWN.search(sentence)
+    if not typing or not shown or shown.start() < typing.end():
+        return []
+    inputs = [x.id for x in mentions if tags[x.id] in _INPUTS and x.at >= typing.start()]
+    inputs = inputs or [i for i, t in tags.items() if t in _INPUTS]
+    later = [x.id for x in shows if x.at > shown.start()]
+    earlier = [x.id for x in shows if x.at < shown.start()]
+    alone = [i for i, t in tags.items() if t not in _BUTTONS + _INPUTS + _LISTS]
+    target = (later or earlier[-1:] or (alone if len(alone) == 1 else []))[:1]
+    if len(inputs) != 1 or not target:
+        return []
+    clicks = [PageStep("click", x.id) for x in mentions
+              if tags[x.id] in _BUTTONS and typing.end() <= x.at < shown.start()]  # fmt: skip
+    return [PageStep("fill", inputs[0], typing.group(1)), *clicks,
+            PageStep("text", target[0], shown.group(1))]  # fmt: skip
 
 
 def _page(spec: str, contents: Mapping[str, str]) -> str | None:

@@ -326,6 +326,12 @@ _CODE_KINDS = {
 # Words by which a description says it has files or parts it does not name.
 _MORE_FILES = re.compile(r"\b(?:modules|files|packages?|helpers?|utilit(?:y|ies)|utils|libraries|"
                          r"components|templates?|tests)\b(?!-)", re.I)  # fmt: skip
+# Words about what the code may import, not about its files: "no third-party packages", "without
+# external libraries", "standard-library modules only".
+_DEPENDENCIES = re.compile(r"\b(?:no|without|any|avoid|nor)\s+(?:[\w-]+\s+){0,2}?(?:packages?|"
+                           r"librar(?:y|ies)|dependencies|modules)\b|\b(?:third[- ]party|external|"
+                           r"standard[- ]library|stdlib|built-?in|pip|npm)\s+(?:packages?|"
+                           r"librar(?:y|ies)|modules)\b", re.I)  # fmt: skip
 # A Node program: its JavaScript is no page's ("Node.js", `node app.js`).
 _NODE = re.compile(r"\bnode(?:\.?js)?\b", re.I)
 
@@ -351,7 +357,7 @@ def spec_file_limits(spec: str, files: list[FileSpec]) -> tuple[list[FileSpec], 
         rejected += [Rejected(f.path, f"the description asks for exactly these {len(named)} "
                               f"files: {', '.join(named)}") for f in keep if f.path not in named]  # fmt: skip
         keep = [f for f in keep if f.path in named]
-    if not _MORE_FILES.search(spec):
+    if not _MORE_FILES.search(_DEPENDENCIES.sub(" ", spec)):
         # A file the description runs (`python convert.py 100`) is named too.
         run = [w.lstrip("./") for m in re.finditer(r"`([^`]+)`", spec) for w in m.group(1).split()]
         everything = named + [w for w in run if _PATH_TOKEN.fullmatch(w) and w not in named]

@@ -53,6 +53,8 @@ PLAIN: dict[str, tuple[str, str]] = {
                "it: a fix to one would not reach the other.", REWRITE),
     "storage-call": ("The script saves to the extension's storage in a form Chrome refuses, "
                      "so saving fails with an error.", REWRITE),
+    "storage-unread": ("The script saves a value but nothing ever reads it back, so what was "
+                       "saved is lost when the page opens again.", REWRITE),
     "manifest": ("The extension's manifest is not one Chrome accepts.", REWRITE),
     "permission": ("The extension uses a browser feature its manifest does not ask permission "
                    "for.", REWRITE),
