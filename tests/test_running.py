@@ -298,7 +298,7 @@ def test_a_server_example_is_answered_inside_the_sandbox():
 
 @isolated
 def test_a_server_the_spec_starts_and_the_answers_it_writes_out_are_an_example():
-    from smol_core.running.spec_examples import spec_server
+    from smol_core.running.spec_examples import OTHER_PATH, spec_server
 
     spec = """`python s.py --port PORT` listens on 127.0.0.1. It answers:
 - `GET /health`: status 200, body `ok` (Content-Type `text/plain`);
@@ -322,6 +322,16 @@ def test_a_server_the_spec_starts_and_the_answers_it_writes_out_are_an_example()
     result = run_examples({"s.py": broken}, [example])[0]
     assert result.status == "fail" and "expected status 200, got 404" in result.reason
     assert spec_server("`python fizz.py N` prints numbers.", {"fizz.py": ""}) == []
+    # Requests written on one line are each one; "any other path" is one no route has.
+    line = (
+        "`python s.py --port PORT` starts it. `GET /add?a=2&b=3` answers status 200 with "
+        "`5`. `GET /health` answers status 200 with `ok`. Any other path answers status 404."
+    )
+    (one_line,) = spec_server(line, {"s.py": server})
+    assert [(r.path, r.status, r.contains) for r in one_line.requests] == [
+        ("/add?a=2&b=3", 200, ("5",)), ("/health", 200, ("ok",)), (OTHER_PATH, 404, ())]  # fmt: skip
+    anything = server.replace("200 if body else 404", "200")
+    assert "expected status 404" in run_examples({"s.py": anything}, [one_line])[0].reason
 
 
 PAGE = (
@@ -606,6 +616,12 @@ multiples of 3. So the last line of `python fizz.py 15` is `FizzBuzz`."""
     # Said plainly, it is the whole output.
     [plain] = spec_examples("`python fizz.py 3` prints `1`.", {"fizz.py": ""})
     assert plain.commands[0].output == "1"
+    # An output told in words and then for instance is contained; another case's output, in a
+    # sentence of its own, is not this command's.
+    day = """`python day.py 2024-03-01` prints the weekday of the date in English, e.g. `Friday`.
+An invalid date prints `invalid date` and exits with status 2."""
+    assert [(c.output, c.contains, c.exit_code) for e in spec_examples(day, {"day.py": ""})
+            for c in e.commands] == [(None, ("Friday",), 0)]  # fmt: skip
     # It fails, with no status given: not guessed.
     assert (
         spec_examples("`python fizz.py x` prints `bad` and exits non-zero.", {"fizz.py": ""}) == []

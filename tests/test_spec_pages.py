@@ -292,6 +292,12 @@ def test_what_typing_makes_the_page_show_is_a_step_and_it_refers_back():
         ("text", "count", "0"), ("fill", "text", "hello"), ("text", "count", "5")]  # fmt: skip
     assert _steps(SHOUT, ("index.html",)) == [
         ("fill", "word", "hi"), ("click", "go", ""), ("text", "out", "HI!")]  # fmt: skip
+    # "clicking it": the button spoken of last; none spoken of and two on the page: not guessed.
+    stop = SHOUT.replace('`<button id="go">`', '`<button id="go">`, `<button id="stop">`')
+    again = stop + " Typing `yo` and clicking it shows `YO!`."
+    assert _steps(again, ("index.html",))[3:] == [
+        ("fill", "word", "yo"), ("click", "go", ""), ("text", "out", "YO!")]  # fmt: skip
+    assert _steps(stop.replace(" the go button", " it"), ("index.html",)) == []
     # Two inputs and no word of which: not guessed.
     two = SHOUT.replace('`<input id="word">`', '`<input id="word">`, `<input id="more">`')
     assert _steps(two, ("index.html",)) == []
@@ -313,3 +319,17 @@ def test_a_page_that_reads_its_field_on_a_key_passes_what_typing_shows():
     assert run_examples({"index.html": change}, found)[0].status == "pass"
     dead = KEYUP.replace("t.value.length", "0")
     assert run_examples({"index.html": dead}, found)[0].status == "fail"
+
+
+NOTE = """A Chrome extension: `manifest.json`, `popup.html`, `popup.js`. The popup has a
+`<textarea id="note">` and a `<button id="save">`. Clicking the save button stores the
+textarea's text in `chrome.storage.local` under the key `note`. When the popup opens again, the
+textarea shows the saved note."""
+
+
+def test_text_a_spec_says_is_saved_is_typed_saved_and_there_again_after_a_reload():
+    assert _steps(NOTE, ("popup.html", "popup.js")) == [
+        ("fill", "note", "milk"), ("click", "save", ""), ("reload", "page", ""),
+        ("text", "note", "milk"), ("stored", "chrome.storage.local:note", "milk")]  # fmt: skip
+    # Saved but never said to show again: nothing to check after a reload.
+    assert _steps(NOTE.split(" When")[0], ("popup.html", "popup.js")) == []

@@ -67,8 +67,12 @@ _PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9_]+|<[^>]*>|\[[^\]]*\]|\.\.\.|…")
 def spec_examples(spec: str, contents: Mapping[str, str]) -> list[Example]:
     """The command examples a spec writes out (command and output quoted), as checks."""
     items: list[dict] = []
+    exact: set[int] = set()  # where the commands given with their exact output start
     for match in _SPEC_EXAMPLE.finditer(spec):
         output = match.group(2)
+        if not _of_the_command(spec[match.end(1) : match.start(2)]):
+            continue  # "… An invalid date prints `invalid date`": another case's output
+        exact.add(match.start())
         fed = _fed(match.group(1).strip(), spec, contents, _told(spec, match))
         if fed is None:
             continue  # a pipe or redirect of other programs, or from a file the spec doesn't give
@@ -95,13 +99,17 @@ def spec_examples(spec: str, contents: Mapping[str, str]) -> list[Example]:
             continue  # it fails, with a status the spec doesn't give
         items.append({"kind": "command", "name": f"`{match[1].strip()}` prints `{output}`"[:80],
                       "commands": [{**expect, "exit_code": status}], "input_files": given})  # fmt: skip
-    for match in _LINE_OF.finditer(spec):
+    for match in (*_LINE_OF.finditer(spec), *_FOR_INSTANCE.finditer(spec)):
+        # A line of the output, or an output told in words and then for instance: contained.
         fed = _fed(match.group(1).strip(), spec, contents, _told(spec, match))
-        if fed is not None and not any(_PLACEHOLDER.fullmatch(w) for w in fed[0][2:]):
-            args, stdin, given = fed
-            items.append({"kind": "command", "name": f"`{shlex.join(args)}` prints `{match[2]}`",
+        if fed is None or match.start() in exact or (status := _status(spec, match)) is None:
+            continue
+        args, stdin, given = fed
+        if not any(_PLACEHOLDER.fullmatch(w) for w in args[2:]):
+            items.append({"kind": "command", "name": f"`{match[1]}` prints `{match[2]}`"[:80],
                           "commands": [{"args": shlex.join(args), "stdin": stdin,
-                                        "contains": [match.group(2)]}], "input_files": given})  # fmt: skip
+                                        "exit_code": status, "contains": [match.group(2)]}],
+                          "input_files": given})  # fmt: skip
     # A command with nothing expected of it, that another example runs and checks, is that one.
     checked = {c["args"] for item in items for c in item["commands"] if _expects(c)}
     items = [
@@ -109,6 +117,24 @@ def spec_examples(spec: str, contents: Mapping[str, str]) -> list[Example]:
     ]
     found = parse_examples({"examples": _in_turn(items)}, spec, contents)
     return [e for e in found if not any(refusal(c.args, contents) for c in e.commands)]
+
+
+_VERB = re.compile(r"\b(?:prints|outputs|should print|shows|displays|writes|gives|returns|answers)\b"
+                   r"|→|->|=>")  # fmt: skip
+_ITS_OWN = re.compile(r"\b(?:it|this|that|the\s+(?:program|script|command|tool|output))\s+"
+                      r"(?:then\s+|also\s+|now\s+)?$", re.I)  # fmt: skip
+
+
+def _of_the_command(between: str) -> bool:
+    """Whether the output after this text (from the command to its quoted output) is the
+    command's: said in its own sentence, or in a later one whose subject is it ("For a file
+    containing "a b" it prints `2`"), not another case's ("An invalid date prints `bad`")."""
+    ends = list(re.finditer(r"[.!?]\s", between))
+    if not ends:
+        return True
+    sentence = between[ends[-1].end() :]
+    verbs = list(_VERB.finditer(sentence))
+    return bool(verbs) and bool(_ITS_OWN.search(sentence[: verbs[-1].start()]))
 
 
 def _told(spec: str, match: re.Match) -> str:
@@ -124,6 +150,12 @@ def _expects(command: dict) -> bool:
 # "So the last line of `python fizz.py 15` is `FizzBuzz`": a line the output holds.
 _LINE_OF = re.compile(r"\b(?:first|last|final|second|third)\s+line\s+(?:of|printed\s+by)\s+"
                       + _FED_COMMAND + r"\s+(?:is|reads|says|should\s+be)\s*:?\s*`([^`\n]+)`")  # fmt: skip
+# "`python weekday.py 2024-03-01` prints the day of the week of the date, e.g. `Friday`".
+_FOR_INSTANCE = re.compile(
+    _FED_COMMAND + r"(?:(?!`(?:python3?|node)\s)[^\n.!?`]|[.!?](?!\s)|\n(?![ \t]*\n)){0,200}?"
+    r"\b(?:prints|outputs|shows|displays|writes|returns)\b[^`\n]{0,120}?"
+    r"(?:\be\.g\.|\bfor\s+(?:example|instance)\b|\bsuch\s+as\b),?\s*`([^`\n]+)`"
+)
 # Words saying the quoted output is printed only in some cases: "`Fizz` for multiples of 3",
 # "prints the numbers 1 to 15, but prints `Fizz`…".
 _CONDITION = re.compile(r"\s+(?:for|when|if|whenever|unless|instead|only|on)\b")
@@ -345,7 +377,11 @@ def spec_calls(spec: str, contents: Mapping[str, str]) -> list[Example]:
     return out[:MAX_EXAMPLES]
 
 
-_SPEC_GET = re.compile(r"`GET\s+(/[^`\s]*)`([^\n]*)")
+_SPEC_GET = re.compile(r"`GET\s+(/[^`\s]*)`((?:(?!`GET\s)[^\n])*)")  # up to the next request
+# "Any other path answers status 404": a path no spec names, and its status.
+_OTHER_PATH = re.compile(r"\b(?:any|every|all)\s+other\s+(?:path|url|route|page|address)s?\b|"
+                         r"\bunknown\s+(?:path|url|route|page)s?\b", re.I)  # fmt: skip
+OTHER_PATH = "/no-such-path"
 _PORT_WORD = re.compile(r"^(?:PORT|<port>|\{port\}|\$PORT)$", re.I)
 SPEC_SERVER_PORT = 8765  # inside the sandbox's own network namespace: any free port
 
@@ -373,6 +409,11 @@ def spec_server(spec: str, contents: Mapping[str, str]) -> list[Example]:
         texts = [t for t in re.findall(r"`([^`\n]+)`", rest[status.end():])
                  if not re.fullmatch(r"[\w.+-]+/[\w.+-]+", t) and not _is_json(t)]  # fmt: skip
         requests.append(Request(path, int(status.group(1)), tuple(texts[:1])))
+    for m in _OTHER_PATH.finditer(spec):
+        status = re.match(r"[^.\n]{0,60}?\b(?:status|code)\s*`?(\d{3})\b", spec[m.end() :])
+        if status and requests:
+            requests.append(Request(OTHER_PATH, int(status.group(1)), ()))
+            break
     if not requests:
         return []
     name = f"`{' '.join(start)}` answers " + ", ".join(r.path for r in requests)

@@ -47,6 +47,11 @@ _TYPED = re.compile(r"\b(?:typ(?:e|es|ing)|enter(?:s|ing)?|writ(?:e|es|ing)|past
 _SHOWN = re.compile(r"\b(?:shows?|showing|displays?|reads?|becomes?|says?|(?:changes?|updates?|"
                     r"turns?)\s+to)\s*:?\s+`([^`\n]*)`", re.I)  # fmt: skip
 _IT = re.compile(r"^\W*(?:it|this|that)\b|\bmakes?\s+it\b|\b(?:then|and)\s+it\b", re.I)
+_CLICKS = re.compile(r"\b(?:click|press|tap)\w*\b", re.I)
+# "Clicking the save button stores the textarea's text …": what is typed is kept, and "when the
+# popup opens again, the textarea shows the saved note".
+_SAVES_TEXT = re.compile(r"\b(?:saves?|stores?|keeps?|remembers?|writes?)\b")
+_AGAIN = re.compile(r"\b(?:again|reopen\w*|reload\w*|next\s+time|re-?opened|later)\b", re.I)
 _LISTS, _INPUTS, _BUTTONS = ("ul", "ol"), ("input", "textarea"), ("button",)
 _SAMPLE = "milk"
 MAX_ELEMENTS = 30  # ids a spec may name for its page to be read this way
@@ -75,20 +80,26 @@ def spec_pages(spec: str, contents: Mapping[str, str]) -> list[Example]:
     stores: dict[str, str] = {}  # element → where the spec keeps its number ("localStorage:n")
     typed: list[PageStep] = []  # what typing into an input makes an element show
     before: list[_Mention] = []  # the element the last sentence spoke of ("it" in this one)
+    pressed: list[str] = []  # the buttons spoken of so far ("clicking it")
+    saves: list[tuple[str, str, str]] = []  # (button, the input whose text it keeps, where)
+    restored: set[str] = set()  # inputs said to show what was saved when the page opens again
     for sentence in _SENTENCE.split(spec):
         mentions = _mentions(sentence, tags, named)
         if _IT.search(sentence) and before:
             mentions = [_Mention(-1, before[-1].id), *mentions]  # "It starts at `0`"
         shows = [x for x in mentions if tags[x.id] not in _BUTTONS + _INPUTS + _LISTS]
         before = shows or before
-        typed += _typing(sentence, mentions, tags, shows)
+        typed += _typing(sentence, mentions, tags, shows, pressed)
+        spoken = {x.id for x in mentions if tags[x.id] in _BUTTONS}
+        pressed += spoken if len(spoken) == 1 else []  # a list of the page's buttons: none
+        inputs = [x for x in mentions if tags[x.id] in _INPUTS]
+        if _KEPT.search(sentence) and _AGAIN.search(sentence) and inputs:
+            restored.add(inputs[-1].id)
         if _KEPT.search(sentence):
             showing = [x.id for x in mentions if tags[x.id] not in _BUTTONS + _INPUTS]
             kept.update(showing)
-            where = _STORE.search(sentence)
-            if where and showing:
-                area, key = (where[1], where[2]) if where[1] else (where[4], where[3])
-                stores.setdefault(showing[0], f"{area}:{key}")
+            if (where := _where(sentence)) and showing:
+                stores.setdefault(showing[0], where)
         for m in _START.finditer(sentence):
             shown = [x for x in mentions if x.at < m.start() and tags[x.id] not in
                      _BUTTONS + _INPUTS + _LISTS]  # fmt: skip
@@ -101,12 +112,13 @@ def spec_pages(spec: str, contents: Mapping[str, str]) -> list[Example]:
         for i, b in enumerate(buttons):
             end = buttons[i + 1].at if i + 1 < len(buttons) else len(sentence)
             clauses.append((b.id, sentence[b.at : end]))
+            kept_text = [x.id for x in inputs if b.at < x.at < end]
+            if kept_text and _SAVES_TEXT.search(sentence[b.at : end]):
+                saves.append((b.id, kept_text[0], _where(sentence)))
         if not buttons and clauses and _BLANK.search(sentence):
             clauses.append((clauses[-1][0], sentence))  # "When the input is empty, … nothing"
     steps = [PageStep("text", ident, str(value)) for ident, value in starts.items()]
     steps += _actions(clauses, tags, starts, counters) + typed
-    if not any(s.action in ("click", "fill") for s in steps):
-        return []
     last = {s.target: s.value for s in steps if s.action == "text" and s.target in kept}
     if last:
         steps += [PageStep("reload", "page")]
@@ -115,13 +127,30 @@ def spec_pages(spec: str, contents: Mapping[str, str]) -> list[Example]:
         # reload from localStorage, it passed where the spec asked for chrome.storage).
         steps += [PageStep("stored", stores[ident], value) for ident, value in last.items()
                   if ident in stores and value.lstrip("-").isdigit()]  # fmt: skip
+    for button, field, where in saves[:1]:
+        if field in restored:  # typed, saved, and there again when the page opens again
+            steps += [PageStep("fill", field, _SAMPLE), PageStep("click", button),
+                      PageStep("reload", "page"), PageStep("text", field, _SAMPLE)]  # fmt: skip
+            steps += [PageStep("stored", where, _SAMPLE)] if where else []
+    if not any(s.action in ("click", "fill") for s in steps):
+        return []
     return [Example("what the description says the page does", "page", page=page,
                     steps=tuple(steps[:MAX_STEPS]), source="spec")]  # fmt: skip
 
 
+def _where(sentence: str) -> str:
+    """The storage and key a sentence names ("localStorage:n"), or ""."""
+    where = _STORE.search(sentence)
+    if not where:
+        return ""
+    area, key = (where[1], where[2]) if where[1] else (where[4], where[3])
+    return f"{area}:{key}"
+
+
 def _typing(
-    sentence: str, mentions: list[_Mention], tags: Mapping[str, str], shows: list[_Mention]
-) -> list[PageStep]:
+    sentence: str, mentions: list[_Mention], tags: Mapping[str, str], shows: list[_Mention],
+    pressed: list[str],
+) -> list[PageStep]:  # fmt: skip
     """What typing makes the page show ("Typing `hello` in the textarea makes the span show
     `5`"): type into the input (the one named, or the page's only one), click the buttons named
     after it, expect the element the sentence names (after the value, else before it, else the
@@ -139,6 +168,12 @@ def _typing(
         return []
     clicks = [PageStep("click", x.id) for x in mentions
               if tags[x.id] in _BUTTONS and typing.end() <= x.at < shown.start()]  # fmt: skip
+    if not clicks and _CLICKS.search(sentence, typing.end(), shown.start()):
+        # "… and clicking it shows `32`": the button spoken of last, or the page's only one.
+        only = [i for i, t in tags.items() if t in _BUTTONS]
+        clicks = [PageStep("click", b) for b in (pressed[-1:] or (only if len(only) == 1 else []))]
+        if not clicks:
+            return []
     return [PageStep("fill", inputs[0], typing.group(1)), *clicks,
             PageStep("text", target[0], shown.group(1))]  # fmt: skip
 
@@ -156,7 +191,8 @@ def _naming(tags: Mapping[str, str]) -> list[tuple[re.Pattern[str], str]]:
     "the span" / "the button" / "the list" / "the input" when the page has only one of those."""
     out = [(re.compile(rf"`#{re.escape(i)}`|\bthe\s+`?{re.escape(i)}`?\s+{t}\b"), i)
            for i, t in tags.items()]  # fmt: skip
-    by_kind = {"span": ("span",), "button": _BUTTONS, "list": _LISTS, "input": _INPUTS}
+    by_kind = {"span": ("span",), "button": _BUTTONS, "list": _LISTS,
+               r"(?:input|textarea|field|text\s*(?:box|field))": _INPUTS}  # fmt: skip
     for word, kinds in by_kind.items():
         same = [i for i, t in tags.items() if t in kinds]
         if len(same) == 1:
