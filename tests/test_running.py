@@ -622,6 +622,9 @@ multiples of 3. So the last line of `python fizz.py 15` is `FizzBuzz`."""
 An invalid date prints `invalid date` and exits with status 2."""
     assert [(c.output, c.contains, c.exit_code) for e in spec_examples(day, {"day.py": ""})
             for c in e.commands] == [(None, ("Friday",), 0)]  # fmt: skip
+    again = "`python c.py 100` prints the result, e.g. `python c.py 100` prints `212.0`."
+    assert [(c.output, c.contains) for e in spec_examples(again, {"c.py": ""})
+            for c in e.commands] == [("212.0", ())]  # fmt: skip
     # It fails, with no status given: not guessed.
     assert (
         spec_examples("`python fizz.py x` prints `bad` and exits non-zero.", {"fizz.py": ""}) == []

@@ -26,6 +26,7 @@ from ..settings import Settings
 from ..steps.code import generate_files
 from .examples import smoke_examples
 from .execute import run_examples
+from .loose_args import optional_arguments
 from .must_pass import checks_by_path
 from .provenance import untraced
 from .sandbox import isolation
@@ -91,17 +92,24 @@ async def run_and_trim(
     project: Project, settings: Settings, emit: Emit, round_no: int
 ) -> list[ExampleResult]:
     """`run_round`, then a command that printed its expected value among words of its own is
-    made to print the value only (trim_output.py) and run again: kept unless it does worse."""
+    made to print the value only (trim_output.py), or one whose parser asked for an argument
+    the command leaves out takes it as optional (loose_args.py), and run again: kept only if
+    it does better."""
     results = await run_round(project, settings, emit, round_no)
     before = dict(project.contents)
     for index, result in enumerate(results):
         example = project.examples[index] if index < len(project.examples) else None
-        if result.status != "fail" or not result.printed or example is None:
+        if result.status != "fail" or example is None:
             continue
         expected = example.commands[min(result.reached, len(example.commands) - 1)].output
         for path in [f for f in result.files if f in project.contents]:
-            trimmed = trimmed_output(path, project.contents[path], expected or "", result.printed)
-            if expected and trimmed:
+            source = project.contents[path]
+            trimmed = (
+                trimmed_output(path, source, expected, result.printed)
+                if expected and result.printed
+                else None
+            ) or optional_arguments(path, source, result.detail)
+            if trimmed:
                 said = f"{trimmed.why}: `{_short(trimmed.before)}` is now `{trimmed.after}`"
                 emit(FileDone(path=path, content=trimmed.source, fixed=(said,)))
                 break

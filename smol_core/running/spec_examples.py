@@ -104,6 +104,8 @@ def spec_examples(spec: str, contents: Mapping[str, str]) -> list[Example]:
         fed = _fed(match.group(1).strip(), spec, contents, _told(spec, match))
         if fed is None or match.start() in exact or (status := _status(spec, match)) is None:
             continue
+        if _QUOTED_COMMAND.fullmatch(f"`{match[2]}`"):
+            continue  # "e.g. `python convert.py 100` prints `212.0`": the next example
         args, stdin, given = fed
         if not any(_PLACEHOLDER.fullmatch(w) for w in args[2:]):
             items.append({"kind": "command", "name": f"`{match[1]}` prints `{match[2]}`"[:80],
