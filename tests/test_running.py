@@ -625,7 +625,62 @@ An invalid date prints `invalid date` and exits with status 2."""
     again = "`python c.py 100` prints the result, e.g. `python c.py 100` prints `212.0`."
     assert [(c.output, c.contains) for e in spec_examples(again, {"c.py": ""})
             for c in e.commands] == [("212.0", ())]  # fmt: skip
-    # It fails, with no status given: not guessed.
-    assert (
-        spec_examples("`python fizz.py x` prints `bad` and exits non-zero.", {"fizz.py": ""}) == []
-    )
+    # It fails, with no status given: any status, not guessed.
+    [bad] = spec_examples("`python fizz.py x` prints `bad` and exits non-zero.", {"fizz.py": ""})
+    assert (bad.commands[0].output, bad.commands[0].exit_code) == ("bad", None)
+
+
+@isolated
+def test_an_output_in_a_block_and_a_terminal_session_in_the_spec_are_examples():
+    from smol_core.running.spec_examples import spec_examples
+
+    spec = """`python kv.py set a 1` prints:
+
+```
+ok
+```
+
+A session:
+
+```
+$ python kv.py set name Ada
+ok
+$ python kv.py get name
+Ada
+$ python kv.py get gone
+not found
+```
+
+Another, with a file it can't make: `$ cat store.json` in it.
+
+```
+$ cat store.json
+{}
+$ python kv.py get name
+Ada
+```
+"""
+    kv = KV
+    found = spec_examples(spec, {"kv.py": kv})
+    assert [[(c.args[2:], c.output, c.exit_code) for c in e.commands] for e in found] == [
+        [(("set", "a", "1"), "ok", 0)],
+        [(("set", "name", "Ada"), "ok", 0), (("get", "name"), "Ada", 0),
+         (("get", "gone"), "not found", None)],  # an error shown, its status not: any status
+    ]  # fmt: skip
+    assert [r.status for r in run_examples({"kv.py": kv}, found)] == ["pass", "pass"]
+    wrong = kv.replace('print("not found")', 'print("missing")')
+    assert [r.status for r in run_examples({"kv.py": wrong}, found)] == ["pass", "fail"]
+
+
+KV = """import json, os, sys
+data = json.load(open("store.json")) if os.path.exists("store.json") else {}
+if sys.argv[1] == "set":
+    data[sys.argv[2]] = sys.argv[3]
+    json.dump(data, open("store.json", "w"))
+    print("ok")
+elif sys.argv[2] in data:
+    print(data[sys.argv[2]])
+else:
+    print("not found")
+    sys.exit(1)
+"""

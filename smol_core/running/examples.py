@@ -149,7 +149,8 @@ def _command_of(item: object, grounded: str, files: Collection[str] = ()) -> Com
     return Command(
         args=tuple(args)[:40],
         stdin=str(item.get("stdin") or "")[:10_000],
-        exit_code=code if isinstance(code, int) and 0 <= code < 256 else 0,
+        # null: any status (a transcript that shows an error but not its status)
+        exit_code=code if code is None or (isinstance(code, int) and 0 <= code < 256) else 0,
         output=output,
         contains=contains[:10],
         files=tuple(p for p in (_clean(f) for f in _list(item.get("files_left"))) if p)[:10],

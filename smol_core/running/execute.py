@@ -255,7 +255,7 @@ def _judge(command: Command, result: RunResult, box: Sandbox) -> tuple[str, str]
         return "not_run", need
     if (
         result.exit_code != 0
-        and not command.exit_code  # an example that expects it to fail may name a missing file
+        and command.exit_code == 0  # an example that expects it to fail may name a missing file
         and (absent := _absent_input(command, result.stderr, box))
     ):
         return "not_run", f"not run: the example names the input file `{absent}` but gives none"

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 
 from ..records import Command, Example, Request
 from .examples import MAX_EXAMPLES, parse_examples, refusal
+from .spec_inputs import FENCE, fed_command
 
 _RUN = r"(?:python3?|node)\s[^`\n]+"
 _COMMAND = rf"`({_RUN})`"  # a command of the project's, quoted
@@ -73,7 +74,7 @@ def spec_examples(spec: str, contents: Mapping[str, str]) -> list[Example]:
         if not _of_the_command(spec[match.end(1) : match.start(2)]):
             continue  # "… An invalid date prints `invalid date`": another case's output
         exact.add(match.start())
-        fed = _fed(match.group(1).strip(), spec, contents, _told(spec, match))
+        fed = fed_command(match.group(1).strip(), spec, contents, _told(spec, match))
         if fed is None:
             continue  # a pipe or redirect of other programs, or from a file the spec doesn't give
         args, stdin, given = fed
@@ -94,15 +95,13 @@ def spec_examples(spec: str, contents: Mapping[str, str]) -> list[Example]:
             # "prints `yes` or `no`": either; "prints the numbers 1 to 15, but prints `Fizz`
             # for multiples of 3": a part, under a condition. It must end cleanly.
             expect = {"args": command, "stdin": stdin}
-        status = _status(spec, match)
-        if status is None:
-            continue  # it fails, with a status the spec doesn't give
+        status = _status(spec, match)  # None: it fails, with a status the spec doesn't give
         items.append({"kind": "command", "name": f"`{match[1].strip()}` prints `{output}`"[:80],
                       "commands": [{**expect, "exit_code": status}], "input_files": given})  # fmt: skip
     for match in (*_LINE_OF.finditer(spec), *_FOR_INSTANCE.finditer(spec)):
         # A line of the output, or an output told in words and then for instance: contained.
-        fed = _fed(match.group(1).strip(), spec, contents, _told(spec, match))
-        if fed is None or match.start() in exact or (status := _status(spec, match)) is None:
+        fed = fed_command(match.group(1).strip(), spec, contents, _told(spec, match))
+        if fed is None or match.start() in exact:
             continue
         if _QUOTED_COMMAND.fullmatch(f"`{match[2]}`"):
             continue  # "e.g. `python convert.py 100` prints `212.0`": the next example
@@ -110,8 +109,18 @@ def spec_examples(spec: str, contents: Mapping[str, str]) -> list[Example]:
         if not any(_PLACEHOLDER.fullmatch(w) for w in args[2:]):
             items.append({"kind": "command", "name": f"`{match[1]}` prints `{match[2]}`"[:80],
                           "commands": [{"args": shlex.join(args), "stdin": stdin,
-                                        "exit_code": status, "contains": [match.group(2)]}],
+                                        "exit_code": _status(spec, match),
+                                        "contains": [match.group(2)]}],
                           "input_files": given})  # fmt: skip
+    for match in _BLOCK_OUTPUT.finditer(spec):
+        fed = fed_command(match.group(1).strip(), spec, contents, _told(spec, match))
+        if fed is not None and not any(_PLACEHOLDER.fullmatch(w) for w in fed[0][2:]):
+            args, stdin, given = fed
+            items.append({"kind": "command", "name": f"`{match[1]}` prints its block"[:80],
+                          "commands": [{"args": shlex.join(args), "stdin": stdin,
+                                        "exit_code": _status(spec, match),
+                                        "output": match.group(2)}], "input_files": given})  # fmt: skip
+    items += _transcripts(spec, contents)
     # A command with nothing expected of it, that another example runs and checks, is that one.
     checked = {c["args"] for item in items for c in item["commands"] if _expects(c)}
     items = [
@@ -147,6 +156,58 @@ def _told(spec: str, match: re.Match) -> str:
 
 def _expects(command: dict) -> bool:
     return "output" in command or "contains" in command
+
+
+# "`python greet.py Ada` prints:" and a fenced block: the block is the whole output.
+_BLOCK_OUTPUT = re.compile(
+    _FED_COMMAND + r"(?:(?!`(?:python3?|node)\s)[^\n.!?`]|[.!?](?!\s)){0,120}?"
+    r"\b(?:prints|outputs|should\s+print|shows|displays|writes)\b[^`\n.]{0,40}:\s*\n\s*"
+    r"```[^\n`]*\n(.*?)\n?```", re.S)  # fmt: skip
+# A terminal session in a fenced block: "$ python todo.py add milk", then what it printed.
+_PROMPT = re.compile(r"^\s*[$%>]\s+(.+)$")
+# What an error prints: a session that shows it doesn't show the status it ends with.
+_ERROR_WORDS = re.compile(r"\b(?:error|usage|not\s+found|invalid|unknown|no\s+such|missing|"
+                          r"cannot|can't)\b", re.I)  # fmt: skip
+
+
+def _transcripts(spec: str, contents: Mapping[str, str]) -> list[dict]:
+    """Each fenced block written as a terminal session of the project's own commands, as one
+    session: the commands in turn in one folder, each printing exactly the lines under it.
+    A block with any other command (`cd`, `cat`, `ls`) is not read: it sets up what can't be."""
+    out = []
+    for block in FENCE.finditer(spec):
+        commands: list[dict] = []
+        given: dict[str, dict] = {}
+        for line in block.group(1).splitlines():
+            prompt = _PROMPT.match(line)
+            if prompt is None:
+                if commands:
+                    commands[-1]["lines"].append(line.rstrip())
+                continue
+            fed = fed_command(prompt.group(1).strip(), spec, contents)
+            if fed is None or not re.match(r"(?:python3?|node)$", fed[0][0]):
+                commands = []
+                break
+            given.update((f["path"], f) for f in fed[2])
+            commands.append({"args": shlex.join(fed[0]), "stdin": fed[1], "lines": []})
+        if not commands or any(
+            _PLACEHOLDER.fullmatch(w) for c in commands for w in c["args"].split()[2:]
+        ):
+            continue
+        for command in commands:
+            lines = command.pop("lines")
+            printed = "\n".join(lines).strip("\n")
+            command["exit_code"] = None if _ERROR_WORDS.search(printed) else 0
+            if any(line.strip() in ("...", "…") for line in lines):  # "…": more lines, not shown
+                command["contains"] = [
+                    line for line in lines if line.strip() not in ("", "...", "…")
+                ]
+            else:
+                command["output"] = printed
+        told = ", then ".join(f"`{c['args']}`" for c in commands)
+        out.append({"kind": "command", "name": f"the session: {told}"[:80], "commands": commands,
+                    "input_files": list(given.values())})  # fmt: skip
+    return out
 
 
 # "So the last line of `python fizz.py 15` is `FizzBuzz`": a line the output holds.
@@ -188,78 +249,6 @@ def _status(spec: str, match: re.Match) -> int | None:
     return None if _FAILS.search(told) else 0
 
 
-# What a piped command reads: `echo "a b" | …` prints it and a newline, `printf 'a\nb' | …`
-# prints it as written, its \n as line ends.
-_ESCAPES = {"\\n": "\n", "\\t": "\t", "\\\\": "\\"}
-
-
-def _unescaped(text: str) -> str:
-    return re.sub(r"\\[nt\\]", lambda m: _ESCAPES[m.group(0)], text)
-
-
-def _fed(
-    command: str, spec: str, contents: Mapping[str, str], example: str = ""
-) -> tuple[list[str], str, list[dict]] | None:
-    """The command's own arguments, what it reads on standard input, and the input files the
-    spec gives for it (path and content); None when the spec's command can't be run so: a pipe
-    from another program, a file read that the spec gives no content for."""
-    left, _, right = command.rpartition("|")
-    try:
-        args = shlex.split(right)
-        feeder = shlex.split(left) if left else []
-    except ValueError:
-        return None
-    stdin = ""
-    if feeder:
-        words = feeder[1:]
-        escapes = feeder[0] == "printf" or "-e" in words
-        newline = feeder[0] == "echo" and "-n" not in words
-        text = " ".join(w for w in words if w not in ("-n", "-e"))
-        stdin = (_unescaped(text) if escapes else text) + ("\n" if newline else "")
-    given = []
-    for arg in args[2:]:
-        if re.fullmatch(r"[\w.-]+\.[A-Za-z]\w{0,4}", arg) and arg not in contents:
-            content = given_content(spec, arg, example)
-            if content is not None:
-                given.append({"path": arg, "content": content})
-    if "<" in args:
-        at = args.index("<")
-        source = next((g["content"] for g in given if g["path"] == args[at + 1 : at + 2][0]), None)
-        if source is None:
-            return None
-        args, stdin = args[:at] + args[at + 2 :], source
-    if len(args) < 2 or any(a in ("|", ">", ">>", "&&", ";") for a in args):
-        return None
-    return args, stdin, given
-
-
-# Where a spec gives a file's content: "with `sales.csv` containing" and a fenced block, or
-# "`notes.txt` contains `a b`", or, in the sentence of the command, "a file containing "…"".
-_FENCE = re.compile(r"```[^\n`]*\n(.*?)\n?```", re.S)
-_BEFORE_BLOCK = re.compile(r"`?[^`]{0,80}?(?=```)")  # from the name to its block
-_CONTAINING = r"\b(?:contains|containing|holds|holding|with\s+the\s+(?:text|lines?|content))\b"
-_QUOTED_TEXT = r"\s*:?\s*(?:\"([^\"\n]*)\"|`([^`\n]+)`)"
-
-
-def given_content(spec: str, name: str, example: str = "") -> str | None:
-    """The content the spec gives for the file `name`, or None when it gives none; a file
-    given with no name ("for a file containing "a b"") is the one the example's text (from its
-    command's sentence to its output) speaks of."""
-    for m in re.finditer(rf"(?<![\w/.-]){re.escape(name)}(?![\w-])", spec):
-        lead = _BEFORE_BLOCK.match(spec, m.end())
-        told = lead and (":" in lead.group(0) or re.search(_CONTAINING, lead.group(0)))
-        if lead and told and (block := _FENCE.match(spec, lead.end())):
-            return block.group(1) + "\n"
-        if quoted := re.compile(rf"`?\s+{_CONTAINING}{_QUOTED_TEXT}").match(spec, m.end()):
-            return _unescaped(_text(quoted))
-    said = list(re.finditer(rf"\bfile\s+{_CONTAINING}{_QUOTED_TEXT}", example))
-    return _unescaped(_text(said[0])) if len(said) == 1 else None
-
-
-def _text(quoted: re.Match) -> str:
-    return quoted.group(1) if quoted.group(1) is not None else quoted.group(2)
-
-
 # Subcommands that make state, and those that take it away: a sequence of one program's
 # subcommands runs the first kind first and the second last (`add`, then `list`, then `clear`).
 _MAKES = re.compile(r"add|new|create|set|put|push|insert|save|store|record|append|write|"
@@ -278,6 +267,8 @@ def _in_turn(items: list[dict]) -> list[dict]:
             args = shlex.split(item["commands"][0]["args"])
         except ValueError:
             continue
+        if len(item["commands"]) > 1:
+            continue  # a session already
         if len(args) > 2 and re.fullmatch(r"[a-z][a-z_-]*", args[2]):
             groups.setdefault(tuple(args[:2]), []).append((index, args))
     sessions: dict[int, dict] = {}

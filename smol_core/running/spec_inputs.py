@@ -1,0 +1,81 @@
+"""What a spec feeds the commands it writes out, asked of no model: the text piped in
+(`echo "hello world" | python shout.py`), a file read through `<`, and the input files it gives
+the content of ("with `sales.csv` containing" and a fenced block, "a file containing "a b""),
+which are written into the example's copy before it runs."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Mapping
+
+# What a piped command reads: `echo "a b" | …` prints it and a newline, `printf 'a\nb' | …`
+# prints it as written, its \n as line ends.
+_ESCAPES = {"\\n": "\n", "\\t": "\t", "\\\\": "\\"}
+
+
+def _unescaped(text: str) -> str:
+    return re.sub(r"\\[nt\\]", lambda m: _ESCAPES[m.group(0)], text)
+
+
+def fed_command(
+    command: str, spec: str, contents: Mapping[str, str], example: str = ""
+) -> tuple[list[str], str, list[dict]] | None:
+    """The command's own arguments, what it reads on standard input, and the input files the
+    spec gives for it (path and content); None when the spec's command can't be run so: a pipe
+    from another program, a file read that the spec gives no content for."""
+    left, _, right = command.rpartition("|")
+    try:
+        args = shlex.split(right)
+        feeder = shlex.split(left) if left else []
+    except ValueError:
+        return None
+    stdin = ""
+    if feeder:
+        words = feeder[1:]
+        escapes = feeder[0] == "printf" or "-e" in words
+        newline = feeder[0] == "echo" and "-n" not in words
+        text = " ".join(w for w in words if w not in ("-n", "-e"))
+        stdin = (_unescaped(text) if escapes else text) + ("\n" if newline else "")
+    given = []
+    for arg in args[2:]:
+        if re.fullmatch(r"[\w.-]+\.[A-Za-z]\w{0,4}", arg) and arg not in contents:
+            content = given_content(spec, arg, example)
+            if content is not None:
+                given.append({"path": arg, "content": content})
+    if "<" in args:
+        at = args.index("<")
+        source = next((g["content"] for g in given if g["path"] == args[at + 1 : at + 2][0]), None)
+        if source is None:
+            return None
+        args, stdin = args[:at] + args[at + 2 :], source
+    if len(args) < 2 or any(a in ("|", ">", ">>", "&&", ";") for a in args):
+        return None
+    return args, stdin, given
+
+
+# Where a spec gives a file's content: "with `sales.csv` containing" and a fenced block, or
+# "`notes.txt` contains `a b`", or, in the sentence of the command, "a file containing "…"".
+FENCE = re.compile(r"```[^\n`]*\n(.*?)\n?```", re.S)
+_BEFORE_BLOCK = re.compile(r"`?[^`]{0,80}?(?=```)")  # from the name to its block
+_CONTAINING = r"\b(?:contains|containing|holds|holding|with\s+the\s+(?:text|lines?|content))\b"
+_QUOTED_TEXT = r"\s*:?\s*(?:\"([^\"\n]*)\"|`([^`\n]+)`)"
+
+
+def given_content(spec: str, name: str, example: str = "") -> str | None:
+    """The content the spec gives for the file `name`, or None when it gives none; a file
+    given with no name ("for a file containing "a b"") is the one the example's text (from its
+    command's sentence to its output) speaks of."""
+    for m in re.finditer(rf"(?<![\w/.-]){re.escape(name)}(?![\w-])", spec):
+        lead = _BEFORE_BLOCK.match(spec, m.end())
+        told = lead and (":" in lead.group(0) or re.search(_CONTAINING, lead.group(0)))
+        if lead and told and (block := FENCE.match(spec, lead.end())):
+            return block.group(1) + "\n"
+        if quoted := re.compile(rf"`?\s+{_CONTAINING}{_QUOTED_TEXT}").match(spec, m.end()):
+            return _unescaped(_text(quoted))
+    said = list(re.finditer(rf"\bfile\s+{_CONTAINING}{_QUOTED_TEXT}", example))
+    return _unescaped(_text(said[0])) if len(said) == 1 else None
+
+
+def _text(quoted: re.Match) -> str:
+    return quoted.group(1) if quoted.group(1) is not None else quoted.group(2)
