@@ -67,60 +67,9 @@ _PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9_]+|<[^>]*>|\[[^\]]*\]|\.\.\.|…")
 
 def spec_examples(spec: str, contents: Mapping[str, str]) -> list[Example]:
     """The command examples a spec writes out (command and output quoted), as checks."""
-    items: list[dict] = []
-    exact: set[int] = set()  # where the commands given with their exact output start
-    for match in _SPEC_EXAMPLE.finditer(spec):
-        output = match.group(2)
-        if not _of_the_command(spec[match.end(1) : match.start(2)]):
-            continue  # "… An invalid date prints `invalid date`": another case's output
-        exact.add(match.start())
-        fed = fed_command(match.group(1).strip(), spec, contents, _told(spec, match))
-        if fed is None:
-            continue  # a pipe or redirect of other programs, or from a file the spec doesn't give
-        args, stdin, given = fed
-        command = shlex.join(args)
-        if any(_PLACEHOLDER.fullmatch(word) for word in args[2:]):
-            continue  # `python wc.py PATH`: a usage line, not an example
-        expect: dict = {"args": command, "output": output, "stdin": stdin}
-        more = list(_more_output(spec, match.end()))
-        if more:
-            # "prints two lines: `Tip: 10.00` and then `Total: 60.00`": each line, in turn.
-            # Listed with no word of lines ("prints `a`, `b` and `c`"), the layout is not known:
-            # what it must contain.
-            parts = [output, *(m.group(2) for m in more)]
-            lines = _LINES.search(spec[match.start() : more[-1].end()])
-            expect = {"args": command, "stdin": stdin, "output": "\n".join(parts)} if lines else {
-                "args": command, "stdin": stdin, "contains": parts}  # fmt: skip
-        elif _EITHER.match(spec, match.end()) or _partial(spec, match):
-            # "prints `yes` or `no`": either; "prints the numbers 1 to 15, but prints `Fizz`
-            # for multiples of 3": a part, under a condition. It must end cleanly.
-            expect = {"args": command, "stdin": stdin}
-        status = _status(spec, match)  # None: it fails, with a status the spec doesn't give
-        items.append({"kind": "command", "name": f"`{match[1].strip()}` prints `{output}`"[:80],
-                      "commands": [{**expect, "exit_code": status}], "input_files": given})  # fmt: skip
-    for match in (*_LINE_OF.finditer(spec), *_FOR_INSTANCE.finditer(spec)):
-        # A line of the output, or an output told in words and then for instance: contained.
-        fed = fed_command(match.group(1).strip(), spec, contents, _told(spec, match))
-        if fed is None or match.start() in exact:
-            continue
-        if _QUOTED_COMMAND.fullmatch(f"`{match[2]}`"):
-            continue  # "e.g. `python convert.py 100` prints `212.0`": the next example
-        args, stdin, given = fed
-        if not any(_PLACEHOLDER.fullmatch(w) for w in args[2:]):
-            items.append({"kind": "command", "name": f"`{match[1]}` prints `{match[2]}`"[:80],
-                          "commands": [{"args": shlex.join(args), "stdin": stdin,
-                                        "exit_code": _status(spec, match),
-                                        "contains": [match.group(2)]}],
-                          "input_files": given})  # fmt: skip
-    for match in _BLOCK_OUTPUT.finditer(spec):
-        fed = fed_command(match.group(1).strip(), spec, contents, _told(spec, match))
-        if fed is not None and not any(_PLACEHOLDER.fullmatch(w) for w in fed[0][2:]):
-            args, stdin, given = fed
-            items.append({"kind": "command", "name": f"`{match[1]}` prints its block"[:80],
-                          "commands": [{"args": shlex.join(args), "stdin": stdin,
-                                        "exit_code": _status(spec, match),
-                                        "output": match.group(2)}], "input_files": given})  # fmt: skip
-    items += _transcripts(spec, contents)
+    items, exact = _exact_outputs(spec, contents)
+    items += _contained_outputs(spec, contents, exact)
+    items += _block_outputs(spec, contents) + _transcripts(spec, contents)
     # A command with nothing expected of it, that another example runs and checks, is that one.
     checked = {c["args"] for item in items for c in item["commands"] if _expects(c)}
     items = [
@@ -128,6 +77,74 @@ def spec_examples(spec: str, contents: Mapping[str, str]) -> list[Example]:
     ]
     found = parse_examples({"examples": _in_turn(items)}, spec, contents)
     return [e for e in found if not any(refusal(c.args, contents) for c in e.commands)]
+
+
+def _item(name: str, fed: tuple[list[str], str, list[dict]], **expect: object) -> dict:
+    """One command example as `parse_examples` reads it, with what the spec feeds it."""
+    args, stdin, given = fed
+    return {"kind": "command", "name": name[:80], "input_files": given,
+            "commands": [{"args": shlex.join(args), "stdin": stdin, **expect}]}  # fmt: skip
+
+
+def _runnable(fed: tuple[list[str], str, list[dict]] | None) -> bool:
+    """Fed as the spec writes it, and no usage line (`python wc.py PATH`)."""
+    return fed is not None and not any(_PLACEHOLDER.fullmatch(w) for w in fed[0][2:])
+
+
+def _exact_outputs(spec: str, contents: Mapping[str, str]) -> tuple[list[dict], set[int]]:
+    """Each example written as "`python convert.py 100` prints `212.0`", and where each starts."""
+    items, exact = [], set()
+    for match in _SPEC_EXAMPLE.finditer(spec):
+        output = match.group(2)
+        if not _of_the_command(spec[match.end(1) : match.start(2)]):
+            continue  # "… An invalid date prints `invalid date`": another case's output
+        exact.add(match.start())
+        fed = fed_command(match.group(1).strip(), spec, contents, _told(spec, match))
+        if fed is None or not _runnable(fed):
+            continue  # a pipe from another program, a file the spec gives nothing of, a usage line
+        expect: dict = {"output": output}
+        more = list(_more_output(spec, match.end()))
+        if more:
+            # "prints two lines: `Tip: 10.00` and then `Total: 60.00`": each line, in turn.
+            # Listed with no word of lines ("prints `a`, `b` and `c`"), the layout is not known:
+            # what it must contain.
+            parts = [output, *(m.group(2) for m in more)]
+            lines = _LINES.search(spec[match.start() : more[-1].end()])
+            expect = {"output": "\n".join(parts)} if lines else {"contains": parts}
+        elif _EITHER.match(spec, match.end()) or _partial(spec, match):
+            # "prints `yes` or `no`": either; "prints the numbers 1 to 15, but prints `Fizz`
+            # for multiples of 3": a part, under a condition. It must end cleanly.
+            expect = {}
+        # A status of None: it fails, with a status the spec doesn't give (any status).
+        items.append(_item(f"`{match[1].strip()}` prints `{output}`", fed,
+                           exit_code=_status(spec, match), **expect))  # fmt: skip
+    return items, exact
+
+
+def _contained_outputs(spec: str, contents: Mapping[str, str], exact: set[int]) -> list[dict]:
+    """A line of the output ("the last line of `…` is `FizzBuzz`"), or an output told in words
+    and then for instance ("prints the weekday, e.g. `Friday`"): what the output contains."""
+    items = []
+    for match in (*_LINE_OF.finditer(spec), *_FOR_INSTANCE.finditer(spec)):
+        if match.start() in exact or _QUOTED_COMMAND.fullmatch(f"`{match[2]}`"):
+            continue  # given exactly; or "e.g. `python c.py 1` prints `2`": that example
+        fed = fed_command(match.group(1).strip(), spec, contents, _told(spec, match))
+        if fed is not None and _runnable(fed):
+            items.append(_item(f"`{match[1]}` prints `{match[2]}`", fed,
+                               exit_code=_status(spec, match), contains=[match.group(2)]))  # fmt: skip
+    return items
+
+
+def _block_outputs(spec: str, contents: Mapping[str, str]) -> list[dict]:
+    """A command written as "`python greet.py Ada` prints:" and a fenced block, the block its
+    whole output."""
+    items = []
+    for match in _BLOCK_OUTPUT.finditer(spec):
+        fed = fed_command(match.group(1).strip(), spec, contents, _told(spec, match))
+        if fed is not None and _runnable(fed):
+            items.append(_item(f"`{match[1]}` prints its block", fed,
+                               exit_code=_status(spec, match), output=match.group(2)))  # fmt: skip
+    return items
 
 
 _VERB = re.compile(r"\b(?:prints|outputs|should print|shows|displays|writes|gives|returns|answers)\b"
@@ -158,7 +175,6 @@ def _expects(command: dict) -> bool:
     return "output" in command or "contains" in command
 
 
-# "`python greet.py Ada` prints:" and a fenced block: the block is the whole output.
 _BLOCK_OUTPUT = re.compile(
     _FED_COMMAND + r"(?:(?!`(?:python3?|node)\s)[^\n.!?`]|[.!?](?!\s)){0,120}?"
     r"\b(?:prints|outputs|should\s+print|shows|displays|writes)\b[^`\n.]{0,40}:\s*\n\s*"
@@ -191,7 +207,7 @@ def _transcripts(spec: str, contents: Mapping[str, str]) -> list[dict]:
             given.update((f["path"], f) for f in fed[2])
             commands.append({"args": shlex.join(fed[0]), "stdin": fed[1], "lines": []})
         if not commands or any(
-            _PLACEHOLDER.fullmatch(w) for c in commands for w in c["args"].split()[2:]
+            _PLACEHOLDER.fullmatch(w) for c in commands for w in shlex.split(c["args"])[2:]
         ):
             continue
         for command in commands:
