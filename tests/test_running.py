@@ -684,3 +684,34 @@ else:
     print("not found")
     sys.exit(1)
 """
+
+
+GREET = """name = input("Your name? ")
+print(f"Hello, {name}!")
+while True:
+    input("Again? ")  # asks on: the example's answers run out here
+"""
+
+
+@isolated
+def test_the_answers_a_spec_types_in_are_the_programs_input():
+    from smol_core.running.spec_examples import spec_examples
+
+    spec = "`python greet.py` asks for a name; entering `Ada` prints `Hello, Ada!`."
+    [example] = spec_examples(spec, {"greet.py": GREET})
+    [command] = example.commands
+    assert (command.stdin, command.output, command.contains) == ("Ada\n", None, ("Hello, Ada!",))
+    # It asked again after the last answer: judged on what it printed up to then.
+    assert run_examples({"greet.py": GREET}, [example])[0].status == "pass"
+    wrong = GREET.replace("Hello", "Hi")
+    assert run_examples({"greet.py": wrong}, [example])[0].status == "fail"
+    crash = GREET.replace('print(f"Hello, {name}!")', 'print(f"Hello, {name}!")\n1 / 0')
+    assert run_examples({"greet.py": crash}, [example])[0].status == "fail"
+    # Asked with no answer given, or a game of chance: no example of its output.
+    assert (
+        spec_examples("`python greet.py` asks your name and prints `Hi`.", {"greet.py": ""}) == []
+    )
+    chance = "`python g.py` picks a random number to guess; entering `50` prints `Too high`."
+    assert spec_examples(chance, {"g.py": ""}) == []
+    quote = "`python q.py` prints a random quote, like `Carpe diem`. `python q.py` prints `Hi`."
+    assert [c.output for e in spec_examples(quote, {"q.py": ""}) for c in e.commands] == [None]

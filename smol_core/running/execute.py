@@ -268,6 +268,11 @@ def _judge(command: Command, result: RunResult, box: Sandbox) -> tuple[str, str]
     if result.timed_out:
         return "fail", result.reason
     out = _normal(result.stdout)
+    if command.stdin and _last_line(result.stderr).startswith("EOFError"):
+        # It asked again after the answers the example gives: a person's session ends there
+        # (Ctrl-D). What it printed up to then is what is judged.
+        command = replace(command, exit_code=None)
+        result = replace(result, stderr="")
     if command.exit_code is not None and result.exit_code != command.exit_code:
         tail = _last_line(result.stderr)
         return "fail", f"expected exit status {command.exit_code}, got {result.exit_code}" + (

@@ -102,6 +102,22 @@ def _exact_outputs(spec: str, contents: Mapping[str, str]) -> tuple[list[dict], 
         fed = fed_command(match.group(1).strip(), spec, contents, _told(spec, match))
         if fed is None or not _runnable(fed):
             continue  # a pipe from another program, a file the spec gives nothing of, a usage line
+        answers = _answers(spec[match.end(1) : match.start(2)])
+        random = _RANDOM.search(_paragraph_of(spec, match.start()))
+        if random and (answers or _ASKS.search(_told(spec, match))):
+            continue  # a game of chance: what it answers to a guess is not known
+        if answers and not fed[1]:
+            # "asks for a name; entering `Ada` prints `Hello, Ada!`": read from its input, after
+            # the question it prints.
+            items.append(_item(f"`{match[1].strip()}` given {', '.join(answers)}",
+                               (fed[0], "\n".join(answers) + "\n", fed[2]),
+                               exit_code=_status(spec, match), contains=[output]))  # fmt: skip
+            continue
+        if _ASKS.search(_told(spec, match)) and not fed[1]:
+            continue  # it asks, and the spec gives no answer: it would end on an empty input
+        if random:
+            items.append(_item(f"`{match[1].strip()}` runs", fed, exit_code=_status(spec, match)))
+            continue  # what a random pick prints is not known
         expect: dict = {"output": output}
         more = list(_more_output(spec, match.end()))
         if more:
@@ -145,6 +161,30 @@ def _block_outputs(spec: str, contents: Mapping[str, str]) -> list[dict]:
             items.append(_item(f"`{match[1]}` prints its block", fed,
                                exit_code=_status(spec, match), output=match.group(2)))  # fmt: skip
     return items
+
+
+# "entering `Ada`", "type `2` and `3` when asked": what a person answers the program's questions.
+_ANSWER = re.compile(r"\b(?:enter(?:s|ing)?|typ(?:e|es|ing)|answer(?:s|ing)?(?:\s+with)?|"
+                     r"input(?:s|ting)?|respond(?:s|ing)?\s+with|repl(?:y|ies|ying)\s+with)\s+"
+                     r"(?:in\s+)?`([^`\n]*)`((?:\s*(?:,|and|then|,\s*then|,\s*and)\s+`[^`\n]*`)*)",
+                     re.I)  # fmt: skip
+_ASKS = re.compile(r"\b(?:asks?|prompts?|waits?\s+for|reads?\s+(?:a|the)\s+\w+\s+from\s+the\s+"
+                   r"(?:keyboard|user))\b", re.I)  # fmt: skip
+_RANDOM = re.compile(r"\brandom(?:ly)?\b|\bshuffl\w*", re.I)
+
+
+def _answers(between: str) -> list[str]:
+    """The answers the text between a command and its output types in, in turn."""
+    found = _ANSWER.search(between)
+    if not found:
+        return []
+    return [found.group(1), *re.findall(r"`([^`\n]*)`", found.group(2))]
+
+
+def _paragraph_of(spec: str, at: int) -> str:
+    start = max(spec.rfind("\n\n", 0, at), 0)
+    end = spec.find("\n\n", at)
+    return spec[start : end if end >= 0 else len(spec)]
 
 
 _VERB = re.compile(r"\b(?:prints|outputs|should print|shows|displays|writes|gives|returns|answers)\b"
