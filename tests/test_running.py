@@ -713,5 +713,9 @@ def test_the_answers_a_spec_types_in_are_the_programs_input():
     )
     chance = "`python g.py` picks a random number to guess; entering `50` prints `Too high`."
     assert spec_examples(chance, {"g.py": ""}) == []
+    day = "`python d.py` prints today's date, like `2024-03-01`; `python e.py` prints the time now, e.g. `12:00`."
+    assert [c.output for e in spec_examples(day, {"d.py": "", "e.py": ""}) for c in e.commands] == [
+        None
+    ]
     quote = "`python q.py` prints a random quote, like `Carpe diem`. `python q.py` prints `Hi`."
     assert [c.output for e in spec_examples(quote, {"q.py": ""}) for c in e.commands] == [None]

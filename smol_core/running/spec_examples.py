@@ -115,9 +115,9 @@ def _exact_outputs(spec: str, contents: Mapping[str, str]) -> tuple[list[dict], 
             continue
         if _ASKS.search(_told(spec, match)) and not fed[1]:
             continue  # it asks, and the spec gives no answer: it would end on an empty input
-        if random:
+        if random or _CHANGING.search(spec[match.end(1) : match.start(2)]):
             items.append(_item(f"`{match[1].strip()}` runs", fed, exit_code=_status(spec, match)))
-            continue  # what a random pick prints is not known
+            continue  # what a random pick, or today's date, prints is not known
         expect: dict = {"output": output}
         more = list(_more_output(spec, match.end()))
         if more:
@@ -144,6 +144,8 @@ def _contained_outputs(spec: str, contents: Mapping[str, str], exact: set[int]) 
     for match in (*_LINE_OF.finditer(spec), *_FOR_INSTANCE.finditer(spec)):
         if match.start() in exact or _QUOTED_COMMAND.fullmatch(f"`{match[2]}`"):
             continue  # given exactly; or "e.g. `python c.py 1` prints `2`": that example
+        if _CHANGING.search(match.group(0)) or _RANDOM.search(match.group(0)):
+            continue  # "today's date, e.g. `2024-03-01`": another day, another output
         fed = fed_command(match.group(1).strip(), spec, contents, _told(spec, match))
         if fed is not None and _runnable(fed):
             items.append(_item(f"`{match[1]}` prints `{match[2]}`", fed,
@@ -171,6 +173,9 @@ _ANSWER = re.compile(r"\b(?:enter(?:s|ing)?|typ(?:e|es|ing)|answer(?:s|ing)?(?:\
 _ASKS = re.compile(r"\b(?:asks?|prompts?|waits?\s+for|reads?\s+(?:a|the)\s+\w+\s+from\s+the\s+"
                    r"(?:keyboard|user))\b", re.I)  # fmt: skip
 _RANDOM = re.compile(r"\brandom(?:ly)?\b|\bshuffl\w*", re.I)
+# Outputs that change from one run to the next: "prints today's date, like `2024-03-01`".
+_CHANGING = re.compile(r"\b(?:today\w*|now|current(?:ly)?|clock|time\s+of\s+day|uuid|timestamp)\b",
+                       re.I)  # fmt: skip
 
 
 def _answers(between: str) -> list[str]:
