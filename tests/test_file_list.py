@@ -269,3 +269,13 @@ def test_plan_items_about_a_code_file_the_list_lacks_are_not_shown_to_the_model(
         assert "utils.js" not in text and "styles.css" not in text, request.path
         assert "- `todo.js` — the script.\n" in text and "| `todo.js` | the script. |" in text
         assert "- `index.html` — the page; loads `todo.js`." in text
+
+
+def test_a_kind_of_file_listed_as_a_file_is_taken_off_with_the_reason():
+    from smol_core.steps.file_list import _checked
+
+    files, rejected = _checked([("textstats.py", ""), ("html", ""), ("css", ""), ("js", ""),
+                                ("Makefile", ""), ("web/static", "")], 20)  # fmt: skip
+    assert [f.path for f in files] == ["textstats.py", "Makefile"]
+    assert {r.path: r.reason for r in rejected} == dict.fromkeys(
+        ("html", "css", "js", "web/static"), "names a kind of file or a folder, not a file")  # fmt: skip

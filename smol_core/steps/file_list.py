@@ -173,12 +173,21 @@ def _checked(
             purposes.setdefault(normalize_path(path), purpose)
     files = [FileSpec(p, purposes.get(p, "")) for p in check.accepted]
     rejected = list(check.rejected)
+    # "html", "css", "js" listed beside `textstats.py` (the built-in model, as headings of its
+    # list): a kind of file or a folder, written as a file it was a page of CSS named `css`.
+    kinds = [f for f in files if f.path.rsplit("/", 1)[-1].lower() in _KIND_WORDS]
+    rejected += [Rejected(f.path, "names a kind of file or a folder, not a file") for f in kinds]
+    files = [f for f in files if f not in kinds]
     if len(files) > max_files:
         rejected += [Rejected(f.path, f"more than {max_files} files") for f in files[max_files:]]
         files = files[:max_files]
     return files, rejected
 
 
+_KIND_WORDS = {"html", "htm", "css", "js", "javascript", "py", "python", "json", "md", "markdown",
+               "txt", "text", "ts", "jsx", "tsx", "yaml", "yml", "toml", "sh", "sql", "csv", "xml",
+               "src", "static", "assets", "images", "img", "scripts", "styles", "templates", "lib",
+               "tests", "frontend", "backend"}  # fmt: skip
 # Words a model sometimes returns as "paths" when it misreads the format (JSON keys, headers).
 _NOT_PATHS = {"files", "file", "path", "paths", "purpose", "name", "filename", "description"}
 _PATH_TOKEN = re.compile(
