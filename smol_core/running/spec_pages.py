@@ -7,7 +7,10 @@ at 0 on every click or its input was never cleared. Only what the spec states is
 element named by id (`<span id="count">`, or "the span" when it has one span) that "starts at
 `0`"; a button that "adds 1" to the number, or "sets it back to `0`"; a button that appends an
 item to the list from the input, and "clears the input"; a number "saved", shown again when the
-page is opened again (and found under the key the spec names, in the storage it names).
+page is opened again (and found under the key the spec names, in the storage it names); what
+typing `hello` into the input makes an element "show" (with the button clicked, where the
+sentence clicks one: "it" is the one spoken of last); the input's text a button "stores", there
+again when the page opens again. "It" in a sentence is the element the one before spoke of.
 Anything else gives no check (the smoke check stays).
 """
 
