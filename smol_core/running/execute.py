@@ -284,10 +284,13 @@ def _judge(command: Command, result: RunResult, box: Sandbox) -> tuple[str, str]
         )
     if "Traceback (most recent call last)" in result.stderr:
         return "fail", f"it raised an error: {_last_line(result.stderr)}"
-    if command.output is not None and out != _normal(command.output):
+    # An error's message may rightly go to standard error: for an example that expects it to
+    # fail, what it wrote there counts too.
+    outs = [out] if command.exit_code == 0 else [out, _normal(result.stderr)]
+    if command.output is not None and _normal(command.output) not in outs:
         return "fail", f'expected "{_short(command.output)}", got "{_short(result.stdout)}"'
     for text in command.contains:
-        if _normal(text) not in out:
+        if not any(_normal(text) in o for o in outs):
             return (
                 "fail",
                 f'expected the output to contain "{_short(text)}", got "{_short(result.stdout)}"',

@@ -70,6 +70,7 @@ def spec_examples(spec: str, contents: Mapping[str, str]) -> list[Example]:
     items, exact = _exact_outputs(spec, contents)
     items += _contained_outputs(spec, contents, exact)
     items += _block_outputs(spec, contents) + _transcripts(spec, contents)
+    items += _missing_input(spec, items)
     # A command with nothing expected of it, that another example runs and checks, is that one.
     checked = {c["args"] for item in items for c in item["commands"] if _expects(c)}
     items = [
@@ -190,6 +191,34 @@ def _paragraph_of(spec: str, at: int) -> str:
     start = max(spec.rfind("\n\n", 0, at), 0)
     end = spec.find("\n\n", at)
     return spec[start : end if end >= 0 else len(spec)]
+
+
+# "If the file does not exist it prints `error: no such file` and exits with status 1".
+_NO_FILE = re.compile(r"\b(?:if|when)\s+(?:the\s+)?(?:input\s+|given\s+)?file\s+(?:does\s+not|doesn't|"
+                      r"is\s+not|isn't|cannot\s+be)\s+(?:exist|there|found)|\b(?:if|when|for)\s+(?:the|a)"
+                      r"\s+(?:input\s+)?file\s+(?:is\s+)?missing\b|\b(?:a|the)\s+missing\s+file\b",
+                      re.I)  # fmt: skip
+MISSING_FILE = "no-such-file"
+
+
+def _missing_input(spec: str, items: list[dict]) -> list[dict]:
+    """What the spec says a command does with a file that is not there: the first example that
+    reads an input file it gives, run on a name that is nowhere instead."""
+    base = next((i for i in items if len(i["commands"]) == 1 and i.get("input_files")), None)
+    for sentence in re.split(r"(?<=[.!?])\s+|\n\s*\n", spec) if base else []:
+        said = re.search(r"\b(?:prints|outputs|shows|says|writes)\s+`([^`\n]+)`", sentence)
+        if not _NO_FILE.search(sentence) or not (said or _STATUS.search(sentence)):
+            continue
+        given = base["input_files"][0]["path"]
+        stem, dot, ext = given.rpartition(".")
+        absent = f"{MISSING_FILE}{dot}{ext}" if stem else MISSING_FILE
+        args = [absent if a == given else a for a in shlex.split(base["commands"][0]["args"])]
+        status = _STATUS.search(re.sub(r"`[^`\n]*`", "``", sentence))
+        return [{"kind": "command", "name": f"`{shlex.join(args)}` (no such file)",
+                 "commands": [{"args": shlex.join(args),
+                               "exit_code": int(status.group(1)) if status else None,
+                               **({"contains": [said.group(1)]} if said else {})}]}]  # fmt: skip
+    return []
 
 
 _VERB = re.compile(r"\b(?:prints|outputs|should print|shows|displays|writes|gives|returns|answers)\b"
