@@ -205,7 +205,9 @@ def _missing_input(spec: str, items: list[dict]) -> list[dict]:
     """What the spec says a command does with a file that is not there: the first example that
     reads an input file it gives, run on a name that is nowhere instead."""
     base = next((i for i in items if len(i["commands"]) == 1 and i.get("input_files")), None)
-    for sentence in re.split(r"(?<=[.!?])\s+|\n\s*\n", spec) if base else []:
+    if base is None:
+        return []
+    for sentence in re.split(r"(?<=[.!?])\s+|\n\s*\n", spec):
         said = re.search(r"\b(?:prints|outputs|shows|says|writes)\s+`([^`\n]+)`", sentence)
         if not _NO_FILE.search(sentence) or not (said or _STATUS.search(sentence)):
             continue
