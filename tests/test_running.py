@@ -601,6 +601,10 @@ exits with status 1. `echo "a b" | python up.py` prints `A B!`."""
         "echo \"a b\" | python up.py", "python up.py < sales.csv"), files)[3:] for c in e.commands
     ] == ["item,amount\ntea,2.50\n"]  # fmt: skip
     assert len(spec_examples(given.replace('echo "a b"', "cat x.txt"), files)) == 3
+    # A `|` quoted is an argument; a redirect with no file, or of the output, is not run.
+    [quoted] = spec_examples('`python up.py "a|b"` prints `A|B!`.', files)
+    assert quoted.commands[0].args == ("python", "up.py", "a|b")
+    assert spec_examples("`python up.py <` prints `A`. `python up.py > o` prints `B`.", files) == []
 
 
 def test_an_output_the_spec_gives_only_for_some_cases_is_not_the_whole_output():

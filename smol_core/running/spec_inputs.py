@@ -24,18 +24,21 @@ def fed_command(
     """The command's own arguments, what it reads on standard input, and the input files the
     spec gives for it (path and content); None when the spec's command can't be run so: a pipe
     from another program, a file read that the spec gives no content for."""
-    left, _, right = command.rpartition("|")
     try:
-        args = shlex.split(right)
-        feeder = shlex.split(left) if left else []
+        lexer = shlex.shlex(command, posix=True, punctuation_chars="|<>;&")
+        lexer.whitespace_split = True  # `a|b` quoted is one word; unquoted, a pipe
+        words = list(lexer)
     except ValueError:
         return None
+    feeder, args = (words[: words.index("|")], words[words.index("|") + 1 :]) if "|" in words \
+        else ([], words)  # fmt: skip
+    if feeder and feeder[0] not in ("echo", "printf"):
+        return None  # fed by another program: what it prints is not known here
     stdin = ""
     if feeder:
-        words = feeder[1:]
-        escapes = feeder[0] == "printf" or "-e" in words
-        newline = feeder[0] == "echo" and "-n" not in words
-        text = " ".join(w for w in words if w not in ("-n", "-e"))
+        escapes = feeder[0] == "printf" or "-e" in feeder[1:]
+        newline = feeder[0] == "echo" and "-n" not in feeder[1:]
+        text = " ".join(w for w in feeder[1:] if w not in ("-n", "-e"))
         stdin = (_unescaped(text) if escapes else text) + ("\n" if newline else "")
     given = []
     for arg in args[2:]:
@@ -45,12 +48,13 @@ def fed_command(
                 given.append({"path": arg, "content": content})
     if "<" in args:
         at = args.index("<")
-        source = next((g["content"] for g in given if g["path"] == args[at + 1 : at + 2][0]), None)
+        read = args[at + 1] if at + 1 < len(args) else ""
+        source = next((g["content"] for g in given if g["path"] == read), None)
         if source is None:
             return None
         args, stdin = args[:at] + args[at + 2 :], source
-    if len(args) < 2 or any(a in ("|", ">", ">>", "&&", ";") for a in args):
-        return None
+    if len(args) < 2 or any(set(a) <= set("|<>;&") for a in args):
+        return None  # another pipe, a redirect of its output, a second command
     return args, stdin, given
 
 
@@ -60,6 +64,7 @@ FENCE = re.compile(r"```[^\n`]*\n(.*?)\n?```", re.S)
 _BEFORE_BLOCK = re.compile(r"`?[^`]{0,80}?(?=```)")  # from the name to its block
 _CONTAINING = r"\b(?:contains|containing|holds|holding|with\s+the\s+(?:text|lines?|content))\b"
 _QUOTED_TEXT = r"\s*:?\s*(?:\"([^\"\n]*)\"|`([^`\n]+)`)"
+_CONTAINS_QUOTED = re.compile(rf"`?\s+{_CONTAINING}{_QUOTED_TEXT}")  # "`notes.txt` contains `a b`"
 
 
 def given_content(spec: str, name: str, example: str = "") -> str | None:
@@ -71,7 +76,7 @@ def given_content(spec: str, name: str, example: str = "") -> str | None:
         told = lead and (":" in lead.group(0) or re.search(_CONTAINING, lead.group(0)))
         if lead and told and (block := FENCE.match(spec, lead.end())):
             return block.group(1) + "\n"
-        if quoted := re.compile(rf"`?\s+{_CONTAINING}{_QUOTED_TEXT}").match(spec, m.end()):
+        if quoted := _CONTAINS_QUOTED.match(spec, m.end()):
             return _unescaped(_text(quoted))
     said = list(re.finditer(rf"\bfile\s+{_CONTAINING}{_QUOTED_TEXT}", example))
     return _unescaped(_text(said[0])) if len(said) == 1 else None
