@@ -10,6 +10,7 @@ pass or a round changes nothing, and the project is never left worse than its be
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 from collections.abc import Mapping, Sequence
 
@@ -28,9 +29,10 @@ from .examples import smoke_examples
 from .execute import run_examples
 from .loose_args import optional_arguments
 from .must_pass import checks_by_path
+from .number_format import differing_number, fewer_decimals
 from .provenance import untraced
 from .sandbox import isolation
-from .trim_output import trimmed_output
+from .trim_output import Trimmed, trimmed_output
 
 WENT_BACK = "went back to the version that passed more examples"
 SAMPLING_TEMPERATURE = 0.8
@@ -91,24 +93,25 @@ async def run_round(
 async def run_and_trim(
     project: Project, settings: Settings, emit: Emit, round_no: int
 ) -> list[ExampleResult]:
-    """`run_round`, then a command that printed its expected value among words of its own is
-    made to print the value only (trim_output.py), or one whose parser asked for an argument
-    the command leaves out takes it as optional (loose_args.py), and run again: kept only if
-    it does better."""
+    """`run_round`, then what a failure shows has one right answer is changed without the model
+    (`_fixed_without_model`) and run again: kept only if it does better."""
     results = await run_round(project, settings, emit, round_no)
     before = dict(project.contents)
     for index, result in enumerate(results):
         example = project.examples[index] if index < len(project.examples) else None
-        if result.status != "fail" or example is None or not example.commands:
-            continue  # a page's failure is the heal's
-        expected = example.commands[min(result.reached, len(example.commands) - 1)].output
-        for path in [f for f in result.files if f in project.contents]:
-            source = project.contents[path]
-            trimmed = (
-                trimmed_output(path, source, expected, result.printed)
-                if expected and result.printed
-                else None
-            ) or optional_arguments(path, source, result.detail)
+        if result.status != "fail" or example is None:
+            continue
+        concerned = [f for f in result.files if f in project.contents]
+        if not example.commands:  # a page: what shows is its scripts' doing
+            concerned += sorted(
+                {
+                    r
+                    for f in concerned
+                    for r in referenced_paths(f, project.contents[f], project.contents)
+                }
+            )
+        for path in concerned:
+            trimmed = _fixed_without_model(example, result, path, project.contents[path])
             if trimmed:
                 said = f"{trimmed.why}: `{_short(trimmed.before)}` is now `{trimmed.after}`"
                 emit(FileDone(path=path, content=trimmed.source, fixed=(said,)))
@@ -119,6 +122,28 @@ async def run_and_trim(
     if score(again) <= score(results):  # a tie: the version it was (the one the person saw)
         return _go_back(project, emit, before, results)
     return again
+
+
+_PAGE_TEXT = re.compile(r'expected "(.*)", got "(.*)"$')
+
+
+def _fixed_without_model(
+    example: Example, result: ExampleResult, path: str, source: str
+) -> Trimmed | None:
+    """The one change with one right answer that the failure shows, if any: the value printed
+    among words of its own, an argument a subcommand leaves out, the decimals of a number."""
+    if not example.commands:  # a page: what an element showed, against what it should
+        shown = _PAGE_TEXT.search(result.reason)
+        return fewer_decimals(path, source, shown[1], shown[2]) if shown else None
+    expected = example.commands[min(result.reached, len(example.commands) - 1)].output
+    if expected and result.printed:
+        number = differing_number(expected, result.printed)
+        fixed = trimmed_output(path, source, expected, result.printed) or (
+            fewer_decimals(path, source, *number) if number else None
+        )
+        if fixed:
+            return fixed
+    return optional_arguments(path, source, result.detail)
 
 
 def _short(text: str, limit: int = 80) -> str:
