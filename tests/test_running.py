@@ -727,18 +727,21 @@ def test_the_answers_a_spec_types_in_are_the_programs_input():
 
 @isolated
 def test_what_a_spec_says_of_a_missing_input_file_is_run_on_a_name_that_is_nowhere():
-    from smol_core.running.spec_examples import MISSING_FILE, spec_examples
+    from smol_core.running.spec_examples import spec_examples
 
     spec = """For a file containing "one two\\nthree\\n", `python wc.py notes.txt` prints `2 3 14`.
 If the file does not exist it prints `error: no such file` and exits with status 1."""
     right = WC.replace('print("not found")', 'print("error: no such file", file=sys.stderr)')
     found = spec_examples(spec, {"wc.py": right})
-    missing = found[-1].commands[0]
-    assert (missing.args[2], missing.contains, missing.exit_code) == (
-        f"{MISSING_FILE}.txt", ("error: no such file",), 1)  # fmt: skip
+    missing = found[-1]
+    assert (missing.commands[0].args[2], missing.commands[0].contains) == (
+        "notes.txt", ("error: no such file",))  # fmt: skip
+    assert (missing.commands[0].exit_code, missing.input_files) == (1, ())  # the file not given
     # Said on standard error, as errors rightly are: that counts for an example that fails.
     assert [r.status for r in run_examples({"wc.py": right}, found)] == ["pass", "pass"]
     silent = WC.replace("sys.exit(1)", "sys.exit(0)")
     assert [r.status for r in run_examples({"wc.py": silent}, found)] == ["pass", "fail"]
-    # No example reads a file the spec gives: nothing to run it on.
+    # Read through `<`, or no example reads a file the spec gives: nothing to run it on.
+    redirected = spec.replace("python wc.py notes.txt", "python wc.py < notes.txt")
+    assert [e.name for e in spec_examples(redirected, {"wc.py": right})][1:] == []
     assert len(spec_examples(spec.replace("a file containing", "a file"), {"wc.py": right})) == 1

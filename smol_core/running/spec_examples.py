@@ -13,13 +13,21 @@ from collections.abc import Iterator, Mapping
 
 from ..records import Command, Example, Request
 from .examples import MAX_EXAMPLES, parse_examples, refusal
-from .spec_inputs import FENCE, fed_command
-
-_RUN = r"(?:python3?|node)\s[^`\n]+"
-_COMMAND = rf"`({_RUN})`"  # a command of the project's, quoted
-_QUOTED_COMMAND = re.compile(_COMMAND)
-# The same, with what it reads piped in: "`echo "hello world" | python shout.py`".
-_FED_COMMAND = rf"`((?:(?:echo|printf)\s[^`|\n]*\|\s*)?{_RUN})`"
+from .spec_blocks import block_outputs, transcripts
+from .spec_inputs import fed_command, missing_input
+from .spec_words import (
+    ASKS,
+    CHANGING,
+    FED_COMMAND,
+    PLACEHOLDER,
+    QUOTED_COMMAND,
+    RANDOM,
+    command_item,
+    paragraph_of,
+    runnable,
+    status,
+    told,
+)
 
 
 def _paragraphs(spec: str) -> list[str]:
@@ -29,7 +37,7 @@ def _paragraphs(spec: str) -> list[str]:
 
 def _quoted_commands(text: str) -> Iterator[list[str] | None]:
     """The arguments of each command quoted in `text`, None for one that can't be split."""
-    for m in _QUOTED_COMMAND.finditer(text):
+    for m in QUOTED_COMMAND.finditer(text):
         try:
             yield shlex.split(m.group(1))
         except ValueError:
@@ -39,7 +47,7 @@ def _quoted_commands(text: str) -> Iterator[list[str] | None]:
 # "`python convert.py 100 --to f` prints `212.0`": a command and its output, both quoted, with
 # a verb between. Read straight from the spec, no model involved: exact by construction.
 _SPEC_EXAMPLE = re.compile(
-    _FED_COMMAND  # the command
+    FED_COMMAND  # the command
     + r"(?:(?!`(?:python3?|node)\s)[^\n]|\n(?![ \t]*\n)){0,200}?"  # same paragraph, no other command
     r"(?:\b(?:prints|outputs|should print|shows|displays|writes|gives|returns|answers)\b|→|->|=>)"
     # What it prints: the next quoted text of the same sentence ("prints them numbered.
@@ -57,20 +65,17 @@ _LINES = re.compile(r"\blines?\b|\bthen\b|\bnext\b|\bfollowed\b|\bone\s+per\b|\b
 
 def _more_output(spec: str, at: int) -> Iterator[re.Match]:
     """The quoted outputs that follow the one ending at `at` in a list, up to any command."""
-    while (m := _MORE.match(spec, at)) and not _QUOTED_COMMAND.fullmatch(f"`{m.group(2)}`"):
+    while (m := _MORE.match(spec, at)) and not QUOTED_COMMAND.fullmatch(f"`{m.group(2)}`"):
         yield m
         at = m.end()
-
-
-_PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9_]+|<[^>]*>|\[[^\]]*\]|\.\.\.|…")
 
 
 def spec_examples(spec: str, contents: Mapping[str, str]) -> list[Example]:
     """The command examples a spec writes out (command and output quoted), as checks."""
     items, exact = _exact_outputs(spec, contents)
     items += _contained_outputs(spec, contents, exact)
-    items += _block_outputs(spec, contents) + _transcripts(spec, contents)
-    items += _missing_input(spec, items)
+    items += block_outputs(spec, contents) + transcripts(spec, contents)
+    items += missing_input(spec, items)
     # A command with nothing expected of it, that another example runs and checks, is that one.
     checked = {c["args"] for item in items for c in item["commands"] if _expects(c)}
     items = [
@@ -78,18 +83,6 @@ def spec_examples(spec: str, contents: Mapping[str, str]) -> list[Example]:
     ]
     found = parse_examples({"examples": _in_turn(items)}, spec, contents)
     return [e for e in found if not any(refusal(c.args, contents) for c in e.commands)]
-
-
-def _item(name: str, fed: tuple[list[str], str, list[dict]], **expect: object) -> dict:
-    """One command example as `parse_examples` reads it, with what the spec feeds it."""
-    args, stdin, given = fed
-    return {"kind": "command", "name": name[:80], "input_files": given,
-            "commands": [{"args": shlex.join(args), "stdin": stdin, **expect}]}  # fmt: skip
-
-
-def _runnable(fed: tuple[list[str], str, list[dict]] | None) -> bool:
-    """Fed as the spec writes it, and no usage line (`python wc.py PATH`)."""
-    return fed is not None and not any(_PLACEHOLDER.fullmatch(w) for w in fed[0][2:])
 
 
 def _exact_outputs(spec: str, contents: Mapping[str, str]) -> tuple[list[dict], set[int]]:
@@ -100,24 +93,26 @@ def _exact_outputs(spec: str, contents: Mapping[str, str]) -> tuple[list[dict], 
         if not _of_the_command(spec[match.end(1) : match.start(2)]):
             continue  # "… An invalid date prints `invalid date`": another case's output
         exact.add(match.start())
-        fed = fed_command(match.group(1).strip(), spec, contents, _told(spec, match))
-        if fed is None or not _runnable(fed):
+        fed = fed_command(match.group(1).strip(), spec, contents, told(spec, match))
+        if fed is None or not runnable(fed):
             continue  # a pipe from another program, a file the spec gives nothing of, a usage line
         answers = _answers(spec[match.end(1) : match.start(2)])
-        random = _RANDOM.search(_paragraph_of(spec, match.start()))
-        if random and (answers or _ASKS.search(_told(spec, match))):
+        random = RANDOM.search(paragraph_of(spec, match.start()))
+        if random and (answers or ASKS.search(told(spec, match))):
             continue  # a game of chance: what it answers to a guess is not known
         if answers and not fed[1]:
             # "asks for a name; entering `Ada` prints `Hello, Ada!`": read from its input, after
             # the question it prints.
-            items.append(_item(f"`{match[1].strip()}` given {', '.join(answers)}",
+            items.append(command_item(f"`{match[1].strip()}` given {', '.join(answers)}",
                                (fed[0], "\n".join(answers) + "\n", fed[2]),
-                               exit_code=_status(spec, match), contains=[output]))  # fmt: skip
+                               exit_code=status(spec, match), contains=[output]))  # fmt: skip
             continue
-        if _ASKS.search(_told(spec, match)) and not fed[1]:
+        if ASKS.search(told(spec, match)) and not fed[1]:
             continue  # it asks, and the spec gives no answer: it would end on an empty input
-        if random or _CHANGING.search(spec[match.end(1) : match.start(2)]):
-            items.append(_item(f"`{match[1].strip()}` runs", fed, exit_code=_status(spec, match)))
+        if random or CHANGING.search(spec[match.end(1) : match.start(2)]):
+            items.append(
+                command_item(f"`{match[1].strip()}` runs", fed, exit_code=status(spec, match))
+            )
             continue  # what a random pick, or today's date, prints is not known
         expect: dict = {"output": output}
         more = list(_more_output(spec, match.end()))
@@ -133,8 +128,8 @@ def _exact_outputs(spec: str, contents: Mapping[str, str]) -> tuple[list[dict], 
             # for multiples of 3": a part, under a condition. It must end cleanly.
             expect = {}
         # A status of None: it fails, with a status the spec doesn't give (any status).
-        items.append(_item(f"`{match[1].strip()}` prints `{output}`", fed,
-                           exit_code=_status(spec, match), **expect))  # fmt: skip
+        items.append(command_item(f"`{match[1].strip()}` prints `{output}`", fed,
+                           exit_code=status(spec, match), **expect))  # fmt: skip
     return items, exact
 
 
@@ -143,26 +138,14 @@ def _contained_outputs(spec: str, contents: Mapping[str, str], exact: set[int]) 
     and then for instance ("prints the weekday, e.g. `Friday`"): what the output contains."""
     items = []
     for match in (*_LINE_OF.finditer(spec), *_FOR_INSTANCE.finditer(spec)):
-        if match.start() in exact or _QUOTED_COMMAND.fullmatch(f"`{match[2]}`"):
+        if match.start() in exact or QUOTED_COMMAND.fullmatch(f"`{match[2]}`"):
             continue  # given exactly; or "e.g. `python c.py 1` prints `2`": that example
-        if _CHANGING.search(match.group(0)) or _RANDOM.search(match.group(0)):
+        if CHANGING.search(match.group(0)) or RANDOM.search(match.group(0)):
             continue  # "today's date, e.g. `2024-03-01`": another day, another output
-        fed = fed_command(match.group(1).strip(), spec, contents, _told(spec, match))
-        if fed is not None and _runnable(fed):
-            items.append(_item(f"`{match[1]}` prints `{match[2]}`", fed,
-                               exit_code=_status(spec, match), contains=[match.group(2)]))  # fmt: skip
-    return items
-
-
-def _block_outputs(spec: str, contents: Mapping[str, str]) -> list[dict]:
-    """A command written as "`python greet.py Ada` prints:" and a fenced block, the block its
-    whole output."""
-    items = []
-    for match in _BLOCK_OUTPUT.finditer(spec):
-        fed = fed_command(match.group(1).strip(), spec, contents, _told(spec, match))
-        if fed is not None and _runnable(fed):
-            items.append(_item(f"`{match[1]}` prints its block", fed,
-                               exit_code=_status(spec, match), output=match.group(2)))  # fmt: skip
+        fed = fed_command(match.group(1).strip(), spec, contents, told(spec, match))
+        if fed is not None and runnable(fed):
+            items.append(command_item(f"`{match[1]}` prints `{match[2]}`", fed,
+                               exit_code=status(spec, match), contains=[match.group(2)]))  # fmt: skip
     return items
 
 
@@ -171,12 +154,6 @@ _ANSWER = re.compile(r"\b(?:enter(?:s|ing)?|typ(?:e|es|ing)|answer(?:s|ing)?(?:\
                      r"input(?:s|ting)?|respond(?:s|ing)?\s+with|repl(?:y|ies|ying)\s+with)\s+"
                      r"(?:in\s+)?`([^`\n]*)`((?:\s*(?:,|and|then|,\s*then|,\s*and)\s+`[^`\n]*`)*)",
                      re.I)  # fmt: skip
-_ASKS = re.compile(r"\b(?:asks?|prompts?|waits?\s+for|reads?\s+(?:a|the)\s+\w+\s+from\s+the\s+"
-                   r"(?:keyboard|user))\b", re.I)  # fmt: skip
-_RANDOM = re.compile(r"\brandom(?:ly)?\b|\bshuffl\w*", re.I)
-# Outputs that change from one run to the next: "prints today's date, like `2024-03-01`".
-_CHANGING = re.compile(r"\b(?:today\w*|now|current(?:ly)?|clock|time\s+of\s+day|uuid|timestamp)\b",
-                       re.I)  # fmt: skip
 
 
 def _answers(between: str) -> list[str]:
@@ -185,42 +162,6 @@ def _answers(between: str) -> list[str]:
     if not found:
         return []
     return [found.group(1), *re.findall(r"`([^`\n]*)`", found.group(2))]
-
-
-def _paragraph_of(spec: str, at: int) -> str:
-    start = max(spec.rfind("\n\n", 0, at), 0)
-    end = spec.find("\n\n", at)
-    return spec[start : end if end >= 0 else len(spec)]
-
-
-# "If the file does not exist it prints `error: no such file` and exits with status 1".
-_NO_FILE = re.compile(r"\b(?:if|when)\s+(?:the\s+)?(?:input\s+|given\s+)?file\s+(?:does\s+not|doesn't|"
-                      r"is\s+not|isn't|cannot\s+be)\s+(?:exist|there|found)|\b(?:if|when|for)\s+(?:the|a)"
-                      r"\s+(?:input\s+)?file\s+(?:is\s+)?missing\b|\b(?:a|the)\s+missing\s+file\b",
-                      re.I)  # fmt: skip
-MISSING_FILE = "no-such-file"
-
-
-def _missing_input(spec: str, items: list[dict]) -> list[dict]:
-    """What the spec says a command does with a file that is not there: the first example that
-    reads an input file it gives, run on a name that is nowhere instead."""
-    base = next((i for i in items if len(i["commands"]) == 1 and i.get("input_files")), None)
-    if base is None:
-        return []
-    for sentence in re.split(r"(?<=[.!?])\s+|\n\s*\n", spec):
-        said = re.search(r"\b(?:prints|outputs|shows|says|writes)\s+`([^`\n]+)`", sentence)
-        if not _NO_FILE.search(sentence) or not (said or _STATUS.search(sentence)):
-            continue
-        given = base["input_files"][0]["path"]
-        stem, dot, ext = given.rpartition(".")
-        absent = f"{MISSING_FILE}{dot}{ext}" if stem else MISSING_FILE
-        args = [absent if a == given else a for a in shlex.split(base["commands"][0]["args"])]
-        status = _STATUS.search(re.sub(r"`[^`\n]*`", "``", sentence))
-        return [{"kind": "command", "name": f"`{shlex.join(args)}` (no such file)",
-                 "commands": [{"args": shlex.join(args),
-                               "exit_code": int(status.group(1)) if status else None,
-                               **({"contains": [said.group(1)]} if said else {})}]}]  # fmt: skip
-    return []
 
 
 _VERB = re.compile(r"\b(?:prints|outputs|should print|shows|displays|writes|gives|returns|answers)\b"
@@ -241,73 +182,16 @@ def _of_the_command(between: str) -> bool:
     return bool(verbs) and bool(_ITS_OWN.search(sentence[: verbs[-1].start()]))
 
 
-def _told(spec: str, match: re.Match) -> str:
-    """An example's text: from the start of its command's sentence to its output."""
-    starts = [m.end() for m in re.finditer(r"[.!?]\s|\n\s*\n", spec[: match.start()])]
-    return spec[(starts[-1] if starts else 0) : match.end()]
-
-
 def _expects(command: dict) -> bool:
     return "output" in command or "contains" in command
 
 
-_BLOCK_OUTPUT = re.compile(
-    _FED_COMMAND + r"(?:(?!`(?:python3?|node)\s)[^\n.!?`]|[.!?](?!\s)){0,120}?"
-    r"\b(?:prints|outputs|should\s+print|shows|displays|writes)\b[^`\n.]{0,40}:\s*\n\s*"
-    r"```[^\n`]*\n(.*?)\n?```", re.S)  # fmt: skip
-# A terminal session in a fenced block: "$ python todo.py add milk", then what it printed.
-_PROMPT = re.compile(r"^\s*[$%>]\s+(.+)$")
-# What an error prints: a session that shows it doesn't show the status it ends with.
-_ERROR_WORDS = re.compile(r"\b(?:error|usage|not\s+found|invalid|unknown|no\s+such|missing|"
-                          r"cannot|can't)\b", re.I)  # fmt: skip
-
-
-def _transcripts(spec: str, contents: Mapping[str, str]) -> list[dict]:
-    """Each fenced block written as a terminal session of the project's own commands, as one
-    session: the commands in turn in one folder, each printing exactly the lines under it.
-    A block with any other command (`cd`, `cat`, `ls`) is not read: it sets up what can't be."""
-    out = []
-    for block in FENCE.finditer(spec):
-        commands: list[dict] = []
-        given: dict[str, dict] = {}
-        for line in block.group(1).splitlines():
-            prompt = _PROMPT.match(line)
-            if prompt is None:
-                if commands:
-                    commands[-1]["lines"].append(line.rstrip())
-                continue
-            fed = fed_command(prompt.group(1).strip(), spec, contents)
-            if fed is None or not re.match(r"(?:python3?|node)$", fed[0][0]):
-                commands = []
-                break
-            given.update((f["path"], f) for f in fed[2])
-            commands.append({"args": shlex.join(fed[0]), "stdin": fed[1], "lines": []})
-        if not commands or any(
-            _PLACEHOLDER.fullmatch(w) for c in commands for w in shlex.split(c["args"])[2:]
-        ):
-            continue
-        for command in commands:
-            lines = command.pop("lines")
-            printed = "\n".join(lines).strip("\n")
-            command["exit_code"] = None if _ERROR_WORDS.search(printed) else 0
-            if any(line.strip() in ("...", "…") for line in lines):  # "…": more lines, not shown
-                command["contains"] = [
-                    line for line in lines if line.strip() not in ("", "...", "…")
-                ]
-            else:
-                command["output"] = printed
-        told = ", then ".join(f"`{c['args']}`" for c in commands)
-        out.append({"kind": "command", "name": f"the session: {told}"[:80], "commands": commands,
-                    "input_files": list(given.values())})  # fmt: skip
-    return out
-
-
 # "So the last line of `python fizz.py 15` is `FizzBuzz`": a line the output holds.
 _LINE_OF = re.compile(r"\b(?:first|last|final|second|third)\s+line\s+(?:of|printed\s+by)\s+"
-                      + _FED_COMMAND + r"\s+(?:is|reads|says|should\s+be)\s*:?\s*`([^`\n]+)`")  # fmt: skip
+                      + FED_COMMAND + r"\s+(?:is|reads|says|should\s+be)\s*:?\s*`([^`\n]+)`")  # fmt: skip
 # "`python weekday.py 2024-03-01` prints the day of the week of the date, e.g. `Friday`".
 _FOR_INSTANCE = re.compile(
-    _FED_COMMAND + r"(?:(?!`(?:python3?|node)\s)[^\n.!?`]|[.!?](?!\s)|\n(?![ \t]*\n)){0,200}?"
+    FED_COMMAND + r"(?:(?!`(?:python3?|node)\s)[^\n.!?`]|[.!?](?!\s)|\n(?![ \t]*\n)){0,200}?"
     r"\b(?:prints|outputs|shows|displays|writes|returns)\b[^`\n]{0,120}?"
     r"(?:\be\.g\.|\bfor\s+(?:example|instance)\b|\bsuch\s+as\b),?\s*`([^`\n]+)`"
 )
@@ -321,24 +205,6 @@ def _partial(spec: str, match: re.Match) -> bool:
     """Whether the quoted output is printed only in some cases, not the command's whole output."""
     told = spec[match.end(1) : match.start(2) - 1]
     return bool(_CONDITION.match(spec, match.end()) or _EXCEPT.search(told))
-
-
-# "… prints `not found` and exits with status 1": the status, in the command's sentence.
-_STATUS = re.compile(r"\b(?:exits?|exiting|ends?|quits?|returns?|fails?)\s+(?:with\s+)?(?:an?\s+)?"
-                     r"(?:(?:exit\s+)?(?:status|code)\s+)?`?(\d{1,3})`?(?!\s*(?:items?|lines?))")  # fmt: skip
-_FAILS = re.compile(r"\bnon-?zero\b|\b(?:exits?|ends?|fails?)\s+with\s+an?\s+error\b")
-_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n\s*\n|`(?:python3?|node)\s")
-
-
-def _status(spec: str, match: re.Match) -> int | None:
-    """The exit status the command's sentence gives (0 when it gives none), None when it says
-    only that the command fails."""
-    end = _SENTENCE_END.search(spec, match.end())
-    sentence = spec[match.end(1) : end.start() if end else len(spec)]
-    told = re.sub(r"`[^`\n]*`", "``", sentence)
-    if found := _STATUS.search(told):
-        return int(found.group(1)) if int(found.group(1)) < 256 else None
-    return None if _FAILS.search(told) else 0
 
 
 # Subcommands that make state, and those that take it away: a sequence of one program's
@@ -416,7 +282,7 @@ def spec_commands(spec: str, contents: Mapping[str, str]) -> list[Example]:
 
 def _sample(arg: str) -> str:
     """The argument as given, a sample for a placeholder, or "" for one with no safe sample."""
-    if not _PLACEHOLDER.fullmatch(arg) and not re.fullmatch(r"[A-Z]", arg):
+    if not PLACEHOLDER.fullmatch(arg) and not re.fullmatch(r"[A-Z]", arg):
         return arg
     return next((value for value, word in _SAMPLE.items() if word.fullmatch(arg)), "")
 

@@ -9,6 +9,8 @@ import re
 import shlex
 from collections.abc import Mapping
 
+from .spec_words import STATUS, command_item
+
 # What a piped command reads: `echo "a b" | …` prints it and a newline, `printf 'a\nb' | …`
 # prints it as written, its \n as line ends.
 _ESCAPES = {"\\n": "\n", "\\t": "\t", "\\\\": "\\"}
@@ -84,3 +86,28 @@ def given_content(spec: str, name: str, example: str = "") -> str | None:
 
 def _text(quoted: re.Match) -> str:
     return quoted.group(1) if quoted.group(1) is not None else quoted.group(2)
+
+
+# "If the file does not exist it prints `error: no such file` and exits with status 1".
+_NO_FILE = re.compile(r"\b(?:if|when)\s+(?:the\s+)?(?:input\s+|given\s+)?file\s+(?:does\s+not|doesn't|"
+                      r"is\s+not|isn't|cannot\s+be)\s+(?:exist|there|found)|\b(?:if|when|for)\s+(?:the|a)"
+                      r"\s+(?:input\s+)?file\s+(?:is\s+)?missing\b|\b(?:a|the)\s+missing\s+file\b",
+                      re.I)  # fmt: skip
+
+
+def missing_input(spec: str, items: list[dict]) -> list[dict]:
+    """What the spec says a command does with a file that is not there: the first example that
+    reads an input file it gives by name, run with that file not given."""
+    base = next((i for i in items if len(i["commands"]) == 1 and i.get("input_files")), None)
+    args = shlex.split(base["commands"][0]["args"]) if base else []
+    if base is None or base["input_files"][0]["path"] not in args:
+        return []  # none, or it reads the file through `<`: nothing names it
+    for sentence in re.split(r"(?<=[.!?])\s+|\n\s*\n", spec):
+        said = re.search(r"\b(?:prints|outputs|shows|says|writes)\s+`([^`\n]+)`", sentence)
+        told = re.sub(r"`[^`\n]*`", "``", sentence)
+        status = STATUS.search(told)
+        if _NO_FILE.search(sentence) and (said or status):
+            return [command_item(f"`{shlex.join(args)}` (the file not there)", (args, "", []),
+                                 exit_code=int(status.group(1)) if status else None,
+                                 **({"contains": [said.group(1)]} if said else {}))]  # fmt: skip
+    return []

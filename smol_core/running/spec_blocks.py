@@ -1,0 +1,74 @@
+"""Examples a spec writes in fenced blocks, asked of no model: a command's whole output after
+"prints:", and a terminal session (`$ python todo.py add milk` and the lines it printed), run in
+turn in one folder."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Mapping
+
+from .spec_inputs import FENCE, fed_command
+from .spec_words import FED_COMMAND, PLACEHOLDER, command_item, runnable, status, told
+
+_BLOCK_OUTPUT = re.compile(
+    FED_COMMAND + r"(?:(?!`(?:python3?|node)\s)[^\n.!?`]|[.!?](?!\s)){0,120}?"
+    r"\b(?:prints|outputs|should\s+print|shows|displays|writes)\b[^`\n.]{0,40}:\s*\n\s*"
+    r"```[^\n`]*\n(.*?)\n?```", re.S)  # fmt: skip
+# A terminal session in a fenced block: "$ python todo.py add milk", then what it printed.
+_PROMPT = re.compile(r"^\s*[$%>]\s+(.+)$")
+# What an error prints: a session that shows it doesn't show the status it ends with.
+_ERROR_WORDS = re.compile(r"\b(?:error|usage|not\s+found|invalid|unknown|no\s+such|missing|"
+                          r"cannot|can't)\b", re.I)  # fmt: skip
+
+
+def transcripts(spec: str, contents: Mapping[str, str]) -> list[dict]:
+    """Each fenced block written as a terminal session of the project's own commands, as one
+    session: the commands in turn in one folder, each printing exactly the lines under it.
+    A block with any other command (`cd`, `cat`, `ls`) is not read: it sets up what can't be."""
+    out = []
+    for block in FENCE.finditer(spec):
+        commands: list[dict] = []
+        given: dict[str, dict] = {}
+        for line in block.group(1).splitlines():
+            prompt = _PROMPT.match(line)
+            if prompt is None:
+                if commands:
+                    commands[-1]["lines"].append(line.rstrip())
+                continue
+            fed = fed_command(prompt.group(1).strip(), spec, contents)
+            if fed is None or not re.match(r"(?:python3?|node)$", fed[0][0]):
+                commands = []
+                break
+            given.update((f["path"], f) for f in fed[2])
+            commands.append({"args": shlex.join(fed[0]), "stdin": fed[1], "lines": []})
+        if not commands or any(
+            PLACEHOLDER.fullmatch(w) for c in commands for w in shlex.split(c["args"])[2:]
+        ):
+            continue
+        for command in commands:
+            lines = command.pop("lines")
+            printed = "\n".join(lines).strip("\n")
+            command["exit_code"] = None if _ERROR_WORDS.search(printed) else 0
+            if any(line.strip() in ("...", "…") for line in lines):  # "…": more lines, not shown
+                command["contains"] = [
+                    line for line in lines if line.strip() not in ("", "...", "…")
+                ]
+            else:
+                command["output"] = printed
+        told = ", then ".join(f"`{c['args']}`" for c in commands)
+        out.append({"kind": "command", "name": f"the session: {told}"[:80], "commands": commands,
+                    "input_files": list(given.values())})  # fmt: skip
+    return out
+
+
+def block_outputs(spec: str, contents: Mapping[str, str]) -> list[dict]:
+    """A command written as "`python greet.py Ada` prints:" and a fenced block, the block its
+    whole output."""
+    items = []
+    for match in _BLOCK_OUTPUT.finditer(spec):
+        fed = fed_command(match.group(1).strip(), spec, contents, told(spec, match))
+        if fed is not None and runnable(fed):
+            items.append(command_item(f"`{match[1]}` prints its block", fed,
+                               exit_code=status(spec, match), output=match.group(2)))  # fmt: skip
+    return items

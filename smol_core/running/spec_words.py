@@ -1,0 +1,70 @@
+"""What a spec's words say of a command it writes out, shared by the readers of its examples
+(spec_examples, spec_blocks, spec_inputs): how its commands are quoted, a usage line's
+placeholders, the status it ends with, and the words that make an output unknowable (a random
+pick, today's date) or a program wait for a person (it asks)."""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+Fed = tuple[list[str], str, list[dict]]  # a command's own arguments, its input, the files given
+
+RUN = r"(?:python3?|node)\s[^`\n]+"
+COMMAND = rf"`({RUN})`"  # a command of the project's, quoted
+QUOTED_COMMAND = re.compile(COMMAND)
+# The same, with what it reads piped in: "`echo "hello world" | python shout.py`".
+FED_COMMAND = rf"`((?:(?:echo|printf)\s[^`|\n]*\|\s*)?{RUN})`"
+
+
+PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9_]+|<[^>]*>|\[[^\]]*\]|\.\.\.|…")
+
+
+def command_item(name: str, fed: Fed, **expect: object) -> dict:
+    """One command example as `parse_examples` reads it, with what the spec feeds it."""
+    args, stdin, given = fed
+    return {"kind": "command", "name": name[:80], "input_files": given,
+            "commands": [{"args": shlex.join(args), "stdin": stdin, **expect}]}  # fmt: skip
+
+
+def runnable(fed: Fed | None) -> bool:
+    """Fed as the spec writes it, and no usage line (`python wc.py PATH`)."""
+    return fed is not None and not any(PLACEHOLDER.fullmatch(w) for w in fed[0][2:])
+
+
+ASKS = re.compile(r"\b(?:asks?|prompts?|waits?\s+for|reads?\s+(?:a|the)\s+\w+\s+from\s+the\s+"
+                   r"(?:keyboard|user))\b", re.I)  # fmt: skip
+RANDOM = re.compile(r"\brandom(?:ly)?\b|\bshuffl\w*", re.I)
+# Outputs that change from one run to the next: "prints today's date, like `2024-03-01`".
+CHANGING = re.compile(r"\b(?:today\w*|now|current(?:ly)?|clock|time\s+of\s+day|uuid|timestamp)\b",
+                       re.I)  # fmt: skip
+
+
+def paragraph_of(spec: str, at: int) -> str:
+    start = max(spec.rfind("\n\n", 0, at), 0)
+    end = spec.find("\n\n", at)
+    return spec[start : end if end >= 0 else len(spec)]
+
+
+def told(spec: str, match: re.Match) -> str:
+    """An example's text: from the start of its command's sentence to its output."""
+    starts = [m.end() for m in re.finditer(r"[.!?]\s|\n\s*\n", spec[: match.start()])]
+    return spec[(starts[-1] if starts else 0) : match.end()]
+
+
+# "… prints `not found` and exits with status 1": the status, in the command's sentence.
+STATUS = re.compile(r"\b(?:exits?|exiting|ends?|quits?|returns?|fails?)\s+(?:with\s+)?(?:an?\s+)?"
+                     r"(?:(?:exit\s+)?(?:status|code)\s+)?`?(\d{1,3})`?(?!\s*(?:items?|lines?))")  # fmt: skip
+_FAILS = re.compile(r"\bnon-?zero\b|\b(?:exits?|ends?|fails?)\s+with\s+an?\s+error\b")
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n\s*\n|`(?:python3?|node)\s")
+
+
+def status(spec: str, match: re.Match) -> int | None:
+    """The exit status the command's sentence gives (0 when it gives none), None when it says
+    only that the command fails."""
+    end = _SENTENCE_END.search(spec, match.end())
+    sentence = spec[match.end(1) : end.start() if end else len(spec)]
+    told = re.sub(r"`[^`\n]*`", "``", sentence)
+    if found := STATUS.search(told):
+        return int(found.group(1)) if int(found.group(1)) < 256 else None
+    return None if _FAILS.search(told) else 0
