@@ -577,3 +577,5 @@ def test_a_script_that_saves_what_no_script_reads_back_is_found():
     assert [f.kind for f in check_project(page).findings["app.js"]] == ["storage-unread"]
     kept = {**page, "app.js": "let n = +(localStorage.n || 0);\nlocalStorage.n = n + 1;\n"}
     assert not check_project(kept).findings["app.js"]
+    compared = 'if (localStorage.getItem("t") === "dark") {}\nlocalStorage.setItem("t", "dark");\n'
+    assert not check_project({**page, "app.js": compared}).findings["app.js"]

@@ -330,6 +330,9 @@ def test_a_server_the_spec_starts_and_the_answers_it_writes_out_are_an_example()
     (one_line,) = spec_server(line, {"s.py": server})
     assert [(r.path, r.status, r.contains) for r in one_line.requests] == [
         ("/add?a=2&b=3", 200, ("5",)), ("/health", 200, ("ok",)), (OTHER_PATH, 404, ())]  # fmt: skip
+    logged = line.replace("Any other path answers status 404.", "Other paths are logged, "
+                          "and errors give status 500.")  # fmt: skip
+    assert OTHER_PATH not in [r.path for r in spec_server(logged, {"s.py": server})[0].requests]
     anything = server.replace("200 if body else 404", "200")
     assert "expected status 404" in run_examples({"s.py": anything}, [one_line])[0].reason
 
@@ -601,6 +604,7 @@ exits with status 1. `echo "a b" | python up.py` prints `A B!`."""
         "echo \"a b\" | python up.py", "python up.py < sales.csv"), files)[3:] for c in e.commands
     ] == ["item,amount\ntea,2.50\n"]  # fmt: skip
     assert len(spec_examples(given.replace('echo "a b"', "cat x.txt"), files)) == 3
+    assert spec_examples("`printf '%s\\n' hi | python up.py` prints `HI!`.", files) == []
     # A `|` quoted is an argument; a redirect with no file, or of the output, is not run.
     [quoted] = spec_examples('`python up.py "a|b"` prints `A|B!`.', files)
     assert quoted.commands[0].args == ("python", "up.py", "a|b")
@@ -629,6 +633,9 @@ An invalid date prints `invalid date` and exits with status 2."""
     again = "`python c.py 100` prints the result, e.g. `python c.py 100` prints `212.0`."
     assert [(c.output, c.contains) for e in spec_examples(again, {"c.py": ""})
             for c in e.commands] == [("212.0", ())]  # fmt: skip
+    # A number after "ends" that is no status: none.
+    [later] = spec_examples("`python t.py` prints `Done!` and ends 3 seconds later.", {"t.py": ""})
+    assert later.commands[0].exit_code == 0
     # It fails, with no status given: any status, not guessed.
     [bad] = spec_examples("`python fizz.py x` prints `bad` and exits non-zero.", {"fizz.py": ""})
     assert (bad.commands[0].output, bad.commands[0].exit_code) == ("bad", None)
@@ -672,6 +679,10 @@ Ada
          (("get", "gone"), "not found", None)],  # an error shown, its status not: any status
     ]  # fmt: skip
     assert [r.status for r in run_examples({"kv.py": kv}, found)] == ["pass", "pass"]
+    # A session of one command stays where it is, not folded into another program's session.
+    alone = "`python kv.py set a 1` prints `ok`.\n\n```\n$ python kv.py get a\nnot found\n```\n"
+    assert [[c.args[2] for c in e.commands] for e in spec_examples(alone, {"kv.py": kv})] == [
+        ["set"], ["get"]]  # fmt: skip
     wrong = kv.replace('print("not found")', 'print("missing")')
     assert [r.status for r in run_examples({"kv.py": wrong}, found)] == ["pass", "fail"]
 

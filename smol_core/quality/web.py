@@ -163,8 +163,10 @@ def storage_pairs(content: str) -> list[tuple[int, int, int, str]]:
 _SAVES = re.compile(r"\bchrome\.storage\.(local|sync|session)\.set\s*\(|\blocalStorage\s*"
                     r"(?:\.\s*setItem\s*\(|\[[^\]]+\]\s*=(?!=)|\.\s*(?!getItem\b|setItem\b|"
                     r"removeItem\b|clear\b|key\b|length\b)\w+\s*=(?!=))")  # fmt: skip
-_READS = re.compile(r"\.\s*get\s*\(|\bonChanged\b|\blocalStorage\s*(?:\.\s*(?!setItem\b)\w+|\[)"
-                    r"(?![^;\n]*?=(?!=))|\bObject\.\w+\(\s*localStorage\b")  # fmt: skip
+# A read: `.get(`, `getItem(`, or a property of localStorage that is not assigned right there
+# (`localStorage.n === "1"` and `+=` read it; `localStorage.n = 1` does not).
+_READS = re.compile(r"\.\s*get\s*\(|\bonChanged\b|\blocalStorage\s*(?:\.\s*(?!setItem\b)\w+|"
+                    r"\[[^\]]*\])(?!\s*=(?![=>]))|\bObject\.\w+\(\s*localStorage\b")  # fmt: skip
 
 
 def unread_storage(path: str, content: str, project: _Project) -> Finding | None:

@@ -58,7 +58,7 @@ def transcripts(spec: str, contents: Mapping[str, str]) -> list[dict]:
                 command["output"] = printed
         told = ", then ".join(f"`{c['args']}`" for c in commands)
         out.append({"kind": "command", "name": f"the session: {told}"[:80], "commands": commands,
-                    "input_files": list(given.values())})  # fmt: skip
+                    "input_files": list(given.values()), "session": True})  # fmt: skip
     return out
 
 

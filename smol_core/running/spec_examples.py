@@ -225,8 +225,8 @@ def _in_turn(items: list[dict]) -> list[dict]:
             args = shlex.split(item["commands"][0]["args"])
         except ValueError:
             continue
-        if len(item["commands"]) > 1:
-            continue  # a session already
+        if len(item["commands"]) > 1 or item.get("session"):
+            continue  # a session already: its commands stay in its order
         if len(args) > 2 and re.fullmatch(r"[a-z][a-z_-]*", args[2]):
             groups.setdefault(tuple(args[:2]), []).append((index, args))
     sessions: dict[int, dict] = {}
@@ -361,7 +361,9 @@ def spec_server(spec: str, contents: Mapping[str, str]) -> list[Example]:
                  if not re.fullmatch(r"[\w.+-]+/[\w.+-]+", t) and not _is_json(t)]  # fmt: skip
         requests.append(Request(path, int(status.group(1)), tuple(texts[:1])))
     for m in _OTHER_PATH.finditer(spec):
-        status = re.match(r"[^.\n]{0,60}?\b(?:status|code)\s*`?(\d{3})\b", spec[m.end() :])
+        # In the same clause ("Unknown paths are logged, and errors give status 500" is not it);
+        # a redirect is followed by the client, so its status is never seen.
+        status = re.match(r"[^.,;\n]{0,50}?\b(?:status|code)\s*`?([124]\d\d)\b", spec[m.end() :])
         if status and requests:
             requests.append(Request(OTHER_PATH, int(status.group(1)), ()))
             break

@@ -9,7 +9,7 @@ import re
 import shlex
 from collections.abc import Mapping
 
-from .spec_words import STATUS, command_item
+from .spec_words import command_item, said_status
 
 # What a piped command reads: `echo "a b" | …` prints it and a newline, `printf 'a\nb' | …`
 # prints it as written, its \n as line ends.
@@ -36,6 +36,8 @@ def fed_command(
         else ([], words)  # fmt: skip
     if feeder and feeder[0] not in ("echo", "printf"):
         return None  # fed by another program: what it prints is not known here
+    if feeder and feeder[0] == "printf" and "%" in " ".join(feeder[1:]).replace("%%", ""):
+        return None  # a format with its arguments: not read here
     stdin = ""
     if feeder:
         escapes = feeder[0] == "printf" or "-e" in feeder[1:]
@@ -104,10 +106,9 @@ def missing_input(spec: str, items: list[dict]) -> list[dict]:
         return []  # none, or it reads the file through `<`: nothing names it
     for sentence in re.split(r"(?<=[.!?])\s+|\n\s*\n", spec):
         said = re.search(r"\b(?:prints|outputs|shows|says|writes)\s+`([^`\n]+)`", sentence)
-        told = re.sub(r"`[^`\n]*`", "``", sentence)
-        status = STATUS.search(told)
-        if _NO_FILE.search(sentence) and (said or status):
+        status = said_status(re.sub(r"`[^`\n]*`", "``", sentence))
+        if _NO_FILE.search(sentence) and (said or status is not None):
             return [command_item(f"`{shlex.join(args)}` (the file not there)", (args, "", []),
-                                 exit_code=int(status.group(1)) if status else None,
+                                 exit_code=status,
                                  **({"contains": [said.group(1)]} if said else {}))]  # fmt: skip
     return []

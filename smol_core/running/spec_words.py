@@ -48,13 +48,30 @@ def paragraph_of(spec: str, at: int) -> str:
 
 def told(spec: str, match: re.Match) -> str:
     """An example's text: from the start of its command's sentence to its output."""
-    starts = [m.end() for m in re.finditer(r"[.!?]\s|\n\s*\n", spec[: match.start()])]
-    return spec[(starts[-1] if starts else 0) : match.end()]
+    at = match.start()
+    start = max((spec.rfind(end, 0, at) + len(end) for end in _ENDS if end in spec[:at]), default=0)
+    return spec[start : match.end()]
+
+
+_ENDS = (". ", "! ", "? ", ".\n", "!\n", "?\n", "\n\n")  # where a sentence ends
 
 
 # "… prints `not found` and exits with status 1": the status, in the command's sentence.
-STATUS = re.compile(r"\b(?:exits?|exiting|ends?|quits?|returns?|fails?)\s+(?:with\s+)?(?:an?\s+)?"
-                     r"(?:(?:exit\s+)?(?:status|code)\s+)?`?(\d{1,3})`?(?!\s*(?:items?|lines?))")  # fmt: skip
+STATUS = (
+    re.compile(  # "exits with status 1", "fails with exit code 2", "exits 1"; not "ends 3 s later"
+        r"\b(?:exits?|exiting|ends?|quits?|returns?|fails?)\s+(?:with\s+)?(?:an?\s+|the\s+)?"
+        r"(?:exit\s+)?(?:status|code)\s+`?(\d{1,3})`?|\bexit(?:s|ing)?\s+(?:with\s+)?`?(\d{1,3})`?"
+        r"(?!\s*(?:[a-z]*seconds?|s\b|ms\b|minutes?|times?|items?|lines?|dots?|results?|%))"
+    )
+)
+
+
+def said_status(text: str) -> int | None:
+    """The exit status `text` gives ("exits with status 1"), or None."""
+    found = STATUS.search(text)
+    return int(found.group(1) or found.group(2)) if found else None
+
+
 _FAILS = re.compile(r"\bnon-?zero\b|\b(?:exits?|ends?|fails?)\s+with\s+an?\s+error\b")
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n\s*\n|`(?:python3?|node)\s")
 
@@ -65,6 +82,6 @@ def status(spec: str, match: re.Match) -> int | None:
     end = _SENTENCE_END.search(spec, match.end())
     sentence = spec[match.end(1) : end.start() if end else len(spec)]
     told = re.sub(r"`[^`\n]*`", "``", sentence)
-    if found := STATUS.search(told):
-        return int(found.group(1)) if int(found.group(1)) < 256 else None
+    if (code := said_status(told)) is not None:
+        return code if code < 256 else None
     return None if _FAILS.search(told) else 0
