@@ -330,7 +330,7 @@ def test_a_server_the_spec_starts_and_the_answers_it_writes_out_are_an_example()
     (one_line,) = spec_server(line, {"s.py": server})
     assert [(r.path, r.status, r.contains) for r in one_line.requests] == [
         ("/add?a=2&b=3", 200, ("5",)), ("/health", 200, ("ok",)), (OTHER_PATH, 404, ())]  # fmt: skip
-    logged = line.replace("Any other path answers status 404.", "Other paths are logged, "
+    logged = line.replace("Any other path answers status 404.", "Any other path is logged, "
                           "and errors give status 500.")  # fmt: skip
     assert OTHER_PATH not in [r.path for r in spec_server(logged, {"s.py": server})[0].requests]
     anything = server.replace("200 if body else 404", "200")
@@ -634,8 +634,9 @@ An invalid date prints `invalid date` and exits with status 2."""
     assert [(c.output, c.contains) for e in spec_examples(again, {"c.py": ""})
             for c in e.commands] == [("212.0", ())]  # fmt: skip
     # A number after "ends" that is no status: none.
-    [later] = spec_examples("`python t.py` prints `Done!` and ends 3 seconds later.", {"t.py": ""})
-    assert later.commands[0].exit_code == 0
+    for said in ("ends 3 seconds later", "exits 2 seconds later", "returns 3 results"):
+        [later] = spec_examples(f"`python t.py` prints `Done!` and {said}.", {"t.py": ""})
+        assert later.commands[0].exit_code == 0, said
     # It fails, with no status given: any status, not guessed.
     [bad] = spec_examples("`python fizz.py x` prints `bad` and exits non-zero.", {"fizz.py": ""})
     assert (bad.commands[0].output, bad.commands[0].exit_code) == ("bad", None)
