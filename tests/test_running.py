@@ -331,7 +331,7 @@ def test_a_server_the_spec_starts_and_the_answers_it_writes_out_are_an_example()
     assert [(r.path, r.status, r.contains) for r in one_line.requests] == [
         ("/add?a=2&b=3", 200, ("5",)), ("/health", 200, ("ok",)), (OTHER_PATH, 404, ())]  # fmt: skip
     logged = line.replace("Any other path answers status 404.", "Any other path is logged, "
-                          "and errors give status 500.")  # fmt: skip
+                          "and bad queries give status 400.")  # fmt: skip
     assert OTHER_PATH not in [r.path for r in spec_server(logged, {"s.py": server})[0].requests]
     anything = server.replace("200 if body else 404", "200")
     assert "expected status 404" in run_examples({"s.py": anything}, [one_line])[0].reason
