@@ -757,3 +757,22 @@ If the file does not exist it prints `error: no such file` and exits with status
     redirected = spec.replace("python wc.py notes.txt", "python wc.py < notes.txt")
     assert [e.name for e in spec_examples(redirected, {"wc.py": right})][1:] == []
     assert len(spec_examples(spec.replace("a file containing", "a file"), {"wc.py": right})) == 1
+
+
+def test_only_a_file_the_spec_gives_the_content_of_is_written_for_an_example():
+    from smol_core.running.spec_examples import spec_examples
+
+    def given(spec):
+        files = {"wc.py": "", "grep.py": "", "todo.py": ""}
+        return [e.input_files for e in spec_examples(spec, files)]
+
+    # An output after "prints:", a session, a word of the file's lines, several pieces: none.
+    assert given("`python wc.py notes.txt` prints:\n\n```\nlines: 2\n```\n") == [()]
+    assert given("See `file.txt`:\n\n```\n$ python grep.py foo file.txt\nfoo bar\n```\n") == [()]
+    assert given("`python todo.py notes.txt` counts lines of notes.txt containing `TODO` and "
+                 "prints `2`.") == [()]  # fmt: skip
+    assert given("With `notes.txt` containing `buy milk` and `TODO call`, `python todo.py "
+                 "notes.txt` prints `1`.") == [()]  # fmt: skip
+    # Its name quoted, then a colon or "containing", then the block: that is its content.
+    assert given("`notes.txt`:\n\n```\na\nb\n```\n\n`python wc.py notes.txt` prints `2`.") == [
+        (("notes.txt", "a\nb\n"),)]  # fmt: skip

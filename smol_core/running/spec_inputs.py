@@ -62,23 +62,28 @@ def fed_command(
     return args, stdin, given
 
 
-# Where a spec gives a file's content: "with `sales.csv` containing" and a fenced block, or
-# "`notes.txt` contains `a b`", or, in the sentence of the command, "a file containing "…"".
+# Where a spec gives a file's content: "with `sales.csv` containing" or "`sales.csv`:" and a
+# fenced block, "`notes.txt` contains `a b`", or, in the sentence of the command, "a file
+# containing "…"". Only its name quoted, right before: "prints:" and a block is an output, a
+# block of `$ python …` a session, "lines of notes.txt containing `TODO`" no content.
 FENCE = re.compile(r"```[^\n`]*\n(.*?)\n?```", re.S)
-_BEFORE_BLOCK = re.compile(r"`?[^`]{0,80}?(?=```)")  # from the name to its block
 _CONTAINING = r"\b(?:contains|containing|holds|holding|with\s+the\s+(?:text|lines?|content))\b"
-_QUOTED_TEXT = r"\s*:?\s*(?:\"([^\"\n]*)\"|`([^`\n]+)`)"
-_CONTAINS_QUOTED = re.compile(rf"`?\s+{_CONTAINING}{_QUOTED_TEXT}")  # "`notes.txt` contains `a b`"
+_LEAD = re.compile(rf"\s*:\s*|[^`.]{{0,40}}?{_CONTAINING}\s*:?\s*")  # from the name to its block
+# One quoted text, not the first of several ("the lines `buy milk` and `TODO call`").
+_QUOTED_TEXT = (r"\s*:?\s*(?:\"([^\"\n]*)\"|`([^`\n]+)`)"
+                r"(?!\s*(?:,\s*|and\s+|then\s+)(?:\"|`(?!(?:python3?|node)\s)))")  # fmt: skip
+_CONTAINS_QUOTED = re.compile(rf"\s+{_CONTAINING}{_QUOTED_TEXT}")  # "`notes.txt` contains `a b`"
+_TOLD_OUTPUT = re.compile(r"\b(?:prints|outputs|shows|displays|writes|returns|gives)\b")
 
 
 def given_content(spec: str, name: str, example: str = "") -> str | None:
     """The content the spec gives for the file `name`, or None when it gives none; a file
     given with no name ("for a file containing "a b"") is the one the example's text (from its
     command's sentence to its output) speaks of."""
-    for m in re.finditer(rf"(?<![\w/.-]){re.escape(name)}(?![\w-])", spec):
-        lead = _BEFORE_BLOCK.match(spec, m.end())
-        told = lead and (":" in lead.group(0) or re.search(_CONTAINING, lead.group(0)))
-        if lead and told and (block := FENCE.match(spec, lead.end())):
+    for m in re.finditer(rf"`{re.escape(name)}`", spec):
+        lead = _LEAD.match(spec, m.end())
+        block = FENCE.match(spec, lead.end()) if lead and not _TOLD_OUTPUT.search(lead[0]) else None
+        if block and not re.match(r"\s*[$%>]\s", block.group(1)):
             return block.group(1) + "\n"
         if quoted := _CONTAINS_QUOTED.match(spec, m.end()):
             return _unescaped(_text(quoted))
