@@ -776,3 +776,22 @@ def test_only_a_file_the_spec_gives_the_content_of_is_written_for_an_example():
     # Its name quoted, then a colon or "containing", then the block: that is its content.
     assert given("`notes.txt`:\n\n```\na\nb\n```\n\n`python wc.py notes.txt` prints `2`.") == [
         (("notes.txt", "a\nb\n"),)]  # fmt: skip
+
+
+def test_an_output_that_is_one_of_many_or_unknowable_is_not_expected():
+    from smol_core.running.spec_examples import spec_examples
+
+    files = {f: "" for f in ("d.py", "p.py", "t.py", "g.py", "s.py", "todo.py")}
+
+    def expected(spec):
+        return [(c.output, c.contains) for e in spec_examples(spec, files) for c in e.commands]
+
+    assert expected("`python p.py` prints a password, for example `aZ3kQ9pL`.") == [(None, ())]
+    assert expected("`python t.py 5` prints the total, like `5.75`.") == [(None, ("5.75",))]
+    block = "{}\n\n```\n$ python {}\n{}\n```\n"
+    assert expected(block.format("It rolls a random die:", "d.py", "4")) == []
+    assert expected(block.format("A session:", "g.py", "What is your name? Ada\nHi, Ada!")) == []
+    assert expected(block.format("Start it:", "s.py", "Serving on http://127.0.0.1:8000")) == []
+    assert expected("`python d.py` prints something like:\n\n```\n4\n```\n") == []
+    assert expected(block.format("A session:", "todo.py add milk", "Added: milk")) == [
+        ("Added: milk", ())]  # fmt: skip

@@ -9,7 +9,18 @@ import shlex
 from collections.abc import Mapping
 
 from .spec_inputs import FENCE, fed_command
-from .spec_words import FED_COMMAND, PLACEHOLDER, command_item, runnable, status, told
+from .spec_words import (
+    ASKS,
+    CHANGING,
+    FED_COMMAND,
+    PLACEHOLDER,
+    RANDOM,
+    command_item,
+    paragraph_of,
+    runnable,
+    status,
+    told,
+)
 
 _BLOCK_OUTPUT = re.compile(
     FED_COMMAND + r"(?:(?!`(?:python3?|node)\s)[^\n.!?`]|[.!?](?!\s)){0,120}?"
@@ -20,6 +31,23 @@ _PROMPT = re.compile(r"^\s*[$%>]\s+(.+)$")
 # What an error prints: a session that shows it doesn't show the status it ends with.
 _ERROR_WORDS = re.compile(r"\b(?:error|usage|not\s+found|invalid|unknown|no\s+such|missing|"
                           r"cannot|can't)\b", re.I)  # fmt: skip
+
+
+# A block no output can be expected of: what a random pick or today's date prints, a program that
+# asks (a line with its question and the answer typed after it), a server that runs on.
+_ANSWERED = re.compile(
+    r"\?\s+\S|^\s*(?:enter|type|input|choose|pick|guess|your)\b[^:]*:\s+\S", re.I
+)
+_SERVES = re.compile(r"\b(?:serving|listening|running\s+on|started\s+on)\b|https?://", re.I)
+_LIKE = re.compile(r"\b(?:like|similar\s+to|e\.g\.|for\s+(?:example|instance)|such\s+as)\b", re.I)
+
+
+def _unknowable(context: str, printed: str) -> bool:
+    """Whether what a block shows can't be expected: the words around it say it changes or
+    waits for a person, or the block is a server's, or a question answered at its prompt."""
+    if RANDOM.search(context) or CHANGING.search(context) or ASKS.search(context):
+        return True
+    return any(_SERVES.search(line) or _ANSWERED.search(line) for line in printed.splitlines())
 
 
 def transcripts(spec: str, contents: Mapping[str, str]) -> list[dict]:
@@ -46,6 +74,9 @@ def transcripts(spec: str, contents: Mapping[str, str]) -> list[dict]:
             PLACEHOLDER.fullmatch(w) for c in commands for w in shlex.split(c["args"])[2:]
         ):
             continue
+        context = paragraph_of(spec, max(block.start() - 2, 0))
+        if any(_unknowable(context, "\n".join(c["lines"])) for c in commands):
+            continue
         for command in commands:
             lines = command.pop("lines")
             printed = "\n".join(lines).strip("\n")
@@ -68,6 +99,9 @@ def block_outputs(spec: str, contents: Mapping[str, str]) -> list[dict]:
     items = []
     for match in _BLOCK_OUTPUT.finditer(spec):
         fed = fed_command(match.group(1).strip(), spec, contents, told(spec, match))
+        lead = spec[match.end(1) : match.start(2)]
+        if _LIKE.search(lead) or _unknowable(paragraph_of(spec, match.start()), match[2]):
+            continue  # "prints something like:"; a random pick, a question, a server
         if fed is not None and runnable(fed):
             items.append(command_item(f"`{match[1]}` prints its block", fed,
                                exit_code=status(spec, match), output=match.group(2)))  # fmt: skip

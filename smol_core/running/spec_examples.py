@@ -96,7 +96,8 @@ def _exact_outputs(spec: str, contents: Mapping[str, str]) -> tuple[list[dict], 
         fed = fed_command(match.group(1).strip(), spec, contents, told(spec, match))
         if fed is None or not runnable(fed):
             continue  # a pipe from another program, a file the spec gives nothing of, a usage line
-        answers = _answers(spec[match.end(1) : match.start(2)])
+        between = spec[match.end(1) : match.start(2)]
+        answers = _answers(between)
         random = RANDOM.search(paragraph_of(spec, match.start()))
         if random and (answers or ASKS.search(told(spec, match))):
             continue  # a game of chance: what it answers to a guess is not known
@@ -123,10 +124,13 @@ def _exact_outputs(spec: str, contents: Mapping[str, str]) -> tuple[list[dict], 
             parts = [output, *(m.group(2) for m in more)]
             lines = _LINES.search(spec[match.start() : more[-1].end()])
             expect = {"output": "\n".join(parts)} if lines else {"contains": parts}
-        elif _EITHER.match(spec, match.end()) or _partial(spec, match):
+        elif _EITHER.match(spec, match.end()) or _partial(spec, match) or _ANY.search(between):
             # "prints `yes` or `no`": either; "prints the numbers 1 to 15, but prints `Fizz`
-            # for multiples of 3": a part, under a condition. It must end cleanly.
+            # for multiples of 3": a part, under a condition; "prints a number, like `4`": one
+            # of many. It must end cleanly.
             expect = {}
+        elif _LIKE.search(between):
+            expect = {"contains": [output]}  # "prints the total, like `5.75`": in its output
         # A status of None: it fails, with a status the spec doesn't give (any status).
         items.append(command_item(f"`{match[1].strip()}` prints `{output}`", fed,
                            exit_code=status(spec, match), **expect))  # fmt: skip
@@ -140,8 +144,8 @@ def _contained_outputs(spec: str, contents: Mapping[str, str], exact: set[int]) 
     for match in (*_LINE_OF.finditer(spec), *_FOR_INSTANCE.finditer(spec)):
         if match.start() in exact or QUOTED_COMMAND.fullmatch(f"`{match[2]}`"):
             continue  # given exactly; or "e.g. `python c.py 1` prints `2`": that example
-        if CHANGING.search(match.group(0)) or RANDOM.search(match.group(0)):
-            continue  # "today's date, e.g. `2024-03-01`": another day, another output
+        if CHANGING.search(match[0]) or RANDOM.search(match[0]) or _ANY.search(match[0]):
+            continue  # "today's date, e.g. `2024-03-01`", "a number, e.g. `4`": one of many
         fed = fed_command(match.group(1).strip(), spec, contents, told(spec, match))
         if fed is not None and runnable(fed):
             items.append(command_item(f"`{match[1]}` prints `{match[2]}`", fed,
@@ -184,6 +188,12 @@ def _of_the_command(between: str) -> bool:
 
 def _expects(command: dict) -> bool:
     return "output" in command or "contains" in command
+
+
+# "prints something like `4`": an output for instance; "prints a number, like `4`": one of many.
+_LIKE = re.compile(r"\b(?:like|similar\s+to|e\.g\.?|for\s+(?:example|instance)|such\s+as)\b", re.I)
+_ANY = re.compile(r"\b(?:prints|outputs|shows|displays|writes|returns|gives)\s+(?:out\s+)?(?:a|an|"
+                  r"some|any|one|your)\b", re.I)  # fmt: skip
 
 
 # "So the last line of `python fizz.py 15` is `FizzBuzz`": a line the output holds.
