@@ -298,6 +298,14 @@ def test_what_typing_makes_the_page_show_is_a_step_and_it_refers_back():
     assert _steps(again, ("index.html",))[3:] == [
         ("fill", "word", "yo"), ("click", "go", ""), ("text", "out", "YO!")]  # fmt: skip
     assert _steps(stop.replace(" the go button", " it"), ("index.html",)) == []
+    # The element named right before "show"; a click said anywhere in the sentence.
+    two = ('A page: `<textarea id="t">`, `<span id="chars">`, `<span id="words">`. Typing '
+           '`hello world` makes the `<span id="chars">` show `11`.')  # fmt: skip
+    assert _steps(two, ("index.html",)) == [("fill", "t", "hello world"), ("text", "chars", "11")]
+    after = SHOUT.replace("Typing `hi` and clicking the go button shows `HI!` in `#out`.",
+                          "Type `hi` and `#out` says `HI!` after clicking.")  # fmt: skip
+    assert _steps(after, ("index.html",)) == [
+        ("fill", "word", "hi"), ("click", "go", ""), ("text", "out", "HI!")]  # fmt: skip
     # Two inputs and no word of which: not guessed.
     two = SHOUT.replace('`<input id="word">`', '`<input id="word">`, `<input id="more">`')
     assert _steps(two, ("index.html",)) == []
@@ -331,5 +339,9 @@ def test_text_a_spec_says_is_saved_is_typed_saved_and_there_again_after_a_reload
     assert _steps(NOTE, ("popup.html", "popup.js")) == [
         ("fill", "note", "milk"), ("click", "save", ""), ("reload", "page", ""),
         ("text", "note", "milk"), ("stored", "chrome.storage.local:note", "milk")]  # fmt: skip
+    # Said to be empty when the page opens again: not what was saved.
+    emptied = NOTE.replace("the\ntextarea shows the saved note", "the textarea is empty and the "
+                           "saved notes are listed")  # fmt: skip
+    assert _steps(emptied, ("popup.html", "popup.js")) == []
     # Saved but never said to show again: nothing to check after a reload.
     assert _steps(NOTE.split(" When")[0], ("popup.html", "popup.js")) == []

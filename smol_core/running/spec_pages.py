@@ -55,6 +55,10 @@ _CLICKS = re.compile(r"\b(?:click|press|tap)\w*\b", re.I)
 # popup opens again, the textarea shows the saved note".
 _SAVES_TEXT = re.compile(r"\b(?:saves?|stores?|keeps?|remembers?|writes?)\b")
 _AGAIN = re.compile(r"\b(?:again|reopen\w*|reload\w*|next\s+time|re-?opened|later)\b", re.I)
+_SHOWS_SAVED = re.compile(
+    r"\S+(?:\s+\w+){0,2}?\s+(?:shows|displays|contains|holds|has|is\s+filled)\b"
+)
+_EMPTIED = re.compile(r"\b(?:empty|cleared|blank|reset)\b", re.I)
 _LISTS, _INPUTS, _BUTTONS = ("ul", "ol"), ("input", "textarea"), ("button",)
 _SAMPLE = "milk"
 MAX_ELEMENTS = 30  # ids a spec may name for its page to be read this way
@@ -97,7 +101,10 @@ def spec_pages(spec: str, contents: Mapping[str, str]) -> list[Example]:
         pressed += spoken if len(spoken) == 1 else []  # a list of the page's buttons: none
         inputs = [x for x in mentions if tags[x.id] in _INPUTS]
         if _KEPT.search(sentence) and _AGAIN.search(sentence) and inputs:
-            restored.add(inputs[-1].id)
+            # "the textarea shows the saved note", not "the input is empty and … are listed"
+            after = sentence[inputs[-1].at :]
+            if _SHOWS_SAVED.match(after) and not _EMPTIED.search(sentence):
+                restored.add(inputs[-1].id)
         if _KEPT.search(sentence):
             showing = [x.id for x in mentions if tags[x.id] not in _BUTTONS + _INPUTS]
             kept.update(showing)
@@ -163,15 +170,18 @@ def _typing(
         return []
     inputs = [x.id for x in mentions if tags[x.id] in _INPUTS and x.at >= typing.start()]
     inputs = inputs or [i for i, t in tags.items() if t in _INPUTS]
+    # The element named nearest before the verb ("makes the `#chars` span show `11`"), else
+    # right after the value ("shows `HI!` in `#out`"), else the one spoken of, else the only one.
+    between = [x.id for x in shows if typing.end() <= x.at < shown.start()]
     later = [x.id for x in shows if x.at > shown.start()]
-    earlier = [x.id for x in shows if x.at < shown.start()]
+    earlier = [x.id for x in shows if x.at < typing.start()]
     alone = [i for i, t in tags.items() if t not in _BUTTONS + _INPUTS + _LISTS]
-    target = (later or earlier[-1:] or (alone if len(alone) == 1 else []))[:1]
+    target = (between[-1:] or later or earlier[-1:] or (alone if len(alone) == 1 else []))[:1]
     if len(inputs) != 1 or not target:
         return []
     clicks = [PageStep("click", x.id) for x in mentions
               if tags[x.id] in _BUTTONS and typing.end() <= x.at < shown.start()]  # fmt: skip
-    if not clicks and _CLICKS.search(sentence, typing.end(), shown.start()):
+    if not clicks and _CLICKS.search(sentence):
         # "… and clicking it shows `32`": the button spoken of last, or the page's only one.
         only = [i for i, t in tags.items() if t in _BUTTONS]
         clicks = [PageStep("click", b) for b in (pressed[-1:] or (only if len(only) == 1 else []))]
