@@ -39,7 +39,10 @@ ERROR = (
 def test_the_arguments_argparse_says_are_missing_become_optional():
     fixed = optional_arguments("kv.py", KV, ERROR)
     assert fixed is not None and fixed.why == OPTIONAL
-    assert '        help="the value to keep", nargs="?"\n    )' in fixed.source
+    assert '        help="the value to keep", nargs="?",\n    )' in fixed.source  # its layout kept
+    commented = optional_arguments("kv.py", 'p.add_argument("value"  # what to keep\n)\n', ERROR)
+    assert commented is not None  # after the argument, not inside the comment
+    assert commented.source == 'p.add_argument("value", nargs="?"  # what to keep\n)\n'
     assert fixed.source.count('nargs="?"') == 1  # `name` was given: it stays required
     # Two named at once; one already optional, an option, or another error: left alone.
     both = optional_arguments("kv.py", KV, ERROR.replace(": value", ": name, value"))

@@ -32,11 +32,11 @@ def optional_arguments(path: str, source: str, detail: str) -> Trimmed | None:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
         return None
-    lines = source.splitlines(keepends=True)
+    lines = source.split("\n")  # as `ast` counts them (not at \x0c or \u2028)
     starts = [0]
     for line in lines:
-        starts.append(starts[-1] + len(line))
-    ends = []  # where `, nargs="?"` goes: before the closing bracket of each call
+        starts.append(starts[-1] + len(line) + 1)
+    ends = []  # where `, nargs="?"` goes: right after each call's last argument
     for node in ast.walk(tree):
         if (
             isinstance(node, ast.Call)
@@ -46,21 +46,20 @@ def optional_arguments(path: str, source: str, detail: str) -> Trimmed | None:
             and isinstance(node.args[0], ast.Constant)
             and node.args[0].value in names
             and not any(k.arg in ("nargs", "action", "required", None) for k in node.keywords)
-            and node.end_lineno is not None
-            and node.end_col_offset is not None
         ):
-            ends.append(starts[node.end_lineno - 1] + len(
-                lines[node.end_lineno - 1].encode()[: node.end_col_offset].decode()) - 1)  # fmt: skip
+            last = max([*node.args, *(k.value for k in node.keywords)],
+                       key=lambda n: (n.end_lineno or 0, n.end_col_offset or 0))  # fmt: skip
+            if last.end_lineno is not None and last.end_col_offset is not None:
+                row = lines[last.end_lineno - 1].encode()[: last.end_col_offset].decode()
+                ends.append(starts[last.end_lineno - 1] + len(row))
     if not ends:
         return None
     changed = source
-    for end in sorted(ends, reverse=True):  # after the last argument, its layout kept
-        last = len(changed[:end].rstrip())
-        comma = "" if changed[last - 1] == "," else ","
-        changed = f'{changed[:last]}{comma} nargs="?"{changed[last:]}'
+    for end in sorted(ends, reverse=True):  # each call's layout and comments kept
+        changed = f'{changed[:end]}, nargs="?"{changed[end:]}'
     try:
         ast.parse(changed)
     except SyntaxError:
         return None
-    at = source.count("\n", 0, len(source[: min(ends)].rstrip()))  # the first call's last line
-    return Trimmed(changed, lines[at].strip(), changed.splitlines()[at].strip(), OPTIONAL)
+    at = source.count("\n", 0, min(ends))  # the first call's last argument's line
+    return Trimmed(changed, lines[at].strip(), changed.split("\n")[at].strip(), OPTIONAL)
