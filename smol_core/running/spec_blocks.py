@@ -13,6 +13,8 @@ from .spec_words import (
     ASKS,
     CHANGING,
     FED_COMMAND,
+    LIKE,
+    NOT_A_COMMAND,
     PLACEHOLDER,
     RANDOM,
     command_item,
@@ -23,7 +25,7 @@ from .spec_words import (
 )
 
 _BLOCK_OUTPUT = re.compile(
-    FED_COMMAND + r"(?:(?!`(?:python3?|node)\s)[^\n.!?`]|[.!?](?!\s)){0,120}?"
+    FED_COMMAND + r"(?:" + NOT_A_COMMAND + r"[^\n.!?`]|[.!?](?!\s)){0,120}?"
     r"\b(?:prints|outputs|should\s+print|shows|displays|writes)\b[^`\n.]{0,40}:\s*\n\s*"
     r"```[^\n`]*\n(.*?)\n?```", re.S)  # fmt: skip
 # A terminal session in a fenced block: "$ python todo.py add milk", then what it printed.
@@ -39,7 +41,6 @@ _ANSWERED = re.compile(
     r"\?\s+\S|^\s*(?:enter|type|input|choose|pick|guess|your)\b[^:]*:\s+\S", re.I
 )
 _SERVES = re.compile(r"\b(?:serving|listening|running\s+on|started\s+on)\b|https?://", re.I)
-_LIKE = re.compile(r"\b(?:like|similar\s+to|e\.g\.|for\s+(?:example|instance)|such\s+as)\b", re.I)
 
 
 def _unknowable(context: str, printed: str) -> bool:
@@ -100,7 +101,7 @@ def block_outputs(spec: str, contents: Mapping[str, str]) -> list[dict]:
     for match in _BLOCK_OUTPUT.finditer(spec):
         fed = fed_command(match.group(1).strip(), spec, contents, told(spec, match))
         lead = spec[match.end(1) : match.start(2)]
-        if _LIKE.search(lead) or _unknowable(paragraph_of(spec, match.start()), match[2]):
+        if LIKE.search(lead) or _unknowable(paragraph_of(spec, match.start()), match[2]):
             continue  # "prints something like:"; a random pick, a question, a server
         if fed is not None and runnable(fed):
             items.append(command_item(f"`{match[1]}` prints its block", fed,

@@ -19,6 +19,8 @@ from .spec_words import (
     ASKS,
     CHANGING,
     FED_COMMAND,
+    LIKE,
+    NOT_A_COMMAND,
     PLACEHOLDER,
     QUOTED_COMMAND,
     RANDOM,
@@ -48,7 +50,9 @@ def _quoted_commands(text: str) -> Iterator[list[str] | None]:
 # a verb between. Read straight from the spec, no model involved: exact by construction.
 _SPEC_EXAMPLE = re.compile(
     FED_COMMAND  # the command
-    + r"(?:(?!`(?:python3?|node)\s)[^\n]|\n(?![ \t]*\n)){0,200}?"  # same paragraph, no other command
+    + r"(?:"
+    + NOT_A_COMMAND
+    + r"[^\n]|\n(?![ \t]*\n)){0,200}?"  # same paragraph, no other command
     r"(?:\b(?:prints|outputs|should print|shows|displays|writes|gives|returns|answers)\b|→|->|=>)"
     # What it prints: the next quoted text of the same sentence ("prints them numbered.
     # `README.md` explains…" is not an example).
@@ -129,7 +133,7 @@ def _exact_outputs(spec: str, contents: Mapping[str, str]) -> tuple[list[dict], 
             # for multiples of 3": a part, under a condition; "prints a number, like `4`": one
             # of many. It must end cleanly.
             expect = {}
-        elif _LIKE.search(between):
+        elif LIKE.search(between):
             expect = {"contains": [output]}  # "prints the total, like `5.75`": in its output
         # A status of None: it fails, with a status the spec doesn't give (any status).
         items.append(command_item(f"`{match[1].strip()}` prints `{output}`", fed,
@@ -191,7 +195,6 @@ def _expects(command: dict) -> bool:
 
 
 # "prints something like `4`": an output for instance; "prints a number, like `4`": one of many.
-_LIKE = re.compile(r"\b(?:like|similar\s+to|e\.g\.?|for\s+(?:example|instance)|such\s+as)\b", re.I)
 _ANY = re.compile(r"\b(?:prints|outputs|shows|displays|writes|returns|gives)\s+(?:out\s+)?(?:a|an|"
                   r"some|any|one|your)\b", re.I)  # fmt: skip
 
@@ -201,7 +204,7 @@ _LINE_OF = re.compile(r"\b(?:first|last|final|second|third)\s+line\s+(?:of|print
                       + FED_COMMAND + r"\s+(?:is|reads|says|should\s+be)\s*:?\s*`([^`\n]+)`")  # fmt: skip
 # "`python weekday.py 2024-03-01` prints the day of the week of the date, e.g. `Friday`".
 _FOR_INSTANCE = re.compile(
-    FED_COMMAND + r"(?:(?!`(?:python3?|node)\s)[^\n.!?`]|[.!?](?!\s)|\n(?![ \t]*\n)){0,200}?"
+    FED_COMMAND + r"(?:" + NOT_A_COMMAND + r"[^\n.!?`]|[.!?](?!\s)|\n(?![ \t]*\n)){0,200}?"
     r"\b(?:prints|outputs|shows|displays|writes|returns)\b[^`\n]{0,120}?"
     r"(?:\be\.g\.|\bfor\s+(?:example|instance)\b|\bsuch\s+as\b),?\s*`([^`\n]+)`"
 )

@@ -13,6 +13,9 @@ Fed = tuple[list[str], str, list[dict]]  # a command's own arguments, its input,
 RUN = r"(?:python3?|node)\s[^`\n]+"
 COMMAND = rf"`({RUN})`"  # a command of the project's, quoted
 QUOTED_COMMAND = re.compile(COMMAND)
+NOT_A_COMMAND = r"(?!`(?:python3?|node)\s)"  # a place where no other quoted command starts
+# An output given for instance: "like `4`", "e.g. `Friday`", "prints something like:".
+LIKE = re.compile(r"\b(?:like|similar\s+to|e\.g\.?|for\s+(?:example|instance)|such\s+as)\b", re.I)
 # The same, with what it reads piped in: "`echo "hello world" | python shout.py`".
 FED_COMMAND = rf"`((?:(?:echo|printf)\s[^`|\n]*\|\s*)?{RUN})`"
 
