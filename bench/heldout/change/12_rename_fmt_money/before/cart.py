@@ -1,0 +1,16 @@
+"""A shopping cart."""
+from money import fmt_money, parse_money
+
+
+class Cart:
+    def __init__(self):
+        self.lines = []
+
+    def add(self, name, price_text, qty=1):
+        self.lines.append((name, parse_money(price_text), qty))
+
+    def total(self):
+        return sum(price * qty for _name, price, qty in self.lines)
+
+    def describe(self):
+        return [f"{qty} x {name} @ {fmt_money(price)}" for name, price, qty in self.lines]
