@@ -123,6 +123,23 @@ def test_report_shows_rates_and_ratio():
     assert "fail" in table(outcomes) and "| a |" in markdown(outcomes, summary, {})
 
 
+
+def test_report_counts_false_passes_false_fails_and_checked_specs():
+    outcomes = [
+        # every example it ran passed, the checker disagrees: a false pass
+        Outcome("a", "run", passed=False, reason="x", checked=1, ran=2, failing=0),
+        # an example failed where the checker found it right: a false fail
+        Outcome("b", "run", passed=True, reason="ok", checked=0, ran=1, failing=1),
+        # nothing ran: neither, whatever the checker says
+        Outcome("c", "run", passed=False, reason="x", checked=0, ran=0, failing=0),
+        Outcome("d", "run", passed=True, reason="ok", checked=2, ran=2, failing=0),
+    ]
+    summary = rates(outcomes, ["run"])["run"]
+    assert (summary["false_passes"], summary["false_fails"], summary["checked_specs"]) == (1, 1, 2)
+    assert "false passes 1, false fails 1, specs with a checked behaviour 2/4" in (
+        summary_lines({"run": summary})[0]
+    )
+
 @pytest.mark.e2e
 def test_page_network_is_blocked(tmp_path, browser):
     (tmp_path / "index.html").write_text(

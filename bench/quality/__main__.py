@@ -59,6 +59,19 @@ class Outcome:
     healed: list[str] = field(default_factory=list)  # run: files rewritten from what ran
     fixed: dict[str, list[str]] = field(default_factory=dict)  # studio: fixed without the model
     steps: list = field(default_factory=list)  # (step, path, prompt tokens, completion tokens)
+    checked: int = 0  # examples that check a behaviour (Example.checks_behaviour), not only run
+    ran: int = 0  # examples that ran (pass or fail)
+    failing: int = 0  # examples that ran and failed
+
+    @property
+    def false_pass(self) -> bool:
+        """Every example it ran passed (the studio called it working), the checker did not."""
+        return self.ran > 0 and self.failing == 0 and not self.passed and not self.failed_files
+
+    @property
+    def false_fail(self) -> bool:
+        """The studio said an example fails; the checker found the behaviour right."""
+        return self.failing > 0 and self.passed
 
 
 def bench_settings(base_url: str, args: argparse.Namespace, run: bool = False):
@@ -158,6 +171,9 @@ async def generate_studio(spec: Spec, settings, folder: Path, out: Outcome) -> d
     out.examples = [f"{e.name}: {r.status}" + (f" ({r.reason})" if r.reason else "")
                     for i, e in enumerate(project.examples) if (r := project.results.get(i))]  # fmt: skip
     out.healed = sorted(project.healed)
+    out.checked = sum(e.checks_behaviour for e in project.examples)
+    out.ran = sum(r.status in ("pass", "fail") for r in project.results.values())
+    out.failing = sum(r.status == "fail" for r in project.results.values())
     return {
         "plan": project.plan,
         "paths": project.paths,
@@ -216,6 +232,9 @@ def rates(outcomes: list[Outcome], flows: list[str]) -> dict[str, dict]:
             "prompt_tokens": sum(o.prompt_tokens for o in mine),
             "completion_tokens": sum(o.completion_tokens for o in mine),
             "requests": sum(o.requests for o in mine),
+            "false_passes": sum(o.false_pass for o in mine),
+            "false_fails": sum(o.false_fail for o in mine),
+            "checked_specs": sum(o.checked > 0 for o in mine),
         }
     return out
 
@@ -226,7 +245,9 @@ def summary_lines(summary: dict[str, dict]) -> list[str]:
         lines.append(
             f"{flow:<9} {s['passed']}/{s['total']} passed ({s['rate']:.0%}) in {s['seconds']:.0f} s; "
             f"{s['prompt_tokens']} prompt + {s['completion_tokens']} completion tokens, "
-            f"{s['requests']} requests"
+            f"{s['requests']} requests; false passes {s.get('false_passes', 0)}, false fails "
+            f"{s.get('false_fails', 0)}, specs with a checked behaviour "
+            f"{s.get('checked_specs', 0)}/{s['total']}"
         )
     best = "run" if "run" in summary else "studio"
     if "original" in summary and best in summary:
