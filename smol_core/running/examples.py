@@ -273,6 +273,57 @@ def _said(value: str, grounded: str) -> bool:
     )
 
 
+def spec_sentences(spec: str) -> list[str]:
+    """The spec cut into what an example can stand for: its prose sentences (one line of a
+    list is one), and each code block whole."""
+    units: list[str] = []
+    block: list[str] | None = None
+    for line in spec.splitlines():
+        if line.strip().startswith(("```", "~~~")):
+            if block is not None and any(b.strip() for b in block):
+                units.append("\n".join(block).strip())
+            block = None if block is not None else []
+            continue
+        if block is not None:
+            block.append(line)
+            continue
+        text = re.sub(r"^\s*(?:[-*+>#]+|\d+[.)])\s*", "", line).strip()
+        units += [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z`\"'(])", text) if s.strip()]
+    return units
+
+
+def with_sentence(example: Example, spec: str) -> Example:
+    """`example`, naming the spec sentence that says most of what it runs and expects (as it
+    is, when it names one already or none says any of it)."""
+    if example.sentence:
+        return example
+    said = _literals(example)
+    best, score = "", 0
+    for unit in spec_sentences(spec):
+        plain = f" {_squash(unit)} "
+        got = sum(len(x) for x in said if f" {x} " in plain or (len(x) > 3 and x in plain))
+        if got > score:
+            best, score = unit, got
+    return replace(example, sentence=" ".join(best.split())[:300]) if best else example
+
+
+def with_sentences(examples: Iterable[Example], spec: str) -> list[Example]:
+    return [with_sentence(e, spec) for e in examples]
+
+
+def _literals(example: Example) -> list[str]:
+    texts = [" ".join(c.args[1:] if c.args[:1] and c.args[0].startswith("python") else c.args)
+             for c in example.commands]  # fmt: skip
+    for c in example.commands:
+        texts += [c.output or "", *c.contains, c.stdin]
+    texts += [s.value for s in example.steps] + [s.target.lstrip("#.") for s in example.steps]
+    for r in example.requests:
+        texts += [r.path, *r.contains]
+    texts += [example.code, example.page]
+    lines = (_squash(line) for t in texts for line in t.splitlines())
+    return list(dict.fromkeys(x for x in lines if x))
+
+
 # ----------------------------------------------------------------------------- what may run
 
 
@@ -395,6 +446,7 @@ def example_from_dict(data: Mapping[str, Any]) -> Example:
                 for r in data.get("requests", ())
             ),
             source=str(data.get("source", "spec")),
+            sentence=str(data.get("sentence", "")),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"a stored example is broken: {exc}") from None
