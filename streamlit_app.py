@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-import zlib
 
 import openai
 import pandas as pd
@@ -655,15 +654,19 @@ def examples_section(project: Project, studio: Studio, settings: Settings, usabl
         with st.spinner("Proposing examples from the spec…", show_time=True):
             if run_job(studio, settings, job):
                 st.rerun()
-    rows = [r.as_dict() for r in rows_of(project.examples)]
+    state = st.session_state
+    mine = [e for e in project.examples if tabled(e)]
+    if state.get("step_known") != mine:
+        # Proposed, reopened or changed elsewhere: a fresh table (and a fresh key, so no edit
+        # state of the old one is applied to it); the person's own edits never rebuild it.
+        state.step_from = state.step_known = mine
+        state.step_rev = state.get("step_rev", 0) + 1
+    rows = [r.as_dict() for r in rows_of(state.step_from)]
     problems: list[str] = []
     if project.examples_made or rows:
-        # Keyed by what the table holds: once an edit is saved, a fresh editor shows it (an
-        # editor fed its own result with the same key would apply the edit twice).
-        key = f"ed_step_{zlib.crc32(to_json(rows_of(project.examples)).encode())}"
         edited = st.data_editor(
-            pd.DataFrame(rows, columns=list(COLUMNS)), key=key, num_rows="dynamic",
-            hide_index=True, width="stretch",
+            pd.DataFrame(rows, columns=list(COLUMNS)), key=f"ed_step_{state.step_rev}",
+            num_rows="dynamic", hide_index=True, width="stretch",
             column_config={
                 "does": st.column_config.TextColumn(COLUMNS["does"], width="large",
                     help='e.g. python calc.py 2 + 3 · open index.html; type "Ada" into #name; '
@@ -675,17 +678,17 @@ def examples_section(project: Project, studio: Studio, settings: Settings, usabl
                 "by": st.column_config.TextColumn(COLUMNS["by"], disabled=True, width="small"),
             },
         )  # fmt: skip
-        examples, problems = examples_from_rows(edited.to_dict("records"), project.examples)
+        examples, problems = examples_from_rows(edited.to_dict("records"), state.step_from)
         for problem in problems:
             st.error(problem)
-        kept = [e for e in project.examples if not tabled(e)]  # smoke checks, the tests
-        if not problems and examples != [e for e in project.examples if tabled(e)]:
-            try:
-                studio.emitter(settings)(ExamplesReady(tuple(examples + kept)))
+        if not problems and examples != mine:
+            try:  # smoke checks and the project's tests are kept as they are
+                studio.emitter(settings)(
+                    ExamplesReady(tuple(examples + [e for e in project.examples if not tabled(e)]))
+                )
+                state.step_known = examples
             except SmolError as exc:
                 st.error(str(exc))
-            else:
-                st.rerun()
         if rows:
             row = st.container(horizontal=True)
             shown = rows_of(project.examples)
