@@ -17,8 +17,10 @@ pytestmark = pytest.mark.e2e
 
 # The spec's greeting differs from what the scripted program prints ("Hello, world!"): its own
 # line would fail; the line the person edits in the grid passes.
-SPEC = ("A tiny greeting program in Python: `main.py` prints a greeting built by `util.py`. "
-        "Running `python main.py` prints `Hi, world!`.")
+SPEC = (
+    "A tiny greeting program in Python: `main.py` prints a greeting built by `util.py`. "
+    "Running `python main.py` prints `Hi, world!`."
+)
 GRID_HEADER_PX = 35  # glide-data-grid's header and default row height in Streamlit
 GRID_ROW_PX = 35
 GRID_MARKER_PX = 32  # the row-marker column on the left of an editable grid
