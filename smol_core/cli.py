@@ -308,7 +308,8 @@ def main(
         given = read_examples(args.examples) if args.examples else None
         if args.examples_only:  # the given ones as read, or the proposed ones: no code written
             if given is None:
-                given = asyncio.run(propose_all(spec, settings, progress, plan=plan)).examples
+                shown = Shown(None, progress)  # printed below, once
+                given = asyncio.run(propose_all(spec, settings, shown, plan=plan)).examples
             stdout.write(examples_text(given))
             return 0
         shown = Shown(stdout, progress)
@@ -355,16 +356,23 @@ def examples_text(examples: list[Example]) -> str:
 
 
 class Shown:
-    """Progress, and the examples printed the moment they are known, before any code."""
+    """Progress, and the examples printed the moment they are known, before any code (with
+    how long the step took after the file list)."""
 
-    def __init__(self, out: TextIO, progress: Progress):
-        self.out, self.progress, self.done = out, progress, False
+    def __init__(self, out: TextIO | None, progress: Progress):
+        self.out, self.progress, self.done, self.listed = out, progress, False, 0.0
 
     def __call__(self, event: Event) -> None:
+        if isinstance(event, FileListDone):
+            self.listed = time.monotonic()
         if isinstance(event, ExamplesReady) and not self.done:
             self.done = True  # later ones add the smoke checks, once the code is there
-            self.out.write(examples_text(list(event.examples)))
-            self.out.flush()
+            took = time.monotonic() - self.listed if self.listed else 0.0
+            self.progress.say(f"examples: {len(event.examples)} proposed in {took:.1f}s")
+            if self.out is not None:
+                self.out.write(examples_text(list(event.examples)))
+                self.out.flush()
+            return  # said above: they are not running yet
         self.progress(event)
 
 

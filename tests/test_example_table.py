@@ -146,6 +146,12 @@ def test_the_sentence_an_example_stands_for_is_found_in_the_spec():
     assert with_sentence(plain, spec).sentence == "Run `python adder.py 4 + 9` and it prints `13`."
     refused = Example("x", "command", (Command(("python", "adder.py", "x"), exit_code=2),))
     assert with_sentence(refused, spec).sentence.startswith("It refuses words")
+    wrapped = "Running `python adder.py 1 + 1`\nprints `2` on one line.\n\nNothing else."
+    one = Example("one", "command", (Command(("python", "adder.py", "1", "+", "1"), output="2"),))
+    assert (
+        with_sentence(one, wrapped).sentence
+        == "Running `python adder.py 1 + 1` prints `2` on one line."
+    )
 
 
 def test_the_sentence_is_stored_and_old_records_read_without_it():

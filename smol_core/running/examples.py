@@ -274,12 +274,21 @@ def _said(value: str, grounded: str) -> bool:
 
 
 def spec_sentences(spec: str) -> list[str]:
-    """The spec cut into what an example can stand for: its prose sentences (one line of a
-    list is one), and each code block whole."""
+    """The spec cut into what an example can stand for: its prose sentences (a line wrapped
+    in a paragraph continues its sentence; an item of a list or a heading is one), and each
+    code block whole."""
     units: list[str] = []
     block: list[str] | None = None
+    prose: list[str] = []
+
+    def flush() -> None:
+        text = " ".join(prose)
+        units.extend(s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z`\"'(])", text) if s.strip())
+        prose.clear()
+
     for line in spec.splitlines():
         if line.strip().startswith(("```", "~~~")):
+            flush()
             if block is not None and any(b.strip() for b in block):
                 units.append("\n".join(block).strip())
             block = None if block is not None else []
@@ -287,8 +296,12 @@ def spec_sentences(spec: str) -> list[str]:
         if block is not None:
             block.append(line)
             continue
-        text = re.sub(r"^\s*(?:[-*+>#]+|\d+[.)])\s*", "", line).strip()
-        units += [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z`\"'(])", text) if s.strip()]
+        item = re.match(r"\s*(?:[-*+>#]+|\d+[.)])\s+", line)
+        if item or not line.strip():
+            flush()
+        if line.strip():
+            prose.append(line[item.end() :].strip() if item else line.strip())
+    flush()
     return units
 
 
