@@ -22,6 +22,8 @@ from typing import Any
 
 from ..paths import normalize_path
 from ..records import Command, Example, ExampleResult, PageStep, Request
+from .spec_inputs import _NO_FILE, given_content
+from .spec_words import _FAILS, LIKE, said_status
 
 KINDS = ("command", "call", "page", "server", "test", "smoke")
 PAGE_ACTIONS = ("click", "fill", "text", "count", "reload", "stored")
@@ -29,6 +31,8 @@ MAX_EXAMPLES = 8
 _PYTHONS = ("python", "python3")
 _TEST_RUNNERS = ("pytest", "unittest")
 _NUMBER = re.compile(r"-?\d{1,3}")
+_DATA_FILE = re.compile(r"[\w./-]+\.(?:txt|csv|tsv|json|jsonl|md|log|dat|xml|ya?ml|ini|toml)", re.I)
+_FOR_INSTANCE = re.compile(rf"(?:{LIKE.pattern})\W{{0,3}}$", re.I)
 
 
 # ------------------------------------------------------------------------ from the model's JSON
@@ -139,7 +143,8 @@ def _command_of(item: object, grounded: str, files: Collection[str] = ()) -> Com
         return None
     output = item.get("output")
     output = output if isinstance(output, str) and output.strip() else None
-    if output is not None and not _expected(output, grounded, files):
+    if output is not None and (not _expected(output, grounded, files)
+                               or illustration(output, grounded)):  # fmt: skip
         output = None
     contains = tuple(
         c for c in (str(x) for x in _list(item.get("contains")) if isinstance(x, (str, int, float)))
@@ -261,6 +266,16 @@ def _expected(value: str, grounded: str, files: Collection[str]) -> bool:
     return _said(value, grounded) and not (lines and all(line in names for line in lines))
 
 
+def illustration(value: str, grounded: str) -> bool:
+    """Whether the spec gives `value` only for instance ("like `3 12 notes.txt`", "e.g.
+    `Friday`"): one output among many, never the exact one. `grounded` is the squashed spec."""
+    lines = [_squash(line) for line in value.splitlines() if line.strip()]
+    if not lines:
+        return False
+    spots = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(lines[0])}", grounded)]
+    return bool(spots) and all(_FOR_INSTANCE.search(grounded[max(0, at - 40) : at]) for at in spots)
+
+
 def _said(value: str, grounded: str) -> bool:
     """Whether the spec says `value` (each line of it), or it is a small number."""
     lines = [_squash(line) for line in value.splitlines() if line.strip()]
@@ -320,13 +335,49 @@ def with_sentence(example: Example, spec: str) -> Example:
     return replace(example, sentence=" ".join(best.split())[:300]) if best else example
 
 
+def held_to_sentences(example: Example, spec: str, files: Collection[str]) -> Example | None:
+    """A model's command example held to the spec sentence each command stands for, as a
+    reader would read it: the exit status is the one that sentence gives (any, when it says
+    only that the command fails); a text the spec gives for instance is not expected; a file
+    it reads that nobody gives is written with the content the spec gives it, or the command
+    is dropped (a file the sentence says is missing stays missing). None: nothing is left."""
+    if example.kind != "command":
+        return example
+    grounded = _squash(spec)
+    inputs = dict(example.input_files)
+    kept: list[Command] = []
+    for c in example.commands:
+        sentence = with_sentence(Example("", "command", (c,)), spec).sentence
+        told = re.sub(r"`[^`\n]*`", "``", sentence)
+        code = said_status(told)
+        if code is not None:
+            exit_code: int | None = code if code < 256 else None
+        else:
+            exit_code = None if _FAILS.search(told) or c.exit_code != 0 else 0
+        needed = [a for a in c.args[1:] if _DATA_FILE.fullmatch(a) and a not in files
+                  and a not in inputs]  # fmt: skip
+        # An example of a failure needs no file (it may be the one missing).
+        if needed and exit_code == 0 and not _NO_FILE.search(sentence):
+            given = {n: given_content(spec, n, sentence) for n in needed}
+            if any(text is None for text in given.values()):
+                continue  # what it would read is nobody's: what it prints is not known
+            inputs.update({n: t for n, t in given.items() if t is not None})
+        contains = tuple(t for t in c.contains if not illustration(t, grounded))
+        kept.append(replace(c, exit_code=exit_code, contains=contains))
+    if not kept:
+        return None
+    return replace(example, commands=tuple(kept), input_files=tuple(inputs.items()))
+
+
 def with_sentences(examples: Iterable[Example], spec: str) -> list[Example]:
     return [with_sentence(e, spec) for e in examples]
 
 
 def _literals(example: Example) -> list[str]:
-    texts = [" ".join(c.args[1:] if c.args[:1] and c.args[0].startswith("python") else c.args)
-             for c in example.commands]  # fmt: skip
+    texts = []
+    for c in example.commands:
+        own = c.args[1:] if c.args[:1] and c.args[0].startswith(("python", "node")) else c.args
+        texts += [" ".join(own), *own[1:]]  # the whole line; each argument after the program
     for c in example.commands:
         texts += [c.output or "", *c.contains, c.stdin]
     texts += [s.value for s in example.steps] + [s.target.lstrip("#.") for s in example.steps]

@@ -16,7 +16,7 @@ from ..events import Emit, no_emit
 from ..model.chat import stream_chat
 from ..prompts import render, shared_context
 from ..records import Example, FileSpec
-from ..running.examples import merged, parse_examples, with_sentences
+from ..running.examples import held_to_sentences, merged, parse_examples, with_sentences
 from ..running.spec_examples import spec_calls, spec_commands, spec_examples, spec_server
 from ..running.spec_pages import spec_pages
 from ..settings import Settings
@@ -148,8 +148,9 @@ async def make_examples(
         except (openai.BadRequestError, openai.UnprocessableEntityError):
             continue  # this endpoint doesn't take this kind of request: the next one
         raw = result.tool_arguments if mode == "tool" and result.tool_arguments else result.text
-        found = [replace(e, source="model")
-                 for e in with_sentences(parse_examples(raw, spec, contents, plan), spec)]  # fmt: skip
+        parsed = with_sentences(parse_examples(raw, spec, contents, plan), spec)
+        held = (held_to_sentences(e, spec, contents) for e in parsed)
+        found = [replace(e, source="model") for e in held if e is not None]
         if found or (raw or "").strip():
             return merged(written, found)  # a usable reply, or an honest "none"
     return written
