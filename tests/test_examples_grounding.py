@@ -61,3 +61,17 @@ def test_an_output_given_for_instance_is_never_exact_for_any_reader():
     assert not illustration("count: cannot open", grounded)
     [read] = parse_examples({"examples": MODEL[:1]}, SPEC, {"count.py": ""})
     assert read.commands[0].output is None
+
+
+def test_an_output_that_fills_the_placeholders_of_its_sentence_is_kept():
+    spec = ("Run `python hello.py NAME` and it answers `Hi NAME, welcome`.\n"
+            "`python hello.py NAME --short` answers something like `Hi NAME`.\n")  # fmt: skip
+
+    def expected(args: list[str], output: str) -> str | None:
+        item = {"kind": "command", "name": "n", "commands": [{"args": args, "output": output}]}
+        [example] = parse_examples({"examples": [item]}, spec, {"hello.py": ""})
+        return example.commands[0].output
+
+    assert expected(["python", "hello.py", "Grace"], "Hi Grace, welcome") == "Hi Grace, welcome"
+    assert expected(["python", "hello.py", "Grace"], "Hi Bob, welcome") is None
+    assert expected(["python", "hello.py", "Grace", "--short"], "Hi Grace") is None  # an instance

@@ -23,7 +23,7 @@ from typing import Any
 from ..paths import normalize_path
 from ..records import Command, Example, ExampleResult, PageStep, Request
 from .spec_inputs import _NO_FILE, given_content
-from .spec_words import _FAILS, LIKE, said_status
+from .spec_words import _FAILS, LIKE, PLACEHOLDER, QUOTED_COMMAND, said_status
 
 KINDS = ("command", "call", "page", "server", "test", "smoke")
 PAGE_ACTIONS = ("click", "fill", "text", "count", "reload", "stored")
@@ -81,11 +81,12 @@ def _example_of(
     grounded = _grounding(spec)
     if kind in ("command", "sequence", "cli"):
         commands = tuple(
-            c for c in (_command_of(c, grounded, contents) for c in _list(item.get("commands")))
+            c for c in (_command_of(c, grounded, contents, spec)
+                        for c in _list(item.get("commands")))
             if c
         )  # fmt: skip
         if not commands and item.get("args"):
-            single = _command_of(item, grounded, contents)
+            single = _command_of(item, grounded, contents, spec)
             commands = (single,) if single else ()
         if not commands:
             return None  # a refused command stays: running it reports the refusal
@@ -130,7 +131,9 @@ def _example_of(
     return None
 
 
-def _command_of(item: object, grounded: str, files: Collection[str] = ()) -> Command | None:
+def _command_of(
+    item: object, grounded: str, files: Collection[str] = (), spec: str = ""
+) -> Command | None:
     if not isinstance(item, dict):
         return None
     args = item.get("args")
@@ -143,12 +146,16 @@ def _command_of(item: object, grounded: str, files: Collection[str] = ()) -> Com
         return None
     output = item.get("output")
     output = output if isinstance(output, str) and output.strip() else None
-    if output is not None and (not _expected(output, grounded, files)
-                               or illustration(output, grounded)):  # fmt: skip
+    filled = filled_outputs(args, spec)
+    if (
+        output is not None
+        and _squash(output) not in filled
+        and (not _expected(output, grounded, files) or illustration(output, grounded))
+    ):
         output = None
     contains = tuple(
         c for c in (str(x) for x in _list(item.get("contains")) if isinstance(x, (str, int, float)))
-        if c.strip() and _expected(c, grounded, files)
+        if c.strip() and (_expected(c, grounded, files) or _squash(c) in filled)
     )  # fmt: skip
     code = item.get("exit_code", 0)
     return Command(
@@ -264,6 +271,38 @@ def _expected(value: str, grounded: str, files: Collection[str]) -> bool:
     names = {f.lower() for f in files} | {f.rsplit("/", 1)[-1].lower() for f in files}
     lines = [line.strip().strip("`'\"").lower() for line in value.splitlines() if line.strip()]
     return _said(value, grounded) and not (lines and all(line in names for line in lines))
+
+
+def filled_outputs(args: Sequence[str], spec: str) -> set[str]:
+    """What the spec says a command prints once its placeholders are filled: `python greet.py
+    NAME` prints `Hello, NAME!`, so `python greet.py Ada` prints "Hello, Ada!" (squashed). Only
+    the outputs quoted after the command in its own sentence; none given for instance."""
+    out: set[str] = set()
+    if len(args) < 2 or not spec:
+        return out
+    for sentence in spec_sentences(spec):
+        for m in QUOTED_COMMAND.finditer(sentence):
+            try:
+                words = shlex.split(m.group(1))
+            except ValueError:
+                continue
+            if len(words) != len(args) or words[:2] != list(args[:2]):
+                continue
+            fills = {w: a for w, a in zip(words[2:], args[2:], strict=True)
+                     if PLACEHOLDER.fullmatch(w)}  # fmt: skip
+            if not fills or any(w != a for w, a in zip(words[2:], args[2:], strict=True)
+                                if w not in fills):  # fmt: skip
+                continue
+            rest = sentence[m.end() :]
+            for said in re.finditer(r"`([^`\n]+)`", rest):
+                if _FOR_INSTANCE.search(rest[max(0, said.start() - 30) : said.start()]):
+                    continue
+                text = said.group(1)
+                for word, value in fills.items():
+                    text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", value, text)
+                if text != said.group(1):
+                    out.add(_squash(text))
+    return out
 
 
 def illustration(value: str, grounded: str) -> bool:
