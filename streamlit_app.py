@@ -699,6 +699,9 @@ def examples_section(project: Project, studio: Studio, settings: Settings, usabl
         else:
             st.caption("No examples: the code will only be checked to run cleanly. Add a line "
                        "to say what it must do.")  # fmt: skip
+        yours = sum(e.source == "you" for e in state.step_known)
+        if yours:  # the table's own column shows who wrote each line when it was drawn
+            st.caption(f"{yours} line(s) yours (changed or added): used as you wrote them.")
     missing = project.missing()
     c1, c2, _ = st.columns([1, 1, 2])
     blocked = not usable or bool(problems)

@@ -58,6 +58,7 @@ def test_an_edited_line_is_the_persons_and_is_what_the_code_is_judged_by(make_se
         (("python", "stats.py", "3", "1", "2"), "min=1 max=3 mean=2", (), "you"),
         (("python", "stats.py", "5"), None, ("max=5",), "you"),
     ]  # fmt: skip
+    assert any(c.value.startswith("2 line(s) yours") for c in at.caption)
     again = studio(ok(at.run())).project.examples
     assert again == project.examples  # a plain rerun applies the edit once (no row doubled)
     at.button(key="btn_generate").click().run()
