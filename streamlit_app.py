@@ -43,10 +43,19 @@ from smol_core.runs import (
     events_of,
     fix_from_error,
     generate_checked,
+    propose_examples,
     referenced_missing,
 )
 from smol_core.settings import Settings
 from smol_core.steps.change import plan_from_code
+from smol_core.steps.example_table import (
+    COLUMNS,
+    examples_from_rows,
+    rows_of,
+    tabled,
+    to_json,
+    to_markdown,
+)
 from smol_core.steps.file_list import make_file_list
 from smol_core.steps.plan import make_plan
 from smol_core.studio.access import CodeGate, host_allowed
@@ -602,8 +611,8 @@ def plan_section(project: Project, spec: str, studio: Studio, settings: Settings
     return True
 
 
-def files_section(project: Project, studio: Studio, settings: Settings) -> None:
-    """3 · Files: the editable file table and the Generate buttons."""
+def files_section(project: Project, studio: Studio, settings: Settings) -> bool:
+    """3 · Files: the editable file table; False when a row can't be used."""
     st.subheader("3 · Files")
     # Purposes read as words (no `code` marks), their whole text wrapped over the row.
     base = pd.DataFrame(table_rows(project.files))
@@ -628,18 +637,84 @@ def files_section(project: Project, studio: Studio, settings: Settings) -> None:
     if not table.rejected and files != project.files:
         studio.set_files(files)  # saved to the history at once
 
+    return not table.rejected
+
+
+def examples_section(project: Project, studio: Studio, settings: Settings, usable: bool) -> None:
+    """4 · Examples: how the code will be judged, in plain words, before any is written; the
+    person edits, adds or deletes lines, and "Generate" writes the code against them."""
+    st.subheader("4 · Examples")
+    st.caption("What is run, typed or clicked, and what must come out: how the code will be "
+               "judged. Change, add or delete lines before the code is written.")  # fmt: skip
+    proposed = st.button("Propose again" if project.examples_made else "Propose examples",
+                         key="btn_examples", disabled=not project.files)  # fmt: skip
+    if proposed:
+        live = ready(settings)
+        job = lambda emit: propose_examples(project.spec, project.plan, project.files, live, emit)  # noqa: E731
+        with st.spinner("Proposing examples from the spec…", show_time=True):
+            if run_job(studio, settings, job):
+                st.rerun()
+    state = st.session_state
+    mine = [e for e in project.examples if tabled(e)]
+    if state.get("step_known") != mine:
+        # Proposed, reopened or changed elsewhere: a fresh table (and a fresh key, so no edit
+        # state of the old one is applied to it); the person's own edits never rebuild it.
+        state.step_from = state.step_known = mine
+        state.step_rev = state.get("step_rev", 0) + 1
+    rows = [r.as_dict() for r in rows_of(state.step_from)]
+    problems: list[str] = []
+    if project.examples_made or rows:
+        edited = st.data_editor(
+            pd.DataFrame(rows, columns=list(COLUMNS)), key=f"ed_step_{state.step_rev}",
+            num_rows="dynamic", hide_index=True, width="stretch",
+            column_config={
+                "does": st.column_config.TextColumn(COLUMNS["does"], width="large",
+                    help='e.g. python calc.py 2 + 3 · open index.html; type "Ada" into #name; '
+                         "click #go · start python app.py on port 8000; GET /add?a=2&b=3"),
+                "expect": st.column_config.TextColumn(COLUMNS["expect"], width="medium",
+                    help='e.g. prints exactly "5" · prints "5" · exit status 1 · '
+                         '#greeting shows "Hello, Ada" · says "5" · empty: it only has to run'),
+                "sentence": st.column_config.TextColumn(COLUMNS["sentence"], width="medium"),
+                "by": st.column_config.TextColumn(COLUMNS["by"], disabled=True, width="small"),
+            },
+        )  # fmt: skip
+        examples, problems = examples_from_rows(edited.to_dict("records"), state.step_from)
+        for problem in problems:
+            st.error(problem)
+        if not problems and examples != mine:
+            try:  # smoke checks and the project's tests are kept as they are
+                studio.emitter(settings)(
+                    ExamplesReady(tuple(examples + [e for e in project.examples if not tabled(e)]))
+                )
+                state.step_known = examples
+            except SmolError as exc:
+                st.error(str(exc))
+        if rows:
+            row = st.container(horizontal=True)
+            shown = rows_of(project.examples)
+            row.download_button("Download as Markdown", to_markdown(shown), "examples.md",
+                                "text/markdown", key="dl_examples_md", on_click="ignore")  # fmt: skip
+            row.download_button("Download as JSON", to_json(shown), "examples.json",
+                                "application/json", key="dl_examples_json", on_click="ignore")  # fmt: skip
+        else:
+            st.caption("No examples: the code will only be checked to run cleanly. Add a line "
+                       "to say what it must do.")  # fmt: skip
+        yours = sum(e.source == "you" for e in state.step_known)
+        if yours:  # the table's own column shows who wrote each line when it was drawn
+            st.caption(f"{yours} line(s) yours (changed or added): used as you wrote them.")
     missing = project.missing()
     c1, c2, _ = st.columns([1, 1, 2])
+    blocked = not usable or bool(problems)
     gen_all = c1.button(
         f"Generate all ({len(project.files)})",
         type="primary",
         key="btn_generate",
-        disabled=bool(table.rejected) or not project.files,
+        disabled=blocked or not project.files,
     )
     gen_missing = c2.button(
         f"Generate missing ({len(missing)})",
         key="btn_missing",
-        disabled=bool(table.rejected) or not missing or len(missing) == len(project.files),
+        disabled=blocked or not missing or len(missing) == len(project.files),
     )
     if gen_all or gen_missing:
         generate(studio, settings, project.paths if gen_all else missing)
@@ -715,7 +790,7 @@ def examples_status(project: Project, settings: Settings) -> None:
 
 def code_section(project: Project, studio: Studio, settings: Settings) -> None:
     """4 · Code: the file picker, the editor, and regenerate / fix from an error."""
-    st.subheader("4 · Code")
+    st.subheader("5 · Code")
     checked = code_status(project, studio, settings)
     icon = {"ok": "✅", "repaired": "🔧", "failing": "⚠️", "unchecked": "✅"}
     st.session_state.sel_file = open_file(project)  # drawn with its label of now: see open_file
@@ -792,7 +867,7 @@ def code_section(project: Project, studio: Studio, settings: Settings) -> None:
 
 
 def download_section(studio: Studio, settings: Settings) -> None:
-    st.subheader("5 · Download")
+    st.subheader("6 · Download")
     zip_problem = studio.zip_problem()
     if zip_problem:
         st.error(zip_problem)
@@ -1416,7 +1491,8 @@ def main() -> None:
         return
     if not project.files:
         return
-    files_section(project, studio, settings)
+    usable = files_section(project, studio, settings)
+    examples_section(project, studio, settings, usable)
     stopped_notice()
     if not project.contents and not project.failed:
         return

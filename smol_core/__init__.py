@@ -20,6 +20,7 @@ _EXPORTS = {
     "make_file_list": "steps.file_list",
     "make_plan": "steps.plan",
     "run_all": "runs",
+    "propose_examples": "runs",
     "change_project": "runs",
     "import_folder": "importing",
     "import_zip": "importing",

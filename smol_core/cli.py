@@ -36,8 +36,10 @@ from .events import (
 )
 from .improve import improve_command, undo_command
 from .project import Project, applying, restore
-from .runs import add_missing_files, fix_from_error, referenced_missing, run_all
+from .records import Example
+from .runs import add_missing_files, fix_from_error, propose_all, referenced_missing, run_all
 from .settings import PROVIDERS, Settings
+from .steps.example_table import examples_from_table, rows_of, to_markdown
 from .steps.spec import validate_spec
 from .studio.progress import WriteMeter
 
@@ -75,6 +77,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="how to ask for the file list (default: auto, with fallbacks)",
     )
     p.add_argument("--plan-file", help="use this Markdown plan instead of asking for one")
+    p.add_argument(
+        "--examples",
+        metavar="FILE",
+        help="judge the code by these examples (a Markdown or JSON table, as printed or "
+        "downloaded) instead of the proposed ones",
+    )
+    p.add_argument(
+        "--examples-only",
+        action="store_true",
+        help="print the examples the code would be judged by, and stop (no code written)",
+    )
     p.add_argument(
         "--no-check",
         dest="checks",
@@ -292,9 +305,17 @@ def main(
             raise SmolError("No spec: pass --prompt 'text' or --prompt spec.md")
         spec = read_spec(raw)
         plan = Path(args.plan_file).read_text(encoding="utf-8") if args.plan_file else None
+        given = read_examples(args.examples) if args.examples else None
+        if args.examples_only:  # the given ones as read, or the proposed ones: no code written
+            if given is None:
+                shown = Shown(None, progress)  # printed below, once
+                given = asyncio.run(propose_all(spec, settings, shown, plan=plan)).examples
+            stdout.write(examples_text(given))
+            return 0
+        shown = Shown(stdout, progress)
 
         async def whole() -> Project:
-            project = await run_all(spec, settings, progress, plan=plan)
+            project = await run_all(spec, settings, shown, plan=plan, examples=given)
             if args.add_missing and settings.checks:
                 added = await add_missing_files(project, settings, applying(project, progress))
                 if added:
@@ -312,6 +333,47 @@ def main(
     except Exception as exc:  # noqa: BLE001 - one readable line, never a traceback
         stderr.write(f"\nerror: {describe(exc, settings)}\n")
         return 1
+
+
+def read_examples(path: str) -> list[Example]:
+    """`--examples FILE`: the table as Markdown or JSON (what `--examples-only` prints)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SmolError(f"Can't read the examples file {path}: {exc.strerror}") from None
+    try:
+        return examples_from_table(text)
+    except ValueError as exc:
+        raise SmolError(f"The examples in {path} can't be used: {exc}") from None
+
+
+def examples_text(examples: list[Example]) -> str:
+    """The examples in plain words, as a Markdown table (readable, and `--examples` takes it)."""
+    rows = rows_of(examples)
+    if not rows:
+        return "\nNo examples: the code will only be checked to run cleanly.\n"
+    return f"\nExamples the code will be judged by ({len(rows)}):\n\n{to_markdown(rows)}"
+
+
+class Shown:
+    """Progress, and the examples printed the moment they are known, before any code (with
+    how long the step took after the file list)."""
+
+    def __init__(self, out: TextIO | None, progress: Progress):
+        self.out, self.progress, self.done, self.listed = out, progress, False, 0.0
+
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, FileListDone):
+            self.listed = time.monotonic()
+        if isinstance(event, ExamplesReady) and not self.done:
+            self.done = True  # later ones add the smoke checks, once the code is there
+            took = time.monotonic() - self.listed if self.listed else 0.0
+            self.progress.say(f"examples: {len(event.examples)} proposed in {took:.1f}s")
+            if self.out is not None:
+                self.out.write(examples_text(list(event.examples)))
+                self.out.flush()
+            return  # said above: they are not running yet
+        self.progress(event)
 
 
 def _run_command(folder: str, command: list[str], settings: Settings, stdout: TextIO,

@@ -87,7 +87,8 @@ class Example:
     steps: tuple[PageStep, ...] = ()
     port: int = 0
     requests: tuple[Request, ...] = ()
-    source: str = "spec"  # spec | smoke | tests | you
+    source: str = "spec"  # who wrote it: spec | model | you (and smoke | tests, made at run time)
+    sentence: str = ""  # the spec's sentence it stands for, in its own words
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from .project import Project, applying, run_done
 from .prompts import render
 from .quality.checks import check_project
 from .quality.repair import check, check_and_repair
-from .records import FileSpec
+from .records import Example, FileSpec
 from .running.heal import not_run_reason, run_and_heal
 from .running.must_pass import checks_by_path
 from .settings import Settings
@@ -55,8 +55,9 @@ async def run_all(
     *,
     plan: str | None = None,
     files: Sequence[FileSpec] | None = None,
+    examples: Sequence[Example] | None = None,
 ) -> Project:
-    """The whole pipeline, reusing a given plan or file list instead of asking again.
+    """The whole pipeline, reusing a given plan, file list or examples instead of asking again.
 
     Ends with one RunDone for the whole run, after the checks and repairs.
     """
@@ -66,24 +67,78 @@ async def run_all(
     project = Project(spec=spec)
     tracked = applying(project, emit)  # every step's events folded into the one project
     async with using_client(settings, None) as c:
-        if plan is None:
-            plan = await make_plan(spec, settings, tracked, client=c)
-        project.plan = plan
-        if files is None:
-            listed = await make_file_list(spec, plan, settings, tracked, client=c)
-            files, project.rejected, project.file_list_mode = (listed.files, listed.rejected,
-                                                               listed.mode)  # fmt: skip
-        else:
-            project.file_list_mode = "given"
-        project.files = list(files)
+        await _plan_and_files(project, settings, tracked, c, plan, files)
+        if examples is not None:
+            tracked(ExamplesReady(tuple(examples)))  # a person's (or a file's): as they are
         # Asked before the files are written: the examples come from the spec, not from what
         # the code happens to do. Same shared prefix as the files: it warms the cache.
         await ensure_examples(project, settings, tracked, client=c)
-        await generate_files(spec, plan, files, settings, tracked, client=c, finish=False,
+        await generate_files(spec, project.plan, project.files, settings, tracked, client=c,
+                             finish=False,
                              checks=checks_by_path(project.examples, project.paths))  # fmt: skip
         await verify(project, settings, tracked, client=c)
     emit(run_done(project, project.paths, started))
     return project
+
+
+async def propose_all(
+    spec: str,
+    settings: Settings,
+    emit: Emit = no_emit,
+    *,
+    plan: str | None = None,
+    files: Sequence[FileSpec] | None = None,
+) -> Project:
+    """Spec → plan → files → examples, and no code: how the run would judge its result (the
+    CLI's `--examples-only`). The project holds the plan, the files and the examples."""
+    spec = validate_spec(spec)
+    settings = await prepare(settings)
+    project = Project(spec=spec)
+    tracked = applying(project, emit)
+    async with using_client(settings, None) as c:
+        await _plan_and_files(project, settings, tracked, c, plan, files)
+        await propose_examples(spec, project.plan, project.files, settings, tracked, client=c)
+    return project
+
+
+async def _plan_and_files(
+    project: Project,
+    settings: Settings,
+    emit: Emit,
+    client: openai.AsyncOpenAI,
+    plan: str | None,
+    files: Sequence[FileSpec] | None,
+) -> None:
+    if plan is None:
+        plan = await make_plan(project.spec, settings, emit, client=client)
+    project.plan = plan
+    if files is None:
+        listed = await make_file_list(project.spec, plan, settings, emit, client=client)
+        files, project.rejected, project.file_list_mode = (listed.files, listed.rejected,
+                                                           listed.mode)  # fmt: skip
+    else:
+        project.file_list_mode = "given"
+    project.files = list(files)
+
+
+async def propose_examples(
+    spec: str,
+    plan: str,
+    files: Sequence[FileSpec],
+    settings: Settings,
+    emit: Emit = no_emit,
+    *,
+    client: openai.AsyncOpenAI | None = None,
+) -> list[Example]:
+    """The examples the code will be judged by, made after the file list and before any code
+    (the spec's own, then the model's); ends with ExamplesReady. A person may change them."""
+    if client is None:
+        settings = await prepare(settings)
+    async with using_client(settings, client) as c:
+        found = await make_examples(c, settings, spec, plan, list(files),
+                                    {f.path: "" for f in files}, emit)  # fmt: skip
+    emit(ExamplesReady(tuple(found)))
+    return found
 
 
 async def generate_checked(
@@ -117,10 +172,8 @@ async def ensure_examples(
         return
     if not settings.run_examples or not_run_reason(settings):
         return
-    async with using_client(settings, client) as c:
-        found = await make_examples(c, settings, project.spec, project.plan, project.files,
-                                    {f.path: "" for f in project.files}, emit)  # fmt: skip
-    emit(ExamplesReady(tuple(found)))
+    await propose_examples(project.spec, project.plan, project.files, settings, emit,
+                           client=client)  # fmt: skip
 
 
 async def verify(

@@ -167,7 +167,7 @@ def test_an_unsafe_path_in_the_table_is_refused_with_the_core_reason(app, page_e
 def test_generate_writes_every_file(app, server, page_env):
     generate(list_files(plan(app.run())))
     assert studio(app).project.contents == FILES
-    assert app.subheader[-1].value == "5 · Download"
+    assert app.subheader[-1].value == "6 · Download"
     assert app.progress[-1].value == 100
     assert sorted(r.path for r in server.requests if r.kind == "code") == sorted(FILES)
     assert {f.path: f.status for f in stored(page_env, app).files} == dict.fromkeys(FILES, "done")
@@ -289,7 +289,7 @@ def test_reopening_a_run_by_its_link_restores_it(app, page_env):
     assert again.text_area(key="in_spec").value == SPEC
     assert any("imports `greet`" in m.value for m in again.markdown)
     assert list(again.data_editor[0].value["path"]) == list(FILES)
-    assert again.subheader[-1].value == "5 · Download"
+    assert again.subheader[-1].value == "6 · Download"
 
 
 def test_another_owner_cannot_open_the_run(app):

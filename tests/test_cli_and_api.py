@@ -173,3 +173,55 @@ def test_cli_fix_error_regenerates_the_concerned_file_in_place(cli_env, tmp_path
 def test_cli_fix_error_needs_a_project_we_wrote(cli_env, tmp_path):
     code, _, stderr = _cli(["--fix-error", "boom", "--out", str(tmp_path)])
     assert code == 1 and "smol-manifest.json" in stderr
+
+
+GREETER_SPEC = "A greeter. Running `python main.py` prints `hello world`."
+
+
+def test_cli_examples_only_prints_the_proposed_examples_and_writes_nothing(cli_env, tmp_path):
+    out = tmp_path / "out"
+    code, stdout, stderr = _cli(["--prompt", GREETER_SPEC, "--out", str(out), "--examples-only"])
+    assert code == 0, stderr
+    assert "| What is run, typed or clicked | What must come out |" in stdout
+    assert '| python main.py | prints exactly "hello world" | ' in stdout
+    assert "Running `python main.py` prints `hello world`. | spec |" in stdout
+    assert not out.exists()
+    assert "code" not in {r.kind for r in cli_env.requests}  # no file was written
+
+
+def test_cli_uses_the_examples_file_instead_of_proposing(cli_env, tmp_path):
+    # The spec's own example would pass; the file's (a person's) expects another greeting:
+    # the run judges by the file's, so the example fails and the CLI says so.
+    table = tmp_path / "examples.md"
+    table.write_text(
+        "| What is run, typed or clicked | What must come out | Spec sentence | Written by |\n"
+        "| --- | --- | --- | --- |\n"
+        '| python main.py | prints exactly "hello there" | a greeter | you |\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    args = [
+        "--prompt",
+        GREETER_SPEC,
+        "--out",
+        str(out),
+        "--examples",
+        str(table),
+        "--run-rounds",
+        "0",
+    ]
+    code, stdout, stderr = _cli(args)
+    assert '| python main.py | prints exactly "hello there" | a greeter | you |' in stdout
+    assert stdout.index("prints exactly") < stdout.index("files in")  # shown before the code
+    manifest = json.loads((out / "smol-manifest.json").read_text())
+    [mine] = [e for e in manifest["examples"] if e["source"] == "you"]
+    assert mine["commands"][0]["output"] == "hello there" and mine["sentence"] == "a greeter"
+    assert not [e for e in manifest["examples"] if e["source"] == "spec"]
+    if isolation() == "namespaces":
+        assert manifest["example_results"][0]["status"] == "fail"
+        assert code == 2 and "still failing when run" in stderr
+    json_table = tmp_path / "examples.json"
+    json_table.write_text('{"examples": [{"does": "python main.py", "expect": "prints"}]}')
+    code, _, stderr = _cli(["--prompt", GREETER_SPEC, "--out", str(out), "--examples",
+                            str(json_table), "--examples-only"])  # fmt: skip
+    assert code == 1 and "Row 1: can't read 'prints'" in stderr

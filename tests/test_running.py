@@ -322,17 +322,20 @@ def test_a_server_the_spec_starts_and_the_answers_it_writes_out_are_an_example()
     result = run_examples({"s.py": broken}, [example])[0]
     assert result.status == "fail" and "expected status 200, got 404" in result.reason
     assert spec_server("`python fizz.py N` prints numbers.", {"fizz.py": ""}) == []
-    # Requests written on one line are each one; "any other path" is one no route has.
+    # Requests written on one line are each one; a status said of routes it has not (naming
+    # none) is what a path no route has answers.
     line = (
         "`python s.py --port PORT` starts it. `GET /add?a=2&b=3` answers status 200 with "
-        "`5`. `GET /health` answers status 200 with `ok`. Any other path answers status 404."
+        "`5`. `GET /health` answers status 200 with `ok`. A request for a route it lacks "
+        "gets status 404."
     )
     (one_line,) = spec_server(line, {"s.py": server})
     assert [(r.path, r.status, r.contains) for r in one_line.requests] == [
         ("/add?a=2&b=3", 200, ("5",)), ("/health", 200, ("ok",)), (OTHER_PATH, 404, ())]  # fmt: skip
-    logged = line.replace("Any other path answers status 404.", "Any other path is logged, "
-                          "and bad queries give status 400.")  # fmt: skip
-    assert OTHER_PATH not in [r.path for r in spec_server(logged, {"s.py": server})[0].requests]
+    for elsewhere in ("A request for a route it lacks is logged, and bad queries give status 400.",
+                      "The route `/add` with a word for a number gives status 400."):  # fmt: skip
+        said = line.replace("A request for a route it lacks gets status 404.", elsewhere)
+        assert OTHER_PATH not in [r.path for r in spec_server(said, {"s.py": server})[0].requests]
     anything = server.replace("200 if body else 404", "200")
     assert "expected status 404" in run_examples({"s.py": anything}, [one_line])[0].reason
 

@@ -29,7 +29,7 @@ TASKS = """A to-do page in `index.html` and `tasks.js`: a field `<input id="task
 `<button id="save">` and a list `<ol id="tasks">`. Clicking the save button adds an item with
 the field's text to the list, then clears the input."""
 KEPT = """A page, `index.html` and `app.js`. `<span id="n">` shows the number kept in
-`localStorage` (`0` if nothing is saved). `<button id="plus">` adds 1 to it."""
+`localStorage`, or `0` before any is kept. `<button id="plus">` adds 1 to it."""
 
 
 def _steps(spec: str, files: tuple[str, ...] = ("index.html", "app.js")) -> list[tuple]:
@@ -44,7 +44,7 @@ def test_what_a_spec_says_its_page_does_becomes_the_steps_of_a_page_check():
         ("text", "value", "0"),
     ]  # fmt: skip
     assert _steps(TASKS, ("index.html", "tasks.js")) == [
-        ("fill", "task", "  milk "), ("click", "save", ""), ("text", "tasks", "milk"),
+        ("fill", "task", "  sample item "), ("click", "save", ""), ("text", "tasks", "sample item"),
         ("text", "task", ""),
     ]  # fmt: skip
     # Saved: shown again when the page is opened again.
@@ -157,13 +157,13 @@ def test_a_page_written_back_unchanged_is_written_anew_from_the_failure_and_pass
     assert "examples" not in [r.kind for r in server.requests]  # read off the spec, no request
     heals = [e for e in events if isinstance(e, Healing)]
     assert [h.round for h in heals] == [1, 1]  # a round that changed nothing is tried anew
-    assert 'step 4 (text new-item): expected "", got "milk"' in heals[0].reasons[0]
+    assert 'step 4 (text new-item): expected "", got "sample item"' in heals[0].reasons[0]
     asks = [r for r in server.requests if r.kind == "code" and r.path == "todo.js"]
     assert [r.body.get("temperature") for r in asks] == [0.0, 0.0, 0.8]
     shown, fresh = (r.body["messages"][-1]["content"] for r in asks[1:])
     assert KEEPS_TEXT in shown and "This is the current version" in shown
     assert KEEPS_TEXT not in fresh and "An earlier version of this file was run" in fresh
-    assert 'expected "", got "milk"' in fresh
+    assert 'expected "", got "sample item"' in fresh
     from smol_core.project import Project
 
     project = Project(spec=TODO_SPEC)
@@ -227,11 +227,11 @@ def test_candidates_written_anew_that_do_no_better_leave_the_version_that_was_th
         project.apply(event)
     assert project.contents["todo.js"] == KEEPS_TEXT
     assert project.examples_state() == "failing"
-    assert 'expected "", got "milk"' in project.results[0].reason
+    assert 'expected "", got "sample item"' in project.results[0].reason
 
 
 KEYED = """A page, `index.html` and `app.js`. `<span id="n">` shows the number kept under the key `n`
-in `localStorage` (`0` if nothing is saved). `<button id="plus">` adds 1 to it."""
+in `localStorage`, or `0` before any is kept. `<button id="plus">` adds 1 to it."""
 
 
 def test_the_storage_and_key_a_spec_names_are_checked_after_the_reload():
@@ -269,7 +269,7 @@ def test_a_page_past_its_first_steps_has_its_script_rewritten_not_the_page():
     from smol_core.running.heal import heal_targets
 
     files = {"index.html": TODO_PAGE, "todo.js": KEEPS_TEXT}
-    late = ExampleResult("p", "fail", 'step 4 (text new-item): expected "", got "milk"',
+    late = ExampleResult("p", "fail", 'step 4 (text new-item): expected "", got "sample item"',
                          files=("index.html",), reached=3)  # fmt: skip
     assert list(heal_targets([late], files, None)) == ["todo.js"]
     early = ExampleResult("p", "fail", "step 1 (fill new-item): the page has no element",
@@ -337,8 +337,8 @@ textarea shows the saved note."""
 
 def test_text_a_spec_says_is_saved_is_typed_saved_and_there_again_after_a_reload():
     assert _steps(NOTE, ("popup.html", "popup.js")) == [
-        ("fill", "note", "milk"), ("click", "save", ""), ("reload", "page", ""),
-        ("text", "note", "milk"), ("stored", "chrome.storage.local:note", "milk")]  # fmt: skip
+        ("fill", "note", "sample item"), ("click", "save", ""), ("reload", "page", ""),
+        ("text", "note", "sample item"), ("stored", "chrome.storage.local:note", "sample item")]  # fmt: skip
     # Said to be empty when the page opens again: not what was saved.
     for told in (
         "the textarea is empty and the saved notes are listed",

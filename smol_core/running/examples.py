@@ -22,6 +22,8 @@ from typing import Any
 
 from ..paths import normalize_path
 from ..records import Command, Example, ExampleResult, PageStep, Request
+from .spec_inputs import _NO_FILE, given_content
+from .spec_words import _FAILS, LIKE, PLACEHOLDER, QUOTED_COMMAND, said_status
 
 KINDS = ("command", "call", "page", "server", "test", "smoke")
 PAGE_ACTIONS = ("click", "fill", "text", "count", "reload", "stored")
@@ -29,6 +31,8 @@ MAX_EXAMPLES = 8
 _PYTHONS = ("python", "python3")
 _TEST_RUNNERS = ("pytest", "unittest")
 _NUMBER = re.compile(r"-?\d{1,3}")
+_DATA_FILE = re.compile(r"[\w./-]+\.(?:txt|csv|tsv|json|jsonl|md|log|dat|xml|ya?ml|ini|toml)", re.I)
+_FOR_INSTANCE = re.compile(rf"(?:{LIKE.pattern})\W{{0,3}}$", re.I)
 
 
 # ------------------------------------------------------------------------ from the model's JSON
@@ -77,11 +81,12 @@ def _example_of(
     grounded = _grounding(spec)
     if kind in ("command", "sequence", "cli"):
         commands = tuple(
-            c for c in (_command_of(c, grounded, contents) for c in _list(item.get("commands")))
+            c for c in (_command_of(c, grounded, contents, spec)
+                        for c in _list(item.get("commands")))
             if c
         )  # fmt: skip
         if not commands and item.get("args"):
-            single = _command_of(item, grounded, contents)
+            single = _command_of(item, grounded, contents, spec)
             commands = (single,) if single else ()
         if not commands:
             return None  # a refused command stays: running it reports the refusal
@@ -126,7 +131,9 @@ def _example_of(
     return None
 
 
-def _command_of(item: object, grounded: str, files: Collection[str] = ()) -> Command | None:
+def _command_of(
+    item: object, grounded: str, files: Collection[str] = (), spec: str = ""
+) -> Command | None:
     if not isinstance(item, dict):
         return None
     args = item.get("args")
@@ -139,11 +146,16 @@ def _command_of(item: object, grounded: str, files: Collection[str] = ()) -> Com
         return None
     output = item.get("output")
     output = output if isinstance(output, str) and output.strip() else None
-    if output is not None and not _expected(output, grounded, files):
+    filled = filled_outputs(args, spec)
+    if (
+        output is not None
+        and _squash(output) not in filled
+        and (not _expected(output, grounded, files) or illustration(output, grounded))
+    ):
         output = None
     contains = tuple(
         c for c in (str(x) for x in _list(item.get("contains")) if isinstance(x, (str, int, float)))
-        if c.strip() and _expected(c, grounded, files)
+        if c.strip() and (_expected(c, grounded, files) or _squash(c) in filled)
     )  # fmt: skip
     code = item.get("exit_code", 0)
     return Command(
@@ -261,6 +273,48 @@ def _expected(value: str, grounded: str, files: Collection[str]) -> bool:
     return _said(value, grounded) and not (lines and all(line in names for line in lines))
 
 
+def filled_outputs(args: Sequence[str], spec: str) -> set[str]:
+    """What the spec says a command prints once its placeholders are filled: `python greet.py
+    NAME` prints `Hello, NAME!`, so `python greet.py Ada` prints "Hello, Ada!" (squashed). Only
+    the outputs quoted after the command in its own sentence; none given for instance."""
+    out: set[str] = set()
+    if len(args) < 2 or not spec:
+        return out
+    for sentence in spec_sentences(spec):
+        for m in QUOTED_COMMAND.finditer(sentence):
+            try:
+                words = shlex.split(m.group(1))
+            except ValueError:
+                continue
+            if len(words) != len(args) or words[:2] != list(args[:2]):
+                continue
+            fills = {w: a for w, a in zip(words[2:], args[2:], strict=True)
+                     if PLACEHOLDER.fullmatch(w)}  # fmt: skip
+            if not fills or any(w != a for w, a in zip(words[2:], args[2:], strict=True)
+                                if w not in fills):  # fmt: skip
+                continue
+            rest = sentence[m.end() :]
+            for said in re.finditer(r"`([^`\n]+)`", rest):
+                if _FOR_INSTANCE.search(rest[max(0, said.start() - 30) : said.start()]):
+                    continue
+                text = said.group(1)
+                for word, value in fills.items():
+                    text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", value, text)
+                if text != said.group(1):
+                    out.add(_squash(text))
+    return out
+
+
+def illustration(value: str, grounded: str) -> bool:
+    """Whether the spec gives `value` only for instance ("like `3 12 notes.txt`", "e.g.
+    `Friday`"): one output among many, never the exact one. `grounded` is the squashed spec."""
+    lines = [_squash(line) for line in value.splitlines() if line.strip()]
+    if not lines:
+        return False
+    spots = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(lines[0])}", grounded)]
+    return bool(spots) and all(_FOR_INSTANCE.search(grounded[max(0, at - 40) : at]) for at in spots)
+
+
 def _said(value: str, grounded: str) -> bool:
     """Whether the spec says `value` (each line of it), or it is a small number."""
     lines = [_squash(line) for line in value.splitlines() if line.strip()]
@@ -271,6 +325,106 @@ def _said(value: str, grounded: str) -> bool:
     return all(
         f" {line} " in f" {grounded} " or (len(line) > 3 and line in grounded) for line in lines
     )
+
+
+def spec_sentences(spec: str) -> list[str]:
+    """The spec cut into what an example can stand for: its prose sentences (a line wrapped
+    in a paragraph continues its sentence; an item of a list or a heading is one), and each
+    code block whole."""
+    units: list[str] = []
+    block: list[str] | None = None
+    prose: list[str] = []
+
+    def flush() -> None:
+        text = " ".join(prose)
+        units.extend(s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z`\"'(])", text) if s.strip())
+        prose.clear()
+
+    for line in spec.splitlines():
+        if line.strip().startswith(("```", "~~~")):
+            flush()
+            if block is not None and any(b.strip() for b in block):
+                units.append("\n".join(block).strip())
+            block = None if block is not None else []
+            continue
+        if block is not None:
+            block.append(line)
+            continue
+        item = re.match(r"\s*(?:[-*+>#]+|\d+[.)])\s+", line)
+        if item or not line.strip():
+            flush()
+        if line.strip():
+            prose.append(line[item.end() :].strip() if item else line.strip())
+    flush()
+    return units
+
+
+def with_sentence(example: Example, spec: str) -> Example:
+    """`example`, naming the spec sentence that says most of what it runs and expects (as it
+    is, when it names one already or none says any of it)."""
+    if example.sentence:
+        return example
+    said = _literals(example)
+    best, score = "", 0
+    for unit in spec_sentences(spec):
+        plain = f" {_squash(unit)} "
+        got = sum(len(x) for x in said if f" {x} " in plain or (len(x) > 3 and x in plain))
+        if got > score:
+            best, score = unit, got
+    return replace(example, sentence=" ".join(best.split())[:300]) if best else example
+
+
+def held_to_sentences(example: Example, spec: str, files: Collection[str]) -> Example | None:
+    """A model's command example held to the spec sentence each command stands for, as a
+    reader would read it: the exit status is the one that sentence gives (any, when it says
+    only that the command fails); a text the spec gives for instance is not expected; a file
+    it reads that nobody gives is written with the content the spec gives it, or the command
+    is dropped (a file the sentence says is missing stays missing). None: nothing is left."""
+    if example.kind != "command":
+        return example
+    grounded = _squash(spec)
+    inputs = dict(example.input_files)
+    kept: list[Command] = []
+    for c in example.commands:
+        sentence = with_sentence(Example("", "command", (c,)), spec).sentence
+        told = re.sub(r"`[^`\n]*`", "``", sentence)
+        code = said_status(told)
+        if code is not None:
+            exit_code: int | None = code if code < 256 else None
+        else:
+            exit_code = None if _FAILS.search(told) or c.exit_code != 0 else 0
+        needed = [a for a in c.args[1:] if _DATA_FILE.fullmatch(a) and a not in files
+                  and a not in inputs]  # fmt: skip
+        # An example of a failure needs no file (it may be the one missing).
+        if needed and exit_code == 0 and not _NO_FILE.search(sentence):
+            given = {n: given_content(spec, n, sentence) for n in needed}
+            if any(text is None for text in given.values()):
+                continue  # what it would read is nobody's: what it prints is not known
+            inputs.update({n: t for n, t in given.items() if t is not None})
+        contains = tuple(t for t in c.contains if not illustration(t, grounded))
+        kept.append(replace(c, exit_code=exit_code, contains=contains))
+    if not kept:
+        return None
+    return replace(example, commands=tuple(kept), input_files=tuple(inputs.items()))
+
+
+def with_sentences(examples: Iterable[Example], spec: str) -> list[Example]:
+    return [with_sentence(e, spec) for e in examples]
+
+
+def _literals(example: Example) -> list[str]:
+    texts = []
+    for c in example.commands:
+        own = c.args[1:] if c.args[:1] and c.args[0].startswith(("python", "node")) else c.args
+        texts += [" ".join(own), *own[1:]]  # the whole line; each argument after the program
+    for c in example.commands:
+        texts += [c.output or "", *c.contains, c.stdin]
+    texts += [s.value for s in example.steps] + [s.target.lstrip("#.") for s in example.steps]
+    for r in example.requests:
+        texts += [r.path, *r.contains]
+    texts += [example.code, example.page]
+    lines = (_squash(line) for t in texts for line in t.splitlines())
+    return list(dict.fromkeys(x for x in lines if x))
 
 
 # ----------------------------------------------------------------------------- what may run
@@ -395,6 +549,7 @@ def example_from_dict(data: Mapping[str, Any]) -> Example:
                 for r in data.get("requests", ())
             ),
             source=str(data.get("source", "spec")),
+            sentence=str(data.get("sentence", "")),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"a stored example is broken: {exc}") from None

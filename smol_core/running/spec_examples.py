@@ -342,9 +342,10 @@ def spec_calls(spec: str, contents: Mapping[str, str]) -> list[Example]:
 
 
 _SPEC_GET = re.compile(r"`GET\s+(/[^`\s]*)`((?:(?!`GET\s)[^\n])*)")  # up to the next request
-# "Any other path answers status 404": a path no spec names, and its status.
-_OTHER_PATH = re.compile(r"\b(?:any|every|all)\s+other\s+(?:path|url|route|page|address)s?\b|"
-                         r"\bunknown\s+(?:path|url|route|page)s?\b", re.I)  # fmt: skip
+# A clause that gives a status for paths (routes, addresses) and names none: what a path the
+# server has no route for answers ("Requests for a route it lacks get status 404").
+_PATHS = re.compile(r"\b(?:paths?|urls?|routes?|pages?|address(?:es)?|endpoints?)\b", re.I)
+_CLAUSE_STATUS = re.compile(r"\b(?:status|code)\s*`?(4\d\d)\b")
 OTHER_PATH = "/no-such-path"
 _PORT_WORD = re.compile(r"^(?:PORT|<port>|\{port\}|\$PORT)$", re.I)
 SPEC_SERVER_PORT = 8765  # inside the sandbox's own network namespace: any free port
@@ -373,11 +374,11 @@ def spec_server(spec: str, contents: Mapping[str, str]) -> list[Example]:
         texts = [t for t in re.findall(r"`([^`\n]+)`", rest[status.end():])
                  if not re.fullmatch(r"[\w.+-]+/[\w.+-]+", t) and not _is_json(t)]  # fmt: skip
         requests.append(Request(path, int(status.group(1)), tuple(texts[:1])))
-    for m in _OTHER_PATH.finditer(spec):
-        # In the same clause ("Unknown paths are logged, and errors give status 500" is not it);
-        # a redirect is followed by the client, so its status is never seen.
-        status = re.match(r"[^.,;\n]{0,50}?\b(?:status|code)\s*`?([124]\d\d)\b", spec[m.end() :])
-        if status and requests:
+    for clause in re.split(r"[.,;\n](?=\s|$)", spec):
+        # In the same clause ("unknown paths are logged, and errors give status 500" is not
+        # it), naming no path of its own (not "`/add` with a bad number: status 400").
+        status = _CLAUSE_STATUS.search(clause)
+        if status and requests and _PATHS.search(clause) and not re.search(r"`[^`]*/", clause):
             requests.append(Request(OTHER_PATH, int(status.group(1)), ()))
             break
     if not requests:

@@ -21,13 +21,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..records import Example, PageStep
+from .spec_words import LIKE
 
 _TAGGED = re.compile(r"""`<(\w+)\b[^`>]*?\bid\s*=\s*["']([\w-]+)["'][^`>]*>`""")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`(])|\n\s*\n|\n(?=\s*[-*] )")
 _START = re.compile(
     r"\b(?:starts?|starting|begins?|beginning)\s+(?:at|with|from|as)\s+`(-?\d+)`"
-    r"|`(-?\d+)`\s+(?:if|when)\s+nothing\b|\binitially\s+(?:shows\s+)?`(-?\d+)`"
+    r"|\binitially\s+(?:shows\s+)?`(-?\d+)`"
 )
+# A sentence about what an element shows that gives one number and nothing to do: the number
+# it shows as it opens ("shows the count kept in `localStorage`, `0` with none kept").
+_ONE_NUMBER = re.compile(r"`(-?\d+)`")
 _DELTA = re.compile(
     r"\b(?:(adds?|increases?\s+\w+(?:\s+\w+)?\s+by|subtracts?|takes?\s+away|decreases?\s+\w+"
     r"(?:\s+\w+)?\s+by)\s+(\d+|one)\b(?!\s*(?:item|entr|row|line|element|<|`))"
@@ -60,7 +64,7 @@ _SHOWS_SAVED = re.compile(
 )
 _EMPTIED = re.compile(r"\b(?:empty|cleared|blank|reset)\b", re.I)
 _LISTS, _INPUTS, _BUTTONS = ("ul", "ol"), ("input", "textarea"), ("button",)
-_SAMPLE = "milk"
+_SAMPLE = "sample item"  # what is typed where a spec gives no text of its own
 MAX_ELEMENTS = 30  # ids a spec may name for its page to be read this way
 MAX_STEPS = 40  # each step is a browser action with its wait
 
@@ -110,7 +114,8 @@ def spec_pages(spec: str, contents: Mapping[str, str]) -> list[Example]:
             kept.update(showing)
             if (where := _where(sentence)) and showing:
                 stores.setdefault(showing[0], where)
-        for m in _START.finditer(sentence):
+        found = list(_START.finditer(sentence)) or _only_number(sentence, mentions, tags)
+        for m in found:
             shown = [x for x in mentions if x.at < m.start() and tags[x.id] not in
                      _BUTTONS + _INPUTS + _LISTS]  # fmt: skip
             if shown:
@@ -146,6 +151,23 @@ def spec_pages(spec: str, contents: Mapping[str, str]) -> list[Example]:
         return []
     return [Example("what the description says the page does", "page", page=page,
                     steps=tuple(steps[:MAX_STEPS]), source="spec")]  # fmt: skip
+
+
+def _only_number(
+    sentence: str, mentions: list[_Mention], tags: Mapping[str, str]
+) -> list[re.Match]:
+    """The one number of a sentence that speaks of no button, typing or change (its element's
+    first value), and is not given for instance."""
+    numbers = list(_ONE_NUMBER.finditer(sentence))
+    if len(numbers) != 1 or any(tags[x.id] in _BUTTONS for x in mentions):
+        return []
+    if _TYPED.search(sentence) or _DELTA.search(sentence) or _SET.search(sentence):
+        return []
+    return (
+        []
+        if LIKE.search(sentence[max(0, numbers[0].start() - 30) : numbers[0].start()])
+        else numbers
+    )
 
 
 def _where(sentence: str) -> str:

@@ -8,13 +8,15 @@ smoke checks only (running/examples.py grounds and filters what comes back).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import openai
 
 from ..events import Emit, no_emit
 from ..model.chat import stream_chat
 from ..prompts import render, shared_context
 from ..records import Example, FileSpec
-from ..running.examples import merged, parse_examples
+from ..running.examples import held_to_sentences, merged, parse_examples, with_sentences
 from ..running.spec_examples import spec_calls, spec_commands, spec_examples, spec_server
 from ..running.spec_pages import spec_pages
 from ..settings import Settings
@@ -121,15 +123,16 @@ async def make_examples(
 ) -> list[Example]:
     """The spec's examples as checks of this project: those it writes out in full (a quoted
     command and what it prints, what a page's elements show and its buttons do) read directly,
-    then the model's ([] when there are none)."""
+    then the model's ([] when there are none). Each names the spec sentence it stands for."""
     written = merged(spec_examples(spec, contents), spec_calls(spec, contents))
     written = merged(merged(written, spec_server(spec, contents)), spec_pages(spec, contents))
+    written = with_sentences(written, spec)
     if settings.plan_style == "brief":
         # The built-in model (brief style): the description's own examples are exact, and
         # its additions cost a request (~17 s) and are where wrong expectations come from.
         # Commands written out without their output are run as they are: the model, told to
         # invent no output, made the same checks of them (in 21 s).
-        written = written or spec_commands(spec, contents)
+        written = written or with_sentences(spec_commands(spec, contents), spec)
         if written:
             return written
         # Three checks fit in ~250 tokens; the 1.5B model's page checks were seen looping on
@@ -145,7 +148,9 @@ async def make_examples(
         except (openai.BadRequestError, openai.UnprocessableEntityError):
             continue  # this endpoint doesn't take this kind of request: the next one
         raw = result.tool_arguments if mode == "tool" and result.tool_arguments else result.text
-        found = parse_examples(raw, spec, contents, plan)
+        parsed = with_sentences(parse_examples(raw, spec, contents, plan), spec)
+        held = (held_to_sentences(e, spec, contents) for e in parsed)
+        found = [replace(e, source="model") for e in held if e is not None]
         if found or (raw or "").strip():
             return merged(written, found)  # a usable reply, or an honest "none"
     return written
