@@ -41,6 +41,7 @@ from smol_core.running.report import summary as run_summary
 from smol_core.runs import (
     add_missing_files,
     events_of,
+    files_for_error,
     fix_from_error,
     generate_checked,
     referenced_missing,
@@ -55,6 +56,7 @@ from smol_core.studio.examples import list_examples
 from smol_core.studio.filetable import ROW_HEIGHT, purposes_kept, table_rows
 from smol_core.studio.history import RunStore
 from smol_core.studio.languages import ace_mode, code_language
+from smol_core.studio.nochange import again_if_same, nothing_changed, unchanged
 from smol_core.studio.preview import MESSAGE_TAG, build_preview, pages
 from smol_core.studio.progress import WriteMeter, time_left
 from smol_core.studio.session import (
@@ -80,9 +82,11 @@ from smol_core.studio.versions import (
     attach_binary,
     change_job,
     diff_text,
+    file_history,
     restore,
     start_imported,
     version_zip,
+    who_changed,
 )
 from smol_core.studio.workspace import (
     LiveRun,
@@ -424,9 +428,11 @@ def run_job(studio: Studio, settings: Settings, job, on_event=None, cause=None,
         note_change(studio, before, cause or made._cause())
 
 
-def generate(studio: Studio, settings: Settings, paths: list[str], **job) -> None:
+def generate(studio: Studio, settings: Settings, paths: list[str], nochange: str = "",
+             **job) -> None:  # fmt: skip
     """Write some files, several at once, each streaming into its own box; then check them and
-    repair what the checks find (repairs stream into the same boxes)."""
+    repair what the checks find (repairs stream into the same boxes). With `nochange` (a job
+    of nochange.JOBS), files given back as they were are tried again, then said."""
     project = studio.project
     assert project is not None
     live = ready(settings)
@@ -494,13 +500,23 @@ def generate(studio: Studio, settings: Settings, paths: list[str], **job) -> Non
             bar.progress(len(finished) / len(paths),
                          text=f"{len(finished)}/{len(paths)} files" + (f" · {left}" if left else ""))  # fmt: skip
 
-    run_job(
-        studio,
-        settings,
-        lambda emit: generate_checked(project, live, emit, paths=paths, **job),
-        show,
-        idle=IDLE_SECONDS,
+    def work(emit):
+        def attempt(s: Settings, _second: bool):
+            return generate_checked(project, s, emit, paths=paths, **job)
+
+        return again_if_same(project, live, attempt) if nochange else attempt(live, False)
+
+    tried_or_say(
+        studio, nochange, paths, lambda: run_job(studio, settings, work, show, idle=IDLE_SECONDS)
     )
+
+
+def tried_or_say(studio: Studio, job: str, paths: list[str], run) -> None:
+    """Run a job (`run`: True when it ended well); a fix or regeneration (`job`) that gave
+    back every file as it was is said after the rerun, not left silent."""
+    before = dict(studio.project.contents) if studio.project else {}
+    if run() and job and studio.project is not None and unchanged(before, studio.project.contents):
+        st.session_state.nochange_note = (studio.run_id, nothing_changed(job, paths, 2))
 
 
 # ---------------------------------------------------------------------------------------- page
@@ -716,21 +732,10 @@ def examples_status(project: Project, settings: Settings) -> None:
 def code_section(project: Project, studio: Studio, settings: Settings) -> None:
     """4 · Code: the file picker, the editor, and regenerate / fix from an error."""
     st.subheader("4 · Code")
-    checked = code_status(project, studio, settings)
-    icon = {"ok": "✅", "repaired": "🔧", "failing": "⚠️", "unchecked": "✅"}
-    st.session_state.sel_file = open_file(project)  # drawn with its label of now: see open_file
-    choice = st.selectbox(
-        "File",
-        project.paths,
-        key="sel_file",
-        format_func=lambda p: (
-            f"❌ {p}" if p in project.failed
-            else f"{icon[checked[p]]} {p}" if p in project.contents
-            else f"⬜ {p}"
-        ),
-        on_change=pick_file,
-        args=("sel_file", project.paths),
-    )  # fmt: skip
+    code_status(project, studio, settings)
+    # One widget picks the file: the tree beside the editor (a second picker drew other marks).
+    choice = open_file(project)
+    st.markdown(f"**{path_label(choice)}**")
     edits = edited_texts(studio)
     if choice in project.contents:
         code = st_ace(
@@ -755,6 +760,8 @@ def code_section(project: Project, studio: Studio, settings: Settings) -> None:
             st.error(str(exc))
     else:
         st.info("This file has not been written yet.")
+    if studio.run_id and (who := who_changed(file_history(versions(), studio.run_id, choice))):
+        st.caption(who)
     # Below the editor: an edit made in it is checked again in this same run.
     findings_list(project, studio, settings, choice)
     if note := repair_note(project, choice):
@@ -770,6 +777,7 @@ def code_section(project: Project, studio: Studio, settings: Settings) -> None:
             studio,
             settings,
             [choice],
+            nochange="instruction" if instruction.strip() else "regenerate",
             instructions={choice: instruction} if instruction.strip() else None,
             current={choice: project.contents[choice]} if choice in project.contents else None,
         )
@@ -782,11 +790,18 @@ def code_section(project: Project, studio: Studio, settings: Settings) -> None:
         )  # fmt: skip
         if st.button("Fix it", key="btn_fix_error", disabled=not error_text.strip()):
             with st.spinner("Rewriting the files this error concerns…"):
-                run_job(
-                    studio,
-                    settings,
-                    lambda emit: fix_from_error(project, error_text, ready(settings), emit),
-                    cause="fixed",
+                live = ready(settings)
+
+                def fix(emit):
+                    def attempt(s: Settings, wider: bool):
+                        paths = files_for_error(error_text, project.files, 10) if wider else None
+                        return fix_from_error(project, error_text, s, emit, paths=paths)
+
+                    return again_if_same(project, live, attempt)
+
+                concerned = files_for_error(error_text, project.files)
+                tried_or_say(
+                    studio, "fix", concerned, lambda: run_job(studio, settings, fix, cause="fixed")
                 )
             st.rerun()
 
@@ -1182,8 +1197,17 @@ def fix_preview_error(project: Project, studio: Studio, settings: Settings, page
     request = error_request(page, report)
     with st.spinner("Rewriting " + ", ".join(paths) + " with this error…"):
         live = ready(settings)
-        run_job(studio, settings, lambda emit: fix_from_error(project, request, live, emit,
-                                                              paths=paths), cause="fixed")  # fmt: skip
+
+        def fix(emit):
+            def attempt(s: Settings, wider: bool):
+                chosen = [*paths, *files_for_error(request, project.files, 10)] if wider else paths
+                return fix_from_error(project, request, s, emit, paths=list(dict.fromkeys(chosen)))
+
+            return again_if_same(project, live, attempt)
+
+        tried_or_say(
+            studio, "preview", paths, lambda: run_job(studio, settings, fix, cause="fixed")
+        )
     st.rerun()
 
 
@@ -1270,9 +1294,21 @@ def examples_pane(project: Project, studio: Studio, settings: Settings) -> None:
             line.caption(f"Rewriting {event.path}…")
 
     live = ready(settings) if fix else settings
-    job = fix_failing if fix else run_examples_now
-    run_job(studio, settings, lambda emit: job(project, live, emit), show,
-            cause="repaired" if fix else None, idle=IDLE_SECONDS)  # fmt: skip
+
+    def work(emit):
+        if not fix:
+            return run_examples_now(project, live, emit)
+        return again_if_same(project, live, lambda s, _second: fix_failing(project, s, emit))
+
+    failing = sorted({p for r in project.failing_examples() for p in r.files[:3]})
+    tried_or_say(
+        studio,
+        "failing" if fix else "",
+        failing,
+        lambda: run_job(
+            studio, settings, work, show, cause="repaired" if fix else None, idle=IDLE_SECONDS
+        ),
+    )
     st.rerun()
 
 
@@ -1327,6 +1363,9 @@ def what_changed_section(project: Project, studio: Studio) -> None:
     against what it was, and Undo back to that."""
     if note := st.session_state.pop("undo_note", ""):
         st.success(note)
+    said = st.session_state.pop("nochange_note", None)
+    if said and said[0] == studio.run_id:
+        st.warning(said[1])
     change = st.session_state.get("last_change")
     if change is None or change.run_id != studio.run_id:
         return
@@ -1385,7 +1424,7 @@ def findings_list(project: Project, studio: Studio, settings: Settings, path: st
             st.session_state.files_rev += 1
         else:
             told = repair_instruction([a.finding for a in advice if a.action == action], settings)
-            generate(studio, settings, [path], instructions={path: told},
+            generate(studio, settings, [path], nochange="regenerate", instructions={path: told},
                      current={path: project.contents[path]})  # fmt: skip
         st.rerun()
 

@@ -48,7 +48,7 @@ def test_each_file_has_one_status_and_the_tree_shows_folders_and_marks():
     # Rewritten since the person's edit: theirs no longer.
     assert file_status(p, "main.py", {"main.py": "x = 0\n"}) == "written"
     assert [label for _, label in tree(p, edited)] == [
-        "⚠ gone.py", "✎ main.py", "○ todo.txt", "\u2003📁 lib/ › 🔧 io.py", "\u2003✗ util.py"]  # fmt: skip
+        "⚠ gone.py", "✎ main.py", "○ todo.txt", "\u2003▸ lib/ › ↻ io.py", "\u2003✗ util.py"]  # fmt: skip
 
 
 def test_the_run_command_defaults_to_the_specs_example_then_the_entry_point():

@@ -21,16 +21,7 @@ from ..records import Command, Example, ExampleResult
 from ..running.heal import full_examples, not_run_reason, run_and_heal, run_round
 from ..running.sandbox import Limits, RunResult, Sandbox, isolation
 from ..settings import Settings
-
-# status → (mark, words): what the tree shows beside each file.
-MARKS = {
-    "written": ("✓", "written"),
-    "repaired": ("🔧", "repaired"),
-    "failing": ("✗", "failing"),
-    "edited": ("✎", "edited by you"),
-    "missing": ("○", "not yet written"),
-    "failed": ("⚠", "could not be written"),
-}
+from .marks import FOLDER, MARKS, legend, mark
 
 
 def file_status(project: Project, path: str, edited: Mapping[str, str]) -> str:
@@ -58,15 +49,11 @@ def tree(project: Project, edited: Mapping[str, str]) -> list[tuple[str, str]]:
         parts = PurePosixPath(path).parts
         folder = "/".join(parts[:-1])
         indent = "\u2003" * (len(parts) - 1)
-        mark = MARKS[file_status(project, path, edited)][0]
-        lead = f"📁 {folder}/ › " if folder and folder not in shown else ""
+        glyph = mark(file_status(project, path, edited))
+        lead = f"{FOLDER} {folder}/ › " if folder and folder not in shown else ""
         shown.add(folder)
-        rows.append((path, f"{indent}{lead}{mark} {parts[-1]}"))
+        rows.append((path, f"{indent}{lead}{glyph} {parts[-1]}"))
     return rows
-
-
-def legend() -> str:
-    return " · ".join(f"{mark} {words}" for mark, words in MARKS.values())
 
 
 # ----------------------------------------------------------------------------------- Run tab
