@@ -52,6 +52,7 @@ from smol_core.steps.file_list import make_file_list
 from smol_core.steps.plan import make_plan
 from smol_core.studio.access import CodeGate, host_allowed
 from smol_core.studio.advice import AS_MODULE, advise, load_as_module
+from smol_core.studio.asks import EMPTY, LIVE
 from smol_core.studio.examples import list_examples
 from smol_core.studio.filetable import ROW_HEIGHT, purposes_kept, table_rows
 from smol_core.studio.history import RunStore
@@ -86,18 +87,22 @@ from smol_core.studio.versions import (
     restore,
     start_imported,
     version_zip,
+    versions_line,
     who_changed,
 )
 from smol_core.studio.workspace import (
+    PAGE_RUN_HINT,
     LiveRun,
     changed_files_line,
     default_command,
     error_files,
     error_request,
+    example_details,
     example_rows,
     example_table,
     examples_from_table,
     fix_failing,
+    is_page_project,
     legend,
     live_code,
     run_examples_now,
@@ -249,7 +254,7 @@ def model_section(config: PageConfig) -> Settings:
         if owners:
             own_key = " Another URL needs your own API key." if config.policy.has_owner_key else ""
             st.caption(f"Empty: the studio's endpoint, {config.owner_endpoint_label}.{own_key}")
-    model = st.text_input("Model", value=defaults.model, key=f"in_model_{provider}")
+    model = st.text_input("Model", value=defaults.model, key=f"in_model_{provider}", live=LIVE)
     visitor_key = access_code = None
     if provider != "local":
         visitor_key = st.text_input(
@@ -770,6 +775,7 @@ def code_section(project: Project, studio: Studio, settings: Settings) -> None:
         "Change to ask for (optional)",
         key="in_instruction",
         placeholder="e.g. add error handling for a missing file",
+        live=LIVE,
         max_chars=studio.limits.instruction_chars,  # Streamlit cuts on the server too
     )
     if st.button("Regenerate this file", key="btn_regen"):
@@ -788,7 +794,10 @@ def code_section(project: Project, studio: Studio, settings: Settings) -> None:
             "The error or what goes wrong", key="in_error", height=150,
             max_chars=studio.limits.instruction_chars * 5,  # a traceback is longer
         )  # fmt: skip
-        if st.button("Fix it", key="btn_fix_error", disabled=not error_text.strip()):
+        clicked = st.button("Fix it", key="btn_fix_error")
+        if clicked and not error_text.strip():
+            st.warning(EMPTY["btn_fix_error"])
+        elif clicked:
             with st.spinner("Rewriting the files this error concerns…"):
                 live = ready(settings)
 
@@ -881,7 +890,10 @@ def change_section(project: Project, studio: Studio, settings: Settings) -> None
     request = st.text_area("The change, in words", key="in_change", height=90,
                            max_chars=studio.limits.instruction_chars,
                            placeholder="e.g. add a dark mode; store the todos in SQLite")  # fmt: skip
-    if st.button("Change the project", key="btn_change", disabled=not request.strip()):
+    clicked = st.button("Change the project", key="btn_change")
+    if clicked and not request.strip():
+        st.warning(EMPTY["btn_change"])
+    elif clicked:
         live = ready(settings)
         before = dict(project.contents)
         log, lines = st.empty(), list[str]()
@@ -946,7 +958,9 @@ def versions_section(project: Project, studio: Studio, settings: Settings) -> No
         return
     labels = {v.number: v.label for v in listed}
     n_files = {v.number: v.n_files for v in listed}
-    number = st.selectbox("Version", [v.number for v in listed], key="sel_version",
+    st.caption(versions_line(listed))
+    # Keyed by the newest version: a new one (an edit, a fix) is the one shown, not the old.
+    number = st.selectbox("Version", [v.number for v in listed], key=f"sel_version_{listed[0].number}",
                           format_func=lambda n: labels.get(n, f"v{n}"))  # fmt: skip
     if number is None:
         return
@@ -1217,10 +1231,15 @@ def run_pane(project: Project, studio: Studio, settings: Settings) -> None:
     refusal = run_refusal(settings)
     if refusal:
         st.info(refusal)
+    elif not default_command(project) and is_page_project(project):
+        st.caption(PAGE_RUN_HINT)
     command = st.text_input("Command", value=default_command(project),
                             key=f"in_run_command_{studio.run_id}",
-                            placeholder="e.g. python main.py")  # fmt: skip
-    if st.button("Run", key="btn_run_command", disabled=bool(refusal) or not command.strip()):
+                            placeholder="e.g. python main.py", live=LIVE)  # fmt: skip
+    clicked = st.button("Run", key="btn_run_command", disabled=bool(refusal))
+    if clicked and not command.strip():
+        st.warning(EMPTY["btn_run_command"])
+    elif clicked:
         run_live(project, studio, settings, command)
     stopped_notice("run")
     ran_in, live = st.session_state.get("live_run", (None, None))
@@ -1231,8 +1250,9 @@ def run_pane(project: Project, studio: Studio, settings: Settings) -> None:
         return
     (st.success if result.ok else st.error)(run_outcome(result))
     st.code(result.stdout or "(no output)", language=None)
-    if result.stderr.strip():
-        st.code(result.stderr, language=None)
+    if result.stderr.strip():  # a traceback: under the sentence above, for a developer
+        with st.expander("Details: what it printed as errors", expanded=not result.stdout):
+            st.code(result.stderr, language=None)
 
 
 def run_live(project: Project, studio: Studio, settings: Settings, command: str) -> None:
@@ -1265,9 +1285,14 @@ def examples_pane(project: Project, studio: Studio, settings: Settings) -> None:
         st.caption(said)  # in red above the editor already when one fails
     if project.examples:
         st.dataframe(pd.DataFrame(example_rows(project)), hide_index=True, width="stretch")
+        if details := example_details(project):
+            with st.expander("Details: what the failing examples ran and printed"):
+                for name, text in details:
+                    st.caption(name)
+                    st.code(text, language=None, wrap_lines=True)
     else:
-        st.caption("No examples yet: “Run examples” makes checks from the spec's examples and "
-                   "smoke checks for each program and page.")  # fmt: skip
+        st.caption("No examples yet: “Run examples” makes checks from the spec's examples, and "
+                   "checks that each program and page starts well.")  # fmt: skip
     edit_examples(project, studio, settings)
     if refusal:
         st.info(refusal)

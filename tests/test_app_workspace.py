@@ -93,7 +93,7 @@ def test_the_run_tab_runs_the_entry_point_isolated_and_shows_output_status_and_t
     at.button(key="btn_run_command").click().run()
     ok(at)
     assert any(c.value.strip() == "hello world" for c in at.code), [c.value for c in at.code]
-    assert any(s.value.startswith("exit status 0 (ok) · ") for s in at.success)
+    assert any(s.value.startswith("The program ran and ended well in ") for s in at.success)
 
 
 def test_the_run_tab_says_why_when_running_is_off(make_server, point_at, monkeypatch):

@@ -67,7 +67,8 @@ def test_a_command_runs_isolated_over_a_copy_and_says_how_it_ended(tmp_path):
     result = run_command(p, "python hello.py 'big world'", Settings())
     assert result.stdout == "hi big world\n" and result.exit_code == 3
     assert result.isolation == "namespaces"
-    assert run_outcome(result).startswith("exit status 3 · ")
+    assert run_outcome(result).startswith("The program ended with an error after ")
+    assert run_outcome(result).count("exit status 3") == 1  # said once (issue 32)
     assert "made.txt" not in p.contents  # the project itself is never touched
 
 

@@ -276,6 +276,13 @@ def who_changed(history: list[tuple[int, str]]) -> str:
     return "Who changed this file, newest first: " + ", ".join(said) + more + "."
 
 
+def versions_line(listed: list[VersionInfo]) -> str:
+    """How many versions there are and which is the latest (`listed`: newest first)."""
+    if len(listed) == 1:
+        return f"One version so far: v{listed[0].number}."
+    return f"{len(listed)} versions; the latest is v{listed[0].number}, shown first."
+
+
 def version_zip(version: Version, manifest: Mapping | None = None) -> bytes:
     """The zip of one version, binary files included."""
     files: dict[str, str | bytes] = {**version.contents, **version.binary}
