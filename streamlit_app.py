@@ -57,6 +57,7 @@ from smol_core.studio.examples import list_examples
 from smol_core.studio.filetable import ROW_HEIGHT, purposes_kept, table_rows
 from smol_core.studio.history import RunStore
 from smol_core.studio.languages import ace_mode, code_language
+from smol_core.studio.layout import NARROW_PX, SIDEBAR_JS
 from smol_core.studio.nochange import again_if_same, nothing_changed, unchanged
 from smol_core.studio.preview import MESSAGE_TAG, build_preview, pages
 from smol_core.studio.progress import WriteMeter, time_left
@@ -347,12 +348,19 @@ def share_section(studio: Studio, scope: str | None) -> None:
         st.caption("Whoever opens this link can read and download this run, not change it.")
 
 
+@st.cache_resource
+def sidebar_closer():
+    """The component that closes the sidebar in a narrow window (see studio/layout.py)."""
+    return components_v2.component("smol_sidebar", js=SIDEBAR_JS)
+
+
 def sidebar(config: PageConfig, studio: Studio, scope: str | None) -> Settings:
     with st.sidebar:
         settings = model_section(config)
         usage_section(studio, settings)
         share_section(studio, scope)
         history_section(studio, scope)
+        sidebar_closer()(key="sidebar_closer", data={"narrow": NARROW_PX})
     return settings
 
 
@@ -650,14 +658,14 @@ def files_section(project: Project, studio: Studio, settings: Settings) -> None:
         studio.set_files(files)  # saved to the history at once
 
     missing = project.missing()
-    c1, c2, _ = st.columns([1, 1, 2])
-    gen_all = c1.button(
+    row = st.container(horizontal=True)  # labels never cut: each button as wide as its words
+    gen_all = row.button(
         f"Generate all ({len(project.files)})",
         type="primary",
         key="btn_generate",
         disabled=bool(table.rejected) or not project.files,
     )
-    gen_missing = c2.button(
+    gen_missing = row.button(
         f"Generate missing ({len(missing)})",
         key="btn_missing",
         disabled=bool(table.rejected) or not missing or len(missing) == len(project.files),
@@ -737,7 +745,7 @@ def examples_status(project: Project, settings: Settings) -> None:
 def code_section(project: Project, studio: Studio, settings: Settings) -> None:
     """4 · Code: the file picker, the editor, and regenerate / fix from an error."""
     st.subheader("4 · Code")
-    code_status(project, studio, settings)
+    status = st.container()  # filled after the editor: its counts include an edit made now
     # One widget picks the file: the tree beside the editor (a second picker drew other marks).
     choice = open_file(project)
     st.markdown(f"**{path_label(choice)}**")
@@ -768,6 +776,8 @@ def code_section(project: Project, studio: Studio, settings: Settings) -> None:
     if studio.run_id and (who := who_changed(file_history(versions(), studio.run_id, choice))):
         st.caption(who)
     # Below the editor: an edit made in it is checked again in this same run.
+    with status:
+        code_status(project, studio, settings)
     findings_list(project, studio, settings, choice)
     if note := repair_note(project, choice):
         st.caption(note)
