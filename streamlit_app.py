@@ -1044,13 +1044,18 @@ export default function (component) {
 """
 
 
-# Narrow windows (800 px): the columns wrap instead of shrinking to slivers.
-# A running job's progress and Stop stay in the window's corner while the page scrolls.
+# Narrow windows (800 px): the columns wrap instead of shrinking to slivers; below 1100 px
+# each takes the whole width (the editor shows whole lines, the tree sits above it).
+# A running job's progress and Stop stay in the window's bottom-left corner while the page
+# scrolls: over the sidebar and the tree's foot, not over the preview and run panes.
 PAGE_CSS = """<style>
 .st-key-workspace [data-testid="stColumn"] { min-width: min(100%, 22rem); }
 .st-key-workspace [data-testid="stColumn"]:has(.st-key-tree_file) { min-width: 9rem; }
-.st-key-progress_dock { position: fixed; right: 1rem; bottom: 1rem; z-index: 999990;
-  width: min(30rem, calc(100vw - 2rem)); padding: 0.75rem 1rem; background: #fff;
+@media (max-width: 1100px) {
+  .st-key-workspace [data-testid="stColumn"],
+  .st-key-workspace [data-testid="stColumn"]:has(.st-key-tree_file) { min-width: 100%; } }
+.st-key-progress_dock { position: fixed; left: 1rem; bottom: 1rem; z-index: 1000100;
+  width: min(22rem, calc(100vw - 2rem)); padding: 0.75rem 1rem; background: #fff;
   border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem;
   box-shadow: 0 4px 18px rgba(0, 0, 0, 0.15); }
 </style>"""

@@ -351,3 +351,29 @@ def test_the_walk_reads_at_800_and_1400_px(studio, width):
         assert cut == {}
     finally:
         page.context.close()
+
+
+def test_the_progress_box_leaves_the_right_column_in_view(studio):
+    """Issue 32, item 9: while a long step ran, its progress box covered the right column
+    (the preview and run panes the person watches)."""
+    _, model, _ = studio
+    page = generated(studio, GREETING, width=1600)
+    try:
+        model.tokens_per_second = 5  # the regeneration takes a while
+        button(page, "Regenerate this file").click()
+        dock = page.locator(".st-key-progress_dock")
+        dock.wait_for()
+        stop = button(page, "Stop").bounding_box()
+        hit = page.evaluate(
+            "([x, y]) => document.elementFromPoint(x, y).closest('.st-key-progress_dock') !== null",
+            [stop["x"] + stop["width"] / 2, stop["y"] + stop["height"] / 2],
+        )
+        assert hit, "Stop is under something else"
+        a, b = dock.bounding_box(), page.get_by_test_id("stTabs").first.bounding_box()
+        assert a and b
+        # Apart across: wherever the page is scrolled, the box is never over that column.
+        assert a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"], (a, b)
+        page.screenshot(path=str(SHOTS / "desktop-7-progress.png"))
+    finally:
+        model.tokens_per_second = None
+        page.context.close()
