@@ -441,8 +441,9 @@ def run_job(studio: Studio, settings: Settings, job, on_event=None, cause=None,
         note_change(studio, before, cause or made._cause())
 
 
-def generate(studio: Studio, settings: Settings, paths: list[str], nochange: str = "",
-             **job) -> None:  # fmt: skip
+def generate(
+    studio: Studio, settings: Settings, paths: list[str], nochange: str = "", **job
+) -> None:
     """Write some files, several at once, each streaming into its own box; then check them and
     repair what the checks find (repairs stream into the same boxes). With `nochange` (a job
     of nochange.JOBS), files given back as they were are tried again, then said."""
@@ -808,21 +809,41 @@ def code_section(project: Project, studio: Studio, settings: Settings) -> None:
         if clicked and not error_text.strip():
             st.warning(EMPTY["btn_fix_error"])
         elif clicked:
-            with st.spinner("Rewriting the files this error concerns…"):
-                live = ready(settings)
+            live = ready(settings)
+            concerned = files_for_error(error_text, project.files)
 
-                def fix(emit):
-                    def attempt(s: Settings, wider: bool):
-                        paths = files_for_error(error_text, project.files, 10) if wider else None
-                        return fix_from_error(project, error_text, s, emit, paths=paths)
+            def fix(emit):
+                def attempt(s: Settings, wider: bool):
+                    paths = files_for_error(error_text, project.files, 10) if wider else None
+                    return fix_from_error(project, error_text, s, emit, paths=paths)
 
-                    return again_if_same(project, live, attempt)
+                return again_if_same(project, live, attempt)
 
-                concerned = files_for_error(error_text, project.files)
-                tried_or_say(
-                    studio, "fix", concerned, lambda: run_job(studio, settings, fix, cause="fixed")
-                )
+            show = fix_progress(project, concerned)
+            tried_or_say(
+                studio, "fix", concerned, lambda: run_job(studio, settings, fix, show, "fixed")
+            )
             st.rerun()
+
+
+def fix_progress(project: Project, paths: list[str]):
+    """A fix's progress box: the file being rewritten and, once it streams, the time left
+    (the meter's estimate, as when generating)."""
+    status, clock = progress_dock("generate")
+    status.caption("Rewriting " + ", ".join(paths) + " with this error…")
+    had = {p: project.contents[p] for p in paths if p in project.contents}
+    meter = WriteMeter(list(paths), current=had)
+    drawn = [0.0]
+
+    def show(event) -> None:
+        reading = meter(event)
+        if isinstance(event, FileStarted):
+            status.caption(f"Rewriting {event.path} with this error…")
+        elif reading is not None and time.monotonic() - drawn[0] >= REDRAW_SECONDS:
+            status.caption(f"Rewriting {reading.words()}")
+            drawn[0] = time.monotonic()
+
+    return show
 
 
 def download_section(studio: Studio, settings: Settings) -> None:
@@ -1224,19 +1245,17 @@ def fix_preview_error(project: Project, studio: Studio, settings: Settings, page
     """Fix-from-error with what the preview reported and the page's own files."""
     paths = error_files(page, str(report.get("where") or ""), project.contents)
     request = error_request(page, report)
-    with st.spinner("Rewriting " + ", ".join(paths) + " with this error…"):
-        live = ready(settings)
+    live = ready(settings)
 
-        def fix(emit):
-            def attempt(s: Settings, wider: bool):
-                chosen = [*paths, *files_for_error(request, project.files, 10)] if wider else paths
-                return fix_from_error(project, request, s, emit, paths=list(dict.fromkeys(chosen)))
+    def fix(emit):
+        def attempt(s: Settings, wider: bool):
+            chosen = [*paths, *files_for_error(request, project.files, 10)] if wider else paths
+            return fix_from_error(project, request, s, emit, paths=list(dict.fromkeys(chosen)))
 
-            return again_if_same(project, live, attempt)
+        return again_if_same(project, live, attempt)
 
-        tried_or_say(
-            studio, "preview", paths, lambda: run_job(studio, settings, fix, cause="fixed")
-        )
+    show = fix_progress(project, paths)
+    tried_or_say(studio, "preview", paths, lambda: run_job(studio, settings, fix, show, "fixed"))
     st.rerun()
 
 

@@ -248,8 +248,9 @@ def diff_text(
     return unified_diff(before, after, old=f"v{number - 1}", new=f"v{number}")
 
 
-def file_history(versions: Versions, run_id: str, path: str,
-                 limit: int = 12) -> list[tuple[int, str]]:  # fmt: skip
+def file_history(
+    versions: Versions, run_id: str, path: str, limit: int = 12
+) -> list[tuple[int, str]]:
     """The versions that changed `path` (made it, rewrote it or deleted it), newest first, each
     with its cause: who changed the file. Only the last `limit` versions are read."""
     listed = versions.list(run_id)[: limit + 1]

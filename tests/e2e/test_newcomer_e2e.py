@@ -241,7 +241,14 @@ def test_a_fix_that_changes_nothing_tries_again_then_says_so(studio):
         box.fill("NameError in util.py: greet is not defined")
         box.press("Control+Enter")
         settled(page)
-        button(page, "Fix it").click()
+        model.tokens_per_second = 8  # long enough to be watched
+        try:
+            button(page, "Fix it").click()
+            # Item 9: a fix says how long it has left, as generating does.
+            dock = page.locator(".st-key-progress_dock")
+            dock.get_by_text("s left").wait_for(timeout=30_000)
+        finally:
+            model.tokens_per_second = None
         page.get_by_text("Nothing changed: fixing util.py from the error you pasted").wait_for(
             timeout=60_000
         )
