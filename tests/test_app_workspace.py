@@ -17,8 +17,9 @@ isolated = pytest.mark.skipif(isolation() != "namespaces", reason=isolation())
 
 
 def preview_data(at) -> dict:
-    [frame] = at.get("bidi_component")
-    return json.loads(frame.proto.json)
+    # The preview's component (the sidebar's closer is one too: its data has no page).
+    [data] = [d for c in at.get("bidi_component") if "html" in (d := json.loads(c.proto.json))]
+    return data
 
 
 def web_app(make_server, point_at, files, **env):
