@@ -14,10 +14,11 @@ NARROW_PX = 1100  # below this, the sidebar starts closed: the built-in model ne
 SIDEBAR_JS = """
 export default function (component) {
   const { data } = component;
+  if (window.smolSidebarDecided) return;  // decided once, at the page's load: a window
+  window.smolSidebarDecided = true;        // narrowed later, or a reopening, is the person's
   const chosen = Object.keys(window.localStorage || {})
     .some((k) => k.startsWith("stSidebarCollapsed-"));
-  if (chosen || window.innerWidth >= data.narrow || window.smolSidebarClosed) return;
-  window.smolSidebarClosed = true;  // once per page load: a person's reopening is theirs
+  if (chosen || window.innerWidth >= data.narrow) return;
   const close = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
   if (close) close.click();
 }
