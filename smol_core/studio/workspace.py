@@ -183,7 +183,7 @@ def run_outcome(result: RunResult) -> str:
     took = f"{result.seconds:.2f} s"
     cut = " Only the start of its output is kept." if result.cut else ""
     if result.stopped:
-        return f"{result.reason} ({took}).{cut}"
+        return f"The program was {result.reason} ({took}).{cut}"
     if result.timed_out:
         return f"The program was stopped: it ran past the time limit ({took}).{cut}"
     code = result.exit_code
