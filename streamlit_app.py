@@ -1320,7 +1320,7 @@ def examples_pane(project: Project, studio: Studio, settings: Settings) -> None:
     if project.examples:
         st.dataframe(pd.DataFrame(example_rows(project)), hide_index=True, width="stretch")
         if details := example_details(project):
-            with st.expander("Details: what the failing examples ran and printed"):
+            with st.expander("Details: what the examples that did not pass ran and printed"):
                 for name, text in details:
                     st.caption(name)
                     st.code(text, language=None, wrap_lines=True)

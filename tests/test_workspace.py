@@ -7,12 +7,14 @@ from __future__ import annotations
 import pytest
 
 from smol_core.project import Project
-from smol_core.records import Command, Example, FileSpec, Finding
+from smol_core.records import Command, Example, ExampleResult, FileSpec, Finding
 from smol_core.running.sandbox import isolation
 from smol_core.settings import Settings
 from smol_core.studio.workspace import (
     default_command,
     error_files,
+    example_details,
+    example_rows,
     example_table,
     examples_from_table,
     file_status,
@@ -128,3 +130,17 @@ def test_the_examples_table_round_trips_and_keeps_what_it_does_not_show():
     assert gone == [page_example]
     _, bad = examples_from_table([{"command": "python 'x"}, {"name": "n", "command": " "}], p)
     assert bad[0].startswith("Row 1: the command can't be read") and bad[1].startswith("Row 2")
+
+
+def test_the_examples_table_says_a_sentence_and_keeps_tracebacks_for_the_details():
+    """Issue 32, item 6: the table showed the whole detail (a traceback, `_smol_example.py`)
+    where a sentence belongs; the detail goes under "Details"."""
+    p = project(**{"util.py": "def f():\n    return 1\n"})
+    p.examples = [Example("f gives 2", "call", (Command((), output="2"),), code="print(f())")]
+    trace = 'Traceback (most recent call last):\n  File "_smol_example.py", line 1\nNameError'
+    failed = ExampleResult("f gives 2", "fail", "NameError in _smol_example.py", detail=trace)
+    p.results = {0: failed}
+    (row,) = example_rows(p)
+    assert row["actual"] == "NameError in the example's code"
+    assert "Traceback" not in row["actual"]
+    assert example_details(p) == [("f gives 2", trace)]

@@ -242,12 +242,12 @@ def plain(text: str) -> str:
 
 
 def example_details(project: Project) -> list[tuple[str, str]]:
-    """(example name, what it ran and what happened) for each example that did not pass: what
-    the Details expander under the table shows, for a developer."""
+    """(example name, what it ran and what happened) for each example that failed or was not
+    run: what the Details expander under the table shows, for a developer."""
     out = []
     for i, example in enumerate(project.examples):
         result = project.results.get(i)
-        if result is not None and result.status == "fail" and result.detail:
+        if result is not None and result.status in ("fail", "not_run") and result.detail:
             out.append((example.name, result.detail))
     return out
 
