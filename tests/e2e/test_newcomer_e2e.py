@@ -290,6 +290,13 @@ def test_a_hand_edit_is_never_counted_as_a_repair_and_the_latest_version_is_show
         assert "Who changed this file, newest first: you (v" in text
         files = page.get_by_role("radiogroup", name="Files").inner_text()
         assert "✎ util.py" in files
+        # Item 9: after these reruns the editor's text starts right of its line numbers.
+        edges = ace.locator(".ace_editor").evaluate(
+            """e => [e.querySelector('.ace_gutter').getBoundingClientRect().right,
+                     e.querySelector('.ace_scroller').getBoundingClientRect().left,
+                     e.querySelector('.ace_line').getBoundingClientRect().left]"""
+        )
+        assert edges[0] <= edges[1] + 0.5 and edges[1] <= edges[2] + 0.5, edges
         # The Versions box: the newest version (the edit) shown, and how many there are.
         shown = page.get_by_role("combobox", name="Version").input_value()
         latest = page.get_by_text("versions; the latest is v").inner_text()
