@@ -41,6 +41,7 @@ from smol_core.running.report import summary as run_summary
 from smol_core.runs import (
     add_missing_files,
     events_of,
+    files_for_error,
     fix_from_error,
     generate_checked,
     propose_examples,
@@ -60,10 +61,13 @@ from smol_core.steps.file_list import make_file_list
 from smol_core.steps.plan import make_plan
 from smol_core.studio.access import CodeGate, host_allowed
 from smol_core.studio.advice import AS_MODULE, advise, load_as_module
+from smol_core.studio.asks import EMPTY, LIVE
 from smol_core.studio.examples import list_examples
 from smol_core.studio.filetable import ROW_HEIGHT, purposes_kept, table_rows
 from smol_core.studio.history import RunStore
 from smol_core.studio.languages import ace_mode, code_language
+from smol_core.studio.layout import NARROW_PX, SIDEBAR_JS
+from smol_core.studio.nochange import again_if_same, nothing_changed, unchanged
 from smol_core.studio.preview import MESSAGE_TAG, build_preview, pages
 from smol_core.studio.progress import WriteMeter, time_left
 from smol_core.studio.session import (
@@ -89,20 +93,26 @@ from smol_core.studio.versions import (
     attach_binary,
     change_job,
     diff_text,
+    file_history,
     restore,
     start_imported,
     version_zip,
+    versions_line,
+    who_changed,
 )
 from smol_core.studio.workspace import (
+    PAGE_RUN_HINT,
     LiveRun,
     changed_files_line,
     default_command,
     error_files,
     error_request,
+    example_details,
     example_rows,
     example_table,
     examples_from_table,
     fix_failing,
+    is_page_project,
     legend,
     live_code,
     run_examples_now,
@@ -254,7 +264,7 @@ def model_section(config: PageConfig) -> Settings:
         if owners:
             own_key = " Another URL needs your own API key." if config.policy.has_owner_key else ""
             st.caption(f"Empty: the studio's endpoint, {config.owner_endpoint_label}.{own_key}")
-    model = st.text_input("Model", value=defaults.model, key=f"in_model_{provider}")
+    model = st.text_input("Model", value=defaults.model, key=f"in_model_{provider}", live=LIVE)
     visitor_key = access_code = None
     if provider != "local":
         visitor_key = st.text_input(
@@ -347,12 +357,19 @@ def share_section(studio: Studio, scope: str | None) -> None:
         st.caption("Whoever opens this link can read and download this run, not change it.")
 
 
+@st.cache_resource
+def sidebar_closer():
+    """The component that closes the sidebar in a narrow window (see studio/layout.py)."""
+    return components_v2.component("smol_sidebar", js=SIDEBAR_JS)
+
+
 def sidebar(config: PageConfig, studio: Studio, scope: str | None) -> Settings:
     with st.sidebar:
         settings = model_section(config)
         usage_section(studio, settings)
         share_section(studio, scope)
         history_section(studio, scope)
+        sidebar_closer()(key="sidebar_closer", data={"narrow": NARROW_PX})
     return settings
 
 
@@ -433,9 +450,12 @@ def run_job(studio: Studio, settings: Settings, job, on_event=None, cause=None,
         note_change(studio, before, cause or made._cause())
 
 
-def generate(studio: Studio, settings: Settings, paths: list[str], **job) -> None:
+def generate(
+    studio: Studio, settings: Settings, paths: list[str], nochange: str = "", **job
+) -> None:
     """Write some files, several at once, each streaming into its own box; then check them and
-    repair what the checks find (repairs stream into the same boxes)."""
+    repair what the checks find (repairs stream into the same boxes). With `nochange` (a job
+    of nochange.JOBS), files given back as they were are tried again, then said."""
     project = studio.project
     assert project is not None
     live = ready(settings)
@@ -503,13 +523,23 @@ def generate(studio: Studio, settings: Settings, paths: list[str], **job) -> Non
             bar.progress(len(finished) / len(paths),
                          text=f"{len(finished)}/{len(paths)} files" + (f" · {left}" if left else ""))  # fmt: skip
 
-    run_job(
-        studio,
-        settings,
-        lambda emit: generate_checked(project, live, emit, paths=paths, **job),
-        show,
-        idle=IDLE_SECONDS,
+    def work(emit):
+        def attempt(s: Settings, _second: bool):
+            return generate_checked(project, s, emit, paths=paths, **job)
+
+        return again_if_same(project, live, attempt) if nochange else attempt(live, False)
+
+    tried_or_say(
+        studio, nochange, paths, lambda: run_job(studio, settings, work, show, idle=IDLE_SECONDS)
     )
+
+
+def tried_or_say(studio: Studio, job: str, paths: list[str], run) -> None:
+    """Run a job (`run`: True when it ended well); a fix or regeneration (`job`) that gave
+    back every file as it was is said after the rerun, not left silent."""
+    before = dict(studio.project.contents) if studio.project else {}
+    if run() and job and studio.project is not None and unchanged(before, studio.project.contents):
+        st.session_state.nochange_note = (studio.run_id, nothing_changed(job, paths, 2))
 
 
 # ---------------------------------------------------------------------------------------- page
@@ -703,15 +733,15 @@ def examples_section(project: Project, studio: Studio, settings: Settings, usabl
         if yours:  # the table's own column shows who wrote each line when it was drawn
             st.caption(f"{yours} line(s) yours (changed or added): used as you wrote them.")
     missing = project.missing()
-    c1, c2, _ = st.columns([1, 1, 2])
     blocked = not usable or bool(problems)
-    gen_all = c1.button(
+    row = st.container(horizontal=True)  # labels never cut: each button as wide as its words
+    gen_all = row.button(
         f"Generate all ({len(project.files)})",
         type="primary",
         key="btn_generate",
         disabled=blocked or not project.files,
     )
-    gen_missing = c2.button(
+    gen_missing = row.button(
         f"Generate missing ({len(missing)})",
         key="btn_missing",
         disabled=blocked or not missing or len(missing) == len(project.files),
@@ -789,23 +819,12 @@ def examples_status(project: Project, settings: Settings) -> None:
 
 
 def code_section(project: Project, studio: Studio, settings: Settings) -> None:
-    """4 · Code: the file picker, the editor, and regenerate / fix from an error."""
+    """5 · Code: the file picker, the editor, and regenerate / fix from an error."""
     st.subheader("5 · Code")
-    checked = code_status(project, studio, settings)
-    icon = {"ok": "✅", "repaired": "🔧", "failing": "⚠️", "unchecked": "✅"}
-    st.session_state.sel_file = open_file(project)  # drawn with its label of now: see open_file
-    choice = st.selectbox(
-        "File",
-        project.paths,
-        key="sel_file",
-        format_func=lambda p: (
-            f"❌ {p}" if p in project.failed
-            else f"{icon[checked[p]]} {p}" if p in project.contents
-            else f"⬜ {p}"
-        ),
-        on_change=pick_file,
-        args=("sel_file", project.paths),
-    )  # fmt: skip
+    status = st.container()  # filled after the editor: its counts include an edit made now
+    # One widget picks the file: the tree beside the editor (a second picker drew other marks).
+    choice = open_file(project)
+    st.markdown(f"**{path_label(choice)}**")
     edits = edited_texts(studio)
     if choice in project.contents:
         code = st_ace(
@@ -830,7 +849,11 @@ def code_section(project: Project, studio: Studio, settings: Settings) -> None:
             st.error(str(exc))
     else:
         st.info("This file has not been written yet.")
+    if studio.run_id and (who := who_changed(file_history(versions(), studio.run_id, choice))):
+        st.caption(who)
     # Below the editor: an edit made in it is checked again in this same run.
+    with status:
+        code_status(project, studio, settings)
     findings_list(project, studio, settings, choice)
     if note := repair_note(project, choice):
         st.caption(note)
@@ -838,6 +861,7 @@ def code_section(project: Project, studio: Studio, settings: Settings) -> None:
         "Change to ask for (optional)",
         key="in_instruction",
         placeholder="e.g. add error handling for a missing file",
+        live=LIVE,
         max_chars=studio.limits.instruction_chars,  # Streamlit cuts on the server too
     )
     if st.button("Regenerate this file", key="btn_regen"):
@@ -845,6 +869,7 @@ def code_section(project: Project, studio: Studio, settings: Settings) -> None:
             studio,
             settings,
             [choice],
+            nochange="instruction" if instruction.strip() else "regenerate",
             instructions={choice: instruction} if instruction.strip() else None,
             current={choice: project.contents[choice]} if choice in project.contents else None,
         )
@@ -855,15 +880,45 @@ def code_section(project: Project, studio: Studio, settings: Settings) -> None:
             "The error or what goes wrong", key="in_error", height=150,
             max_chars=studio.limits.instruction_chars * 5,  # a traceback is longer
         )  # fmt: skip
-        if st.button("Fix it", key="btn_fix_error", disabled=not error_text.strip()):
-            with st.spinner("Rewriting the files this error concerns…"):
-                run_job(
-                    studio,
-                    settings,
-                    lambda emit: fix_from_error(project, error_text, ready(settings), emit),
-                    cause="fixed",
-                )
+        clicked = st.button("Fix it", key="btn_fix_error")
+        if clicked and not error_text.strip():
+            st.warning(EMPTY["btn_fix_error"])
+        elif clicked:
+            live = ready(settings)
+            concerned = files_for_error(error_text, project.files)
+
+            def fix(emit):
+                def attempt(s: Settings, wider: bool):
+                    paths = files_for_error(error_text, project.files, 10) if wider else None
+                    return fix_from_error(project, error_text, s, emit, paths=paths)
+
+                return again_if_same(project, live, attempt)
+
+            show = fix_progress(project, concerned)
+            tried_or_say(
+                studio, "fix", concerned, lambda: run_job(studio, settings, fix, show, "fixed")
+            )
             st.rerun()
+
+
+def fix_progress(project: Project, paths: list[str]):
+    """A fix's progress box: the file being rewritten and, once it streams, the time left
+    (the meter's estimate, as when generating)."""
+    status, clock = progress_dock("generate")
+    status.caption("Rewriting " + ", ".join(paths) + " with this error…")
+    had = {p: project.contents[p] for p in paths if p in project.contents}
+    meter = WriteMeter(list(paths), current=had)
+    drawn = [0.0]
+
+    def show(event) -> None:
+        reading = meter(event)
+        if isinstance(event, FileStarted):
+            status.caption(f"Rewriting {event.path} with this error…")
+        elif reading is not None and time.monotonic() - drawn[0] >= REDRAW_SECONDS:
+            status.caption(f"Rewriting {reading.words()}")
+            drawn[0] = time.monotonic()
+
+    return show
 
 
 def download_section(studio: Studio, settings: Settings) -> None:
@@ -941,7 +996,10 @@ def change_section(project: Project, studio: Studio, settings: Settings) -> None
     request = st.text_area("The change, in words", key="in_change", height=90,
                            max_chars=studio.limits.instruction_chars,
                            placeholder="e.g. add a dark mode; store the todos in SQLite")  # fmt: skip
-    if st.button("Change the project", key="btn_change", disabled=not request.strip()):
+    clicked = st.button("Change the project", key="btn_change")
+    if clicked and not request.strip():
+        st.warning(EMPTY["btn_change"])
+    elif clicked:
         live = ready(settings)
         before = dict(project.contents)
         log, lines = st.empty(), list[str]()
@@ -1006,7 +1064,9 @@ def versions_section(project: Project, studio: Studio, settings: Settings) -> No
         return
     labels = {v.number: v.label for v in listed}
     n_files = {v.number: v.n_files for v in listed}
-    number = st.selectbox("Version", [v.number for v in listed], key="sel_version",
+    st.caption(versions_line(listed))
+    # Keyed by the newest version: a new one (an edit, a fix) is the one shown, not the old.
+    number = st.selectbox("Version", [v.number for v in listed], key=f"sel_version_{listed[0].number}",
                           format_func=lambda n: labels.get(n, f"v{n}"))  # fmt: skip
     if number is None:
         return
@@ -1080,13 +1140,18 @@ export default function (component) {
 """
 
 
-# Narrow windows (800 px): the columns wrap instead of shrinking to slivers.
-# A running job's progress and Stop stay in the window's corner while the page scrolls.
+# Narrow windows (800 px): the columns wrap instead of shrinking to slivers; below 1100 px
+# each takes the whole width (the editor shows whole lines, the tree sits above it).
+# A running job's progress and Stop stay in the window's bottom-left corner while the page
+# scrolls: over the sidebar and the tree's foot, not over the preview and run panes.
 PAGE_CSS = """<style>
 .st-key-workspace [data-testid="stColumn"] { min-width: min(100%, 22rem); }
 .st-key-workspace [data-testid="stColumn"]:has(.st-key-tree_file) { min-width: 9rem; }
-.st-key-progress_dock { position: fixed; right: 1rem; bottom: 1rem; z-index: 999990;
-  width: min(30rem, calc(100vw - 2rem)); padding: 0.75rem 1rem; background: #fff;
+@media (max-width: 1100px) {
+  .st-key-workspace [data-testid="stColumn"],
+  .st-key-workspace [data-testid="stColumn"]:has(.st-key-tree_file) { min-width: 100%; } }
+.st-key-progress_dock { position: fixed; left: 1rem; bottom: 1rem; z-index: 1000100;
+  width: min(22rem, calc(100vw - 2rem)); padding: 0.75rem 1rem; background: #fff;
   border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem;
   box-shadow: 0 4px 18px rgba(0, 0, 0, 0.15); }
 </style>"""
@@ -1193,7 +1258,7 @@ def file_tree(project: Project, studio: Studio) -> None:
 
 
 def workspace_section(project: Project, studio: Studio, settings: Settings) -> None:
-    """4 · Code as a workspace: the file tree, the editor, and Preview / Run / Examples."""
+    """5 · Code as a workspace: the file tree, the editor, and Preview / Run / Examples."""
     state = st.session_state
     if state.get("tree_last") != open_file(project):
         state.tree_last = open_file(project)
@@ -1255,10 +1320,17 @@ def fix_preview_error(project: Project, studio: Studio, settings: Settings, page
     """Fix-from-error with what the preview reported and the page's own files."""
     paths = error_files(page, str(report.get("where") or ""), project.contents)
     request = error_request(page, report)
-    with st.spinner("Rewriting " + ", ".join(paths) + " with this error…"):
-        live = ready(settings)
-        run_job(studio, settings, lambda emit: fix_from_error(project, request, live, emit,
-                                                              paths=paths), cause="fixed")  # fmt: skip
+    live = ready(settings)
+
+    def fix(emit):
+        def attempt(s: Settings, wider: bool):
+            chosen = [*paths, *files_for_error(request, project.files, 10)] if wider else paths
+            return fix_from_error(project, request, s, emit, paths=list(dict.fromkeys(chosen)))
+
+        return again_if_same(project, live, attempt)
+
+    show = fix_progress(project, paths)
+    tried_or_say(studio, "preview", paths, lambda: run_job(studio, settings, fix, show, "fixed"))
     st.rerun()
 
 
@@ -1268,10 +1340,15 @@ def run_pane(project: Project, studio: Studio, settings: Settings) -> None:
     refusal = run_refusal(settings)
     if refusal:
         st.info(refusal)
+    elif not default_command(project) and is_page_project(project):
+        st.caption(PAGE_RUN_HINT)
     command = st.text_input("Command", value=default_command(project),
                             key=f"in_run_command_{studio.run_id}",
-                            placeholder="e.g. python main.py")  # fmt: skip
-    if st.button("Run", key="btn_run_command", disabled=bool(refusal) or not command.strip()):
+                            placeholder="e.g. python main.py", live=LIVE)  # fmt: skip
+    clicked = st.button("Run", key="btn_run_command", disabled=bool(refusal))
+    if clicked and not command.strip():
+        st.warning(EMPTY["btn_run_command"])
+    elif clicked:
         run_live(project, studio, settings, command)
     stopped_notice("run")
     ran_in, live = st.session_state.get("live_run", (None, None))
@@ -1282,8 +1359,9 @@ def run_pane(project: Project, studio: Studio, settings: Settings) -> None:
         return
     (st.success if result.ok else st.error)(run_outcome(result))
     st.code(result.stdout or "(no output)", language=None)
-    if result.stderr.strip():
-        st.code(result.stderr, language=None)
+    if result.stderr.strip():  # a traceback: under the sentence above, for a developer
+        with st.expander("Details: what it printed as errors", expanded=not result.stdout):
+            st.code(result.stderr, language=None)
 
 
 def run_live(project: Project, studio: Studio, settings: Settings, command: str) -> None:
@@ -1316,9 +1394,14 @@ def examples_pane(project: Project, studio: Studio, settings: Settings) -> None:
         st.caption(said)  # in red above the editor already when one fails
     if project.examples:
         st.dataframe(pd.DataFrame(example_rows(project)), hide_index=True, width="stretch")
+        if details := example_details(project):
+            with st.expander("Details: what the examples that did not pass ran and printed"):
+                for name, text in details:
+                    st.caption(name)
+                    st.code(text, language=None, wrap_lines=True)
     else:
-        st.caption("No examples yet: “Run examples” makes checks from the spec's examples and "
-                   "smoke checks for each program and page.")  # fmt: skip
+        st.caption("No examples yet: “Run examples” makes checks from the spec's examples, and "
+                   "checks that each program and page starts well.")  # fmt: skip
     edit_examples(project, studio, settings)
     if refusal:
         st.info(refusal)
@@ -1345,9 +1428,21 @@ def examples_pane(project: Project, studio: Studio, settings: Settings) -> None:
             line.caption(f"Rewriting {event.path}…")
 
     live = ready(settings) if fix else settings
-    job = fix_failing if fix else run_examples_now
-    run_job(studio, settings, lambda emit: job(project, live, emit), show,
-            cause="repaired" if fix else None, idle=IDLE_SECONDS)  # fmt: skip
+
+    def work(emit):
+        if not fix:
+            return run_examples_now(project, live, emit)
+        return again_if_same(project, live, lambda s, _second: fix_failing(project, s, emit))
+
+    failing = sorted({p for r in project.failing_examples() for p in r.files[:3]})
+    tried_or_say(
+        studio,
+        "failing" if fix else "",
+        failing,
+        lambda: run_job(
+            studio, settings, work, show, cause="repaired" if fix else None, idle=IDLE_SECONDS
+        ),
+    )
     st.rerun()
 
 
@@ -1402,6 +1497,9 @@ def what_changed_section(project: Project, studio: Studio) -> None:
     against what it was, and Undo back to that."""
     if note := st.session_state.pop("undo_note", ""):
         st.success(note)
+    said = st.session_state.pop("nochange_note", None)
+    if said and said[0] == studio.run_id:
+        st.warning(said[1])
     change = st.session_state.get("last_change")
     if change is None or change.run_id != studio.run_id:
         return
@@ -1460,7 +1558,7 @@ def findings_list(project: Project, studio: Studio, settings: Settings, path: st
             st.session_state.files_rev += 1
         else:
             told = repair_instruction([a.finding for a in advice if a.action == action], settings)
-            generate(studio, settings, [path], instructions={path: told},
+            generate(studio, settings, [path], nochange="regenerate", instructions={path: told},
                      current={path: project.contents[path]})  # fmt: skip
         st.rerun()
 

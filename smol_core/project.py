@@ -65,6 +65,7 @@ class Project:
     healed: set[str] = field(default_factory=set)  # rewritten after an example failed
     examples_made: bool = False  # the spec's examples were asked for (maybe there were none)
     binary: dict[str, bytes] = field(default_factory=dict)  # imported, never sent to a model
+    by_hand: set[str] = field(default_factory=set)  # last changed by the person, not a model
 
     @property
     def paths(self) -> list[str]:
@@ -93,6 +94,7 @@ class Project:
         elif isinstance(event, FileDone):
             self.contents[event.path] = event.content
             self.failed.pop(event.path, None)
+            self.by_hand.discard(event.path)
             if event.fixed:
                 self.fixed[event.path] = self.fixed.get(event.path, ()) + event.fixed
             else:
@@ -135,6 +137,7 @@ class Project:
                 self.binary.pop(path, None)
             self.truncated -= gone
             self.looped -= gone
+            self.by_hand -= gone
 
     def failing_examples(self) -> list[ExampleResult]:
         return [r for r in self.results.values() if r.status == "fail"]
@@ -163,6 +166,8 @@ class Project:
             return "failing"
         # Fixed by writing the file again; a missing *other* file is fixed by adding that file.
         rewritten = any(f.kind != "missing-file" for f in self.first_findings.get(path, []))
+        if path in self.by_hand:
+            return "ok"  # the person's own fix is never credited to a repair
         return "repaired" if rewritten or path in self.fixed or path in self.healed else "ok"
 
     def manifest(self, settings: Settings) -> dict[str, Any]:

@@ -94,7 +94,8 @@ def test_ask_for_a_change_see_the_diff_then_restore_the_version_before(srv, page
     assert diff, "the change's diff is shown"
     # Versions: the change is v2; v1 against now shows it too; restore v1.
     assert "v2 · changed by request" in page_text(at)
-    at.selectbox(key="sel_version").set_value(1).run()
+    assert "2 versions; the latest is v2, shown first." in page_text(at)
+    at.selectbox(key="sel_version_2").set_value(1).run()
     # Against the version before: v1 has none; the whole project as added is not diffed.
     assert "v1 is the first version (5 files)" in page_text(ok(at))
     assert not [c for c in at.code if "+++ v1/" in c.value]

@@ -69,7 +69,7 @@ def test_a_stop_kills_the_command_and_keeps_what_it_printed():
     assert result.stopped and not result.ok and result.exit_code is None
     assert result.reason == STOPPED and result.stdout == "first line\n"
     assert took < 3, took
-    assert run_outcome(result).startswith("stopped before it ended · ")
+    assert run_outcome(result).startswith("The program was stopped before it ended (")
     with Sandbox({"slow.py": SLOW}, cancel=cancel) as again:  # stopped: nothing else starts
         assert again.run(["python", "slow.py", "0"]).stopped
     print(f"\n[live] Stop → the program's process group killed in {took:.2f} s")

@@ -7,12 +7,14 @@ from __future__ import annotations
 import pytest
 
 from smol_core.project import Project
-from smol_core.records import Command, Example, FileSpec, Finding
+from smol_core.records import Command, Example, ExampleResult, FileSpec, Finding
 from smol_core.running.sandbox import isolation
 from smol_core.settings import Settings
 from smol_core.studio.workspace import (
     default_command,
     error_files,
+    example_details,
+    example_rows,
     example_table,
     examples_from_table,
     file_status,
@@ -48,7 +50,7 @@ def test_each_file_has_one_status_and_the_tree_shows_folders_and_marks():
     # Rewritten since the person's edit: theirs no longer.
     assert file_status(p, "main.py", {"main.py": "x = 0\n"}) == "written"
     assert [label for _, label in tree(p, edited)] == [
-        "⚠ gone.py", "✎ main.py", "○ todo.txt", "\u2003📁 lib/ › 🔧 io.py", "\u2003✗ util.py"]  # fmt: skip
+        "⚠ gone.py", "✎ main.py", "○ todo.txt", "\u2003▸ lib/ › ↻ io.py", "\u2003✗ util.py"]  # fmt: skip
 
 
 def test_the_run_command_defaults_to_the_specs_example_then_the_entry_point():
@@ -67,7 +69,8 @@ def test_a_command_runs_isolated_over_a_copy_and_says_how_it_ended(tmp_path):
     result = run_command(p, "python hello.py 'big world'", Settings())
     assert result.stdout == "hi big world\n" and result.exit_code == 3
     assert result.isolation == "namespaces"
-    assert run_outcome(result).startswith("exit status 3 · ")
+    assert run_outcome(result).startswith("The program ended with an error after ")
+    assert run_outcome(result).count("exit status 3") == 1  # said once (issue 32)
     assert "made.txt" not in p.contents  # the project itself is never touched
 
 
@@ -127,3 +130,17 @@ def test_the_examples_table_round_trips_and_keeps_what_it_does_not_show():
     assert gone == [page_example]
     _, bad = examples_from_table([{"command": "python 'x"}, {"name": "n", "command": " "}], p)
     assert bad[0].startswith("Row 1: the command can't be read") and bad[1].startswith("Row 2")
+
+
+def test_the_examples_table_says_a_sentence_and_keeps_tracebacks_for_the_details():
+    """Issue 32, item 6: the table showed the whole detail (a traceback, `_smol_example.py`)
+    where a sentence belongs; the detail goes under "Details"."""
+    p = project(**{"util.py": "def f():\n    return 1\n"})
+    p.examples = [Example("f gives 2", "call", (Command((), output="2"),), code="print(f())")]
+    trace = 'Traceback (most recent call last):\n  File "_smol_example.py", line 1\nNameError'
+    failed = ExampleResult("f gives 2", "fail", "NameError in _smol_example.py", detail=trace)
+    p.results = {0: failed}
+    (row,) = example_rows(p)
+    assert row["actual"] == "NameError in the example's code"
+    assert "Traceback" not in row["actual"]
+    assert example_details(p) == [("f gives 2", trace)]

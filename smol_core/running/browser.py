@@ -78,7 +78,9 @@ def run_page(example: Example, box: Sandbox, popup: str | None) -> ExampleResult
     started = time.monotonic()
     why = unavailable()
     if why:
-        return ExampleResult(example.name, "not_run", f"page not checked: {why}",
+        # A sentence for the person; what a developer would install, in the details.
+        return ExampleResult(example.name, "not_run", "page not checked: the browser that "
+                             "checks pages is not set up on this machine", detail=why,
                              files=(example.page,))  # fmt: skip
     if not box.isolated and not box.allow_unisolated:
         return ExampleResult(example.name, "not_run", "not run: no isolation here",

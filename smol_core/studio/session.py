@@ -362,6 +362,7 @@ class Studio:
             )
         self.project.contents[path] = content
         self.project.fixed.pop(path, None)  # the person's text now, not our fix
+        self.project.by_hand.add(path)
         self.store.save_edit(self.run_id, path, content)
         self.recheck()
         return True
@@ -402,6 +403,8 @@ class Studio:
                 project.contents[f.path] = f.content
                 if f.status == "truncated":
                     project.truncated.add(f.path)
+                elif f.status == "edited":
+                    project.by_hand.add(f.path)
             elif f.status == "failed":
                 project.failed[f.path] = f.error or "failed"
         u = record.usage

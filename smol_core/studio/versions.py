@@ -38,6 +38,18 @@ CAUSES = {
     "restored": "restored",
 }
 
+# Who made a version, as the history of one file says it ("changed by …").
+WHO = {
+    "generated": "the first generation",
+    "edited": "you",
+    "regenerated": "a regeneration",
+    "repaired": "a repair",
+    "fixed": "a fix from an error",
+    "changed": "a change request",
+    "imported": "the import",
+    "restored": "a restore",
+}
+
 
 @dataclass(frozen=True)
 class VersionInfo:
@@ -234,6 +246,42 @@ def diff_text(
         return None
     before, after = versions.changed_texts(run_id, previous, mine)
     return unified_diff(before, after, old=f"v{number - 1}", new=f"v{number}")
+
+
+def file_history(
+    versions: Versions, run_id: str, path: str, limit: int = 12
+) -> list[tuple[int, str]]:
+    """The versions that changed `path` (made it, rewrote it or deleted it), newest first, each
+    with its cause: who changed the file. Only the last `limit` versions are read."""
+    listed = versions.list(run_id)[: limit + 1]
+    shas = {}
+    for info in listed:
+        m = versions._manifest(run_id, info.number)
+        shas[info.number] = m.contents.get(path) if m else None
+    out = []
+    for newer, older in zip(listed, [*listed[1:], None], strict=True):
+        before = shas.get(older.number) if older else None
+        if older is None and len(listed) > limit:
+            break  # the version before is not read: whether this one changed it is unknown
+        if shas[newer.number] != before:
+            out.append((newer.number, newer.cause))
+    return out
+
+
+def who_changed(history: list[tuple[int, str]]) -> str:
+    """One line for under the editor: "Who changed this file, newest first: you (v6), …"."""
+    if not history:
+        return ""
+    said = [f"{WHO.get(cause, cause)} (v{number})" for number, cause in history[:5]]
+    more = f" and {len(history) - 5} more" if len(history) > 5 else ""
+    return "Who changed this file, newest first: " + ", ".join(said) + more + "."
+
+
+def versions_line(listed: list[VersionInfo]) -> str:
+    """How many versions there are and which is the latest (`listed`: newest first)."""
+    if len(listed) == 1:
+        return f"One version so far: v{listed[0].number}."
+    return f"{len(listed)} versions; the latest is v{listed[0].number}, shown first."
 
 
 def version_zip(version: Version, manifest: Mapping | None = None) -> bytes:

@@ -21,16 +21,7 @@ from ..records import Command, Example, ExampleResult
 from ..running.heal import full_examples, not_run_reason, run_and_heal, run_round
 from ..running.sandbox import Limits, RunResult, Sandbox, isolation
 from ..settings import Settings
-
-# status → (mark, words): what the tree shows beside each file.
-MARKS = {
-    "written": ("✓", "written"),
-    "repaired": ("🔧", "repaired"),
-    "failing": ("✗", "failing"),
-    "edited": ("✎", "edited by you"),
-    "missing": ("○", "not yet written"),
-    "failed": ("⚠", "could not be written"),
-}
+from .marks import FOLDER, MARKS, legend, mark
 
 
 def file_status(project: Project, path: str, edited: Mapping[str, str]) -> str:
@@ -58,15 +49,11 @@ def tree(project: Project, edited: Mapping[str, str]) -> list[tuple[str, str]]:
         parts = PurePosixPath(path).parts
         folder = "/".join(parts[:-1])
         indent = "\u2003" * (len(parts) - 1)
-        mark = MARKS[file_status(project, path, edited)][0]
-        lead = f"📁 {folder}/ › " if folder and folder not in shown else ""
+        glyph = mark(file_status(project, path, edited))
+        lead = f"{FOLDER} {folder}/ › " if folder and folder not in shown else ""
         shown.add(folder)
-        rows.append((path, f"{indent}{lead}{mark} {parts[-1]}"))
+        rows.append((path, f"{indent}{lead}{glyph} {parts[-1]}"))
     return rows
-
-
-def legend() -> str:
-    return " · ".join(f"{mark} {words}" for mark, words in MARKS.values())
 
 
 # ----------------------------------------------------------------------------------- Run tab
@@ -82,6 +69,8 @@ def default_command(project: Project) -> str:
     for path in python:
         if "__name__" in contents[path] and "__main__" in contents[path]:
             return f"python {shlex.quote(path)}"
+    if is_page_project(project):
+        return ""  # a page opens in the Preview tab; `python app.py` beside it is no program
     for name in ("main.py", "app.py", "cli.py"):
         if name in contents:
             return f"python {name}"
@@ -90,6 +79,17 @@ def default_command(project: Project) -> str:
     if node:
         return f"node {shlex.quote(node[0])}"
     return f"python {shlex.quote(python[0])}" if python else ""
+
+
+def is_page_project(project: Project) -> bool:
+    """The project is a web page: it has an HTML page (and no Python file run as a program)."""
+    return any(p.lower().endswith((".html", ".htm")) for p in project.contents)
+
+
+PAGE_RUN_HINT = (
+    "This project is a web page: it opens in the Preview tab. To run something else, type its "
+    "command here."
+)
 
 
 def run_refusal(settings: Settings) -> str:
@@ -177,18 +177,21 @@ class LiveRun:
 
 
 def run_outcome(result: RunResult) -> str:
-    """One line: how it ended and how long it took."""
+    """One sentence: how it ended and how long it took (the exit status said once)."""
     if result.reason.startswith("not run"):
-        return result.reason[0].upper() + result.reason[1:]
+        return result.reason[0].upper() + result.reason[1:] + "."
+    took = f"{result.seconds:.2f} s"
+    cut = " Only the start of its output is kept." if result.cut else ""
     if result.stopped:
-        return f"{result.reason} · {result.seconds:.2f} s"
+        return f"The program was {result.reason} ({took}).{cut}"
     if result.timed_out:
-        status = "stopped: it ran past the time limit"
-    else:
-        status = f"exit status {result.exit_code}" + (" (ok)" if result.exit_code == 0 else "")
-    extra = f" · {result.reason}" if result.reason else ""
-    cut = " · output cut to its start" if result.cut else ""
-    return f"{status} · {result.seconds:.2f} s{extra}{cut}"
+        return f"The program was stopped: it ran past the time limit ({took}).{cut}"
+    code = result.exit_code
+    if code == 0:
+        return f"The program ran and ended well in {took} (exit status 0).{cut}"
+    why = result.reason if result.reason not in ("", f"exit status {code}") else ""
+    said = f": it {why}" if why else ""
+    return f"The program ended with an error after {took} (exit status {code}{said}).{cut}"
 
 
 # ------------------------------------------------------------------------------- Examples tab
@@ -222,9 +225,31 @@ def example_rows(project: Project) -> list[dict[str, str]]:
             "command": "; ".join(shlex.join(c.args) for c in example.commands if c.args)
                        or example.page or example.kind,
             "expected": "\n".join(expected),
-            "actual": (result.detail or result.reason) if result else "not run yet",
+            "actual": plain(result.reason or result.status) if result else "not run yet",
         })  # fmt: skip
     return rows
+
+
+# Names a person never needs to read (in the table: the Details expander shows them as they are).
+INTERNAL = {"_smol_example.py": "the example's code"}
+
+
+def plain(text: str) -> str:
+    """A result's words without the studio's internal file names."""
+    for name, words in INTERNAL.items():
+        text = text.replace(name, words)
+    return text
+
+
+def example_details(project: Project) -> list[tuple[str, str]]:
+    """(example name, what it ran and what happened) for each example that failed or was not
+    run: what the Details expander under the table shows, for a developer."""
+    out = []
+    for i, example in enumerate(project.examples):
+        result = project.results.get(i)
+        if result is not None and result.status in ("fail", "not_run") and result.detail:
+            out.append((example.name, result.detail))
+    return out
 
 
 def _editable(example: Example) -> bool:

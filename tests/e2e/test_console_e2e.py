@@ -134,7 +134,7 @@ def test_output_shows_as_it_comes_and_stop_ends_examples_and_programs(studio):
         assert not tab.get_by_test_id("stCode").filter(has_text="second line").count()
         page.screenshot(path=str(SHOTS / "console-2-output-as-it-comes.png"))
         during_program = stop_and_wait(page, "Stopped: the program was ended.")
-        tab.get_by_text("stopped before it ended ·").wait_for()
+        tab.get_by_text("The program was stopped before it ended (").wait_for()
         assert tab.get_by_test_id("stCode").filter(has_text="first line").count()  # kept
         page.screenshot(path=str(SHOTS / "console-3-program-stopped.png"))
         print(f"\n[console] first line shown {first_seen:.2f} s after Run; Stop → killed: "

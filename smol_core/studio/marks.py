@@ -1,0 +1,28 @@
+"""The one icon set for a file's state: its glyph and its words, defined here once.
+
+Only glyphs the fonts every desktop browser ships have (DejaVu Sans on Linux, Segoe UI Symbol
+on Windows, Apple Symbols on macOS): no emoji, which Chromium on a Linux without an emoji font
+draws as an empty box (🔧 did). How a file's state is *computed* lives elsewhere
+(workspace.file_status); this only says how each state is drawn.
+"""
+
+from __future__ import annotations
+
+# state → (glyph, words)
+MARKS: dict[str, tuple[str, str]] = {
+    "written": ("✓", "written"),
+    "repaired": ("↻", "repaired"),
+    "failing": ("✗", "failing"),
+    "edited": ("✎", "edited by you"),
+    "missing": ("○", "not yet written"),
+    "failed": ("⚠", "could not be written"),
+}
+FOLDER = "▸"  # before a folder's name in the tree
+
+
+def mark(state: str) -> str:
+    return MARKS[state][0]
+
+
+def legend() -> str:
+    return " · ".join(f"{glyph} {words}" for glyph, words in MARKS.values())
