@@ -36,7 +36,7 @@ from smol_core.model.client import require_key, resolve, start_warm_up
 from smol_core.project import Project
 from smol_core.quality.repair import repair_instruction
 from smol_core.running.heal import consent_needed
-from smol_core.running.report import example_line
+from smol_core.running.report import example_line, files_line, offers_new_example
 from smol_core.running.report import summary as run_summary
 from smol_core.runs import (
     add_missing_files,
@@ -663,13 +663,8 @@ def code_status(project: Project, studio: Studio, settings: Settings) -> dict[st
                    "check its end or regenerate it.")  # fmt: skip
 
     checked = {p: project.check_status(p) for p in project.paths}
-    repaired = [p for p, v in checked.items() if v == "repaired"]
-    failing = [p for p, v in checked.items() if v == "failing"]
-    if any(v != "unchecked" for v in checked.values()):
-        st.caption(
-            f"Checks: {sum(v in ('ok', 'repaired') for v in checked.values())} clean"
-            f" · {len(repaired)} repaired · {len(failing)} still with findings"
-        )
+    if said := files_line(project):
+        st.caption(said)
     for note in project.check_notes:
         st.caption(note)
     examples_status(project, settings)
@@ -706,8 +701,13 @@ def examples_status(project: Project, settings: Settings) -> None:
     said = run_summary(project)
     if not said:
         return
-    show = st.error if project.examples_state() == "failing" else st.caption
+    state = project.examples_state()
+    show = st.error if state == "failing" else st.warning if state == "unchecked" else st.caption
     show(said)
+    if offers_new_example(project):
+        st.button("Add an example", key="btn_add_example", on_click=add_example_row,
+                  args=(project,), help="A row in the Examples tab: a command and what it must "
+                  "print, so the next run checks what the program does.")  # fmt: skip
     with st.expander(f"Examples ({len(project.examples)})"):
         for i, example in enumerate(project.examples):
             st.text(example_line(example, project.results.get(i)))
@@ -717,7 +717,10 @@ def code_section(project: Project, studio: Studio, settings: Settings) -> None:
     """4 · Code: the file picker, the editor, and regenerate / fix from an error."""
     st.subheader("4 · Code")
     checked = code_status(project, studio, settings)
-    icon = {"ok": "✅", "repaired": "🔧", "failing": "⚠️", "unchecked": "✅"}
+    # ✅ only where an example that checks something passed over the file (see file_status).
+    icon = {"ok": "📄", "repaired": "🔧", "failing": "⚠️", "unchecked": "📄"}
+    icon_of = {p: "✅" if icon[v] == "📄" and project.behaviour_checked(p) else icon[v]
+               for p, v in checked.items()}  # fmt: skip
     st.session_state.sel_file = open_file(project)  # drawn with its label of now: see open_file
     choice = st.selectbox(
         "File",
@@ -725,7 +728,7 @@ def code_section(project: Project, studio: Studio, settings: Settings) -> None:
         key="sel_file",
         format_func=lambda p: (
             f"❌ {p}" if p in project.failed
-            else f"{icon[checked[p]]} {p}" if p in project.contents
+            else f"{icon_of[p]} {p}" if p in project.contents
             else f"⬜ {p}"
         ),
         on_change=pick_file,
@@ -1131,8 +1134,12 @@ def workspace_section(project: Project, studio: Studio, settings: Settings) -> N
         file_tree(project, studio)
     with pane_col:
         # A key keeps the open tab when elements above it come and go (the progress dock).
-        preview_tab, run_tab, examples_tab = st.tabs(["Preview", "Run", "Examples"],
-                                                     key="workspace_tabs")  # fmt: skip
+        # "Add an example" opens the Examples tab: tabs that keep no state open a tab only
+        # when first drawn, so a new key draws them anew with that tab open.
+        rev = state.get("tabs_rev", 0)
+        preview_tab, run_tab, examples_tab = st.tabs(
+            ["Preview", "Run", "Examples"], key=f"workspace_tabs_{rev}" if rev else "workspace_tabs",
+            default="Examples" if rev else None)  # fmt: skip
         with preview_tab:
             preview_pane(project, studio, settings)
         with run_tab:
@@ -1239,6 +1246,9 @@ def examples_pane(project: Project, studio: Studio, settings: Settings) -> None:
     said = run_summary(project)
     if said:
         st.caption(said)  # in red above the editor already when one fails
+    if offers_new_example(project):
+        st.button("Add an example", key="btn_add_example_pane", on_click=add_example_row,
+                  args=(project,))  # fmt: skip
     if project.examples:
         st.dataframe(pd.DataFrame(example_rows(project)), hide_index=True, width="stretch")
     else:
@@ -1279,9 +1289,15 @@ def examples_pane(project: Project, studio: Studio, settings: Settings) -> None:
 def edit_examples(project: Project, studio: Studio, settings: Settings) -> None:
     """The examples as an editable table: add, change, remove; saved with one click."""
     state = st.session_state
-    with st.expander("Edit the examples"):
-        rev = state.setdefault("examples_rev", 0)
-        base = pd.DataFrame(example_table(project), columns=["name", "command", "expected output"])
+    rev = state.setdefault("examples_rev", 0)
+    draft = state.get("example_draft")
+    # Drawn anew (a new key) when "Add an example" asks for it open, with its blank row.
+    with st.expander("Edit the examples", expanded=draft is not None, key=f"exp_examples_{rev}"):
+        rows = example_table(project) + ([draft] if draft else [])
+        base = pd.DataFrame(rows, columns=["name", "command", "expected output"])
+        if draft:
+            st.caption("Your new example is the last row: write what it must print under "
+                       "“Expected output” (empty checks nothing), then save.")  # fmt: skip
         edited = st.data_editor(
             base, key=f"ed_examples_{rev}", num_rows="dynamic", hide_index=True, width="stretch",
             column_config={
@@ -1304,7 +1320,18 @@ def edit_examples(project: Project, studio: Studio, settings: Settings) -> None:
             st.error(str(exc))
             return
         state.examples_rev = rev + 1  # a fresh table: the saved rows are its rows now
+        state.pop("example_draft", None)
         st.rerun()
+
+
+def add_example_row(project: Project) -> None:
+    """Callback of "Add an example": a blank row (the project's command filled in) at the end
+    of the examples table, the table open, the Examples tab shown."""
+    state = st.session_state
+    state.example_draft = {"name": "my example", "command": default_command(project),
+                           "expected output": ""}  # fmt: skip
+    state.examples_rev = state.get("examples_rev", 0) + 1
+    state.tabs_rev = state.get("tabs_rev", 0) + 1
 
 
 def undo_file(studio: Studio, path: str, text: str) -> None:
