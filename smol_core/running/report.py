@@ -50,7 +50,7 @@ def summary(project: Project) -> str:
             if v.only_run_files else "")  # fmt: skip
     unrun = f" {v.not_run} example(s) could not run here." if v.not_run else ""
     if state == "failing":
-        return (f"Run and checked: {v.failed} of {v.ran} example(s) that ran fail, so the "
+        return (f"Run and checked: {v.failed} of {v.ran} example(s) fail, so the "
                 f"project does not do everything its spec asks yet.{unrun}")  # fmt: skip
     if v.checked == 0:
         return ("No behaviour checked: the examples ran without errors, but none checks what "
