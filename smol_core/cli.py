@@ -37,7 +37,7 @@ from .events import (
 from .improve import improve_command, undo_command
 from .project import Project, applying, restore
 from .records import Example
-from .running.report import counts_line, example_line
+from .running.report import NOT_CHECKED, RAN, counts_line, mark
 from .running.report import summary as run_summary
 from .runs import add_missing_files, fix_from_error, referenced_missing, run_all
 from .settings import PROVIDERS, Settings
@@ -238,9 +238,11 @@ class Progress:
             got = event.result
             after = f" (after repair {event.round})" if event.round > 0 else ""
             known = event.index < len(self.examples)
-            line = (example_line(self.examples[event.index], got) if known
-                    else f"{got.status.replace('_', ' ')}: {got.name}")  # fmt: skip
-            self.say(f"  example {event.index + 1}{after}: {line}")
+            status, reason = got.status.replace("_", " "), got.reason
+            if known and mark(self.examples[event.index], got) == RAN:  # never a bare "pass"
+                status, reason = "ran", NOT_CHECKED
+            self.say(f"  example {event.index + 1}{after}: {status}"
+                     + (f": {reason}" if reason else "") + f"  [{got.name}]")  # fmt: skip
         elif isinstance(event, Healing):
             self.say(f"repair {event.round} from running: rewriting {', '.join(event.paths)}")
         self._bar()

@@ -15,9 +15,11 @@ description's own words and never from a particular phrasing:
 - a description that names one program file gets that file, the files it names, and a README
   only if it asks for one;
 - a page it names no files for is one HTML file with at most one script and one stylesheet
-  (so no ES-module imports across files), unless it asks for modules, a server or more;
-- a short description that names no file gets at most two program files (and a README only if
-  asked).
+  (so no ES-module imports across files), unless it asks for modules, a server or more.
+
+A description that names no file and is no page keeps the model's program files (less the
+unasked ones above): short placeholder descriptions of many files are common, and which of a
+model's helpers can go is not something the words say.
 """
 
 from __future__ import annotations
@@ -66,7 +68,6 @@ _README = re.compile(r"\breadme\b|\bdocumentation\b", re.I)
 # "In one file": the page with its script and style inline.
 _ONE_FILE = re.compile(r"\b(?:one|a single|single|just one|only one)\s+(?:html\s+|"
                        r"self-contained\s+)?file\b|\binline\b|self-contained", re.I)  # fmt: skip
-_EXTENSION = re.compile(r"\b(?:extension|add-?on|popup|manifest|chrome|firefox)\b", re.I)
 # Libraries named like files ("a node.js script", "Chart.js"): not files of the project.
 _LIBRARIES = {
     "node",
@@ -87,8 +88,6 @@ _LIBRARIES = {
     "moment",
     "deno",
 }
-SMALL_WORDS = 120  # a description this short is a small program
-MAX_UNNAMED = 2  # program files of a short description that names none
 
 # (reason, what a description says when it asks for them, is-it-one-of-them)
 _UNASKED = (
@@ -150,7 +149,6 @@ def with_named(spec: str, files: Sequence[FileSpec], max_files: int) -> list[Fil
     listed = {f.path for f in files} | {PurePosixPath(f.path).name for f in files}
     out = list(files)
     taken: set[str] = set()
-    at = 0
     for name in named:
         if name in listed or len(out) >= max_files:
             continue
@@ -161,8 +159,7 @@ def with_named(spec: str, files: Sequence[FileSpec], max_files: int) -> list[Fil
         purpose = (
             stand_in.purpose if stand_in and stand_in.purpose else "the file the description names"
         )
-        out.insert(at, FileSpec(name, purpose))
-        at += 1
+        out.append(FileSpec(name, purpose))
     return out
 
 
@@ -206,15 +203,10 @@ def smallest_project(spec: str, files: Sequence[FileSpec]) -> tuple[list[FileSpe
         if not readme:
             drop(unasked_readme, "the description asks for no README")
         parts = _page_parts(keep, named, html_only=single)
-        drop({f.path for f in keep if f.path not in parts and not _readme(f.path)},
+        code = {f.path for f in keep if _ext(f.path) in (*PROGRAM, ".css")}  # data files stay
+        drop(code - parts,
              "a page the description names no files for is one HTML file with at most one "
              "script and one stylesheet")  # fmt: skip
-    elif not web and not _EXTENSION.search(words) and len(spec.split()) <= SMALL_WORDS:
-        if not readme:
-            drop(unasked_readme, "the description asks for no README")
-        code = [f.path for f in keep if _ext(f.path) in PROGRAM]
-        drop(set(code[MAX_UNNAMED:]), f"a short description that names no files gets at most "
-             f"{MAX_UNNAMED} program files")  # fmt: skip
     return keep, rejected
 
 
