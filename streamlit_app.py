@@ -453,7 +453,11 @@ def generate(studio: Studio, settings: Settings, paths: list[str], **job) -> Non
             bar.progress(1.0, text=f"Running example {event.index + 1}{after}: {event.name}…")
             return
         if isinstance(event, ExampleDone):
-            bar.progress(1.0, text=f"Example {event.index + 1}: {event.result.status}")
+            # Said as the report says it: never a bare "pass" for one that checks nothing.
+            said = event.result.status
+            if event.index < len(project.examples):
+                said = example_line(project.examples[event.index], event.result)
+            bar.progress(1.0, text=f"Example {event.index + 1}: {said}"[:300])
             return
         if isinstance(event, Healing):
             bar.progress(1.0, text=f"Repairing {', '.join(event.paths)} from what running "
@@ -705,9 +709,14 @@ def examples_status(project: Project, settings: Settings) -> None:
     show = st.error if state == "failing" else st.warning if state == "unchecked" else st.caption
     show(said)
     if offers_new_example(project):
-        st.button("Add an example", key="btn_add_example", on_click=add_example_row,
-                  args=(project,), help="A row in the Examples tab: a command and what it must "
-                  "print, so the next run checks what the program does.")  # fmt: skip
+        st.button(
+            "Add an example",
+            key="btn_add_example",
+            on_click=add_example_row,
+            args=(project,),
+            help="A row in the Examples tab: a command and what it must "
+            "print, so the next run checks what the program does.",
+        )
     with st.expander(f"Examples ({len(project.examples)})"):
         for i, example in enumerate(project.examples):
             st.text(example_line(example, project.results.get(i)))
@@ -719,8 +728,10 @@ def code_section(project: Project, studio: Studio, settings: Settings) -> None:
     checked = code_status(project, studio, settings)
     # ✅ only where an example that checks something passed over the file (see file_status).
     icon = {"ok": "📄", "repaired": "🔧", "failing": "⚠️", "unchecked": "📄"}
-    icon_of = {p: "✅" if icon[v] == "📄" and project.behaviour_checked(p) else icon[v]
-               for p, v in checked.items()}  # fmt: skip
+    icon_of = {
+        p: "✅" if icon[v] == "📄" and project.behaviour_checked(p) else icon[v]
+        for p, v in checked.items()
+    }
     st.session_state.sel_file = open_file(project)  # drawn with its label of now: see open_file
     choice = st.selectbox(
         "File",
@@ -1138,8 +1149,10 @@ def workspace_section(project: Project, studio: Studio, settings: Settings) -> N
         # when first drawn, so a new key draws them anew with that tab open.
         rev = state.get("tabs_rev", 0)
         preview_tab, run_tab, examples_tab = st.tabs(
-            ["Preview", "Run", "Examples"], key=f"workspace_tabs_{rev}" if rev else "workspace_tabs",
-            default="Examples" if rev else None)  # fmt: skip
+            ["Preview", "Run", "Examples"],
+            key=f"workspace_tabs_{rev}" if rev else "workspace_tabs",
+            default="Examples" if rev else None,
+        )
         with preview_tab:
             preview_pane(project, studio, settings)
         with run_tab:
@@ -1247,8 +1260,9 @@ def examples_pane(project: Project, studio: Studio, settings: Settings) -> None:
     if said:
         st.caption(said)  # in red above the editor already when one fails
     if offers_new_example(project):
-        st.button("Add an example", key="btn_add_example_pane", on_click=add_example_row,
-                  args=(project,))  # fmt: skip
+        st.button(
+            "Add an example", key="btn_add_example_pane", on_click=add_example_row, args=(project,)
+        )
     if project.examples:
         st.dataframe(pd.DataFrame(example_rows(project)), hide_index=True, width="stretch")
     else:
@@ -1292,12 +1306,15 @@ def edit_examples(project: Project, studio: Studio, settings: Settings) -> None:
     rev = state.setdefault("examples_rev", 0)
     draft = state.get("example_draft")
     # Drawn anew (a new key) when "Add an example" asks for it open, with its blank row.
-    with st.expander("Edit the examples", expanded=draft is not None, key=f"exp_examples_{rev}"):
+    opened = state.get("examples_opened", 0)
+    with st.expander("Edit the examples", expanded=draft is not None, key=f"exp_examples_{opened}"):
         rows = example_table(project) + ([draft] if draft else [])
         base = pd.DataFrame(rows, columns=["name", "command", "expected output"])
         if draft:
-            st.caption("Your new example is the last row: write what it must print under "
-                       "“Expected output” (empty checks nothing), then save.")  # fmt: skip
+            st.caption(
+                "Your new example is the last row: write what it must print under "
+                "“Expected output” (empty checks nothing), then save."
+            )
         edited = st.data_editor(
             base, key=f"ed_examples_{rev}", num_rows="dynamic", hide_index=True, width="stretch",
             column_config={
@@ -1328,9 +1345,13 @@ def add_example_row(project: Project) -> None:
     """Callback of "Add an example": a blank row (the project's command filled in) at the end
     of the examples table, the table open, the Examples tab shown."""
     state = st.session_state
-    state.example_draft = {"name": "my example", "command": default_command(project),
-                           "expected output": ""}  # fmt: skip
+    state.example_draft = {
+        "name": "my example",
+        "command": default_command(project),
+        "expected output": "",
+    }
     state.examples_rev = state.get("examples_rev", 0) + 1
+    state.examples_opened = state.get("examples_opened", 0) + 1
     state.tabs_rev = state.get("tabs_rev", 0) + 1
 
 

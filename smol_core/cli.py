@@ -241,8 +241,11 @@ class Progress:
             status, reason = got.status.replace("_", " "), got.reason
             if known and mark(self.examples[event.index], got) == RAN:  # never a bare "pass"
                 status, reason = "ran", NOT_CHECKED
-            self.say(f"  example {event.index + 1}{after}: {status}"
-                     + (f": {reason}" if reason else "") + f"  [{got.name}]")  # fmt: skip
+            self.say(
+                f"  example {event.index + 1}{after}: {status}"
+                + (f": {reason}" if reason else "")
+                + f"  [{got.name}]"
+            )
         elif isinstance(event, Healing):
             self.say(f"repair {event.round} from running: rewriting {', '.join(event.paths)}")
         self._bar()

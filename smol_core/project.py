@@ -55,10 +55,15 @@ class Verdict:
     only_run_files: tuple[str, ...] = ()  # run by a passing example, never checked
 
     def as_dict(self) -> dict[str, Any]:
-        return {"checked": self.checked, "passed": self.passed, "only_run": self.only_run,
-                "failed": self.failed, "not_run": self.not_run,
-                "checked_files": list(self.checked_files),
-                "only_run_files": list(self.only_run_files)}  # fmt: skip
+        return {
+            "checked": self.checked,
+            "passed": self.passed,
+            "only_run": self.only_run,
+            "failed": self.failed,
+            "not_run": self.not_run,
+            "checked_files": list(self.checked_files),
+            "only_run_files": list(self.only_run_files),
+        }
 
 
 @dataclass
@@ -172,8 +177,11 @@ class Project:
         got = [self.results.get(i) for i in range(len(self.examples))]
         if any(r is not None and r.status == "fail" for r in got):
             return "failing"
-        counted = [(e, r) for e, r in zip(self.examples, got, strict=True)
-                   if r is None or r.status != "refused"]  # fmt: skip
+        counted = [
+            (e, r)
+            for e, r in zip(self.examples, got, strict=True)
+            if r is None or r.status != "refused"
+        ]
         if counted and all(r is not None and r.passed for _, r in counted):
             return "passing" if any(e.checks_behaviour for e, _ in counted) else "unchecked"
         return "not_run"
@@ -198,9 +206,16 @@ class Project:
             if result.passed:
                 covered = self._covered(example, result)
                 (checked_files if example.checks_behaviour else run_files).update(covered)
-        return Verdict(checked, passed, ran, failed, only_run, not_run,
-                       tuple(p for p in self.paths if p in checked_files),
-                       tuple(p for p in self.paths if p in run_files - checked_files))  # fmt: skip
+        return Verdict(
+            checked,
+            passed,
+            ran,
+            failed,
+            only_run,
+            not_run,
+            tuple(p for p in self.paths if p in checked_files),
+            tuple(p for p in self.paths if p in run_files - checked_files),
+        )
 
     def _covered(self, example: Example, result: ExampleResult) -> set[str]:
         """The files a passing example exercised: those its result names and, for a page, the

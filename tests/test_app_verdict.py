@@ -48,8 +48,11 @@ def test_an_unchecked_example_never_shows_a_tick_and_add_an_example_checks_one(
     assert rows == {"name": "my example", "command": "python main.py", "expected output": ""}
     assert editor is not None and list(editor.value["command"]) == ["python main.py"]
     assert any("Your new example is the last row" in c.value for c in at.caption)
-    at.session_state[key] = {"edited_rows": {0: {"expected output": "hello world"}},
-                             "added_rows": [], "deleted_rows": []}  # fmt: skip
+    at.session_state[key] = {
+        "edited_rows": {0: {"expected output": "hello world"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.button(key="btn_save_examples").click().run()
     ok(at)
     mine = [e for e in studio(at).project.examples if e.name == "my example"]

@@ -51,7 +51,7 @@ RUN = ("python", "app.py")
                 steps=(PageStep("click", "plus"), PageStep("text", "count", "1")),
             ),
             True,
-        ),  # fmt: skip
+        ),
         (Example("counts", "page", page="index.html", steps=(PageStep("count", "li", "2"),)), True),
         (
             Example(
@@ -61,7 +61,7 @@ RUN = ("python", "app.py")
                 steps=(PageStep("stored", "localStorage:n", "1"),),
             ),
             True,
-        ),  # fmt: skip
+        ),
         (
             Example(
                 "only clicks",
@@ -70,7 +70,7 @@ RUN = ("python", "app.py")
                 steps=(PageStep("click", "plus"), PageStep("reload", "")),
             ),
             False,
-        ),  # fmt: skip
+        ),
         (
             Example(
                 "answers",
@@ -80,7 +80,7 @@ RUN = ("python", "app.py")
                 requests=(Request("/add?a=2&b=3", contains=("5",)),),
             ),
             True,
-        ),  # fmt: skip
+        ),
         (
             Example(
                 "not found",
@@ -90,7 +90,7 @@ RUN = ("python", "app.py")
                 requests=(Request("/nope", status=404),),
             ),
             True,
-        ),  # fmt: skip
+        ),
         (
             Example(
                 "is up",
@@ -100,7 +100,7 @@ RUN = ("python", "app.py")
                 requests=(Request("/"),),
             ),
             False,
-        ),  # fmt: skip
+        ),
         (Example("call", "call", (Command((), output="6"),), code="import m; print(m.f())"), True),
         (Example("call runs", "call", (Command(()),), code="import m; m.f()"), False),
         (Example("tests", "test", (Command(("python", "-m", "pytest", "test_m.py")),)), True),
@@ -117,14 +117,20 @@ PAGE = {
     "app.js": "let n = 0;\n",
     "style.css": "h1 { color: red; }\n",
 }
-SMOKE = Example("index.html loads and its controls work", "smoke", page="index.html",
-                source="smoke")  # fmt: skip
-SHOWS = Example("plus adds one", "page", page="index.html",
-                steps=(PageStep("click", "plus"), PageStep("text", "count", "1")))  # fmt: skip
+SMOKE = Example(
+    "index.html loads and its controls work", "smoke", page="index.html", source="smoke"
+)
+SHOWS = Example(
+    "plus adds one",
+    "page",
+    page="index.html",
+    steps=(PageStep("click", "plus"), PageStep("text", "count", "1")),
+)
 
 
-def project_with(examples: list[Example], results: dict[int, ExampleResult],
-                 files: dict[str, str] | None = None) -> Project:  # fmt: skip
+def project_with(
+    examples: list[Example], results: dict[int, ExampleResult], files: dict[str, str] | None = None
+) -> Project:
     project = Project(spec="a counter page")
     files = PAGE if files is None else files
     project.apply(FileListDone(files=tuple(FileSpec(p) for p in files), rejected=(), mode="x"))
@@ -170,8 +176,10 @@ def test_a_passing_example_that_checks_a_value_ticks_the_page_and_what_it_loads(
 
 
 def test_a_page_whose_only_example_was_not_run_has_no_tick():
-    project = project_with([SHOWS], {0: ExampleResult(SHOWS.name, "not_run", "not run: no "
-                                                      "browser", files=("index.html",))})  # fmt: skip
+    project = project_with(
+        [SHOWS],
+        {0: ExampleResult(SHOWS.name, "not_run", "not run: no browser", files=("index.html",))},
+    )
     assert project.examples_state() == "not_run"
     marks = {label.split(" ")[0] for _, label in tree(project, {})}
     assert marks == {"•"}  # written, nothing more known
@@ -184,10 +192,15 @@ def test_run_and_checked_counts_only_the_examples_that_ran():
     never = Example("lists", "command", (Command(RUN, output="a"),))
     runs = Example("starts", "command", (Command(RUN),))
     files = {"app.py": "print(3)\n"}
-    project = project_with([fails, never, runs], {
-        0: ExampleResult("adds", "fail", 'expected "3", got "4"', files=("app.py",)),
-        1: ExampleResult("lists", "not_run", "not run: stopped"),
-        2: passed(runs, "app.py")}, files)  # fmt: skip
+    project = project_with(
+        [fails, never, runs],
+        {
+            0: ExampleResult("adds", "fail", 'expected "3", got "4"', files=("app.py",)),
+            1: ExampleResult("lists", "not_run", "not run: stopped"),
+            2: passed(runs, "app.py"),
+        },
+        files,
+    )
     said = summary(project)
     assert said.startswith("Run and checked: 1 of 2 example(s) fail")
     assert "1 example(s) could not run here" in said
@@ -197,17 +210,27 @@ def test_run_and_checked_counts_only_the_examples_that_ran():
 
 def test_mixed_examples_say_how_many_behaviours_were_checked_and_which_files_only_ran():
     adds = Example("adds", "command", (Command(("python", "calc.py", "1", "2"), output="3"),))
-    smoke = Example("every module imports cleanly", "smoke", (Command((), exit_code=0),),
-                    code="import calc\nimport notes", source="smoke")  # fmt: skip
+    smoke = Example(
+        "every module imports cleanly",
+        "smoke",
+        (Command((), exit_code=0),),
+        code="import calc\nimport notes",
+        source="smoke",
+    )
     files = {"calc.py": "print(3)\n", "notes.py": "x = 1\n"}
-    project = project_with([adds, smoke], {0: passed(adds, "calc.py"),
-                                           1: passed(smoke, "calc.py", "notes.py")}, files)  # fmt: skip
+    project = project_with(
+        [adds, smoke], {0: passed(adds, "calc.py"), 1: passed(smoke, "calc.py", "notes.py")}, files
+    )
     assert project.examples_state() == "passing"
-    assert summary(project) == ("Run and checked: all 1 checked behaviour(s) pass. Only run, "
-                                "behaviour not checked: notes.py.")  # fmt: skip
-    assert counts_line(project) == ("behaviours checked: 1, passed: 1; examples only run "
-                                    "(behaviour not checked): 1; not run: 0; files only run: "
-                                    "notes.py")  # fmt: skip
+    assert summary(project) == (
+        "Run and checked: all 1 checked behaviour(s) pass. Only run, "
+        "behaviour not checked: notes.py."
+    )
+    assert counts_line(project) == (
+        "behaviours checked: 1, passed: 1; examples only run "
+        "(behaviour not checked): 1; not run: 0; files only run: "
+        "notes.py"
+    )
     verdict = project.manifest(Settings())["verdict"]
     assert verdict["state"] == "passing" and verdict["checked"] == 1 and verdict["passed"] == 1
     assert verdict["only_run"] == 1 and verdict["only_run_files"] == ["notes.py"]
@@ -215,19 +238,24 @@ def test_mixed_examples_say_how_many_behaviours_were_checked_and_which_files_onl
 
 
 @pytest.mark.skipif(isolation() != "namespaces", reason=isolation())
-def test_the_cli_never_calls_a_project_with_no_checked_behaviour_working(server, monkeypatch,
-                                                                         tmp_path):  # fmt: skip
+def test_the_cli_never_calls_a_project_with_no_checked_behaviour_working(
+    server, monkeypatch, tmp_path
+):
     monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
     monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
     monkeypatch.delenv("SMOL_PROVIDER", raising=False)
     out, err = io.StringIO(), io.StringIO()
-    code = main(["--prompt", "a greeter program", "--out", str(tmp_path / "o"), "--model", "m"],
-                stdout=out, stderr=err)  # fmt: skip
+    code = main(
+        ["--prompt", "a greeter program", "--out", str(tmp_path / "o"), "--model", "m"],
+        stdout=out,
+        stderr=err,
+    )
     assert code == 0, err.getvalue()  # today's exit codes are kept
     printed = out.getvalue() + err.getvalue()
     assert "No behaviour checked" in out.getvalue()
     assert "behaviours checked: 0, passed: 0; examples only run (behaviour not checked): 1" in (
-        out.getvalue())  # fmt: skip
+        out.getvalue()
+    )
     assert NOT_CHECKED in err.getvalue()  # the example's own line, as it ran
     assert "pass" not in printed.replace("passed: 0", "")
     manifest = json.loads((tmp_path / "o" / "smol-manifest.json").read_text())

@@ -46,16 +46,21 @@ def summary(project: Project) -> str:
     if project.run_note and not project.results:
         return f"Not run: {project.run_note.removeprefix('not run: ')}."
     v = project.verdict()
-    only = (f" Only run, behaviour not checked: {_files(v.only_run_files)}."
-            if v.only_run_files else "")  # fmt: skip
+    only = (
+        f" Only run, behaviour not checked: {_files(v.only_run_files)}." if v.only_run_files else ""
+    )
     unrun = f" {v.not_run} example(s) could not run here." if v.not_run else ""
     if state == "failing":
-        return (f"Run and checked: {v.failed} of {v.ran} example(s) fail, so the "
-                f"project does not do everything its spec asks yet.{unrun}")  # fmt: skip
+        return (
+            f"Run and checked: {v.failed} of {v.ran} example(s) fail, so the "
+            f"project does not do everything its spec asks yet.{unrun}"
+        )
     if v.checked == 0:
-        return ("No behaviour checked: the examples ran without errors, but none checks what "
-                "the program prints, leaves or shows, so nobody knows yet whether it works."
-                f"{only}{unrun} Add an example that says what must come out.")  # fmt: skip
+        return (
+            "No behaviour checked: the examples ran without errors, but none checks what "
+            "the program prints, leaves or shows, so nobody knows yet whether it works."
+            f"{only}{unrun} Add an example that says what must come out."
+        )
     if state == "passing":
         return f"Run and checked: all {v.checked} checked behaviour(s) pass.{only}"
     return f"Run and checked: {v.passed} of {v.checked} checked behaviour(s) pass.{only}{unrun}"
@@ -64,8 +69,10 @@ def summary(project: Project) -> str:
 def counts_line(project: Project) -> str:
     """The counts in one line (the CLI's last lines, beside the manifest's `verdict`)."""
     v = project.verdict()
-    line = (f"behaviours checked: {v.checked}, passed: {v.passed}; examples only run "
-            f"(behaviour not checked): {v.only_run}; not run: {v.not_run}")  # fmt: skip
+    line = (
+        f"behaviours checked: {v.checked}, passed: {v.passed}; examples only run "
+        f"(behaviour not checked): {v.only_run}; not run: {v.not_run}"
+    )
     return line + (f"; files only run: {_files(v.only_run_files)}" if v.only_run_files else "")
 
 
@@ -80,13 +87,18 @@ def files_line(project: Project) -> str:
     repaired = sum(v == "repaired" for v in checked.values())
     failing = sum(v == "failing" for v in checked.values())
     covered = len(project.verdict().checked_files)
-    return (f"Static checks: {no_findings} file(s) with no findings · {repaired} repaired · "
-            f"{failing} still with findings · behaviour checked by an example in {covered} of "
-            f"{len(project.paths)} file(s)")  # fmt: skip
+    return (
+        f"Static checks: {no_findings} file(s) with no findings · {repaired} repaired · "
+        f"{failing} still with findings · behaviour checked by an example in {covered} of "
+        f"{len(project.paths)} file(s)"
+    )
 
 
 def offers_new_example(project: Project) -> bool:
     """The verdict says no behaviour is checked (the examples ran, and none checks anything):
     where the page offers "Add an example"."""
-    return project.examples_state() in ("unchecked", "not_run") and bool(project.results) and (
-        project.verdict().checked == 0)  # fmt: skip
+    return (
+        project.examples_state() in ("unchecked", "not_run")
+        and bool(project.results)
+        and (project.verdict().checked == 0)
+    )

@@ -410,7 +410,8 @@ async def make_file_list(
     # asked for (steps/smallest.py).
     kept, ruled_out = spec_file_limits(spec, with_named(spec, result.files, settings.max_files))
     kept, unasked = smallest_project(spec, kept)
-    result = FileList(files=kept, rejected=[*result.rejected, *ruled_out, *unasked],
-                      mode=result.mode)  # fmt: skip
+    result = FileList(
+        files=kept, rejected=[*result.rejected, *ruled_out, *unasked], mode=result.mode
+    )
     emit(FileListDone(files=tuple(result.files), rejected=tuple(result.rejected), mode=result.mode))
     return result

@@ -43,71 +43,106 @@ _FILE = re.compile(
 )
 # A name the program itself writes ("writes `report.html`", "saves the page as out.html") is
 # its output, not one of its files; an imperative ("save it as tally.py") is about the project.
-_OUTPUT_VERB = re.compile(r"\b(?:writes|saves|creates|produces|generates|exports|outputs|dumps|"
-                          r"emits|renders|downloads)\b[^.;:\n`]{0,40}$", re.I)  # fmt: skip
+_OUTPUT_VERB = re.compile(
+    r"\b(?:writes|saves|creates|produces|generates|exports|outputs|dumps|"
+    r"emits|renders|downloads)\b[^.;:\n`]{0,40}$",
+    re.I,
+)
 _RUNNER = re.compile(r"\b(?:python3?|node|deno|bash|sh|open)\s+$", re.I)
 
 # What a description says when it wants more than the fewest files.
-_MORE = re.compile(r"\b(?:modules|helpers?|utilit(?:y|ies)|utils|libraries|components|"
-                   r"packages?|several files|multiple files|separate files?|"
-                   r"(?:in|into|of|as) (?:two|three|four|five|six|\d+) files|tests?|"
-                   r"test suite|unit tests?|pytest|unittest)\b", re.I)  # fmt: skip
+_MORE = re.compile(
+    r"\b(?:modules|helpers?|utilit(?:y|ies)|utils|libraries|components|"
+    r"packages?|several files|multiple files|separate files?|"
+    r"(?:in|into|of|as) (?:two|three|four|five|six|\d+) files|tests?|"
+    r"test suite|unit tests?|pytest|unittest)\b",
+    re.I,
+)
 # Words about what the code may import, not about its files ("no third-party packages").
-_DEPENDENCIES = re.compile(r"\b(?:no|without|any|avoid|nor|only)\s+(?:[\w-]+\s+){0,2}?(?:packages?|"
-                           r"librar(?:y|ies)|dependencies|modules)\b|\b(?:third[- ]party|external|"
-                           r"standard[- ]library|stdlib|built-?in|pip|npm)\s+(?:packages?|"
-                           r"librar(?:y|ies)|modules)\b", re.I)  # fmt: skip
-_PAGE = re.compile(r"\b(?:web ?pages?|pages?|html|browser|website|site|css|dom|buttons?|click\w*|"
-                   r"canvas|localstorage|tabs? of the browser)\b", re.I)  # fmt: skip
+_DEPENDENCIES = re.compile(
+    r"\b(?:no|without|any|avoid|nor|only)\s+(?:[\w-]+\s+){0,2}?(?:packages?|"
+    r"librar(?:y|ies)|dependencies|modules)\b|\b(?:third[- ]party|external|"
+    r"standard[- ]library|stdlib|built-?in|pip|npm)\s+(?:packages?|"
+    r"librar(?:y|ies)|modules)\b",
+    re.I,
+)
+_PAGE = re.compile(
+    r"\b(?:web ?pages?|pages?|html|browser|website|site|css|dom|buttons?|click\w*|"
+    r"canvas|localstorage|tabs? of the browser)\b",
+    re.I,
+)
 # A page that is more than a page: a server behind it, an extension, a framework, modules.
-_NOT_JUST_A_PAGE = re.compile(r"\b(?:server|backend|back-end|api|endpoints?|flask|django|"
-                              r"fastapi|express|node(?:\.?js)?|python|database|sql\w*|"
-                              r"extension|popup|manifest|chrome|firefox|react|vue|svelte|"
-                              r"angular|typescript|modules?|components?|pages)\b", re.I)  # fmt: skip
+_NOT_JUST_A_PAGE = re.compile(
+    r"\b(?:server|backend|back-end|api|endpoints?|flask|django|"
+    r"fastapi|express|node(?:\.?js)?|python|database|sql\w*|"
+    r"extension|popup|manifest|chrome|firefox|react|vue|svelte|"
+    r"angular|typescript|modules?|components?|pages)\b",
+    re.I,
+)
 _README = re.compile(r"\breadme\b|\bdocumentation\b", re.I)
 # "In one file": the page with its script and style inline.
-_ONE_FILE = re.compile(r"\b(?:one|a single|single|just one|only one)\s+(?:html\s+|"
-                       r"self-contained\s+)?file\b|\binline\b|self-contained", re.I)  # fmt: skip
+_ONE_FILE = re.compile(
+    r"\b(?:one|a single|single|just one|only one)\s+(?:html\s+|"
+    r"self-contained\s+)?file\b|\binline\b|self-contained",
+    re.I,
+)
 # Libraries named like files ("a node.js script", "Chart.js"): not files of the project.
-_LIBRARIES = {
-    "node",
-    "vue",
-    "react",
-    "next",
-    "nuxt",
-    "express",
-    "chart",
-    "three",
-    "d3",
-    "angular",
-    "ember",
-    "backbone",
-    "alpine",
-    "p5",
-    "socket",
-    "moment",
-    "deno",
-}
+_LIBRARY = re.compile(
+    r"(?:node|vue|react|next|nuxt|express|chart|three|d3|angular|ember|backbone|alpine|p5|"
+    r"socket|moment|deno)\.js",
+    re.I,
+)
 
 # (reason, what a description says when it asks for them, is-it-one-of-them)
 _UNASKED = (
-    ("licence", re.compile(r"licen[cs]e|copyright|open[- ]source", re.I),
-     re.compile(r"(?:^|/)(?:LICEN[CS]E|COPYING)(?:[.-][\w.]*)?$", re.I)),
-    ("packaging", re.compile(r"packag|install|\bpip\b|pypi|setup|distribut|publish|wheel", re.I),
-     re.compile(r"(?:^|/)(?:setup\.py|setup\.cfg|pyproject\.toml|MANIFEST\.in|Pipfile|"
-                r"requirements[\w-]*\.txt|package(?:-lock)?\.json)$", re.I)),
-    ("configuration", re.compile(r"config|settings?\b|constants?\b|environment|\.env\b|django", re.I),
-     re.compile(r"(?:^|/)(?:config|settings|constants|conf)\.(?:py|js|json|ya?ml|ini|toml)$|"
-                r"(?:^|/)\.env[\w.]*$", re.I)),
-    ("test", re.compile(r"\btest|pytest|unittest|jest|mocha|spec file", re.I),
-     re.compile(r"(?:^|/)(?:tests?/.*|test_[\w-]+\.py|[\w-]+_test\.py|tests?\.py|"
-                r"[\w.-]+\.(?:test|spec)\.[jt]s|test\.[jt]s|conftest\.py)$", re.I)),
-    ("tooling", re.compile(r"\bmake\b|makefile|docker|container|\bgit\b|github|changelog|"
-                           r"contribut|lint|prettier|editorconfig|\bci\b|workflow|tox", re.I),
-     re.compile(r"(?:^|/)(?:Makefile|Dockerfile|docker-compose\.ya?ml|\.gitignore|"
-                r"\.gitattributes|CHANGELOG[\w.]*|CONTRIBUTING[\w.]*|\.editorconfig|"
-                r"\.prettierrc[\w.]*|\.eslintrc[\w.]*|tox\.ini|\.github/.*)$", re.I)),
-)  # fmt: skip
+    (
+        "licence",
+        re.compile(r"licen[cs]e|copyright|open[- ]source", re.I),
+        re.compile(r"(?:^|/)(?:LICEN[CS]E|COPYING)(?:[.-][\w.]*)?$", re.I),
+    ),
+    (
+        "packaging",
+        re.compile(r"packag|install|\bpip\b|pypi|setup|distribut|publish|wheel", re.I),
+        re.compile(
+            # Not a list of dependencies (requirements.txt, package.json): a framework the
+            # description names needs one, and it says so in no other words.
+            r"(?:^|/)(?:setup\.py|setup\.cfg|pyproject\.toml|MANIFEST\.in)$",
+            re.I,
+        ),
+    ),
+    (
+        "configuration",
+        re.compile(r"config|settings?\b|constants?\b|environment|\.env\b|django", re.I),
+        re.compile(
+            r"(?:^|/)(?:config|settings|constants|conf)\.(?:py|js|json|ya?ml|ini|toml)$|"
+            r"(?:^|/)\.env[\w.]*$",
+            re.I,
+        ),
+    ),
+    (
+        "test",
+        re.compile(r"\btest|pytest|unittest|jest|mocha|spec file", re.I),
+        re.compile(
+            r"(?:^|/)(?:tests?/.*|test_[\w-]+\.py|[\w-]+_test\.py|tests?\.py|"
+            r"[\w.-]+\.(?:test|spec)\.[jt]s|test\.[jt]s|conftest\.py)$",
+            re.I,
+        ),
+    ),
+    (
+        "tooling",
+        re.compile(
+            r"\bmake\b|makefile|docker|container|\bgit\b|github|changelog|"
+            r"contribut|lint|prettier|editorconfig|\bci\b|workflow|tox",
+            re.I,
+        ),
+        re.compile(
+            r"(?:^|/)(?:Makefile|Dockerfile|docker-compose\.ya?ml|\.gitignore|"
+            r"\.gitattributes|CHANGELOG[\w.]*|CONTRIBUTING[\w.]*|\.editorconfig|"
+            r"\.prettierrc[\w.]*|\.eslintrc[\w.]*|tox\.ini|\.github/.*)$",
+            re.I,
+        ),
+    ),
+)
 
 
 def named_files(spec: str) -> list[str]:
@@ -125,7 +160,7 @@ def named_files(spec: str) -> list[str]:
         elif (
             name.lower().endswith(".js")
             and "/" not in name
-            and (name[0].isupper() or name[:-3].lower() in _LIBRARIES)
+            and (name[0].isupper() or _LIBRARY.fullmatch(name))
         ):
             continue  # Node.js, Vue.js, Chart.js: a library, not a file
         if name not in found:
@@ -152,8 +187,14 @@ def with_named(spec: str, files: Sequence[FileSpec], max_files: int) -> list[Fil
     for name in named:
         if name in listed or len(out) >= max_files:
             continue
-        stand_in = next((f for f in files if _ext(f.path) == _ext(name) and f.path not in named
-                         and f.path not in taken), None)  # fmt: skip
+        stand_in = next(
+            (
+                f
+                for f in files
+                if _ext(f.path) == _ext(name) and f.path not in named and f.path not in taken
+            ),
+            None,
+        )
         if stand_in is not None:
             taken.add(stand_in.path)
         purpose = (
@@ -176,8 +217,10 @@ def smallest_project(spec: str, files: Sequence[FileSpec]) -> tuple[list[FileSpe
 
     for what, asked, pattern in _UNASKED:
         if not asked.search(words):
-            drop({f.path for f in keep if f.path not in named and pattern.search(f.path)},
-                 f"the description asks for no {what} files")  # fmt: skip
+            drop(
+                {f.path for f in keep if f.path not in named and pattern.search(f.path)},
+                f"the description asks for no {what} files",
+            )
     if _MORE.search(words):
         return keep, rejected  # it wants parts of its own: its files are the model's to plan
     readme = bool(_README.search(spec))
@@ -193,20 +236,27 @@ def smallest_project(spec: str, files: Sequence[FileSpec]) -> tuple[list[FileSpe
             allowed |= _page_parts(keep, named, html_only=single)
         if not readme:
             drop(unasked_readme, "the description asks for no README")
-        drop({f.path for f in keep if f.path not in allowed and not _readme(f.path)},
-             f"the description names one program file, {program}, and asks for no other")  # fmt: skip
+        drop(
+            {f.path for f in keep if f.path not in allowed and not _readme(f.path)},
+            f"the description names one program file, {program}, and asks for no other",
+        )
         return keep, rejected
     if programs:
         return keep, rejected  # several named: spec_file_limits keeps to them
-    if web and not _NOT_JUST_A_PAGE.search(words) and any(_ext(f.path) in (".html", ".htm")
-                                                         for f in keep):  # fmt: skip
+    if (
+        web
+        and not _NOT_JUST_A_PAGE.search(words)
+        and any(_ext(f.path) in (".html", ".htm") for f in keep)
+    ):
         if not readme:
             drop(unasked_readme, "the description asks for no README")
         parts = _page_parts(keep, named, html_only=single)
         code = {f.path for f in keep if _ext(f.path) in (*PROGRAM, ".css")}  # data files stay
-        drop(code - parts,
-             "a page the description names no files for is one HTML file with at most one "
-             "script and one stylesheet")  # fmt: skip
+        drop(
+            code - parts,
+            "a page the description names no files for is one HTML file with at most one "
+            "script and one stylesheet",
+        )
     return keep, rejected
 
 
@@ -214,8 +264,9 @@ _SCRIPT_NAMES = ("app", "script", "main", "index", "scripts")
 _STYLE_NAMES = ("style", "styles", "main", "app", "index")
 
 
-def _page_parts(files: Sequence[FileSpec], named: Sequence[str], *, html_only: bool = False
-                ) -> set[str]:  # fmt: skip
+def _page_parts(
+    files: Sequence[FileSpec], named: Sequence[str], *, html_only: bool = False
+) -> set[str]:
     """One page, one script, one stylesheet (or the page alone, for "one file"): the named
     ones first, then the usual names, then the first listed."""
 
