@@ -170,6 +170,28 @@ CASES = [
         ["index.html", "todo.js", "styles.css"],
         id="vague-todo-page",
     ),
+    pytest.param(  # the built-in model's own list for this one (a vague page, one word "webpage")
+        "little webpage: type a name, press add, it shows up in a list below. keep the list "
+        "after reload",
+        [
+            "app.py",
+            "index.html",
+            "list.html",
+            "name.html",
+            "name.js",
+            "list.js",
+            "utils.js",
+            "data.js",
+            "storage.js",
+            "config.js",
+            "styles.css",
+            "manifest.json",
+            "package.json",
+            "README.md",
+        ],
+        ["index.html", "name.js", "styles.css"],
+        id="vague-webpage-one-word",
+    ),
     pytest.param(
         "A Chrome extension whose popup shows the current time in three cities.",
         ["manifest.json", "popup.html", "popup.js", "background.js", "LICENSE", "README.md"],

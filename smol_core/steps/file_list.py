@@ -324,7 +324,7 @@ _N_FILES = re.compile(r"\b(?:in|of|as)\s+(?:exactly\s+|just\s+|only\s+)?(one|two
 _PAGE_FILES = (".html", ".htm", ".css")
 _WEB_FILES = (*_PAGE_FILES, ".js", ".mjs")
 # Words by which a description asks for something a browser shows.
-_WEB_WORDS = re.compile(r"\b(?:html?|page|pages|web|website|site|browser|css|javascript|js|dom|"
+_WEB_WORDS = re.compile(r"\b(?:html?|page|pages|web|webpages?|webapps?|website|site|browser|css|javascript|js|dom|"
                         r"extension|popup|front-?end|ui|button|click|form|canvas|app)\b", re.I)  # fmt: skip
 
 

@@ -93,6 +93,8 @@ _LIBRARY = re.compile(
     re.I,
 )
 
+_MANIFEST = re.compile(r"(?:^|/)(?:manifest|package(?:-lock)?)\.json$", re.I)
+
 # (reason, what a description says when it asks for them, is-it-one-of-them)
 _UNASKED = (
     (
@@ -251,7 +253,10 @@ def smallest_project(spec: str, files: Sequence[FileSpec]) -> tuple[list[FileSpe
         if not readme:
             drop(unasked_readme, "the description asks for no README")
         parts = _page_parts(keep, named, html_only=single)
-        code = {f.path for f in keep if _ext(f.path) in (*PROGRAM, ".css")}  # data files stay
+        # Data files stay; a package's or an extension's manifest makes no page.
+        code = {
+            f.path for f in keep if _ext(f.path) in (*PROGRAM, ".css") or _MANIFEST.search(f.path)
+        }
         drop(
             code - parts,
             "a page the description names no files for is one HTML file with at most one "
