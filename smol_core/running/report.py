@@ -39,7 +39,8 @@ def _files(paths: tuple[str, ...]) -> str:
 def summary(project: Project) -> str:
     """One or two sentences on the whole project ("" when it has no examples): how many
     behaviours were checked and passed, which files were only run. An example that never ran
-    is counted nowhere but in "could not run"; no checked behaviour is never "working"."""
+    is counted nowhere but in "could not run"; a project with no checked behaviour is never
+    said to work."""
     state = project.examples_state()
     if state == "none":
         return ""
