@@ -36,7 +36,7 @@ from smol_core.model.client import require_key, resolve, start_warm_up
 from smol_core.project import Project
 from smol_core.quality.repair import repair_instruction
 from smol_core.running.heal import consent_needed
-from smol_core.running.report import example_line
+from smol_core.running.report import example_line, files_line, offers_new_example
 from smol_core.running.report import summary as run_summary
 from smol_core.runs import (
     add_missing_files,
@@ -482,7 +482,11 @@ def generate(
             bar.progress(1.0, text=f"Running example {event.index + 1}{after}: {event.name}…")
             return
         if isinstance(event, ExampleDone):
-            bar.progress(1.0, text=f"Example {event.index + 1}: {event.result.status}")
+            # Said as the report says it: never a bare "pass" for one that checks nothing.
+            said = event.result.status
+            if event.index < len(project.examples):
+                said = example_line(project.examples[event.index], event.result)
+            bar.progress(1.0, text=f"Example {event.index + 1}: {said}"[:300])
             return
         if isinstance(event, Healing):
             bar.progress(1.0, text=f"Repairing {', '.join(event.paths)} from what running "
@@ -768,13 +772,8 @@ def code_status(project: Project, studio: Studio, settings: Settings) -> dict[st
                    "check its end or regenerate it.")  # fmt: skip
 
     checked = {p: project.check_status(p) for p in project.paths}
-    repaired = [p for p, v in checked.items() if v == "repaired"]
-    failing = [p for p, v in checked.items() if v == "failing"]
-    if any(v != "unchecked" for v in checked.values()):
-        st.caption(
-            f"Checks: {sum(v in ('ok', 'repaired') for v in checked.values())} clean"
-            f" · {len(repaired)} repaired · {len(failing)} still with findings"
-        )
+    if said := files_line(project):
+        st.caption(said)
     for note in project.check_notes:
         st.caption(note)
     examples_status(project, settings)
@@ -811,8 +810,18 @@ def examples_status(project: Project, settings: Settings) -> None:
     said = run_summary(project)
     if not said:
         return
-    show = st.error if project.examples_state() == "failing" else st.caption
+    state = project.examples_state()
+    show = st.error if state == "failing" else st.warning if state == "unchecked" else st.caption
     show(said)
+    if offers_new_example(project):
+        st.button(
+            "Add an example",
+            key="btn_add_example",
+            on_click=add_example_row,
+            args=(project,),
+            help="A row in the Examples tab: a command and what it must "
+            "print, so the next run checks what the program does.",
+        )
     with st.expander(f"Examples ({len(project.examples)})"):
         for i, example in enumerate(project.examples):
             st.text(example_line(example, project.results.get(i)))
@@ -1271,8 +1280,14 @@ def workspace_section(project: Project, studio: Studio, settings: Settings) -> N
         file_tree(project, studio)
     with pane_col:
         # A key keeps the open tab when elements above it come and go (the progress dock).
-        preview_tab, run_tab, examples_tab = st.tabs(["Preview", "Run", "Examples"],
-                                                     key="workspace_tabs")  # fmt: skip
+        # "Add an example" opens the Examples tab: tabs that keep no state open a tab only
+        # when first drawn, so a new key draws them anew with that tab open.
+        rev = state.get("tabs_rev", 0)
+        preview_tab, run_tab, examples_tab = st.tabs(
+            ["Preview", "Run", "Examples"],
+            key=f"workspace_tabs_{rev}" if rev else "workspace_tabs",
+            default="Examples" if rev else None,
+        )
         with preview_tab:
             preview_pane(project, studio, settings)
         with run_tab:
@@ -1392,6 +1407,10 @@ def examples_pane(project: Project, studio: Studio, settings: Settings) -> None:
     said = run_summary(project)
     if said:
         st.caption(said)  # in red above the editor already when one fails
+    if offers_new_example(project):
+        st.button(
+            "Add an example", key="btn_add_example_pane", on_click=add_example_row, args=(project,)
+        )
     if project.examples:
         st.dataframe(pd.DataFrame(example_rows(project)), hide_index=True, width="stretch")
         if details := example_details(project):
@@ -1449,9 +1468,18 @@ def examples_pane(project: Project, studio: Studio, settings: Settings) -> None:
 def edit_examples(project: Project, studio: Studio, settings: Settings) -> None:
     """The examples as an editable table: add, change, remove; saved with one click."""
     state = st.session_state
-    with st.expander("Edit the examples"):
-        rev = state.setdefault("examples_rev", 0)
-        base = pd.DataFrame(example_table(project), columns=["name", "command", "expected output"])
+    rev = state.setdefault("examples_rev", 0)
+    draft = state.get("example_draft")
+    # Drawn anew (a new key) when "Add an example" asks for it open, with its blank row.
+    opened = state.get("examples_opened", 0)
+    with st.expander("Edit the examples", expanded=draft is not None, key=f"exp_examples_{opened}"):
+        rows = example_table(project) + ([draft] if draft else [])
+        base = pd.DataFrame(rows, columns=["name", "command", "expected output"])
+        if draft:
+            st.caption(
+                "Your new example is the last row: write what it must print under "
+                "“Expected output” (empty checks nothing), then save."
+            )
         edited = st.data_editor(
             base, key=f"ed_examples_{rev}", num_rows="dynamic", hide_index=True, width="stretch",
             column_config={
@@ -1474,7 +1502,22 @@ def edit_examples(project: Project, studio: Studio, settings: Settings) -> None:
             st.error(str(exc))
             return
         state.examples_rev = rev + 1  # a fresh table: the saved rows are its rows now
+        state.pop("example_draft", None)
         st.rerun()
+
+
+def add_example_row(project: Project) -> None:
+    """Callback of "Add an example": a blank row (the project's command filled in) at the end
+    of the examples table, the table open, the Examples tab shown."""
+    state = st.session_state
+    state.example_draft = {
+        "name": "my example",
+        "command": default_command(project),
+        "expected output": "",
+    }
+    state.examples_rev = state.get("examples_rev", 0) + 1
+    state.examples_opened = state.get("examples_opened", 0) + 1
+    state.tabs_rev = state.get("tabs_rev", 0) + 1
 
 
 def undo_file(studio: Studio, path: str, text: str) -> None:

@@ -37,6 +37,8 @@ from .events import (
 from .improve import improve_command, undo_command
 from .project import Project, applying, restore
 from .records import Example
+from .running.report import NOT_CHECKED, RAN, counts_line, mark
+from .running.report import summary as run_summary
 from .runs import add_missing_files, fix_from_error, propose_all, referenced_missing, run_all
 from .settings import PROVIDERS, Settings
 from .steps.example_table import examples_from_table, rows_of, to_markdown
@@ -167,6 +169,7 @@ class Progress:
         self.meter = WriteMeter([])
         self.shown = 0.0  # when the live line was last drawn
         self.now = ""  # what the model is writing now, beside the bar
+        self.examples: tuple[Example, ...] = ()  # the last examples run: what each checks
 
     def line(self, text: str) -> None:
         if self.tty:
@@ -240,13 +243,21 @@ class Progress:
         elif isinstance(event, Continued):
             self.say(f"  continuing {event.path or event.step} (hit the output limit)")
         elif isinstance(event, ExamplesReady) and event.examples:
+            self.examples = event.examples
             self.say(f"examples: {event.note}" if event.note else
                      f"running {len(event.examples)} example(s), each over an isolated copy")  # fmt: skip
         elif isinstance(event, ExampleDone):
             got = event.result
             after = f" (after repair {event.round})" if event.round > 0 else ""
-            self.say(f"  example {event.index + 1}{after}: {got.status.replace('_', ' ')}"
-                     + (f": {got.reason}" if got.reason else "") + f"  [{got.name}]")  # fmt: skip
+            known = event.index < len(self.examples)
+            status, reason = got.status.replace("_", " "), got.reason
+            if known and mark(self.examples[event.index], got) == RAN:  # never a bare "pass"
+                status, reason = "ran", NOT_CHECKED
+            self.say(
+                f"  example {event.index + 1}{after}: {status}"
+                + (f": {reason}" if reason else "")
+                + f"  [{got.name}]"
+            )
         elif isinstance(event, Healing):
             self.say(f"repair {event.round} from running: rewriting {', '.join(event.paths)}")
         self._bar()
@@ -454,6 +465,8 @@ def _deliver(
         )
     if project.run_note and project.examples:
         stderr.write(f"examples not run: {project.run_note}\n")
+    if project.results:  # what was checked, never more: an example that only ran is no proof
+        stdout.write(f"{run_summary(project)}\n{counts_line(project)}\n")
     if project.failed:
         stderr.write(f"{len(project.failed)} file(s) failed: {', '.join(sorted(project.failed))}\n")
         return 2

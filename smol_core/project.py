@@ -28,6 +28,7 @@ from .events import (
     UsageReport,
 )
 from .paths import Rejected, check_paths
+from .quality.checks import referenced_paths
 from .records import Example, ExampleResult, FileSpec, Finding
 from .running.examples import (
     example_from_dict,
@@ -37,6 +38,32 @@ from .running.examples import (
 )
 from .settings import Settings
 from .usage import TokenUsage, estimate_cost
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What running the examples showed, counted so that nothing claims more than was checked:
+    an example that passed without checking any output, file, element or value was only run."""
+
+    checked: int = 0  # examples that check a behaviour and ran (passed or failed)
+    passed: int = 0  # of those, the ones that passed
+    ran: int = 0  # every example that ran to a verdict (passed or failed)
+    failed: int = 0  # of those, the ones that failed
+    only_run: int = 0  # passed, but checked no behaviour ("ran without errors")
+    not_run: int = 0  # not run (yet, or here), or refused
+    checked_files: tuple[str, ...] = ()  # covered by a passing example that checks something
+    only_run_files: tuple[str, ...] = ()  # run by a passing example, never checked
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "checked": self.checked,
+            "passed": self.passed,
+            "only_run": self.only_run,
+            "failed": self.failed,
+            "not_run": self.not_run,
+            "checked_files": list(self.checked_files),
+            "only_run_files": list(self.only_run_files),
+        }
 
 
 @dataclass
@@ -143,18 +170,68 @@ class Project:
         return [r for r in self.results.values() if r.status == "fail"]
 
     def examples_state(self) -> str:
-        """none | failing | passing | not_run: what running the code says of the project. A
-        project whose examples have not all passed is never shown as clean. A refused example
-        (not one of the project's programs) counts neither way."""
+        """none | failing | passing | unchecked | not_run: what running the code says of the
+        project. A project whose examples have not all passed is never shown as clean, and one
+        none of whose examples checks a behaviour is "unchecked", never "passing" (it ran
+        without errors; nobody knows whether it works). A refused example (not one of the
+        project's programs) counts neither way."""
         if not self.examples:
             return "none"
         got = [self.results.get(i) for i in range(len(self.examples))]
         if any(r is not None and r.status == "fail" for r in got):
             return "failing"
-        counted = [r for r in got if r is None or r.status != "refused"]
-        if counted and all(r is not None and r.passed for r in counted):
-            return "passing"
+        counted = [
+            (e, r)
+            for e, r in zip(self.examples, got, strict=True)
+            if r is None or r.status != "refused"
+        ]
+        if counted and all(r is not None and r.passed for _, r in counted):
+            return "passing" if any(e.checks_behaviour for e, _ in counted) else "unchecked"
         return "not_run"
+
+    def verdict(self) -> Verdict:
+        """The counts behind every claim the page, the CLI and the manifest make."""
+        checked = passed = ran = failed = only_run = not_run = 0
+        checked_files: set[str] = set()
+        run_files: set[str] = set()
+        for i, example in enumerate(self.examples):
+            result = self.results.get(i)
+            if result is None or result.status not in ("pass", "fail"):
+                not_run += 1
+                continue
+            ran += 1
+            failed += result.status == "fail"
+            if example.checks_behaviour:
+                checked += 1
+                passed += result.passed
+            elif result.passed:
+                only_run += 1
+            if result.passed:
+                covered = self._covered(example, result)
+                (checked_files if example.checks_behaviour else run_files).update(covered)
+        return Verdict(
+            checked,
+            passed,
+            ran,
+            failed,
+            only_run,
+            not_run,
+            tuple(p for p in self.paths if p in checked_files),
+            tuple(p for p in self.paths if p in run_files - checked_files),
+        )
+
+    def _covered(self, example: Example, result: ExampleResult) -> set[str]:
+        """The files a passing example exercised: those its result names and, for a page, the
+        scripts and styles the page loads (what a page shows is their doing)."""
+        files = {f for f in result.files if f in self.contents}
+        if example.page in self.contents:
+            page = example.page
+            files |= {page} | referenced_paths(page, self.contents[page], self.contents)
+        return files
+
+    def behaviour_checked(self, path: str) -> bool:
+        """An example that checks something passed over this file: what a ✓ beside it means."""
+        return path in self.verdict().checked_files
 
     def check_status(self, path: str) -> str:
         """unchecked | ok | repaired | failing: what the checks say of one file now."""
@@ -183,6 +260,7 @@ class Project:
             "truncated": sorted(self.truncated),
             "examples": self.examples_record()["examples"],
             "example_results": self.examples_record()["results"],
+            "verdict": {"state": self.examples_state(), **self.verdict().as_dict()},
             "usage": self.usage.as_dict(),
             "estimated_cost_usd": estimate_cost(self.usage, settings.model),
         }

@@ -46,6 +46,13 @@ class Command:
     contains: tuple[str, ...] = ()  # texts the output must contain
     files: tuple[str, ...] = ()  # files it must leave in the project folder
 
+    @property
+    def checks_output(self) -> bool:
+        """It asserts something beyond "ends with status 0": what it prints, contains or
+        leaves, or a failing status the spec asks for."""
+        failing = self.exit_code is not None and self.exit_code != 0
+        return self.output is not None or bool(self.contains or self.files) or failing
+
 
 @dataclass(frozen=True)
 class PageStep:
@@ -89,6 +96,24 @@ class Example:
     requests: tuple[Request, ...] = ()
     source: str = "spec"  # who wrote it: spec | model | you (and smoke | tests, made at run time)
     sentence: str = ""  # the spec's sentence it stands for, in its own words
+
+    @property
+    def checks_behaviour(self) -> bool:
+        """It checks some output, file, element or value: one that passes says the program
+        does something, not only that it ran. A smoke check, a command that only has to end
+        with 0, a page that only loads (or is only clicked), a server only asked for a 200:
+        False. The project's own tests assert by themselves."""
+        if self.kind == "test":
+            return True
+        if self.kind == "smoke":
+            return False
+        if self.page or self.kind == "page":
+            return any(s.action in ("text", "count", "stored") for s in self.steps)
+        if self.kind == "server":
+            return any(r.contains or r.status != 200 for r in self.requests)
+        if self.kind == "call":
+            return bool(self.commands) and self.commands[0].checks_output
+        return any(c.checks_output for c in self.commands)
 
 
 @dataclass(frozen=True)

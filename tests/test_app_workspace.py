@@ -25,7 +25,9 @@ def preview_data(at) -> dict:
 def web_app(make_server, point_at, files, **env):
     server = make_server(files=files, plan_text="a page")
     point_at(server)
-    return server, generate(list_files(plan(new_app().run(), "a small web page")))
+    # Its script asks for modules: a vague page would be one script (steps/smallest.py).
+    spec = "a small web page whose script is split into ES modules"
+    return server, generate(list_files(plan(new_app().run(), spec)))
 
 
 def test_the_workspace_has_a_tree_with_marks_and_previews_the_current_files(
@@ -37,7 +39,7 @@ def test_the_workspace_has_a_tree_with_marks_and_previews_the_current_files(
     tree = at.radio(key="tree_file")
     assert [o.split(" ", 1)[1] for o in tree.options] == [
         "app.js", "counter.js", "index.html", "style.css"]  # fmt: skip
-    assert all(o[0] in "✓↻✗✎○⚠" for o in tree.options), tree.options
+    assert all(o[0] in "✓▷•↻✗✎○⚠" for o in tree.options), tree.options
     data = preview_data(at)
     assert data["html"].startswith("<!DOCTYPE html>") and "Content-Security-Policy" in data["html"]
     assert "rgb(200, 0, 0)" in data["html"]  # the stylesheet, inlined

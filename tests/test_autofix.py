@@ -278,7 +278,7 @@ def test_a_file_added_as_missing_is_checked_with_the_page_that_loads_it(make_ser
     settings = fast_settings(srv.base_url)
 
     async def go():
-        project = await run_all("a page", settings)
+        project = await run_all("an extension with a popup page", settings)  # not a bare page
         assert [f.kind for f in project.findings["index.html"]] == ["missing-file"]
         return project, await add_missing_files(project, settings)
 

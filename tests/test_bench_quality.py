@@ -123,7 +123,6 @@ def test_report_shows_rates_and_ratio():
     assert "fail" in table(outcomes) and "| a |" in markdown(outcomes, summary, {})
 
 
-
 def test_report_counts_false_passes_false_fails_and_checked_specs():
     outcomes = [
         # every example it ran passed, the checker disagrees: a false pass
@@ -136,9 +135,11 @@ def test_report_counts_false_passes_false_fails_and_checked_specs():
     ]
     summary = rates(outcomes, ["run"])["run"]
     assert (summary["false_passes"], summary["false_fails"], summary["checked_specs"]) == (1, 1, 2)
-    assert "false passes 1, false fails 1, specs with a checked behaviour 2/4" in (
-        summary_lines({"run": summary})[0]
+    assert (
+        "false passes 1, false fails 1, specs with a checked behaviour 2/4"
+        in (summary_lines({"run": summary})[0])
     )
+
 
 @pytest.mark.e2e
 def test_page_network_is_blocked(tmp_path, browser):

@@ -26,6 +26,7 @@ from ..prompts import file_list_messages
 from ..records import FileSpec
 from ..settings import Settings
 from .fences import strip_code_fences
+from .smallest import smallest_project, with_named
 from .spec import validate_spec
 
 MODES = ("json_schema", "tool", "text")
@@ -323,7 +324,7 @@ _N_FILES = re.compile(r"\b(?:in|of|as)\s+(?:exactly\s+|just\s+|only\s+)?(one|two
 _PAGE_FILES = (".html", ".htm", ".css")
 _WEB_FILES = (*_PAGE_FILES, ".js", ".mjs")
 # Words by which a description asks for something a browser shows.
-_WEB_WORDS = re.compile(r"\b(?:html?|page|pages|web|website|site|browser|css|javascript|js|dom|"
+_WEB_WORDS = re.compile(r"\b(?:html?|page|pages|web|webpages?|webapps?|website|site|browser|css|javascript|js|dom|"
                         r"extension|popup|front-?end|ui|button|click|form|canvas|app)\b", re.I)  # fmt: skip
 
 
@@ -405,7 +406,12 @@ async def make_file_list(
     else:
         async with using_client(settings, client) as c:
             result = await specify_files(c, settings, spec, plan, emit=emit)
-    kept, ruled_out = spec_file_limits(spec, result.files)
-    result = FileList(files=kept, rejected=[*result.rejected, *ruled_out], mode=result.mode)
+    # A file the description names is the project's; then what it rules out, then what no one
+    # asked for (steps/smallest.py).
+    kept, ruled_out = spec_file_limits(spec, with_named(spec, result.files, settings.max_files))
+    kept, unasked = smallest_project(spec, kept)
+    result = FileList(
+        files=kept, rejected=[*result.rejected, *ruled_out, *unasked], mode=result.mode
+    )
     emit(FileListDone(files=tuple(result.files), rejected=tuple(result.rejected), mode=result.mode))
     return result

@@ -9,8 +9,12 @@ draws as an empty box (🔧 did). How a file's state is *computed* lives elsewhe
 from __future__ import annotations
 
 # state → (glyph, words)
+# A ✓ says an example that checks something passed over the file; a file only written (or
+# only run, by an example that checks nothing) gets no tick: nobody knows it works.
 MARKS: dict[str, tuple[str, str]] = {
-    "written": ("✓", "written"),
+    "checked": ("✓", "behaviour checked"),
+    "ran": ("▷", "ran, behaviour not checked"),
+    "written": ("•", "written"),
     "repaired": ("↻", "repaired"),
     "failing": ("✗", "failing"),
     "edited": ("✎", "edited by you"),

@@ -19,14 +19,17 @@ from ..project import Project
 from ..quality.checks import referenced_paths
 from ..records import Command, Example, ExampleResult
 from ..running.heal import full_examples, not_run_reason, run_and_heal, run_round
+from ..running.report import NOT_CHECKED, RAN
+from ..running.report import mark as example_mark
 from ..running.sandbox import Limits, RunResult, Sandbox, isolation
 from ..settings import Settings
 from .marks import FOLDER, MARKS, legend, mark
 
 
 def file_status(project: Project, path: str, edited: Mapping[str, str]) -> str:
-    """written | repaired | failing | edited | missing | failed. `edited` maps a path to the
-    text the person last saved: the file is "edited by you" while it still holds that text."""
+    """checked | ran | written | repaired | failing | edited | missing | failed. `edited` maps
+    a path to the text the person last saved: the file is "edited by you" while it still holds
+    that text."""
     if path in project.failed and path not in project.contents:
         return "failed"
     if path not in project.contents:
@@ -36,7 +39,12 @@ def file_status(project: Project, path: str, edited: Mapping[str, str]) -> str:
         return "failing"
     if edited.get(path) is not None and edited[path] == project.contents[path]:
         return "edited"
-    return "repaired" if checked == "repaired" else "written"
+    if checked == "repaired":
+        return "repaired"
+    verdict = project.verdict()
+    if path in verdict.checked_files:
+        return "checked"
+    return "ran" if path in verdict.only_run_files else "written"
 
 
 def tree(project: Project, edited: Mapping[str, str]) -> list[tuple[str, str]]:
@@ -218,14 +226,17 @@ def example_rows(project: Project) -> list[dict[str, str]]:
         expected = [c.output for c in example.commands if c.output is not None]
         expected += [", ".join(c.contains) for c in example.commands if c.contains]
         expected += [f"{s.action} {s.target} {s.value}".strip() for s in example.steps]
-        mark = {"pass": "✓", "fail": "✗", "not_run": "–", "refused": "⊘"}
+        # A sentence: the run's details (output, tracebacks) go under the Details expander.
+        said = plain(result.reason or result.status) if result else "not run yet"
+        if result is not None and example_mark(example, result) == RAN:
+            said = NOT_CHECKED
         rows.append({
-            "": mark.get(result.status, "?") if result else "…",
+            "": example_mark(example, result),
             "example": example.name,
             "command": "; ".join(shlex.join(c.args) for c in example.commands if c.args)
                        or example.page or example.kind,
             "expected": "\n".join(expected),
-            "actual": plain(result.reason or result.status) if result else "not run yet",
+            "actual": said,
         })  # fmt: skip
     return rows
 

@@ -61,7 +61,8 @@ def generated(studio, files: dict[str, str]):
     page = new_tab(browser)
     page.set_viewport_size({"width": 1600, "height": 1100})
     open_page(page, app.url)
-    write_spec(page, "A small web page.")
+    # Its script in ES modules, asked for: a vague page would be one script (steps/smallest.py).
+    write_spec(page, "A small web page whose script is split into ES modules.")
     button(page, "Plan").click()
     button(page, "List files").wait_for()
     settled(page)
