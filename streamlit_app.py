@@ -38,6 +38,7 @@ from smol_core.quality.repair import repair_instruction
 from smol_core.running.heal import consent_needed
 from smol_core.running.report import example_line, files_line, offers_new_example
 from smol_core.running.report import summary as run_summary
+from smol_core.running.sandbox import WITHOUT_ISOLATION
 from smol_core.runs import (
     add_missing_files,
     events_of,
@@ -68,7 +69,14 @@ from smol_core.studio.history import RunStore
 from smol_core.studio.languages import ace_mode, code_language
 from smol_core.studio.layout import NARROW_PX, SIDEBAR_JS
 from smol_core.studio.nochange import again_if_same, nothing_changed, unchanged
-from smol_core.studio.preview import MESSAGE_TAG, build_preview, pages
+from smol_core.studio.preview import (
+    FRAME_SANDBOX,
+    FRAME_TITLE,
+    MESSAGE_TAG,
+    build_preview,
+    frame_document,
+    pages,
+)
 from smol_core.studio.progress import WriteMeter, time_left
 from smol_core.studio.session import (
     PageConfig,
@@ -797,9 +805,9 @@ def run_consent(settings: Settings) -> Settings:
     if not why:
         return settings
     with st.sidebar:
-        st.warning(f"Generated code can't be isolated on this machine ({why}).")
-        allowed = st.checkbox("Run it anyway (it can do whatever your account can)",
-                              key="in_allow_unisolated")  # fmt: skip
+        st.warning(f"Generated code can't be isolated on this machine ({why}). "
+                   + WITHOUT_ISOLATION)  # fmt: skip
+        allowed = st.checkbox("Run it anyway", key="in_allow_unisolated")
     return settings.with_(allow_unisolated=allowed)
 
 
@@ -1106,18 +1114,19 @@ def versions_section(project: Project, studio: Studio, settings: Settings) -> No
 
 # ------------------------------------------------------- the workspace: tree, preview, run, examples
 # The preview's frame lives in this component (st.components.v2: inline, bidirectional): an
-# <iframe sandbox="allow-scripts" srcdoc=…> with no same-origin, so the generated page gets an
-# opaque origin (no studio, no cookies, no storage); what it reports (JavaScript errors,
-# console.error, refused requests) comes back as the component's "reports" state, at most
-# every 400 ms, for the page it was about (its digest).
+# <iframe sandbox="allow-scripts allow-forms" srcdoc=…> (preview.frame_document: the page in a
+# sandboxed frame inside a frame of ours) with no same-origin, so the generated page gets an
+# opaque origin (no studio, no cookies, no storage) and no network; what it reports (JavaScript
+# errors, console.error, refused requests) comes back as the component's "reports" state, at
+# most every 400 ms, for the page it was about (its digest).
 PREVIEW_JS = """
 export default function (component) {
   const { data, setStateValue, parentElement } = component;
   let frame = parentElement.querySelector("iframe");
   if (!frame) {
     frame = document.createElement("iframe");
-    frame.setAttribute("sandbox", "allow-scripts");
-    frame.setAttribute("title", "Preview");
+    frame.setAttribute("sandbox", data.sandbox);
+    frame.setAttribute("title", data.title);
     frame.style.cssText = "width:100%;border:1px solid rgba(49,51,63,0.2);border-radius:8px;" +
                           "background:#fff";
     parentElement.appendChild(frame);
@@ -1171,6 +1180,7 @@ REPORT_LABELS = {
     "console": "The page logged an error (console.error):",
     "blocked": "The preview refused a request:",
     "link": "A link the preview does not follow:",
+    "form": "A form the preview does not send:",
 }
 
 
@@ -1307,7 +1317,14 @@ def preview_pane(project: Project, studio: Studio, settings: Settings) -> None:
     if shown.missing:
         st.warning(f"`{page}` loads " + ", ".join(f"`{p}`" for p in shown.missing)
                    + ", which the project does not have.")  # fmt: skip
-    data = {"html": shown.html, "digest": shown.digest, "height": 480, "tag": MESSAGE_TAG}
+    data = {
+        "html": frame_document(shown.html),
+        "digest": shown.digest,
+        "height": 480,
+        "tag": MESSAGE_TAG,
+        "sandbox": FRAME_SANDBOX,
+        "title": FRAME_TITLE,
+    }
     result = preview_frame()(key="preview_frame", data=data, on_reports_change=lambda: None)
     reports = getattr(result, "reports", None) or {}
     items = reports.get("items", []) if reports.get("digest") == shown.digest else []
@@ -1320,7 +1337,7 @@ def preview_pane(project: Project, studio: Studio, settings: Settings) -> None:
         times = f" (×{count})" if isinstance(count, int) and count > 1 else ""
         # Our words in the box; the page's own words only as code, never as Markdown (a link
         # or an image of its making must not show up in the studio).
-        (st.warning if kind in ("blocked", "link") else st.error)(
+        (st.warning if kind in ("blocked", "link", "form") else st.error)(
             REPORT_LABELS.get(kind, "The page reported") + times
         )
         where = f" ({report.get('where')})" if report.get("where") else ""

@@ -21,6 +21,7 @@ every measurement below checks that this is what is on screen before it times an
 from __future__ import annotations
 
 import argparse
+import html
 import io
 import os
 import tempfile
@@ -41,6 +42,7 @@ from bench.common import (
 from smol_core.bundle import build_zip
 from smol_core.project import Project
 from smol_core.records import FileSpec
+from smol_core.studio.preview import FRAME_SANDBOX
 
 OWNER = "bench-cost"
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
@@ -142,9 +144,9 @@ def workspace_in_browser(page, n_files: int) -> None:
         page.get_by_role("tab", name=name, exact=True).wait_for()
     page.locator(ACE).wait_for()
     page.locator(FRAME).wait_for()
-    srcdoc = page.locator(FRAME).get_attribute("srcdoc") or ""
-    assert 'id="note"' in srcdoc, srcdoc[:300]
-    assert page.locator(FRAME).get_attribute("sandbox") == "allow-scripts"
+    srcdoc = html.unescape(page.locator(FRAME).get_attribute("srcdoc") or "")  # the page's own
+    assert 'id="note"' in srcdoc, srcdoc[:300]  # document is an attribute inside the frame's
+    assert page.locator(FRAME).get_attribute("sandbox") == FRAME_SANDBOX
 
 
 def zip_figures(n: int, size: int, repeat: int) -> list[Figure]:

@@ -391,13 +391,19 @@ def _run_command(folder: str, command: list[str], settings: Settings, stdout: Te
                  stderr: TextIO) -> int:  # fmt: skip
     """`--run FOLDER -- CMD`: the command over an isolated copy; its output, then its status."""
     from .importing import import_folder
-    from .running.sandbox import Sandbox
+    from .running.sandbox import WITHOUT_ISOLATION, Sandbox
 
     if not command:
         raise SmolError("No command: --run FOLDER -- python app.py ARGS")
     found = import_folder(folder)
     with Sandbox({**found.texts, **found.binary},
                  allow_unisolated=settings.allow_unisolated) as box:  # fmt: skip
+        if not box.isolated:  # said before anything runs
+            allow = (
+                "" if settings.allow_unisolated else " Set SMOL_ALLOW_UNISOLATED=true to run it."
+            )
+            stderr.write(f"[this machine can't isolate generated code ({box.isolation[6:]}). "
+                         f"{WITHOUT_ISOLATION}{allow}]\n")  # fmt: skip
         result = box.run(command)
     stdout.write(result.stdout)
     stderr.write(result.stderr)

@@ -1,12 +1,15 @@
 """Pages for the preview tests: a counter written as ES modules, one that throws, one that tries
 to reach the studio; and a plain host page (no Streamlit) showing a preview the way the studio
-does: an iframe with sandbox="allow-scripts" and srcdoc."""
+does: an iframe with sandbox=FRAME_SANDBOX and srcdoc=frame_document(the page's document), the
+page itself in the frame inside it (`page_frame`)."""
 
 from __future__ import annotations
 
 import http.server
 import json
 import threading
+
+from smol_core.studio.preview import FRAME_SANDBOX, FRAME_TITLE, frame_document
 
 COUNTER = {
     "index.html": (
@@ -76,17 +79,33 @@ HOSTILE = {
 
 _HOST = """<html><head><title>STUDIO-SECRET-TITLE</title></head><body><script>
 window.msgs = []; addEventListener("message", (e) => window.msgs.push(e.data));
-const f = document.createElement("iframe"); f.setAttribute("sandbox", "allow-scripts");
+const f = document.createElement("iframe"); f.setAttribute("sandbox", SANDBOX);
+f.setAttribute("title", TITLE); f.style.cssText = "width:100%;height:480px";
 f.srcdoc = DOC; document.body.appendChild(f);
 </script></body></html>"""
 
 
+def page_frame(tab, seconds: float = 10.0):
+    """The page's own frame in a host's tab: the one inside the preview's frame (waited for:
+    Playwright learns of frames while it runs, so this lets it run)."""
+    for _ in range(int(seconds / 0.05)):
+        found = next((f for f in tab.frames
+                      if f.parent_frame is not None and f.parent_frame != tab.main_frame), None)  # fmt: skip
+        if found is not None:
+            return found
+        tab.wait_for_timeout(50)
+    raise AssertionError(f"no page frame in the preview after {seconds:g} s")
+
+
 class Host:
-    """A page on 127.0.0.1 that sets a cookie and shows `doc` in a sandboxed iframe; every path
-    asked of it is kept in `paths`."""
+    """A page on 127.0.0.1 that sets a cookie and shows `doc` (a preview's document) the way the
+    studio does; every path asked of it is kept in `paths`."""
 
     def __init__(self, doc: str) -> None:
-        page = _HOST.replace("DOC", json.dumps(doc).replace("</", "<\\/")).encode()
+        page = (_HOST.replace("SANDBOX", json.dumps(FRAME_SANDBOX))
+                .replace("TITLE", json.dumps(FRAME_TITLE))
+                .replace("DOC", json.dumps(frame_document(doc)).replace("</", "<\\/"))
+                .encode())  # fmt: skip
         paths: list[str] = []
         self.paths = paths
 

@@ -53,6 +53,7 @@ def test_a_hosted_studio_runs_no_generated_code_unless_its_owner_says_so():
 def test_without_isolation_the_page_asks_before_running(make_server, point_at, monkeypatch):
     import smol_core.running.heal as heal
     import smol_core.running.sandbox as sandbox
+    from smol_core.running.sandbox import WITHOUT_ISOLATION
 
     monkeypatch.setattr(sandbox, "isolation", lambda: "none: no user namespaces (test)")
     monkeypatch.setattr(heal, "isolation", sandbox.isolation)
@@ -60,6 +61,8 @@ def test_without_isolation_the_page_asks_before_running(make_server, point_at, m
     point_at(server)
     at = ok(new_app().run())
     assert any("can't be isolated" in w.value for w in at.sidebar.warning)
+    # What is and isn't protected, in one sentence, before anything runs.
+    assert any(WITHOUT_ISOLATION in w.value for w in at.sidebar.warning)
     at = generate(list_files(plan(at, SPEC)))
     project = studio(at).project
     assert project.examples_state() == "not_run" and "isolate" in project.run_note

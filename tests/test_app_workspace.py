@@ -4,7 +4,9 @@ the cheap problems of the issue (each test says which; each fails on the page be
 
 from __future__ import annotations
 
+import html
 import json
+import re
 
 import pytest
 
@@ -17,8 +19,12 @@ isolated = pytest.mark.skipif(isolation() != "namespaces", reason=isolation())
 
 
 def preview_data(at) -> dict:
-    # The preview's component (the sidebar's closer is one too: its data has no page).
+    """What the page gives the preview's component; "page": the page's own document, which is
+    an attribute of the frame document it shows (preview.frame_document). The sidebar's closer
+    is a component too: its data has no html."""
     [data] = [d for c in at.get("bidi_component") if "html" in (d := json.loads(c.proto.json))]
+    inner = re.search(r'srcdoc="([^"]*)"', data["html"])
+    data["page"] = html.unescape(inner.group(1)) if inner else ""
     return data
 
 
@@ -42,6 +48,8 @@ def test_the_workspace_has_a_tree_with_marks_and_previews_the_current_files(
     assert all(o[0] in "✓▷•↻✗✎○⚠" for o in tree.options), tree.options
     data = preview_data(at)
     assert data["html"].startswith("<!DOCTYPE html>") and "Content-Security-Policy" in data["html"]
+    assert data["sandbox"] == "allow-scripts allow-forms" and "frame-src 'none'" in data["html"]
+    assert data["page"].startswith('<!DOCTYPE html><meta http-equiv="Content-Security-Policy"')
     assert "rgb(200, 0, 0)" in data["html"]  # the stylesheet, inlined
     # Choosing a file in the tree opens it in the editor; an edit shows in the next preview.
     tree.set_value("style.css").run()
@@ -238,7 +246,7 @@ def test_problem_1_a_module_loaded_as_a_plain_script_is_fixed_without_the_model(
     assert len(server.requests) == before  # no model involved
     assert not project.findings["app.js"]  # checked again: nothing left
     assert any("rewrote `index.html`" in i.value for i in at.info)
-    assert 'import "smol:/app.js"' in preview_data(at)["html"]  # the preview loads it as one
+    assert 'import "smol:/app.js"' in preview_data(at)["page"]  # the preview loads it as one
 
 
 def held_labels(at, held: dict[str, str]) -> dict[str, str]:

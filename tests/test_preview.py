@@ -5,13 +5,21 @@ tests/e2e/test_preview_e2e.py shows it in Chromium."""
 from __future__ import annotations
 
 import base64
+import html as html_module
 import json
 import re
 
 from smol_core.quality.checks import KINDS
 from smol_core.records import Finding
 from smol_core.studio.advice import PLAIN, REWRITE, advise
-from smol_core.studio.preview import CSP, build_preview, pages
+from smol_core.studio.preview import (
+    CSP,
+    FRAME_CSP,
+    FRAME_SANDBOX,
+    build_preview,
+    frame_document,
+    pages,
+)
 from smol_core.studio.progress import time_left
 
 COUNTER = {
@@ -43,13 +51,45 @@ def import_map(html: str) -> dict[str, str]:
 
 def test_the_policy_and_the_reporter_come_first_and_allow_no_network():
     html = build_preview("index.html", COUNTER).html
-    head = html.index("<head>")
-    assert html.index("Content-Security-Policy") > head
-    assert html.index("Content-Security-Policy") < html.index("<script")
-    assert html.startswith("<!DOCTYPE html>")  # no quirks mode
+    assert html.startswith('<!DOCTYPE html><meta http-equiv="Content-Security-Policy" '
+                           f'content="{CSP}">')  # fmt: skip
+    assert html.index("Content-Security-Policy") < html.index("<script") < html.index("<head>")
     assert "connect-src 'none'" in CSP and "default-src 'none'" in CSP
+    assert "form-action 'none'" in CSP
     assert not re.search(r"https?:|'self'|\*", CSP)  # nothing reachable over the network
     assert "postMessage" in html and "smol-preview" in html
+    assert html.index("RTCPeerConnection") < html.index("<head>")  # taken before the page runs
+
+
+def test_no_markup_of_the_page_can_come_before_the_policy():
+    """Issue 31: the policy went after the first `<head` match, so `<!-- <head> -->` before the
+    real head left the page's own head (an image, a script, a fetch) before the policy."""
+    tricks = [
+        '<!-- <head> --><html><head><img src="http://127.0.0.1:9/x"></head></html>',
+        '<script>"<head>"</script><head><script src="http://127.0.0.1:9/x.js"></script></head>',
+        '<!DOCTYPE html PUBLIC "a>b"><head><meta http-equiv="refresh" content="0"></head>',
+        '<div title="<head>"></div><img src="http://127.0.0.1:9/x">',
+        "<html><HEAD\n><img src=x></HEAD>",
+    ]
+    for page in tricks:
+        html = build_preview("index.html", {"index.html": page}).html
+        first = html.index('<meta http-equiv="Content-Security-Policy"')
+        assert first == len("<!DOCTYPE html>"), page
+        assert html.find(page[:12], 1) > html.index("</script>") > first, page
+        assert html.count("Content-Security-Policy") == 1
+
+
+def test_the_frame_around_the_page_keeps_it_from_navigating_and_lets_forms_run():
+    page = build_preview("index.html", COUNTER).html
+    frame = frame_document(page)
+    assert frame.startswith('<!DOCTYPE html><meta http-equiv="Content-Security-Policy" '
+                            f'content="{FRAME_CSP}">')  # fmt: skip
+    assert "frame-src 'none'" in FRAME_CSP and FRAME_CSP.startswith(CSP)
+    assert FRAME_SANDBOX == "allow-scripts allow-forms"  # no same-origin, popups, top navigation
+    assert f'<iframe sandbox="{FRAME_SANDBOX}" csp="{CSP}"' in frame
+    inner = re.search(r'srcdoc="([^"]*)"', frame)
+    assert inner and html_module.unescape(inner.group(1)) == page  # the page, escaped whole
+    assert frame.count("<script>") == 1  # ours: the page's scripts are inside its srcdoc only
 
 
 def test_styles_images_and_scripts_are_inlined_from_the_current_contents():
@@ -96,7 +136,7 @@ def test_a_page_can_not_loosen_the_policy_or_navigate_away_by_itself():
 
 def test_a_page_without_head_or_doctype_still_gets_the_policy_first():
     html = build_preview("p.html", {"p.html": "<h1>hi</h1><script>boom()</script>"}).html
-    assert html.startswith('<!doctype html><head><meta http-equiv="Content-Security-Policy"')
+    assert html.startswith('<!DOCTYPE html><meta http-equiv="Content-Security-Policy"')
     assert "<script>boom()</script>" in html
 
 

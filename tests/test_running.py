@@ -78,8 +78,9 @@ open("../x", "w").write("inside the temporary folder")
     assert not outside.exists() and not link_target.exists()
     assert not Path("/etc/smol-evil").exists()
     assert not box.top.exists()  # the copy is gone once the sandbox is closed
+    errors = sorted({os.strerror(int(n)) for n in result.stdout.split()[1::2]})
     print(f"[hostile] writes outside (absolute, /etc, through a symlink): 3 of 3 refused "
-          f"({result.stdout.split()[1]}: read-only file system), 0 files changed outside")  # fmt: skip
+          f"({', '.join(errors)}), 0 files changed outside")  # fmt: skip
 
 
 @isolated

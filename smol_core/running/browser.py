@@ -25,7 +25,7 @@ from pathlib import Path
 
 from ..records import Example, ExampleResult, PageStep
 from .examples import css_selector
-from .sandbox import _INIT, _UNSHARE, Sandbox, _base_env
+from .sandbox import Sandbox
 
 STEP_MS = 3000
 TEXT_WAIT_S = 1.0
@@ -102,14 +102,15 @@ def run_page(example: Example, box: Sandbox, popup: str | None) -> ExampleResult
 
 
 def _launcher(box: Sandbox) -> str:
-    """The browser's executable: a wrapper that starts it inside the namespaces if isolated."""
+    """The browser's executable: a wrapper that starts it inside the sandbox's isolation (the
+    browser's own folder shown read-only) if there is one."""
     real = browser_path() or "chromium"
     if not box.isolated:
         return real
     wrapper = box.top / "browser.sh"
     if not wrapper.exists():
-        command = " ".join(["exec", "unshare", *_UNSHARE, "sh", "-c", _quote(_INIT), "init",
-                            _quote(str(box.top)), _quote(real), '"$@"'])  # fmt: skip
+        folder = os.path.dirname(os.path.realpath(shutil.which(real) or real))
+        command = " ".join(["exec", *map(_quote, box.command([real], extra=(folder,))), '"$@"'])
         wrapper.write_text("#!/bin/sh\n" + command + "\n")
         wrapper.chmod(0o700)
     return str(wrapper)
@@ -126,11 +127,11 @@ def _page(pw, box: Sandbox, page_path: str, popup: str | None, errors: list[str]
     args = list(_ARGS)
     is_popup = popup is not None and page_path == popup
     if is_popup:
-        folder = str(box.folder)
+        folder = str(box.inside(box.folder))
         args += [f"--disable-extensions-except={folder}", f"--load-extension={folder}"]
     context = pw.chromium.launch_persistent_context(
-        str(profile), executable_path=_launcher(box), headless=True, args=args,
-        env=_base_env(box.top), timeout=30_000,
+        str(box.inside(profile)), executable_path=_launcher(box), headless=True, args=args,
+        env=box.env(), timeout=30_000,
     )  # fmt: skip
     try:
         context.route("**/*", functools.partial(_route, box))
@@ -142,7 +143,7 @@ def _page(pw, box: Sandbox, page_path: str, popup: str | None, errors: list[str]
             lambda m: errors.append(f"console error: {m.text}") if m.type == "error" else None,
         )
         if is_popup:
-            url = f"chrome-extension://{_extension_id(box.folder)}/{page_path}"
+            url = f"chrome-extension://{_extension_id(box.inside(box.folder))}/{page_path}"
         else:
             url = _address(box, page_path)
         page.goto(url)
@@ -171,7 +172,7 @@ def _address(box: Sandbox, page_path: str) -> str:
     whose every request is answered from the copy (no network is involved)."""
     if _MODULE.search(box.read(page_path) or ""):
         return ORIGIN + page_path
-    return (box.folder / page_path).as_uri()
+    return (box.inside(box.folder) / page_path).as_uri()
 
 
 def _route(box: Sandbox, route) -> None:
@@ -194,7 +195,7 @@ def _route(box: Sandbox, route) -> None:
 
 def _extension_id(folder: Path) -> str:
     # Chromium names an unpacked extension after the sha256 of its absolute path.
-    digest = hashlib.sha256(str(folder.resolve()).encode("utf-8")).hexdigest()[:32]
+    digest = hashlib.sha256(str(folder).encode("utf-8")).hexdigest()[:32]
     return "".join(chr(ord("a") + int(c, 16)) for c in digest)
 
 

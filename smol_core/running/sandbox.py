@@ -8,11 +8,12 @@ in the studio's process:
 - limits on CPU time, address space, file size (and processes: RLIMIT_NPROC for a normal user,
   the pids cgroup for root, which RLIMIT_NPROC does not bind), a wall-clock timeout that kills
   the whole process group, output capped and marked when cut;
-- on Linux, new user, mount, PID and network namespaces through util-linux `unshare` (on every
-  Debian): every mount is remounted read-only except the temporary folder, the network is a
-  private loopback that is down, and the namespace's processes die with it. Where that is not
-  possible `isolation()` says why, and the caller decides (the examples are then not run unless
-  the person allows it).
+- on Linux, new user, mount, PID, network, IPC, UTS and cgroup namespaces (util-linux `unshare`,
+  on every Debian) in which the program sees only what it needs, can't change what it sees, and
+  can write `Limits.disk_bytes` in all (see `_INIT` below for what and how); the network is a
+  loopback of its own. Where that is not possible `isolation()` says why, and the caller decides
+  (the examples are then not run unless the person allows it: `WITHOUT_ISOLATION` says what
+  they agree to).
 
 A run can be watched and stopped: `on_output` gets the output as it comes (what the cap keeps,
 from the reader threads), and setting the sandbox's `cancel` event kills the process group of
@@ -21,6 +22,7 @@ the command running and keeps any later one from starting.
 
 from __future__ import annotations
 
+import atexit
 import codecs
 import contextlib
 import functools
@@ -40,25 +42,93 @@ from pathlib import Path
 
 from ..paths import normalize_path
 
-# Runs inside the new namespaces before the command: the temporary folder becomes its own mount
-# (so it stays writable), then every mount, that one excepted, is made read-only. Any failure
-# stops the run (fail closed): the command never starts half-isolated.
+# What the run sees, set up inside new user, mount, PID, network, IPC, UTS and cgroup namespaces
+# by the script below (util-linux `unshare`, `mount`, `pivot_root`, `setpriv`), which fails
+# closed: any step that fails ends the run with SETUP_FAILED before the command starts.
+# - Its files: one tmpfs of `Limits.disk_bytes` (the total it may write, every file counted) as
+#   its /tmp, /run and /dev/shm being links into it, holding the copy of the project (copied in,
+#   and copied back to the host's copy when the command ends: the next command and the studio see
+#   what it left), its HOME and TMPDIR.
+# - Its root: a skeleton folder made by this process (`_skeleton`): the interpreter and its
+#   libraries (/usr, Python's prefix, a browser's folder) bound read-only, a few /etc files the
+#   interpreter needs (dynamic linker cache, time zone, fonts, certificates, a passwd naming only
+#   root and nobody), /dev with null, zero, full, random and urandom, and a fresh /proc of its own
+#   PID namespace, read-only. No /home, no /root (but Python's own folder, if it is there), no
+#   /sys (no cgroup filesystem), no host /tmp or /run (no host UNIX socket); abstract sockets and
+#   the host's loopback belong to the host's network namespace, out of reach.
+# - `pivot_root` makes that skeleton its whole world (the host's tree is unmounted in its mount
+#   namespace, so there is nothing under /proc or any mount to uncover), then it gives up every
+#   power over its mounts before the command starts: `setpriv` drops every capability, the
+#   bounding set included, with no_new_privs, and its user namespace may make no further user
+#   namespace; where `setpriv` is missing, a nested user namespace, which locks every mount it
+#   inherits, does the same (`lock()`).
 _INIT = r"""
-set -e
-W="$1"; shift
-mount --bind "$W" "$W"
-for m in $(awk '{print $5}' /proc/self/mountinfo | sort -r -u); do
-  [ "$m" = "$W" ] && continue
-  mount -o remount,bind,ro "$m"
-done
-cd "$W/project"
-exec "$@"
+fail() { echo "smol-sandbox: $*" >&2; exit 125; }
+W="$1"; IN="$2"; R="$3"; FSTAB="$4"; LOCK="$5"; S2="$6"; shift 6
+RUN_PATH="$PATH"  # the program gets its PATH back in stage 2; the tools are in sbin too
+PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH"
+# One process mounts it all (`_fstab`): the skeleton on itself, what is shown read-only, the
+# devices, and the tmpfs that is its /tmp (its /run and /dev/shm are links into it).
+mount --all --fstab "$FSTAB" || fail "could not mount what the run sees"
+mkdir "$R/tmp/.run" "$R/tmp/.shm" "$R$IN" || fail "could not make its folders"
+cp -a "$W/project" "$W/home" "$W/tmp" "$R$IN/" || fail "could not copy the project in"
+ip link set lo up 2>/dev/null
+echo sandbox > /proc/sys/kernel/hostname 2>/dev/null
+if [ "$LOCK" = setpriv ]; then
+  echo 0 > /proc/sys/user/max_user_namespaces || fail "could not forbid user namespaces"
+fi
+unshare --mount --pid --fork --kill-child sh -c "$S2" stage2 "$R" "$IN" "$LOCK" "$RUN_PATH" "$@"
+status=$?
+# What it left in the copy and HOME comes back (never through a link it put in their place).
+C="$R$IN"
+if [ -d "$C/project" ] && [ ! -L "$C/project" ] && [ -d "$C/home" ] && [ ! -L "$C/home" ]; then
+  rm -rf "$W/project" "$W/home" && cp -a "$C/project" "$C/home" "$W/"
+fi
+exit $status
 """
-_UNSHARE = ("--user", "--map-root-user", "--mount", "--net", "--pid", "--fork", "--kill-child",
-            "--mount-proc")  # fmt: skip
+# In a new mount namespace and as PID 1 of a new PID namespace (the outer init, which still sees
+# the host, is not even in its /proc): a fresh /proc, the skeleton as /, the mounts locked.
+_STAGE2 = r"""
+fail() { echo "smol-sandbox: $*" >&2; exit 125; }
+R="$1"; IN="$2"; LOCK="$3"; RUN_PATH="$4"; shift 4
+if [ "$LOCK" = setpriv ]; then
+  mount -t proc -o ro,nosuid,nodev,noexec proc "$R/proc" || fail "proc"
+else  # a nested user namespace writes its uid_map under /proc/self: the rest is read-only
+  mount -t proc -o nosuid,nodev,noexec proc "$R/proc" || fail "proc"
+  for p in sys sysrq-trigger irq bus fs; do
+    [ -e "$R/proc/$p" ] || continue
+    mount --bind -o ro "$R/proc/$p" "$R/proc/$p" || fail "proc/$p read-only"
+  done
+fi
+cd "$R" && pivot_root . . && umount -l . && cd / || fail "pivot_root"
+mount -o remount,bind,ro,nosuid,nodev,noexec / || fail "read-only root"  # runs from binds
+cd "$IN/project" || fail "the copy"
+PATH="$RUN_PATH"
+if [ "$LOCK" = setpriv ]; then
+  exec setpriv --no-new-privs --inh-caps=-all --ambient-caps=-all --bounding-set=-all -- "$@"
+fi
+exec unshare --user --map-root-user -- "$@"
+"""
+_UNSHARE = ("--user", "--map-root-user", "--mount", "--net", "--pid", "--ipc", "--uts",
+            "--cgroup", "--fork", "--kill-child")  # fmt: skip
+# What a person agrees to when they let generated code run where it can't be isolated.
+WITHOUT_ISOLATION = (
+    "Without isolation it still runs as a process of its own, with no key of yours in its "
+    "environment, over a fresh temporary copy of the files, within limits on time, output and "
+    "memory; but it can read and change whatever your account can, and reach the network."
+)
 SETUP_FAILED = 125  # the exit status of the init script when isolation could not be set up
+SETUP_MARK = "smol-sandbox: "  # starts the init script's own messages
 STOPPED = "stopped before it ended"  # the reason of a run its `cancel` event ended
 POLL_SECONDS = 0.05  # how often a cancellable run looks at its event
+_DEVICES = ("null", "zero", "full", "random", "urandom")
+_TOP_LINKS = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
+# /etc as the program sees it: these, copied when the host has them, and a passwd, group, hosts,
+# nsswitch.conf and hostname of its own. Nothing with a secret (shadow, ssl/private, ssh, …).
+_ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone", "mime.types",
+        "os-release", "debian_version", "alternatives", "fonts", "ssl/certs", "ssl/openssl.cnf",
+        "ca-certificates.conf", "python3", f"python3.{sys.version_info[1]}", "chromium",
+        "chromium.d", "gai.conf", "protocols", "services")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -69,6 +139,8 @@ class Limits:
     file_bytes: int = 32 << 20
     processes: int = 128
     output_bytes: int = 64 << 10  # per stream kept; the rest is read and dropped
+    disk_bytes: int = 256 << 20  # all it writes together: the copy, HOME, /tmp, /run, /dev/shm
+    files: int = 65536  # how many files and folders it may have at once
 
 
 @dataclass(frozen=True)
@@ -89,26 +161,156 @@ class RunResult:
         return self.exit_code == 0 and not self.timed_out and not self.stopped
 
 
+# Where the init script looks for its tools first (`pivot_root` and `ip` are in sbin, which an
+# ordinary user's PATH may lack); the program itself gets `_base_env`'s PATH.
+TOOLS_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+_TOOLS = ("unshare", "mount", "umount", "pivot_root", "cp", "mkdir", "rm")
+
+
+def _which(tool: str) -> str | None:
+    return shutil.which(tool, path=TOOLS_PATH + os.pathsep + os.environ.get("PATH", ""))
+
+
+def lock() -> str:
+    """How the run gives up its mount powers: "setpriv" (every capability dropped, util-linux),
+    else "userns" (a nested user namespace, which locks the mounts it inherits)."""
+    return "setpriv" if _which("setpriv") else "userns"
+
+
 @functools.cache
 def isolation() -> str:
     """ "namespaces" when commands can be isolated here, else "none: <why>" (tried once)."""
     if not sys.platform.startswith("linux"):
         return f"none: {sys.platform} has no Linux namespaces"
-    if not shutil.which("unshare") or not shutil.which("mount"):
-        return "none: util-linux `unshare` is not installed"
-    with tempfile.TemporaryDirectory(prefix="smol-probe-") as top:
-        Path(top, "project").mkdir()
+    missing = [t for t in _TOOLS if not _which(t)]
+    if missing:
+        return f"none: `{missing[0]}` (util-linux) is not installed"
+    top = Path(os.path.realpath(tempfile.mkdtemp(prefix="smol-probe-")))
+    try:
+        for sub in ("project", "home", "tmp"):
+            (top / sub).mkdir()
+        probe = [*_isolated(top, Limits(), ()), "true"]
         try:
-            done = subprocess.run(
-                ["unshare", *_UNSHARE, "sh", "-c", _INIT, "init", top, "true"],
-                capture_output=True, text=True, timeout=20, env=_base_env(Path(top)),
-            )  # fmt: skip
+            done = subprocess.run(probe, capture_output=True, text=True, timeout=20,
+                                  env=_base_env(_inside(top)))  # fmt: skip
         except (OSError, subprocess.TimeoutExpired) as exc:
             return f"none: unshare failed ({exc})"
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
     if done.returncode != 0:
         why = (done.stderr.strip().splitlines() or ["no message"])[-1][:200]
+        if SETUP_MARK in why:
+            why = why.split(SETUP_MARK, 1)[1]
+            return f"none: the isolation could not be set up here ({why})"
         return f"none: user namespaces are not allowed here ({why})"
     return "namespaces"
+
+
+def _inside(top: Path) -> Path:
+    """Where the run sees its temporary folder: in its own /tmp, under the same name."""
+    return Path("/tmp") / top.name
+
+
+def _isolated(top: Path, limits: Limits, extra: Sequence[str]) -> list[str]:
+    """The command prefix that runs what follows isolated over the copy in `top`; `extra`:
+    more host folders the program may read (a browser's). Writes its fstab in `top`."""
+    shown = _shown(tuple(extra))
+    root = _skeleton(shown)
+    fstab = top / f".fstab-{root.name}"  # one per skeleton: a browser's may differ
+    fstab.write_text(_fstab(root, shown, limits))
+    return [_which("unshare") or "unshare", *_UNSHARE, "sh", "-c", _INIT, "smol-init", str(top),
+            str(_inside(top)), str(root), str(fstab), lock(), _STAGE2]  # fmt: skip
+
+
+def _fstab(root: Path, shown: Sequence[str], limits: Limits) -> str:
+    """What the init script mounts, in order, in one `mount --all --fstab`."""
+
+    def field(path: str) -> str:  # fstab's own escapes: space, tab, newline, backslash
+        return "".join(f"\\{ord(c):03o}" if c in " \t\n\\" else c for c in path)
+
+    r = str(root)
+    lines = [f"{field(r)} {field(r)} none bind 0 0"]
+    lines += [f"{field(p)} {field(r + p)} none bind,ro,nosuid,nodev 0 0" for p in shown]
+    lines += [f"/dev/{n} {field(r)}/dev/{n} none bind 0 0" for n in _DEVICES]
+    lines.append(f"smol-files {field(r)}/tmp tmpfs size={limits.disk_bytes},"
+                 f"nr_inodes={limits.files},mode=0755 0 0")  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def _covered(path: str, shown: Sequence[str]) -> bool:
+    return any(path == s or path.startswith(s.rstrip("/") + "/") for s in shown)
+
+
+@functools.cache
+def _shown(extra: tuple[str, ...]) -> tuple[str, ...]:
+    """The host folders a run may read (read-only): /usr, the top-level folders that are not
+    links into it, Python's prefixes (where the interpreter and its packages are), `extra`."""
+    shown = ["/usr"]
+    for name in _TOP_LINKS:
+        path = Path("/", name)
+        if path.is_dir() and not path.is_symlink():
+            shown.append(str(path))
+    home = os.path.realpath(os.path.expanduser("~"))
+    wanted = [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+              os.path.dirname(os.path.realpath(sys.executable)), *extra,
+              "/var/cache/fontconfig"]  # fmt: skip
+    for folder in wanted:
+        real = os.path.realpath(folder)
+        if real in ("/", home) or "\n" in real or not os.path.isdir(real):
+            continue  # never the whole disk or a person's home
+        if not _covered(real, shown):
+            shown = [s for s in shown if not _covered(s, [real])] + [real]
+    return tuple(shown)
+
+
+_SKELETONS: dict[tuple[str, ...], Path] = {}
+_SKELETON_LOCK = threading.Lock()
+
+
+def _skeleton(shown: tuple[str, ...]) -> Path:
+    """The folder that becomes the program's root (made once per process and set of folders,
+    again if something removed it): mount points, links and the /etc it may read."""
+    with _SKELETON_LOCK:
+        made = _SKELETONS.get(shown)
+        if made is not None and (made / "etc" / "passwd").exists():
+            return made
+        root = Path(tempfile.mkdtemp(prefix="smol-root-"))
+        for sub in ("proc", "dev", "tmp", "etc"):
+            (root / sub).mkdir(parents=True)
+        (root / "run").symlink_to("/tmp/.run")  # one tmpfs, one cap for all it writes
+        (root / "dev" / "shm").symlink_to("/tmp/.shm")
+        for folder in shown:
+            (root / folder.lstrip("/")).mkdir(parents=True, exist_ok=True)
+        for name in _TOP_LINKS:
+            path = Path("/", name)
+            if path.is_symlink():
+                (root / name).symlink_to(os.readlink(path))
+        for name in _DEVICES:
+            (root / "dev" / name).touch()
+        for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
+                             ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):  # fmt: skip
+            (root / "dev" / name).symlink_to(target)
+        _copy_etc(root / "etc")
+        atexit.register(shutil.rmtree, root, True)
+        _SKELETONS[shown] = root
+        return root
+
+
+def _copy_etc(etc: Path) -> None:
+    for name in _ETC:
+        source, target = Path("/etc", name), etc / name
+        with contextlib.suppress(OSError, shutil.Error):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if source.is_symlink() or source.is_file():
+                shutil.copy2(source, target, follow_symlinks=False)
+            elif source.is_dir():
+                shutil.copytree(source, target, symlinks=True)
+    (etc / "passwd").write_text("root:x:0:0:root:/tmp:/bin/sh\n"
+                                "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n")  # fmt: skip
+    (etc / "group").write_text("root:x:0:\nnogroup:x:65534:\n")
+    (etc / "hosts").write_text("127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n")
+    (etc / "nsswitch.conf").write_text("passwd: files\ngroup: files\nhosts: files\n")
+    (etc / "hostname").write_text("sandbox\n")
 
 
 def _base_env(top: Path) -> dict[str, str]:
@@ -143,7 +345,7 @@ class Sandbox:
         self.isolation = isolation()
         self.allow_unisolated = allow_unisolated
         self.cancel = cancel  # once set: the command running is killed, none other starts
-        self.top = Path(tempfile.mkdtemp(prefix="smol-run-"))
+        self.top = Path(os.path.realpath(tempfile.mkdtemp(prefix="smol-run-")))
         self.folder = self.top / "project"
         for sub in ("project", "home", "tmp"):
             (self.top / sub).mkdir()
@@ -168,10 +370,32 @@ class Sandbox:
     def isolated(self) -> bool:
         return self.isolation == "namespaces"
 
+    @property
+    def inside_top(self) -> Path:
+        """Where the program sees the temporary folder (its own /tmp, under the same name)."""
+        return _inside(self.top) if self.isolated else self.top
+
+    def inside(self, path: Path) -> Path:
+        """The path, under the temporary folder, as the program sees it."""
+        return self.inside_top / path.relative_to(self.top)
+
+    def command(self, argv: Sequence[str], extra: Sequence[str] = ()) -> list[str]:
+        """`argv` as it is started: inside the isolation when there is one. `extra`: more host
+        folders it may read (read-only), e.g. a browser's."""
+        if not self.isolated:
+            return list(argv)
+        return [*_isolated(self.top, self.limits, extra), *argv]
+
+    def env(self) -> dict[str, str]:
+        return _base_env(self.inside_top)
+
     def write(self, path: str, content: str | bytes) -> Path:
-        """Put a file in the copy (an input file of an example); the path is checked first."""
+        """Put a file in the copy (an input file of an example); the path is checked first,
+        and never written through a link the program made."""
         clean = normalize_path(path)
         target = self.folder / clean
+        if not self._within(target.parent):  # before making any folder on the way
+            raise ValueError("leads out of the copy through a link")
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.is_symlink():  # something the program made: never write through it
             target.unlink()
@@ -181,12 +405,17 @@ class Sandbox:
             target.write_text(content, encoding="utf-8")
         return target
 
+    def _within(self, path: Path) -> bool:
+        """The path, links followed, is the copy or inside it."""
+        real, folder = os.path.realpath(path), os.path.realpath(self.folder)
+        return real == folder or real.startswith(folder + os.sep)
+
     def exists(self, path: str) -> bool:
         try:
             target = self.folder / normalize_path(path)
         except ValueError:
             return False
-        return target.exists() and not target.is_symlink()
+        return target.exists() and not target.is_symlink() and self._within(target)
 
     def read(self, path: str, limit: int = 64 << 10) -> str | None:
         if not self.exists(path):
@@ -206,9 +435,7 @@ class Sandbox:
         if self.cancel is not None and self.cancel.is_set():
             return RunResult(argv, None, "", "", 0.0, self.isolation, reason=STOPPED,
                              stopped=True)  # fmt: skip
-        command = [_interpreter(argv[0]), *argv[1:]] if argv else ["true"]
-        if self.isolated:
-            command = ["unshare", *_UNSHARE, "sh", "-c", _INIT, "init", str(self.top), *command]
+        command = self.command([_interpreter(argv[0]), *argv[1:]] if argv else ["true"])
         with _pids_group(self.limits.processes) as group:
             return self._run(argv, command, stdin, group, on_output)
 
@@ -218,7 +445,7 @@ class Sandbox:
         started = time.monotonic()
         try:
             proc = subprocess.Popen(
-                command, cwd=self.folder, env=_base_env(self.top),
+                command, cwd=self.folder, env=self.env(),
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                 start_new_session=True, close_fds=True,
                 preexec_fn=functools.partial(_limit_child, limits, group),
@@ -241,8 +468,9 @@ class Sandbox:
         code = None if timed_out or stopped else proc.returncode
         stderr = err.text()
         reason = STOPPED if stopped else _reason(code, timed_out, stderr, limits)
-        if code == SETUP_FAILED and self.isolated and "mount" in stderr:
-            reason = "not run: the isolation could not be set up (" + stderr.strip()[-200:] + ")"
+        if code == SETUP_FAILED and self.isolated and SETUP_MARK in stderr:
+            why = stderr[stderr.rindex(SETUP_MARK) + len(SETUP_MARK) :].strip()[:300]
+            reason = f"not run: the isolation could not be set up ({why})"
         return RunResult(
             argv, code, out.text(), stderr, seconds, self.isolation,
             timed_out=timed_out, cut=out.cut or err.cut, reason=reason, stopped=stopped,
@@ -424,6 +652,8 @@ def _reason(code: int | None, timed_out: bool, stderr: str, limits: Limits) -> s
             return name
         with contextlib.suppress(ValueError):
             return f"was stopped by {signal.Signals(number).name}"
+    if "No space left on device" in stderr:
+        return f"wrote more than it may ({limits.disk_bytes >> 20} MB in all, or {limits.files:,} files)"
     if "MemoryError" in stderr or "Cannot allocate memory" in stderr or "out of memory" in stderr:
         return f"ran out of memory (limit {limits.memory_bytes >> 20} MB)"
     if "Resource temporarily unavailable" in stderr or "BlockingIOError" in stderr:

@@ -1,15 +1,28 @@
 """A live preview of one page of the project: one self-contained document, made from the files as
-they are now, to show in a sandboxed iframe (scripts allowed, same origin not: it can't reach
-the studio, its storage or its cookies).
+they are now, shown in a frame of its own (`frame_document`) that keeps it off the network and
+away from the studio.
 
 Everything the page loads from the project is put inside it: stylesheets as <style>, images
 (and CSS `url()`s) as data: URLs, classic scripts as data: URLs (so `defer`/`async` keep their
 meaning), ES modules through an import map whose keys are `smol:/<path>` and whose values are
 data: URLs; every relative import between the project's modules is rewritten to its `smol:/`
-key, so modules importing each other resolve to the project's own files. A Content-Security-
-Policy allows no network at all, and a small script put first reports JavaScript errors,
-`console.error`, refused requests and links it does not follow to the parent window
-(postMessage; the page's component lists them). Nothing here runs the code: the browser does.
+key, so modules importing each other resolve to the project's own files. A small script put
+first reports JavaScript errors, `console.error`, refused requests, links it does not follow and
+forms it does not send to the parent window (postMessage; the page's component lists them).
+Nothing here runs the code: the browser does.
+
+What keeps it off the network, each in place whatever the page's markup (issue 31):
+- the document starts with the policy (`CSP`: no network at all, no form target) and the
+  reporter, before the first byte the page wrote: a `<head>` in a comment or a script can't
+  move them;
+- it is shown in an `<iframe sandbox="allow-scripts allow-forms" csp=…>` (opaque origin: no
+  studio, cookies or storage; no popups, no top navigation; forms run their handlers, and
+  `form-action 'none'` sends nothing), inside a frame of ours whose policy the page's document
+  inherits and whose `frame-src 'none'` stops the page navigating itself anywhere (Chromium
+  checks the parent's frame-src on every navigation of the frame, before any request);
+- RTCPeerConnection and its kin are taken away before the page's first script (no browser's
+  policy can forbid WebRTC; a nested frame of a sandboxed page is cross-origin to it, so the page
+  can't take a fresh one from there).
 """
 
 from __future__ import annotations
@@ -42,8 +55,17 @@ CSP = "; ".join([
     "form-action 'none'",
     "base-uri 'none'",
 ])  # fmt: skip
+# The frame around the page: the same policy (the page's document inherits it), and no frame of
+# it may go anywhere: frame-src is checked against this document for every navigation of the
+# page's frame, its own `location.href = …` included.
+FRAME_CSP = CSP + "; frame-src 'none'"
+# Both frames: scripts and forms (a page's submit handler runs; form-action 'none' sends nothing);
+# no allow-same-origin, allow-popups, allow-top-navigation or allow-modals.
+FRAME_SANDBOX = "allow-scripts allow-forms"
+FRAME_TITLE = "Preview"  # the outer frame's title (the studio's and the tests' handle on it)
 
-# Posts {tag, kind, message, where} to the parent; kinds: error | console | blocked | link.
+# Posts {tag, kind, message, where} to the parent; kinds: error | console | blocked | link |
+# form, and "here" when the frame around it asks (that one stays there).
 # Links to other pages or addresses are not followed (the preview is one page, no network).
 _REPORTER = """(() => {
   const TAG = %s;
@@ -51,6 +73,20 @@ _REPORTER = """(() => {
     try { parent.postMessage({tag: TAG, kind, message: String(message).slice(0, 2000),
                               where: where || ""}, "*"); } catch (e) {}
   };
+  addEventListener("message", (e) => {  // the frame around asks, after a load, if it is here
+    if (e.source === parent && e.data && e.data.tag === TAG && e.data.kind === "where")
+      post("here", "");
+  });
+  // WebRTC reaches the network past any policy (UDP to any address): not in the preview.
+  for (const name of ["RTCPeerConnection", "webkitRTCPeerConnection", "RTCDataChannel",
+                      "RTCIceTransport", "RTCSessionDescription", "RTCIceCandidate",
+                      "RTCRtpSender", "RTCRtpReceiver", "RTCRtpTransceiver", "RTCDtlsTransport",
+                      "RTCSctpTransport", "RTCCertificate", "RTCEncodedAudioFrame",
+                      "RTCEncodedVideoFrame", "RTCRtpScriptTransform"]) {
+    try { delete window[name]; } catch (e) {}
+    try { Object.defineProperty(window, name, {value: undefined, writable: false,
+                                               configurable: false}); } catch (e) {}
+  }
   const at = (file, line) => {
     file = String(file || "").replace(/^smol:\\//, "");
     if (!file || file.startsWith("about:") || file.startsWith("data:")) return "";
@@ -99,7 +135,46 @@ _REPORTER = """(() => {
     e.preventDefault();
     post("link", "the preview shows one page: the link to " + href + " is not followed");
   }, true);
+  // A form's own submit handlers run; one that none of them stopped is not sent (it would
+  // leave the page, and the preview sends nothing anywhere).
+  addEventListener("submit", (e) => {
+    if (e.defaultPrevented) return;
+    e.preventDefault();
+    const form = e.target;
+    const to = (form && form.getAttribute && form.getAttribute("action")) || "this page";
+    post("form", "the form was submitted and nothing stopped it: a browser would send it to " +
+         to + " and leave the page; the preview sends nothing");
+  });
 })();""" % json.dumps(MESSAGE_TAG)  # noqa: UP031 - a JS text full of braces
+
+# The frame around the page: relays what the page reports to the studio, and whenever the page's
+# frame loads again, asks it whether it is still the page (its reporter answers "here"): an error
+# page (a navigation the policy stopped) can't, and then the studio is told and the page shown
+# again (three times at most).
+_FRAME_SCRIPT = """(() => {
+  const TAG = %s;
+  const f = document.querySelector("iframe");  // this script comes after it: before its events
+  const page = f.getAttribute("srcdoc");
+  let loads = 0, again = 0, answered = 0;
+  addEventListener("message", (e) => {
+    if (e.source !== f.contentWindow) return;
+    if (e.data && e.data.tag === TAG && e.data.kind === "here") { answered += 1; return; }
+    parent.postMessage(e.data, "*");
+  });
+  f.addEventListener("load", () => {
+    loads += 1;
+    if (loads < 2) return;  // the first is the page itself
+    const before = answered;
+    try { f.contentWindow.postMessage({tag: TAG, kind: "where"}, "*"); } catch (e) {}
+    setTimeout(() => {
+      if (answered > before || again >= 3) return;
+      again += 1;
+      parent.postMessage({tag: TAG, kind: "blocked", where: "", message: "the page tried " +
+        "to open another address (the preview allows no network): it is shown again"}, "*");
+      f.setAttribute("srcdoc", page);
+    }, 2000);
+  });
+})();""" % json.dumps(MESSAGE_TAG)  # noqa: UP031
 
 _TAG = re.compile(r"<(script|link|img|source|audio|video|input|meta|style)\b([^>]*)>", re.I)
 _ATTR = re.compile(r"""([^\s=/>]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]+))?""")
@@ -312,21 +387,38 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
-_DOCTYPE = re.compile(r"^\s*<!doctype[^>]*>", re.I)
-_HEAD_OPEN = re.compile(r"<head\b[^>]*>", re.I)
-_HTML_OPEN = re.compile(r"<html\b[^>]*>", re.I)
+_FIRST = (
+    '<!DOCTYPE html><meta http-equiv="Content-Security-Policy" content="{csp}">'
+    '<meta http-equiv="x-dns-prefetch-control" content="off">'
+)
 
 
 def _with_head(html: str, extra: str = "") -> str:
-    """The policy and the reporter first in the head (before anything they must govern)."""
-    first = (
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
-        f"<script>{_REPORTER}</script>{extra}"
+    """The policy and the reporter before the first byte the page wrote (a parser meeting them
+    there puts them in the head it opens for them), whatever the page's markup: a `<head>` in a
+    comment, a script or an attribute can't come before them. The page's own doctype, <html>
+    and <head> tags that follow are folded into those (a later doctype is ignored; a frame's
+    srcdoc is never in quirks mode anyway)."""
+    return _FIRST.format(csp=CSP) + f"<script>{_REPORTER}</script>{extra}" + html
+
+
+def frame_document(html: str) -> str:
+    """What the preview's frame shows: a document of ours, with `FRAME_CSP`, holding the page
+    `html` in a sandboxed frame of its own (see the module's docstring). Show it in an
+    `<iframe sandbox=FRAME_SANDBOX srcdoc=…>`; what the page reports comes out of it as
+    postMessage, as from the page itself."""
+    return (
+        '<!DOCTYPE html><meta http-equiv="Content-Security-Policy" '
+        f'content="{FRAME_CSP}"><meta http-equiv="x-dns-prefetch-control" content="off">'
+        "<style>html,body{margin:0;height:100%;overflow:hidden}"
+        "iframe{display:block;border:0;width:100%;height:100%}</style>"
+        f'<iframe sandbox="{FRAME_SANDBOX}" csp="{CSP}" title="The page" '
+        f'srcdoc="{_escape_attribute(html)}"></iframe>'
+        f"<script>{_FRAME_SCRIPT}</script>"
     )
-    if m := _HEAD_OPEN.search(html):
-        return html[: m.end()] + first + html[m.end() :]
-    if m := _HTML_OPEN.search(html):
-        return html[: m.end()] + f"<head>{first}</head>" + html[m.end() :]
-    if m := _DOCTYPE.match(html):
-        return html[: m.end()] + f"<head>{first}</head>" + html[m.end() :]
-    return f"<!doctype html><head>{first}</head>" + html
+
+
+def _escape_attribute(text: str) -> str:
+    return (
+        text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    )

@@ -254,6 +254,8 @@ def file_history(
     """The versions that changed `path` (made it, rewrote it or deleted it), newest first, each
     with its cause: who changed the file. Only the last `limit` versions are read."""
     listed = versions.list(run_id)[: limit + 1]
+    if not listed:  # a run with no version recorded (a shared run seen read-only)
+        return []
     shas = {}
     for info in listed:
         m = versions._manifest(run_id, info.number)

@@ -1,6 +1,7 @@
-"""The preview document in headless Chromium, the way the studio shows it (an iframe with
-sandbox="allow-scripts" and srcdoc), on a plain host page: fast, and no Streamlit in the way.
-The page-level tests (the studio's own Preview tab) are in test_workspace_e2e.py."""
+"""The preview document in headless Chromium, the way the studio shows it (preview_kit.Host:
+the page in a sandboxed frame inside the preview's frame), on a plain host page: fast, and no
+Streamlit in the way. The page-level tests (the studio's own Preview tab) are in
+test_workspace_e2e.py; the attempts to get out of it in test_preview_escapes_e2e.py."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 
 from smol_core.studio.preview import build_preview
 from tests.e2e.drive import chromium, need_chromium, wait_until
-from tests.preview_kit import BROKEN, COUNTER, HOSTILE, Host
+from tests.preview_kit import BROKEN, COUNTER, HOSTILE, Host, page_frame
 
 pytestmark = pytest.mark.e2e
 
@@ -24,8 +25,7 @@ def show(browser, files, page="index.html"):
     host = Host(build_preview(page, files).html)
     tab = browser.new_page()
     tab.goto(host.url)
-    frame = wait_until(lambda: next((f for f in tab.frames if f != tab.main_frame), None), 10,
-                       "the preview frame")  # fmt: skip
+    frame = page_frame(tab)
     return host, tab, frame
 
 

@@ -11,6 +11,7 @@ import time
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
+from smol_core.studio.preview import FRAME_SANDBOX
 from tests.e2e.drive import (
     button,
     chromium,
@@ -77,7 +78,8 @@ def generated(studio, files: dict[str, str]):
 
 
 def preview(page):
-    return page.frame_locator(FRAME)
+    """The page's own frame: inside the preview's frame (preview.frame_document)."""
+    return page.frame_locator(FRAME).frame_locator("iframe")
 
 
 def preview_font_size(page) -> str:
@@ -107,7 +109,7 @@ def test_the_generated_page_renders_in_the_preview_and_a_click_changes_its_text(
         wait_until(lambda: frame.locator("#count").inner_text() == "2", 5, "two clicks counted")
         color = frame.locator("h1").evaluate("e => getComputedStyle(e).color")
         assert color == "rgb(200, 0, 0)"  # its stylesheet, inlined
-        assert page.locator(FRAME).get_attribute("sandbox") == "allow-scripts"
+        assert page.locator(FRAME).get_attribute("sandbox") == FRAME_SANDBOX
         settled(page)
         assert not page.get_by_role("button", name="Fix this error").count()
         shot(page, "1-counter")
