@@ -49,7 +49,7 @@ from smol_core.settings import Settings
 from smol_core.steps.change import plan_from_code
 from smol_core.steps.file_list import make_file_list
 from smol_core.steps.plan import make_plan
-from smol_core.studio.access import CodeGate, host_allowed
+from smol_core.studio.access import CodeGate, hosted_by_owner, refusal
 from smol_core.studio.advice import AS_MODULE, advise, load_as_module
 from smol_core.studio.examples import list_examples
 from smol_core.studio.filetable import ROW_HEIGHT, purposes_kept, table_rows
@@ -155,10 +155,12 @@ def session_studio(owner: str, config: PageConfig) -> Studio:
     return state.studio
 
 
-def served_here() -> bool:
-    """The connection's Host is a name this studio answers to (see access.host_allowed)."""
-    host = st.context.headers.get("host")
-    return host_allowed(host, st.get_option("server.address"), os.environ.get("SMOL_ALLOWED_HOSTS"))
+def refused(config: PageConfig) -> str:
+    """Why this connection gets nothing but one sentence ("" if it may use the studio): see
+    access.refusal (who asks: the Host it used and its address, from st.context)."""
+    hosted = hosted_by_owner(config.secrets, config.env)
+    allowed = config.merged.get("SMOL_ALLOWED_HOSTS")
+    return refusal(st.context.headers.get("host"), st.context.ip_address, hosted, allowed)
 
 
 def open_linked_run(studio: Studio, scope: str | None) -> None:
@@ -1392,11 +1394,11 @@ def findings_list(project: Project, studio: Studio, settings: Settings, path: st
 
 def main() -> None:
     st.set_page_config(page_title="smol studio", page_icon="🐣", layout="wide")
-    start_warm_up()  # once per server process, in the background: the first request won't pay it
-    if not served_here():
-        st.error("This studio answers only at the address it serves (e.g. http://localhost:8501).")
-        st.stop()
     config = page_config(secrets_dict(), os.environ)  # read once per rerun
+    if why := refused(config):  # before anything else: a stranger starts nothing, sees nothing
+        st.error(why)
+        st.stop()
+    start_warm_up()  # once per server process, in the background: the first request won't pay it
     owner = browser_owner()
     scope = config.history_scope(owner)
     studio = session_studio(owner, config)
