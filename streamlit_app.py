@@ -35,6 +35,9 @@ from smol_core.importing import ImportRefused, import_zip
 from smol_core.model.client import require_key, resolve, start_warm_up
 from smol_core.project import Project
 from smol_core.quality.repair import repair_instruction
+from smol_core.running.browser import NO_BROWSER
+from smol_core.running.browser import unavailable as browser_unavailable
+from smol_core.running.browser_find import FETCH_COST, BrowserFetch, fetch_command
 from smol_core.running.heal import consent_needed
 from smol_core.running.report import example_line
 from smol_core.running.report import summary as run_summary
@@ -160,7 +163,9 @@ def refused(config: PageConfig) -> str:
     access.refusal (who asks: the Host it used and its address, from st.context)."""
     hosted = hosted_by_owner(config.secrets, config.env)
     allowed = config.merged.get("SMOL_ALLOWED_HOSTS")
-    return refusal(st.context.headers.get("host"), st.context.ip_address, hosted, allowed)
+    peer = st.context.ip_address  # AppTest gives a stand-in object: no connection at all
+    peer = peer if isinstance(peer, str) else None
+    return refusal(st.context.headers.get("host"), peer, hosted, allowed)
 
 
 def open_linked_run(studio: Studio, scope: str | None) -> None:
@@ -699,6 +704,32 @@ def run_consent(settings: Settings) -> Settings:
         allowed = st.checkbox("Run it anyway (it can do whatever your account can)",
                               key="in_allow_unisolated")  # fmt: skip
     return settings.with_(allow_unisolated=allowed)
+
+
+def browser_offer(config: PageConfig, settings: Settings) -> None:
+    """No Chrome, Edge or Chromium here: one button fetches Playwright's Chromium, with its
+    cost said first and its progress shown (on this machine only, never for a visitor)."""
+    state = st.session_state
+    fetch = state.get("browser_fetch")
+    if fetch is None and (hosted_by_owner(config.secrets, config.env)
+                          or not settings.run_examples or browser_unavailable() != NO_BROWSER):  # fmt: skip
+        return
+    with st.sidebar:
+        if fetch is None:
+            st.info(f"Pages can't be checked: {NO_BROWSER}.")
+            if st.button("Get Chromium for page checks", key="btn_get_browser",
+                         help=f"Fetches Playwright's Chromium: {FETCH_COST}."):  # fmt: skip
+                state.browser_fetch = fetch = BrowserFetch(fetch_command(os.environ)).start()
+            else:
+                st.caption(f"It costs {FETCH_COST}.")
+                return
+        bar = st.progress(fetch.percent, text=fetch.doing)
+        while not fetch.done:  # a rerun that interrupts this watch leaves the fetch running
+            time.sleep(0.2)
+            label = f"{fetch.doing} ({fetch.size})" if fetch.size else fetch.doing
+            bar.progress(fetch.percent, text=label)
+        (st.success if fetch.ok else st.error)(fetch.message)
+        del state.browser_fetch  # said once; a failed fetch may be tried again
 
 
 def examples_status(project: Project, settings: Settings) -> None:
@@ -1405,6 +1436,7 @@ def main() -> None:
     open_linked_run(studio, scope)
     examples = list_examples()
     settings = run_consent(sidebar(config, studio, scope))
+    browser_offer(config, settings)
     header()
     if shared_view(studio, scope, settings):
         return
