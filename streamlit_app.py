@@ -35,8 +35,7 @@ from smol_core.importing import ImportRefused, import_zip
 from smol_core.model.client import require_key, resolve, start_warm_up
 from smol_core.project import Project
 from smol_core.quality.repair import repair_instruction
-from smol_core.running.browser import NO_BROWSER
-from smol_core.running.browser import unavailable as browser_unavailable
+from smol_core.running.browser import NO_BROWSER, fetch_offered
 from smol_core.running.browser_find import FETCH_COST, BrowserFetch, fetch_command
 from smol_core.running.heal import consent_needed
 from smol_core.running.report import example_line
@@ -708,26 +707,24 @@ def run_consent(settings: Settings) -> Settings:
 
 def browser_offer(config: PageConfig, settings: Settings) -> None:
     """No Chrome, Edge or Chromium here: one button fetches Playwright's Chromium, with its
-    cost said first and its progress shown (on this machine only, never for a visitor)."""
+    cost said first and its progress shown (see browser.fetch_offered: whom it is offered)."""
     state = st.session_state
     fetch = state.get("browser_fetch")
-    if fetch is None and (hosted_by_owner(config.secrets, config.env)
-                          or not settings.run_examples or browser_unavailable() != NO_BROWSER):  # fmt: skip
+    hosted = hosted_by_owner(config.secrets, config.env)
+    if fetch is None and not fetch_offered(hosted, settings.run_examples):
         return
     with st.sidebar:
         if fetch is None:
             st.info(f"Pages can't be checked: {NO_BROWSER}.")
-            if st.button("Get Chromium for page checks", key="btn_get_browser",
-                         help=f"Fetches Playwright's Chromium: {FETCH_COST}."):  # fmt: skip
-                state.browser_fetch = fetch = BrowserFetch(fetch_command(os.environ)).start()
-            else:
+            about = f"Fetches Playwright's Chromium: {FETCH_COST}."
+            if not st.button("Get Chromium for page checks", key="btn_get_browser", help=about):
                 st.caption(f"It costs {FETCH_COST}.")
                 return
+            state.browser_fetch = fetch = BrowserFetch(fetch_command(os.environ)).start()
         bar = st.progress(fetch.percent, text=fetch.doing)
         while not fetch.done:  # a rerun that interrupts this watch leaves the fetch running
             time.sleep(0.2)
-            label = f"{fetch.doing} ({fetch.size})" if fetch.size else fetch.doing
-            bar.progress(fetch.percent, text=label)
+            bar.progress(fetch.percent, text=fetch.label)
         (st.success if fetch.ok else st.error)(fetch.message)
         del state.browser_fetch  # said once; a failed fetch may be tried again
 

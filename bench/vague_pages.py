@@ -67,7 +67,7 @@ def _button(page, words: tuple[str, ...]):
                         button.get_attribute("value"),
                         button.get_attribute("id"),
                     ],
-                )  # fmt: skip
+                )
             )
             .strip()
             .lower()
@@ -102,8 +102,11 @@ def check_page(folder: Path, browser) -> tuple[bool, str]:
         plus.click()
         page.wait_for_timeout(150)
         after = page.evaluate(_NUMBERS)
-        moved = [i for i, (a, b) in enumerate(zip(before, after, strict=False))
-                 if a is not None and b is not None and b - a == 2]  # fmt: skip
+        moved = [
+            i
+            for i, (a, b) in enumerate(zip(before, after, strict=False))
+            if a is not None and b is not None and b - a == 2
+        ]
         if not moved:
             return False, f"two clicks on plus moved no number by 2 ({_said(errors)})"
         index, shown = moved[0], after[moved[0]]
@@ -133,10 +136,22 @@ def generate(spec: str, folder: Path) -> tuple[int, float, str]:
     """The CLI with the built-in model: exit status, seconds, its last lines."""
     started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "smol_core", "--prompt", spec, "--provider", "local",
-         "--out", str(folder)],
-        cwd=ROOT, capture_output=True, text=True, timeout=CLI_SECONDS,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "smol_core",
+            "--prompt",
+            spec,
+            "--provider",
+            "local",
+            "--out",
+            str(folder),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=CLI_SECONDS,
+    )
     tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-3:])
     return done.returncode, time.monotonic() - started, tail
 
@@ -157,22 +172,36 @@ def main(argv: list[str] | None = None) -> int:
             spec = SPECS[run % len(SPECS)]
             folder = Path(tmp) / f"run{run + 1}"
             status, seconds, tail = generate(spec, folder)
-            files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
-                           if p.is_file() and ".smol" not in p.parts)  # fmt: skip
+            files = sorted(
+                str(p.relative_to(folder))
+                for p in folder.rglob("*")
+                if p.is_file() and ".smol" not in p.parts
+            )
             with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=found, headless=True,
-                                             args=CHROMIUM_ARGS)  # fmt: skip
+                browser = pw.chromium.launch(
+                    executable_path=found, headless=True, args=CHROMIUM_ARGS
+                )
                 try:
                     passed, why = check_page(folder, browser)
                 finally:
                     browser.close()
-            row = {"run": run + 1, "spec": run % len(SPECS) + 1, "cli_exit": status,
-                   "seconds": round(seconds), "files": files, "pass": passed, "why": why}  # fmt: skip
+            row = {
+                "run": run + 1,
+                "spec": run % len(SPECS) + 1,
+                "cli_exit": status,
+                "seconds": round(seconds),
+                "files": files,
+                "pass": passed,
+                "why": why,
+            }
             rows.append(row)
-            print(f"run {row['run']} (spec {row['spec']}): {'PASS' if passed else 'FAIL'} "
-                  f"in {row['seconds']} s, exit {status}, files {files}"
-                  + (f"\n    {why}" if why else "") + (f"\n    cli: {tail}" if status else ""),
-                  flush=True)  # fmt: skip
+            print(
+                f"run {row['run']} (spec {row['spec']}): {'PASS' if passed else 'FAIL'} "
+                f"in {row['seconds']} s, exit {status}, files {files}"
+                + (f"\n    {why}" if why else "")
+                + (f"\n    cli: {tail}" if status else ""),
+                flush=True,
+            )
             if args.keep:
                 shutil.copytree(folder, Path(args.keep) / folder.name, dirs_exist_ok=True)
     passed = sum(r["pass"] for r in rows)

@@ -39,8 +39,11 @@ def test_chrome_edge_or_chromium_is_found_where_each_os_installs_it(tmp_path):
     assert Path("/Applications/Google Chrome.app/Contents/MacOS/Google Chrome") in candidates(
         "Darwin", {}, home
     )
-    windows = {"PATH": str(empty), "LOCALAPPDATA": str(tmp_path / "local"),
-               "PROGRAMFILES": str(tmp_path / "pf")}  # fmt: skip
+    windows = {
+        "PATH": str(empty),
+        "LOCALAPPDATA": str(tmp_path / "local"),
+        "PROGRAMFILES": str(tmp_path / "pf"),
+    }
     edge = executable(tmp_path / "pf/Microsoft/Edge/Application/msedge.exe")
     assert find_browser(windows, "Windows", home) == str(edge)
     chrome = executable(tmp_path / "local/Google/Chrome/Application/chrome.exe")
@@ -63,8 +66,10 @@ def test_the_fetch_is_playwrights_own_chromium_unless_told_otherwise():
     default = [sys.executable, "-m", "playwright", "install", "--no-shell", "chromium"]
     assert fetch_command({}) == default
     assert fetch_command({"SMOL_BROWSER_FETCH_COMMAND": "mirror-fetch --to 'a b'"}) == [
-        "mirror-fetch", "--to", "a b"
-    ]  # fmt: skip
+        "mirror-fetch",
+        "--to",
+        "a b",
+    ]
 
 
 FAKE_FETCH = """

@@ -71,10 +71,20 @@ def fresh_python() -> Path:
     shutil.rmtree(home, ignore_errors=True)
     venv.create(home, with_pip=True)
     done = subprocess.run(
-        [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q",
-         "-r", str(REQUIREMENTS)],
-        capture_output=True, text=True, timeout=INSTALL_SECONDS,
-    )  # fmt: skip
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--disable-pip-version-check",
+            "-q",
+            "-r",
+            str(REQUIREMENTS),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=INSTALL_SECONDS,
+    )
     if done.returncode != 0:
         pytest.fail(f"pip install -r requirements.txt failed:\n{done.stdout}\n{done.stderr}")
     (home / "ready").write_text(digest)
@@ -93,15 +103,22 @@ def test_a_page_is_checked_after_the_start_requirements_alone(tmp_path, capsys):
     if found is None:
         pytest.skip("no Chromium-family browser on PATH (as a person's machine would have)")
     python = fresh_python()
-    listed = subprocess.run([str(python), "-m", "pip", "freeze"], capture_output=True,
-                            text=True, check=True).stdout.lower()  # fmt: skip
+    listed = subprocess.run(
+        [str(python), "-m", "pip", "freeze"], capture_output=True, text=True, check=True
+    ).stdout.lower()
     assert "playwright==" in listed and "xllamacpp" not in listed and "pytest" not in listed
     page = tmp_path / "index.html"
     page.write_text(COUNTER)
     script = tmp_path / "check.py"
     script.write_text(textwrap.dedent(CHECK))
-    done = subprocess.run([str(python), str(script), str(page)], cwd=ROOT, env=child_env(),
-                          capture_output=True, text=True, timeout=180)  # fmt: skip
+    done = subprocess.run(
+        [str(python), str(script), str(page)],
+        cwd=ROOT,
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert done.returncode == 0, done.stderr
     said = json.loads(done.stdout.strip().splitlines()[-1])
     assert said == {"status": "pass", "reason": "", "browser": found, "why_not": ""}, said
@@ -118,8 +135,14 @@ def test_the_checked_page_really_is_checked(tmp_path):
     page.write_text(COUNTER.replace("n += 1", "n += 2"))
     script = tmp_path / "check.py"
     script.write_text(textwrap.dedent(CHECK))
-    done = subprocess.run([str(python), str(script), str(page)], cwd=ROOT, env=child_env(),
-                          capture_output=True, text=True, timeout=180)  # fmt: skip
+    done = subprocess.run(
+        [str(python), str(script), str(page)],
+        cwd=ROOT,
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     said = json.loads(done.stdout.strip().splitlines()[-1])
     assert said["status"] == "fail" and 'expected "2", got "4"' in said["reason"], said
     assert sys.executable != str(python)

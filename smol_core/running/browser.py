@@ -54,6 +54,12 @@ def unavailable() -> str:
     return ""
 
 
+def fetch_offered(hosted: bool, run_examples: bool) -> bool:
+    """Whether the page offers to fetch Playwright's Chromium: pages are checked here, none
+    was found, and the studio is the person's own (a visitor never fills its owner's disk)."""
+    return not hosted and run_examples and unavailable() == NO_BROWSER
+
+
 def extension_popup(contents: Mapping[str, str]) -> str | None:
     """The popup page of a Chrome extension project, if it is one."""
     try:

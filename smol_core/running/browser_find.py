@@ -23,16 +23,29 @@ from pathlib import Path
 FETCH_COST = "about 190 MB to download, 400 MB on disk; a minute or two on a fast connection"
 FETCH_SECONDS = 1800  # a bound, not an estimate: a slow connection still finishes
 
-_PATH_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome",
-               "microsoft-edge", "microsoft-edge-stable", "msedge")  # fmt: skip
+_PATH_NAMES = (
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+    "chrome",
+    "microsoft-edge",
+    "microsoft-edge-stable",
+    "msedge",
+)
 # Where each OS's installers put them (the app bundle's binary on macOS).
 # (Linux's packages also link a PATH name; these are for a PATH that lacks it.)
 _LINUX = ("/snap/bin/chromium", "/opt/google/chrome/chrome", "/opt/microsoft/msedge/msedge")
-_MAC_APPS = ("Google Chrome.app/Contents/MacOS/Google Chrome",
-             "Microsoft Edge.app/Contents/MacOS/Microsoft Edge",
-             "Chromium.app/Contents/MacOS/Chromium")  # fmt: skip
-_WINDOWS = (r"Google\Chrome\Application\chrome.exe", r"Microsoft\Edge\Application\msedge.exe",
-            r"Chromium\Application\chrome.exe")  # fmt: skip
+_MAC_APPS = (
+    "Google Chrome.app/Contents/MacOS/Google Chrome",
+    "Microsoft Edge.app/Contents/MacOS/Microsoft Edge",
+    "Chromium.app/Contents/MacOS/Chromium",
+)
+_WINDOWS = (
+    r"Google\Chrome\Application\chrome.exe",
+    r"Microsoft\Edge\Application\msedge.exe",
+    r"Chromium\Application\chrome.exe",
+)
 _WINDOWS_ROOTS = ("PROGRAMFILES", "PROGRAMFILES(X86)", "LOCALAPPDATA")
 
 
@@ -41,8 +54,11 @@ def candidates(system: str, env: Mapping[str, str], home: Path) -> list[Path]:
     order: the ones a person installed, then Playwright's own Chromium."""
     found: list[Path] = []
     if system == "Darwin":
-        found += [root / app for root in (Path("/Applications"), home / "Applications")
-                  for app in _MAC_APPS]  # fmt: skip
+        found += [
+            root / app
+            for root in (Path("/Applications"), home / "Applications")
+            for app in _MAC_APPS
+        ]
     elif system == "Windows":
         roots = [env[k] for k in _WINDOWS_ROOTS if env.get(k)]
         found += [Path(root, *part.split("\\")) for root in roots for part in _WINDOWS]
@@ -74,8 +90,9 @@ def _build_number(path: Path) -> int:
     return int(digits) if digits else 0
 
 
-def find_browser(env: Mapping[str, str] | None = None, system: str | None = None,
-                 home: Path | None = None) -> str | None:  # fmt: skip
+def find_browser(
+    env: Mapping[str, str] | None = None, system: str | None = None, home: Path | None = None
+) -> str | None:
     """The browser to drive: $SMOL_BROWSER, else one on PATH, else where the OS installs one,
     else Playwright's own; None if there is none."""
     env = os.environ if env is None else env
@@ -120,6 +137,11 @@ class BrowserFetch:
     output: list[str] = field(default_factory=list, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
+    @property
+    def label(self) -> str:
+        """What the progress bar says: what is being fetched, and its size once known."""
+        return f"{self.doing} ({self.size})" if self.size else self.doing
+
     def start(self, env: Mapping[str, str] | None = None) -> BrowserFetch:
         base = os.environ if env is None else env
         # Nothing secret goes to the child: it needs no key to download a browser.
@@ -130,9 +152,15 @@ class BrowserFetch:
     def _run(self, env: dict[str, str]) -> None:
         try:
             proc = subprocess.Popen(
-                self.command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
-                stdin=subprocess.DEVNULL, text=True, errors="replace", bufsize=1,
-            )  # fmt: skip
+                self.command,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                text=True,
+                errors="replace",
+                bufsize=1,
+            )
         except OSError as exc:
             self._finish(False, f"The browser could not be fetched: {exc.strerror or exc}.")
             return

@@ -54,10 +54,20 @@ class CloudApp(StreamlitApp):
     def start(self, timeout: float = 45.0) -> CloudApp:
         out = self.log.open("a")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-             f"--server.port={self.port}", "--server.headless=true"],
-            cwd=self.root, env=self.env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "streamlit_app.py",
+                f"--server.port={self.port}",
+                "--server.headless=true",
+            ],
+            cwd=self.root,
+            env=self.env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
         out.close()
         self.wait_healthy(timeout)
         return self
@@ -65,8 +75,11 @@ class CloudApp(StreamlitApp):
 
 def repository_copy(to: Path) -> Path:
     """The repository as committed (tracked files only: no secrets of the developer's)."""
-    names = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
-                           check=True).stdout.decode().split("\0")  # fmt: skip
+    names = (
+        subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True)
+        .stdout.decode()
+        .split("\0")
+    )
     for name in filter(None, names):
         if (ROOT / name).is_file():
             (to / name).parent.mkdir(parents=True, exist_ok=True)
@@ -106,9 +119,26 @@ def cloud_proxy(app_port: int, tmp: Path) -> Iterator[int]:
     if shutil.which("openssl") is None:
         pytest.skip("no openssl to make the proxy's certificate")
     cert, key = tmp / "cert.pem", tmp / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-keyout", str(key), "-out", str(cert), "-subj", f"/CN={APP_NAME}"],
-                   check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-subj",
+            f"/CN={APP_NAME}",
+        ],
+        check=True,
+        capture_output=True,
+    )
     tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     tls.load_cert_chain(cert, key)
     source = other_address() or "127.0.0.1"
@@ -143,8 +173,11 @@ def cloud_proxy(app_port: int, tmp: Path) -> Iterator[int]:
 @contextmanager
 def visitor_browser() -> Iterator[object]:
     """Chromium in which APP_NAME resolves to this machine (where the proxy listens)."""
-    args = [*CHROMIUM_ARGS, f"--host-resolver-rules=MAP {APP_NAME} 127.0.0.1",
-            "--ignore-certificate-errors"]  # fmt: skip
+    args = [
+        *CHROMIUM_ARGS,
+        f"--host-resolver-rules=MAP {APP_NAME} 127.0.0.1",
+        "--ignore-certificate-errors",
+    ]
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -192,8 +225,10 @@ def test_the_repository_deploys_on_cloud_as_it_is(tmp_path, capsys):
         assert {"main.py", "util.py"} <= set(z.namelist())
     assert {r.headers["authorization"] for r in model.requests} == {f"Bearer {OWNER_KEY}"}
     with capsys.disabled():
-        print(f"\n[cloud] {APP_NAME} via {other_address() or '127.0.0.1'}: "
-              f"walked, {len(model.requests)} requests, zip {sorted(FILES)}")  # fmt: skip
+        print(
+            f"\n[cloud] {APP_NAME} via {other_address() or '127.0.0.1'}: "
+            f"walked, {len(model.requests)} requests, zip {sorted(FILES)}"
+        )
 
 
 def test_without_its_owners_word_a_deployment_serves_no_one(tmp_path):
