@@ -132,34 +132,34 @@ def _said(errors: list[str]) -> str:
     return f"JavaScript error: {errors[0][:160]}" if errors else "no JavaScript error"
 
 
-def generate(spec: str, folder: Path) -> tuple[int, float, str]:
-    """The CLI with the built-in model: exit status, seconds, its last lines."""
+def generate(spec: str, folder: Path, timeout: float) -> tuple[str, float, str]:
+    """The CLI with the built-in model: its exit status (or "timeout"), seconds, last lines.
+    What it wrote before a timeout is still checked."""
     started = time.monotonic()
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "smol_core",
-            "--prompt",
-            spec,
-            "--provider",
-            "local",
-            "--out",
-            str(folder),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=CLI_SECONDS,
-    )
+    command = [
+        sys.executable,
+        "-m",
+        "smol_core",
+        "--prompt",
+        spec,
+        "--provider",
+        "local",
+        "--out",
+        str(folder),
+    ]
+    try:
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return "timeout", time.monotonic() - started, f"stopped after {timeout:.0f} s"
     tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-3:])
-    return done.returncode, time.monotonic() - started, tail
+    return str(done.returncode), time.monotonic() - started, tail
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", help="copy each run's files into this folder")
+    parser.add_argument("--timeout", type=float, default=CLI_SECONDS, help="seconds per run")
     args = parser.parse_args(argv)
     found = find_browser()
     if found is None:
@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         for run in range(args.runs):
             spec = SPECS[run % len(SPECS)]
             folder = Path(tmp) / f"run{run + 1}"
-            status, seconds, tail = generate(spec, folder)
+            status, seconds, tail = generate(spec, folder, args.timeout)
             files = sorted(
                 str(p.relative_to(folder))
                 for p in folder.rglob("*")
@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"run {row['run']} (spec {row['spec']}): {'PASS' if passed else 'FAIL'} "
                 f"in {row['seconds']} s, exit {status}, files {files}"
                 + (f"\n    {why}" if why else "")
-                + (f"\n    cli: {tail}" if status else ""),
+                + (f"\n    cli: {tail}" if status != "0" else ""),
                 flush=True,
             )
             if args.keep:
