@@ -202,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
                 + (f"\n    cli: {tail}" if status != "0" else ""),
                 flush=True,
             )
-            if args.keep:
+            if args.keep and folder.is_dir():
                 shutil.copytree(folder, Path(args.keep) / folder.name, dirs_exist_ok=True)
     passed = sum(r["pass"] for r in rows)
     print(f"vague counter pages: {passed}/{len(rows)} work in Chromium (target: 4 of 5)")
