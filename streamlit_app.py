@@ -35,6 +35,8 @@ from smol_core.importing import ImportRefused, import_zip
 from smol_core.model.client import require_key, resolve, start_warm_up
 from smol_core.project import Project
 from smol_core.quality.repair import repair_instruction
+from smol_core.running.browser import NO_BROWSER, fetch_offered
+from smol_core.running.browser_find import FETCH_COST, BrowserFetch, fetch_command
 from smol_core.running.heal import consent_needed
 from smol_core.running.report import example_line, files_line, offers_new_example
 from smol_core.running.report import summary as run_summary
@@ -60,7 +62,7 @@ from smol_core.steps.example_table import (
 )
 from smol_core.steps.file_list import make_file_list
 from smol_core.steps.plan import make_plan
-from smol_core.studio.access import CodeGate, host_allowed
+from smol_core.studio.access import CodeGate, hosted_by_owner, refusal
 from smol_core.studio.advice import AS_MODULE, advise, load_as_module
 from smol_core.studio.asks import EMPTY, LIVE
 from smol_core.studio.examples import list_examples
@@ -182,10 +184,14 @@ def session_studio(owner: str, config: PageConfig) -> Studio:
     return state.studio
 
 
-def served_here() -> bool:
-    """The connection's Host is a name this studio answers to (see access.host_allowed)."""
-    host = st.context.headers.get("host")
-    return host_allowed(host, st.get_option("server.address"), os.environ.get("SMOL_ALLOWED_HOSTS"))
+def refused(config: PageConfig) -> str:
+    """Why this connection gets nothing but one sentence ("" if it may use the studio): see
+    access.refusal (who asks: the Host it used and its address, from st.context)."""
+    hosted = hosted_by_owner(config.secrets, config.env)
+    allowed = config.merged.get("SMOL_ALLOWED_HOSTS")
+    peer = st.context.ip_address  # AppTest gives a stand-in object: no connection at all
+    peer = peer if isinstance(peer, str) else None
+    return refusal(st.context.headers.get("host"), peer, hosted, allowed)
 
 
 def open_linked_run(studio: Studio, scope: str | None) -> None:
@@ -809,6 +815,30 @@ def run_consent(settings: Settings) -> Settings:
                    + WITHOUT_ISOLATION)  # fmt: skip
         allowed = st.checkbox("Run it anyway", key="in_allow_unisolated")
     return settings.with_(allow_unisolated=allowed)
+
+
+def browser_offer(config: PageConfig, settings: Settings) -> None:
+    """No Chrome, Edge or Chromium here: one button fetches Playwright's Chromium, with its
+    cost said first and its progress shown (see browser.fetch_offered: whom it is offered)."""
+    state = st.session_state
+    fetch = state.get("browser_fetch")
+    hosted = hosted_by_owner(config.secrets, config.env)
+    if fetch is None and not fetch_offered(hosted, settings.run_examples):
+        return
+    with st.sidebar:
+        if fetch is None:
+            st.info(f"Pages can't be checked: {NO_BROWSER}.")
+            about = f"Fetches Playwright's Chromium: {FETCH_COST}."
+            if not st.button("Get Chromium for page checks", key="btn_get_browser", help=about):
+                st.caption(f"It costs {FETCH_COST}.")
+                return
+            state.browser_fetch = fetch = BrowserFetch(fetch_command(os.environ)).start()
+        bar = st.progress(fetch.percent, text=fetch.doing)
+        while not fetch.done:  # a rerun that interrupts this watch leaves the fetch running
+            time.sleep(0.2)
+            bar.progress(fetch.percent, text=fetch.label)
+        (st.success if fetch.ok else st.error)(fetch.message)
+        del state.browser_fetch  # said once; a failed fetch may be tried again
 
 
 def examples_status(project: Project, settings: Settings) -> None:
@@ -1625,17 +1655,18 @@ def findings_list(project: Project, studio: Studio, settings: Settings, path: st
 
 def main() -> None:
     st.set_page_config(page_title="smol studio", page_icon="🐣", layout="wide")
-    start_warm_up()  # once per server process, in the background: the first request won't pay it
-    if not served_here():
-        st.error("This studio answers only at the address it serves (e.g. http://localhost:8501).")
-        st.stop()
     config = page_config(secrets_dict(), os.environ)  # read once per rerun
+    if why := refused(config):  # before anything else: a stranger starts nothing, sees nothing
+        st.error(why)
+        st.stop()
+    start_warm_up()  # once per server process, in the background: the first request won't pay it
     owner = browser_owner()
     scope = config.history_scope(owner)
     studio = session_studio(owner, config)
     open_linked_run(studio, scope)
     examples = list_examples()
     settings = run_consent(sidebar(config, studio, scope))
+    browser_offer(config, settings)
     header()
     if shared_view(studio, scope, settings):
         return

@@ -18,7 +18,16 @@ from smol_core.errors import LimitError, SmolError, describe
 from smol_core.events import FileDone
 from smol_core.settings import Limits, Settings, public_host, same_endpoint
 from smol_core.steps.plan import make_plan
-from smol_core.studio.access import CodeGate, KeyPolicy, ProcessGate, choose_key, host_allowed
+from smol_core.studio.access import (
+    ONLY_ITS_NAMES,
+    ONLY_THIS_MACHINE,
+    CodeGate,
+    KeyPolicy,
+    ProcessGate,
+    choose_key,
+    hosted_by_owner,
+    refusal,
+)
 from smol_core.studio.history import RunStore
 from smol_core.studio.session import Studio, check_table, page_config
 from smol_core.studio.sharing import issue_owner, known_owner, share_token
@@ -338,15 +347,31 @@ def test_a_malformed_base_url_is_one_line(page_env, monkeypatch, server):
 
 
 # ----------------------------------------------------------------------------- Host check
-def test_a_loopback_studio_answers_only_to_loopback_names():
+def test_a_studio_on_a_machine_answers_only_that_machine_under_loopback_names():
     for host in ("localhost:8501", "127.0.0.1:8501", "[::1]:8501", "LOCALHOST"):
-        assert host_allowed(host, "127.0.0.1"), host
+        for peer in (None, "127.0.0.1", "::ffff:127.0.0.1", "127.0.0.2"):
+            assert refusal(host, peer, hosted=False) == "", (host, peer)
     for host in ("evil.example", "evil.example:8501", "localhost.evil.example", "a@localhost",
                  "10.0.0.5:8501", "", "localhost/x"):  # fmt: skip
-        assert not host_allowed(host, "127.0.0.1"), host
-    assert host_allowed("app.example", None)  # a deployment behind its proxy
-    assert not host_allowed("evil.example", "0.0.0.0", "app.example, other.example")
-    assert host_allowed("other.example:443", "0.0.0.0", "app.example, other.example")
+        assert refusal(host, None, hosted=False) == ONLY_ITS_NAMES, host
+    for peer in ("192.168.1.5", "::ffff:10.0.0.2", "2001:db8::1", "nonsense"):
+        assert refusal("localhost:8501", peer, hosted=False) == ONLY_THIS_MACHINE, peer
+    assert refusal(None, None, hosted=False) == ""  # AppTest: no connection at all
+
+
+def test_a_hosted_studio_answers_anyone_or_the_names_it_was_given():
+    assert refusal("smol.streamlit.app", "10.1.2.3", hosted=True) == ""
+    names = "app.example, *.streamlit.app"
+    assert refusal("evil.example", "10.1.2.3", True, names) == ONLY_ITS_NAMES
+    assert refusal("app.example:443", "10.1.2.3", True, names) == ""
+    assert refusal("smol.streamlit.app", "10.1.2.3", True, names) == ""
+    assert refusal("streamlit.app.evil.example", "10.1.2.3", True, names) == ONLY_ITS_NAMES
+    # Hosted is the owner's word, from secrets or the environment, never a request's.
+    assert hosted_by_owner({"SMOL_HOSTED": "true"}, {}) and hosted_by_owner(
+        {}, {"SMOL_HOSTED": "1"}
+    )
+    assert hosted_by_owner({"SMOL_HOSTED": True}, {})
+    assert not hosted_by_owner({"OPENAI_API_KEY": "sk-x"}, {"SMOL_HOSTED": "no"})
 
 
 def test_the_history_holds_no_owner_key(make_server, page_env, monkeypatch):

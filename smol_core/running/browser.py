@@ -15,15 +15,14 @@ import functools
 import hashlib
 import json
 import mimetypes
-import os
 import re
-import shutil
 import time
 import urllib.parse
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from ..records import Example, ExampleResult, PageStep
+from .browser_find import find_browser
 from .examples import css_selector
 from .sandbox import Sandbox
 
@@ -34,19 +33,14 @@ _ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first
          "--disable-quic", "--headless=new"]  # fmt: skip
 ORIGIN = "http://project.localhost/"  # a page with ES modules is served from here, from the copy
 _MODULE = re.compile(r"""<script\b[^>]*\btype\s*=\s*["']?module""", re.I)
+NO_BROWSER = "no Chrome, Edge or Chromium found (install one, or set SMOL_BROWSER to its path)"
 _LOCAL = ("file:", "data:", "blob:", "about:", "chrome-extension:", "chrome:", "devtools:")
-_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 
 
 def browser_path() -> str | None:
-    """The Chromium to drive: $SMOL_BROWSER, else the first one on PATH."""
-    given = os.environ.get("SMOL_BROWSER") or os.environ.get("CHROMIUM_PATH")
-    if given and Path(given).exists():
-        return given
-    for name in _CANDIDATES:
-        if found := shutil.which(name):
-            return found
-    return None
+    """The Chromium-family browser to drive (see browser_find: $SMOL_BROWSER, PATH, where each
+    OS installs Chrome, Edge or Chromium, Playwright's own)."""
+    return find_browser()
 
 
 def unavailable() -> str:
@@ -54,10 +48,16 @@ def unavailable() -> str:
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        return "Playwright is not installed (pip install playwright)"
+        return "Playwright is not installed (pip install -r requirements.txt)"
     if browser_path() is None:
-        return "no Chromium or Chrome found (install chromium, or set SMOL_BROWSER)"
+        return NO_BROWSER
     return ""
+
+
+def fetch_offered(hosted: bool, run_examples: bool) -> bool:
+    """Whether the page offers to fetch Playwright's Chromium: pages are checked here, none
+    was found, and the studio is the person's own (a visitor never fills its owner's disk)."""
+    return not hosted and run_examples and unavailable() == NO_BROWSER
 
 
 def extension_popup(contents: Mapping[str, str]) -> str | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -154,29 +155,60 @@ class CodeGate:
 
 
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+# The one sentence a refused request gets (nothing else of the page is rendered).
+ONLY_THIS_MACHINE = (
+    "This studio serves only the computer it runs on (its owner can open it to others with "
+    'SMOL_HOSTED = "true" in its secrets).'
+)
+ONLY_ITS_NAMES = "This studio answers only at its own address, such as http://localhost:8501."
 
 
-def host_allowed(host: str | None, address: str | None, allowed: str | None = None) -> bool:
-    """Whether the page answers a connection whose `Host` header is `host`.
+def hosted_by_owner(secrets: Mapping[str, object], env: Mapping[str, str]) -> bool:
+    """The owner said this studio serves others (Community Cloud, a server): SMOL_HOSTED in
+    secrets or in the environment of whoever started it. Never read off a request: a header
+    can say anything, and a studio on a person's machine must stay theirs."""
+    return env_flag(str(secrets.get("SMOL_HOSTED") or env.get("SMOL_HOSTED") or ""))
 
-    A studio listening on loopback only (`server.address`, set in .streamlit/config.toml)
-    answers only to loopback names: a web page whose name was re-pointed at 127.0.0.1 (DNS
-    rebinding) sends its own name and is refused. SMOL_ALLOWED_HOSTS (comma-separated names)
-    sets the list explicitly; otherwise a studio listening elsewhere (a deployment behind its
-    proxy) answers any name.
+
+def refusal(
+    host: str | None, client_ip: str | None, hosted: bool, allowed: str | None = None
+) -> str:
+    """ "" if the page may answer this connection, else the one sentence it shows instead.
+
+    `host` is the connection's Host header, `client_ip` its TCP peer as st.context gives it
+    (None for loopback, or with no connection at all, as in AppTest). A studio that is not
+    hosted answers only this machine (a peer on loopback) and only under a loopback name: a
+    web page whose name was re-pointed at 127.0.0.1 (DNS rebinding) sends its own name. The
+    server listens on every address (Community Cloud's proxy must reach it with the same
+    config), so this is where everyone else is turned away. SMOL_ALLOWED_HOSTS (names,
+    `*.example.com` for subdomains) sets the names explicitly, hosted or not.
     """
-    names = {n.strip().lower().strip("[]") for n in (allowed or "").split(",") if n.strip()}
-    if not names and not _is_loopback(address):
-        return True
-    if host is None:  # no connection at all (AppTest runs the script in-process)
-        return True
+    if not hosted and not _is_loopback_ip(client_ip):
+        return ONLY_THIS_MACHINE
+    names = {n.strip().lower().strip("[]").rstrip(".") for n in (allowed or "").split(",")}
+    names.discard("")
+    if host is None or (hosted and not names):  # AppTest; a deployment behind its proxy
+        return ""
     name = _hostname(host)
-    return name is not None and name in (names or LOOPBACK_NAMES | {str(address).lower()})
+    if name is not None and _name_in(name, names or LOOPBACK_NAMES):
+        return ""
+    return ONLY_ITS_NAMES
 
 
-def _is_loopback(address: str | None) -> bool:
-    name = (address or "").strip().lower().strip("[]")
-    return name in LOOPBACK_NAMES or name.startswith("127.")
+def _name_in(name: str, names: frozenset[str] | set[str]) -> bool:
+    return any(name == n or (n.startswith("*.") and name.endswith(n[1:])) for n in names)
+
+
+def _is_loopback_ip(client_ip: str | None) -> bool:
+    if client_ip is None:
+        return True
+    try:
+        ip = ipaddress.ip_address(client_ip.strip().strip("[]").split("%")[0])
+    except ValueError:
+        return False
+    # A server listening on "::" sees an IPv4 peer as ::ffff:127.0.0.1.
+    mapped = getattr(ip, "ipv4_mapped", None)
+    return ip.is_loopback or bool(mapped and mapped.is_loopback)
 
 
 def _hostname(host: str) -> str | None:
