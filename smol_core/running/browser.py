@@ -15,7 +15,9 @@ import functools
 import hashlib
 import json
 import mimetypes
+import os
 import re
+import shutil
 import time
 import urllib.parse
 from collections.abc import Iterator, Mapping
