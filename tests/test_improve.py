@@ -172,3 +172,39 @@ def test_undo_reads_nothing_outside_the_folder(srv, folder, tmp_path):
     code, _, err = cli("--undo", str(folder))
     assert code == 1 and "is a link" in err
     assert (folder / "app.py").read_text() == FIVE["app.py"]
+
+
+def test_a_repair_that_stops_keeps_the_change_and_exits_2(srv, folder):
+    # A folder with no manifest has no spec: the repair of a change must not need one.
+    broken = FIVE["app.py"].replace("from store import load, save", "from store import fetch, save")
+    srv.add_fault(
+        plan_reply(("app.py", "change", "x"), ("notes.py", "add", "notes")), kind="change"
+    )
+    srv.files["app.py"] = broken  # written with a wrong import, and "repaired" the same
+    srv.files["notes.py"] = "NOTES = []\n"
+    code, out, err = cli("--improve", str(folder), "--prompt", "use fetch; add notes.py",
+                         "--edit-format", "whole")  # fmt: skip
+    assert code == 2, err
+    assert "spec is empty" not in err and "not clean" in err
+    assert (folder / "app.py").read_text() == broken  # the change is kept, with its diff
+    assert (folder / "notes.py").read_text() == "NOTES = []\n"
+    assert "+from store import fetch, save" in out and "+++ b/notes.py" in out
+    (version,) = os.listdir(folder / ".smol" / "versions")  # and can be undone
+    assert cli("--undo", str(folder))[0] == 0
+    assert (folder / "app.py").read_text() == FIVE["app.py"] and not (folder / "notes.py").exists()
+
+
+def test_a_repair_whose_requests_fail_keeps_the_change_and_says_why(srv, folder):
+    broken = FIVE["app.py"].replace("from store import load, save", "from store import fetch, save")
+    srv.add_fault(
+        plan_reply(("app.py", "change", "x"), ("notes.py", "add", "notes")), kind="change"
+    )
+    srv.add_fault(Fault.text(broken), kind="code", path="app.py")  # the change itself
+    srv.add_fault(Fault.status(404, message="gone"), kind="code", path="app.py", times=None)
+    srv.files["notes.py"] = "NOTES = []\n"
+    code, out, err = cli("--improve", str(folder), "--prompt", "use fetch; add notes.py",
+                         "--edit-format", "whole")  # fmt: skip
+    assert code == 2, err
+    assert "not clean" in err and "stopped" in err
+    assert "from store import fetch, save" in (folder / "app.py").read_text()
+    assert (folder / "notes.py").read_text() == "NOTES = []\n"

@@ -107,6 +107,7 @@ class ChangeResult:
     failed: dict[str, str] = field(default_factory=dict)
     applied: bool = False
     reason: str = ""
+    unclean: str = ""  # applied, but why its checks or runs are not clean ("" when they are)
 
     @property
     def deleted(self) -> list[str]:
