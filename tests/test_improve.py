@@ -208,3 +208,51 @@ def test_a_repair_whose_requests_fail_keeps_the_change_and_says_why(srv, folder)
     assert "not clean" in err and "stopped" in err
     assert "from store import fetch, save" in (folder / "app.py").read_text()
     assert (folder / "notes.py").read_text() == "NOTES = []\n"
+
+
+CALC = "def add(a, b):\n    return a + b\n"
+CALC_CHANGED = "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n"
+
+
+def calc_folder(tmp_path, test_text):
+    root = tmp_path / "calc"
+    root.mkdir()
+    (root / "calc.py").write_text(CALC)
+    (root / "test_calc.py").write_text(test_text)
+    return root
+
+
+def test_a_test_script_is_run_as_the_script_it_is(srv, tmp_path, monkeypatch):
+    # Run by pytest, this script has no test of pytest's kind (exit 5): it is run as itself.
+    monkeypatch.setenv("SMOL_RUN_EXAMPLES", "1")
+    root = calc_folder(tmp_path, "from calc import add, sub\n\n\ndef check():\n"
+                       "    assert add(2, 3) == 5\n    assert sub(5, 3) == 2\n\n\n"
+                       'if __name__ == "__main__":\n    check()\n    print("ok")\n')  # fmt: skip
+    srv.add_fault(plan_reply(("calc.py", "change", "add sub")), kind="change")
+    srv.add_fault(Fault.text(CALC_CHANGED), kind="code", path="calc.py")
+    srv.files["calc.py"] = "# rewritten by a repair\n"
+    code, out, err = cli("--improve", str(root), "--prompt", "add sub(a, b) to calc.py",
+                         "--edit-format", "whole")  # fmt: skip
+    assert code == 0, err
+    assert "example 2: pass  [tests in test_calc.py]" in err
+    assert (root / "calc.py").read_text() == CALC_CHANGED  # never sent to be "repaired"
+
+
+def test_tests_that_need_pytest_where_it_is_missing_are_not_run_not_failed(
+    srv, tmp_path, monkeypatch
+):
+    from smol_core.running import execute
+
+    monkeypatch.setenv("SMOL_RUN_EXAMPLES", "1")
+    # The runner decides pytest is not there (as where it is not installed); the rest is real.
+    monkeypatch.setattr(execute, "pytest_installed", lambda: False)
+    root = calc_folder(tmp_path, "from calc import sub\n\n\ndef test_sub():\n"
+                       "    assert sub(5, 3) == 2\n")  # fmt: skip
+    srv.add_fault(plan_reply(("calc.py", "change", "add sub")), kind="change")
+    srv.add_fault(Fault.text(CALC_CHANGED), kind="code", path="calc.py")
+    srv.files["calc.py"] = "# rewritten by a repair\n"
+    code, out, err = cli("--improve", str(root), "--prompt", "add sub(a, b) to calc.py",
+                         "--edit-format", "whole")  # fmt: skip
+    assert code == 0, err
+    assert "not run: pytest is not installed here  [tests in test_calc.py]" in err
+    assert (root / "calc.py").read_text() == CALC_CHANGED
