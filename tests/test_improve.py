@@ -256,3 +256,52 @@ def test_tests_that_need_pytest_where_it_is_missing_are_not_run_not_failed(
     assert code == 0, err
     assert "not run: pytest is not installed here  [tests in test_calc.py]" in err
     assert (root / "calc.py").read_text() == CALC_CHANGED
+
+
+SHOP = {
+    "pricing.py": "def calc_total(prices):\n    return sum(prices)\n",
+    "cart.py": "from pricing import calc_total\n\n\ndef cart_total(cart):\n"
+    "    # calc_total adds the prices\n    return calc_total([p for _, p in cart])\n",
+    "report.py": "import pricing\n\n\ndef line(prices):\n"
+    "    return f'calc_total: {pricing.calc_total(prices)}'\n",
+    "main.py": "from cart import cart_total\n\nprint(cart_total([('a', 2), ('b', 3)]))\n",
+}
+
+
+def test_a_rename_reaches_every_file_that_uses_the_name(srv, tmp_path):
+    root = tmp_path / "shop"
+    root.mkdir()
+    for path, text in SHOP.items():
+        (root / path).write_text(text)
+    # The model lists only the file that defines it, as a small model does.
+    srv.add_fault(plan_reply(("pricing.py", "change", "rename")), kind="change")
+    srv.add_fault(Fault.text(SHOP["pricing.py"].replace("calc_total", "compute_total")),
+                  kind="code", path="pricing.py")  # fmt: skip
+    code, out, err = cli("--improve", str(root), "--prompt",
+                         "Rename the function calc_total to compute_total.",
+                         "--edit-format", "whole")  # fmt: skip
+    assert code == 0, err
+    assert (
+        root / "pricing.py"
+    ).read_text() == "def compute_total(prices):\n    return sum(prices)\n"
+    cart = (root / "cart.py").read_text()
+    assert "from pricing import compute_total" in cart
+    assert "return compute_total([p" in cart and "# calc_total adds" in cart  # not in comments
+    report = (root / "report.py").read_text()
+    assert "pricing.compute_total(prices)" in report and "'calc_total: " in report  # nor strings
+    assert (root / "main.py").read_text() == SHOP["main.py"]
+    assert "checks: 0 finding(s)" in err
+
+
+def test_a_file_the_request_names_as_new_is_created(srv, folder):
+    # The model put the code in an existing file and forgot the one the request names.
+    srv.add_fault(plan_reply(("app.py", "change", "call the exporter")), kind="change")
+    srv.files["app.py"] = FIVE["app.py"].replace("from report import summary",
+                                                 "from report import summary\nimport csv_export")  # fmt: skip
+    srv.files["csv_export.py"] = "def export(items):\n    return ','.join(map(str, items))\n"
+    code, out, err = cli("--improve", str(folder), "--prompt",
+                         "Add a module csv_export.py with export(items), and use it in app.py.",
+                         "--edit-format", "whole")  # fmt: skip
+    assert code == 0, err
+    assert (folder / "csv_export.py").read_text() == srv.files["csv_export.py"]
+    assert "+++ b/csv_export.py" in out

@@ -41,6 +41,7 @@ from ..project import Project
 from ..prompts import Message, render
 from ..settings import Settings
 from .change_context import ChangeContext, fenced
+from .change_scope import Scope, apply_renames, scope_of
 from .edits import apply_edits, describe_failures, parse_edit_blocks
 from .fences import strip_code_fences
 from .file_list import mode_order, structured_args
@@ -278,6 +279,19 @@ async def decide_change(
                       + "; ".join(tried) + ".")  # fmt: skip
 
 
+def widen(plan: ChangePlan, scope: Scope, project: Project, max_files: int) -> set[str]:
+    """Add to `plan` the files `scope` says the change must reach and the model left out; the
+    paths that need only a rename (written without the model) are returned."""
+    planned = {c.path for c in plan.changes}
+    extra = [(p, "change", why) for p, why in scope.users.items() if p not in planned]
+    extra += [(p, "add", "the new file the request names") for p in scope.new_files
+              if p not in planned]  # fmt: skip
+    room = max(0, max_files - len(plan.changes))
+    added = check_change_plan(extra, project, max_files).changes[:room]
+    plan.changes += added
+    return {c.path for c in added if c.action == "change"}
+
+
 # ------------------------------------------------------------------------------ the writing
 async def _whole(
     client: openai.AsyncOpenAI, settings: Settings, messages: list[Message], path: str, emit: Emit
@@ -382,6 +396,8 @@ async def make_change(
     plan = obvious_change(project, request) or await decide_change(
         client, settings, project, request, context, emit
     )
+    scope = scope_of(request, project.contents, [*project.paths, *project.binary])
+    rename_only = widen(plan, scope, project, settings.max_files)
     emit(ChangePlanned(request, tuple((c.path, c.action, c.what) for c in plan.changes),
                        tuple(plan.rejected), plan.mode))  # fmt: skip
     result = ChangeResult(request, plan)
@@ -392,11 +408,18 @@ async def make_change(
             if result.failed:
                 result.failed[change.path] = "not written: another file of the change failed"
                 return
+            current = project.contents.get(change.path)
             try:
-                text, method = await write_changed_file(
-                    client, settings, context, request, change,
-                    project.contents.get(change.path), emit,
-                )  # fmt: skip
+                if change.path in rename_only and current is not None:
+                    # Only a name to carry: by tokens, exactly, without the model.
+                    text, method = apply_renames(change.path, current, scope,
+                                                 project.contents), "renamed"  # fmt: skip
+                else:
+                    text, method = await write_changed_file(
+                        client, settings, context, request, change, current, emit
+                    )
+                    # What the model left of a rename (an import of the old name) is finished.
+                    text = apply_renames(change.path, text, scope, project.contents)
             except Exception as exc:  # noqa: BLE001 - reported; the change is then not applied
                 result.failed[change.path] = describe(exc, settings)
                 return
