@@ -98,7 +98,9 @@ def one(task: Path, root: Path, timeout: float, model: list[str]) -> Outcome:
     with tempfile.TemporaryDirectory(prefix="heldout-") as tmp:
         folder = Path(tmp) / "project"
         if (task / "before").is_dir():
-            shutil.copytree(task / "before", folder, symlinks=True)
+            # `.keep` only keeps an empty folder in git: not part of the project.
+            shutil.copytree(task / "before", folder, symlinks=True,
+                            ignore=shutil.ignore_patterns(".keep"))  # fmt: skip
         else:
             folder.mkdir()
         before = snapshot(folder)

@@ -259,11 +259,11 @@ def test_tests_that_need_pytest_where_it_is_missing_are_not_run_not_failed(
 
 
 SHOP = {
-    "pricing.py": "def calc_total(prices):\n    return sum(prices)\n",
-    "cart.py": "from pricing import calc_total\n\n\ndef cart_total(cart):\n"
-    "    # calc_total adds the prices\n    return calc_total([p for _, p in cart])\n",
+    "pricing.py": "def price_sum(prices):\n    return sum(prices)\n",
+    "cart.py": "from pricing import price_sum\n\n\ndef cart_total(cart):\n"
+    "    # price_sum adds the prices\n    return price_sum([p for _, p in cart])\n",
     "report.py": "import pricing\n\n\ndef line(prices):\n"
-    "    return f'calc_total: {pricing.calc_total(prices)}'\n",
+    "    return f'price_sum: {pricing.price_sum(prices)}'\n",
     "main.py": "from cart import cart_total\n\nprint(cart_total([('a', 2), ('b', 3)]))\n",
 }
 
@@ -275,20 +275,18 @@ def test_a_rename_reaches_every_file_that_uses_the_name(srv, tmp_path):
         (root / path).write_text(text)
     # The model lists only the file that defines it, as a small model does.
     srv.add_fault(plan_reply(("pricing.py", "change", "rename")), kind="change")
-    srv.add_fault(Fault.text(SHOP["pricing.py"].replace("calc_total", "compute_total")),
+    srv.add_fault(Fault.text(SHOP["pricing.py"].replace("price_sum", "sum_prices")),
                   kind="code", path="pricing.py")  # fmt: skip
     code, out, err = cli("--improve", str(root), "--prompt",
-                         "Rename the function calc_total to compute_total.",
+                         "Rename the function price_sum to sum_prices.",
                          "--edit-format", "whole")  # fmt: skip
     assert code == 0, err
-    assert (
-        root / "pricing.py"
-    ).read_text() == "def compute_total(prices):\n    return sum(prices)\n"
+    assert (root / "pricing.py").read_text() == "def sum_prices(prices):\n    return sum(prices)\n"
     cart = (root / "cart.py").read_text()
-    assert "from pricing import compute_total" in cart
-    assert "return compute_total([p" in cart and "# calc_total adds" in cart  # not in comments
+    assert "from pricing import sum_prices" in cart
+    assert "return sum_prices([p" in cart and "# price_sum adds" in cart  # not in comments
     report = (root / "report.py").read_text()
-    assert "pricing.compute_total(prices)" in report and "'calc_total: " in report  # nor strings
+    assert "pricing.sum_prices(prices)" in report and "'price_sum: " in report  # nor strings
     assert (root / "main.py").read_text() == SHOP["main.py"]
     assert "checks: 0 finding(s)" in err
 
