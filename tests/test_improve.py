@@ -303,3 +303,41 @@ def test_a_file_the_request_names_as_new_is_created(srv, folder):
     assert code == 0, err
     assert (folder / "csv_export.py").read_text() == srv.files["csv_export.py"]
     assert "+++ b/csv_export.py" in out
+
+
+def units(fixed: bool = False) -> str:
+    """A script of a dozen similar functions; `fixed`: `to_miles` rounds to 2 decimals."""
+    lines = ["import sys", "", ""]
+    for name, factor in [("meters", 1), ("feet", 3.28), ("inches", 39.37), ("yards", 1.09),
+                         ("miles", 0.000621), ("km", 0.001), ("cm", 100), ("mm", 1000),
+                         ("leagues", 0.000207), ("chains", 0.0497), ("rods", 0.199),
+                         ("furlongs", 0.00497)]:  # fmt: skip
+        body = f"round(x * {factor}, 2)" if fixed and name == "miles" else f"x * {factor}"
+        lines += [f"def to_{name}(x):", f'    """Meters to {name}."""', f"    return {body}",
+                  "", ""]  # fmt: skip
+    lines += ['if __name__ == "__main__":', "    print(globals()['to_' + sys.argv[1]]"
+              "(float(sys.argv[2])))", ""]  # fmt: skip
+    return "\n".join(lines)
+
+
+def test_a_local_change_touches_only_the_function_it_concerns(srv, tmp_path):
+    root = tmp_path / "units"
+    root.mkdir()
+    (root / "units.py").write_text(units())
+    # The model writes the concerned function right, and two others "tidied" on the way.
+    reply = (units(fixed=True).split("def to_leagues")[0].split("def to_feet")[0]
+             .replace("x * 1\n", "float(x)\n") + "def to_miles(x):\n    return round(x * 0.000621, 2)\n"
+             "\n\ndef to_km(x):\n    return x / 1000\n")  # fmt: skip
+    srv.add_fault(Fault.text(reply), kind="edit", path="units.py")
+    code, out, err = cli("--improve", str(root), "--prompt",
+                         "Make the miles conversion round its result to 2 decimals.",
+                         "--edit-format", "functions")  # fmt: skip
+    assert code == 0, err
+    got = (root / "units.py").read_text()
+    assert "return round(x * 0.000621, 2)" in got
+    assert "return x * 0.001\n" in got and "return x * 1\n" in got  # the others as they were
+    assert '"""Meters to miles."""' not in got  # the concerned one is the model's
+    changed = [line for line in out.splitlines() if line[:1] in "+-" and line[:3] not in "+++---"]
+    assert len(changed) == 3, out  # the docstring line and the return line go; one comes
+    asked = srv.requests[-1].body["messages"][-1]["content"]
+    assert "this concerns `to_miles`" in asked

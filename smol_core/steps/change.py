@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import openai
 
@@ -46,6 +46,7 @@ from .edits import apply_edits, describe_failures, parse_edit_blocks
 from .fences import strip_code_fences
 from .file_list import mode_order, structured_args
 from .function_edits import NO_CHANGE, edit_format_for, splice_functions
+from .local_cut import concerned_functions, cut_back
 
 EDIT_FORMATS = ("auto", "whole", "blocks", "functions")
 ACTIONS = {"change": "change", "edit": "change", "modify": "change", "update": "change",
@@ -317,7 +318,34 @@ async def write_changed_file(
     current: str | None,
     emit: Emit = no_emit,
 ) -> tuple[str, str]:
-    """The new text of one file of the change, and how it was written (FileEdited.method)."""
+    """The new text of one file of the change, and how it was written (FileEdited.method).
+    A Python file whose functions the request names is told so, and changes the model makes
+    to other functions are cut back (local_cut.py)."""
+    concerned = []
+    if current is not None and change.path.endswith(".py"):
+        concerned = concerned_functions(f"{request}\n{change.what}", current)
+    if concerned:
+        names = ", ".join(f"`{n}`" for n in concerned)
+        change = replace(change, what=f"{change.what or request} (this concerns {names}; the "
+                                       "other functions stay exactly as they are)")  # fmt: skip
+    text, method = await _write_changed_file(client, settings, context, request, change,
+                                             current, emit)  # fmt: skip
+    if concerned and current is not None:
+        text, cut = cut_back(current, text, concerned)
+        if cut:
+            method += f", {len(cut)} other function(s) left as they were"
+    return text, method
+
+
+async def _write_changed_file(
+    client: openai.AsyncOpenAI,
+    settings: Settings,
+    context: ChangeContext,
+    request: str,
+    change: Change,
+    current: str | None,
+    emit: Emit = no_emit,
+) -> tuple[str, str]:
     d, path = settings.prompts_dir, change.path
     what = change.what or "what the request needs in this file"
     emit(FileStarted(path))
@@ -410,10 +438,13 @@ async def make_change(
                 return
             current = project.contents.get(change.path)
             try:
+                if current is not None and scope.renames:
+                    # A rename is carried out exactly before the model sees the file: what it
+                    # writes is then the rest of the request (a small model renaming by
+                    # functions leaves the old definition beside the new one).
+                    current = apply_renames(change.path, current, scope, project.contents)
                 if change.path in rename_only and current is not None:
-                    # Only a name to carry: by tokens, exactly, without the model.
-                    text, method = apply_renames(change.path, current, scope,
-                                                 project.contents), "renamed"  # fmt: skip
+                    text, method = current, "renamed"  # only a name to carry: no model
                 else:
                     text, method = await write_changed_file(
                         client, settings, context, request, change, current, emit
