@@ -7,10 +7,11 @@ are copied to a temporary folder, `python -m smol_core --provider local --improv
 request.md` runs on it (a subprocess, time-limited), and `check.py` runs on the result in the
 core's sandbox (the code it checks is generated: never trusted).
 
-    python -m bench.heldout_change [SET] [--root WORKTREE] [--timeout 300] [--tasks 01,07]
-                                   [--json out.json]
+    python -m bench.heldout_change [SET] [--root WORKTREE[,WORKTREE]] [--timeout 300]
+                                   [--tasks 01,07] [--spread 4] [--json out.json]
 
-`--root` runs the CLI of another checkout (a start figure on older code). Per task: pass or
+`--root` runs the CLI of another checkout (a start figure on older code); two roots run each
+task one after the other, so both meet the same load on a shared machine. Per task: pass or
 fail, the CLI's exit code, seconds, and whether a change was lost (the CLI wrote files as the
 model answered, yet left the folder as it was: goal 0).
 """
@@ -117,7 +118,19 @@ def one(task: Path, root: Path, timeout: float, model: list[str]) -> Outcome:
 def run(argv: list[str] | None = None) -> list[Outcome]:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("set", nargs="?", default=str(ROOT / "bench" / "heldout" / "change"))
-    p.add_argument("--root", default=str(ROOT), help="the checkout whose CLI runs the tasks")
+    p.add_argument(
+        "--root",
+        default=str(ROOT),
+        help="the checkout whose CLI runs the tasks; several, comma-separated: "
+        "each task is run by each in turn (side by side, under the same load)",
+    )
+    p.add_argument(
+        "--spread",
+        type=int,
+        default=1,
+        help="take the tasks in a stride of N (1, 1+N, ...), so that a run cut short "
+        "still covers every kind of task",
+    )
     p.add_argument("--timeout", type=float, default=300.0, help="seconds per task")
     p.add_argument("--tasks", default="", help="comma-separated name prefixes (default: all)")
     p.add_argument("--json", help="also write the outcomes here")
@@ -131,19 +144,26 @@ def run(argv: list[str] | None = None) -> list[Outcome]:
     tasks = sorted(d for d in Path(args.set).iterdir()
                    if d.is_dir() and (d / "request.md").is_file()
                    and (not wanted or any(d.name.startswith(w) for w in wanted)))  # fmt: skip
-    outcomes = []
+    tasks = [t for start in range(args.spread) for t in tasks[start :: args.spread]]
+    roots = [Path(r) for r in args.root.split(",")]
+    outcomes: list[Outcome] = []
+    by_root: dict[str, list[Outcome]] = {str(r): [] for r in roots}
     for task in tasks:
-        got = one(task, Path(args.root), args.timeout, args.model_args.split())
-        outcomes.append(got)
-        print(f"{got.task:32} {'PASS' if got.passed else 'fail'}  exit {got.exit_code}  "
-              f"{got.seconds:6.1f} s{'  CHANGE LOST' if got.lost else ''}  | {got.check}",
-              flush=True)  # fmt: skip
-        if args.json:  # written as it goes: a long run stopped still leaves its figures
-            Path(args.json).write_text(json.dumps([asdict(o) for o in outcomes], indent=1))
-    passed = sum(o.passed for o in outcomes)
-    lost = sum(o.lost for o in outcomes)
-    print(f"\n{passed}/{len(outcomes)} pass; {lost} change(s) lost; "
-          f"{sum(o.seconds for o in outcomes):.0f} s in all")  # fmt: skip
+        for root in roots:
+            got = one(task, root, args.timeout, args.model_args.split())
+            outcomes.append(got)
+            by_root[str(root)].append(got)
+            label = f" [{root.name}]" if len(roots) > 1 else ""
+            print(f"{got.task:32}{label} {'PASS' if got.passed else 'fail'}  exit "
+                  f"{got.exit_code}  {got.seconds:6.1f} s{'  CHANGE LOST' if got.lost else ''}"
+                  f"  | {got.check}", flush=True)  # fmt: skip
+            if args.json:  # written as it goes: a long run stopped still leaves its figures
+                Path(args.json).write_text(json.dumps(
+                    {r: [asdict(o) for o in got_r] for r, got_r in by_root.items()}, indent=1))  # fmt: skip
+    for root, got_r in by_root.items():
+        passed, lost = sum(o.passed for o in got_r), sum(o.lost for o in got_r)
+        print(f"\n{root}: {passed}/{len(got_r)} pass; {lost} change(s) lost; "
+              f"{sum(o.seconds for o in got_r):.0f} s in all")  # fmt: skip
     return outcomes
 
 
