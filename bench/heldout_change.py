@@ -46,7 +46,7 @@ class Outcome:
     passed: bool
     exit_code: int | None  # None: stopped at the time limit
     seconds: float
-    lost: bool  # a change was written by the model, and nothing reached the folder
+    lost: bool  # the CLI ended with a change written by the model, and none in the folder
     check: str  # the last line check.py printed (or why it did not run)
 
 
@@ -108,7 +108,8 @@ def one(task: Path, root: Path, timeout: float, model: list[str]) -> Outcome:
         started = time.monotonic()
         code, err = run_cli(root, folder, task / "request.md", timeout, model)
         seconds = time.monotonic() - started
-        lost = snapshot(folder) == before and bool(_WROTE.search(err))
+        # Stopped at the limit is not the tool's own doing: counted apart (exit None).
+        lost = code is not None and snapshot(folder) == before and bool(_WROTE.search(err))
         passed, said = run_check(task, folder)
         if os.environ.get("HELDOUT_KEEP_LOGS"):
             Path(os.environ["HELDOUT_KEEP_LOGS"], f"{task.name}.log").write_text(err)
