@@ -341,3 +341,16 @@ def test_a_local_change_touches_only_the_function_it_concerns(srv, tmp_path):
     assert len(changed) == 3, out  # the docstring line and the return line go; one comes
     asked = srv.requests[-1].body["messages"][-1]["content"]
     assert "this concerns `to_miles`" in asked
+
+
+def test_a_rename_is_read_either_way_round_and_made_only_in_code():
+    from smol_core.steps.change_scope import rename_python, renames_asked
+
+    assert renames_asked("Rename the function `fmt()` to `format_it`.") == [("fmt", "format_it")]
+    assert renames_asked("fmt should be renamed to format_it everywhere") == [("fmt", "format_it")]
+    assert renames_asked("rename util.py to helpers.py") == []  # a file, not a name
+    text = ("import money as m\nfrom money import fmt_list\n\n\ndef show(x):\n"
+            "    # fmt makes it pretty\n    return f'fmt: {m.fmt(x)}' + fmt_list([x])\n")  # fmt: skip
+    got = rename_python(text, "fmt", "format_it", {"money"})
+    assert "m.format_it(x)" in got and "'fmt: " in got and "# fmt makes" in got
+    assert "fmt_list" in got  # another name that starts the same is left alone

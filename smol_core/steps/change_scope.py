@@ -24,6 +24,13 @@ _RENAME = re.compile(
     r"`?([A-Za-z_]\w*)(?:\(\))?`?\s+(?:to|as|into)\s+`?([A-Za-z_]\w*)(?:\(\))?`?(?!\.?\w)",
     re.IGNORECASE,
 )
+# "`old` should be renamed (to) `new`": the same, said the other way round.
+_RENAMED = re.compile(
+    r"`?([A-Za-z_]\w*)(?:\(\))?`?\s+(?:should\s+be\s+|must\s+be\s+|is\s+|to\s+be\s+)?"
+    r"renamed\s+(?:to|as|into)\s+`?([A-Za-z_]\w*)(?:\(\))?`?(?!\.?\w)",
+    re.IGNORECASE,
+)
+_NOT_NAMES = frozenset({"it", "them", "this", "that", "function", "be", "is", "was", "should"})
 # A file named in the request that is not in the project and holds code or prose: it is to be
 # created (a data file named but absent is something the code reads, not something to write).
 _NEW_FILE = re.compile(r"(?<![\w./-])((?:[\w-]+/)*[\w-]+\.(?:py|js|mjs|ts|jsx|tsx|html?|css|sh|md))"
@@ -45,9 +52,10 @@ class Scope:
 def renames_asked(request: str) -> list[tuple[str, str]]:
     """The (old, new) names a request renames."""
     out = []
-    for m in _RENAME.finditer(request):
+    found = [*_RENAME.finditer(request), *_RENAMED.finditer(request)]
+    for m in sorted(found, key=lambda m: m.start()):
         pair = (m.group(1), m.group(2))
-        if pair[0] != pair[1] and pair not in out and pair[0].lower() not in ("it", "them"):
+        if pair[0] != pair[1] and pair not in out and pair[0].lower() not in _NOT_NAMES:
             out.append(pair)
     return out
 
