@@ -112,7 +112,7 @@ def one(task: Path, root: Path, timeout: float, model: list[str]) -> Outcome:
         lost = code is not None and snapshot(folder) == before and bool(_WROTE.search(err))
         passed, said = run_check(task, folder)
         if os.environ.get("HELDOUT_KEEP_LOGS"):
-            Path(os.environ["HELDOUT_KEEP_LOGS"], f"{task.name}.log").write_text(err)
+            Path(os.environ["HELDOUT_KEEP_LOGS"], f"{task.name}.{root.name}.log").write_text(err)
     return Outcome(task.name, passed, code, round(seconds, 1), lost, said)
 
 
