@@ -1049,6 +1049,7 @@ def change_section(project: Project, studio: Studio, settings: Settings) -> None
     elif clicked:
         live = ready(settings)
         before = dict(project.contents)
+        kept = versions().list(studio.run_id) if studio.run_id else []
         log, lines = st.empty(), list[str]()
         outcome: list[ChangeDone] = []
 
@@ -1069,10 +1070,14 @@ def change_section(project: Project, studio: Studio, settings: Settings) -> None
         if run_job(studio, settings, job, show, cause="changed") and outcome:
             done = outcome[0]
             if done.applied:
-                state.change_note = ("ok", "Changed: " + ", ".join(
+                what = "Changed: " + (", ".join(
                     [*done.changed, *(f"{p} (new)" for p in done.added),
                      *(f"{p} (deleted)" for p in done.deleted)]) or "nothing")  # fmt: skip
+                # Kept even when not clean (the best version it reached), with the reason.
+                state.change_note = ("warn", f"{what}. Not clean: {done.reason}") if \
+                    done.reason else ("ok", what)  # fmt: skip
                 state.change_diff = unified_diff(before, project.contents)
+                state.change_undo = kept[0].number if kept else None
             else:
                 state.change_note = ("error", done.reason)
                 state.change_diff = ""
@@ -1082,9 +1087,13 @@ def change_section(project: Project, studio: Studio, settings: Settings) -> None
     if kind == "error":
         st.error(f"The change was not made: {text}. The project is as it was.")
     elif kind:
-        st.success(text)
+        (st.warning if kind == "warn" else st.success)(text)
         with st.expander("What changed (diff)", expanded=True):
             st.code(state.get("change_diff", "")[:200_000] or "(no difference)", language="diff")
+        if state.get("change_undo") and studio.run_id:
+            st.button("Undo this change", key="btn_change_undo", on_click=restore_version,
+                      args=(studio, state.change_undo),
+                      help="Restores the version before the change (kept as a new version)")  # fmt: skip
 
 
 def restore_version(studio: Studio, number: int) -> None:

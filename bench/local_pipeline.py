@@ -138,13 +138,57 @@ async def one_spec(name: str) -> dict:
             "rss": rss_mib(local_server_pid() or 0) or 0.0}  # fmt: skip
 
 
-async def one_change(name: str) -> dict:
+# A file the project never saw (not its own bench file): a dozen similar conversions, ~90
+# lines; the request concerns one of them, in words rather than by its name.
+_UNITS = [("meters", 1), ("feet", 3.28084), ("inches", 39.3701), ("yards", 1.09361),
+          ("miles", 0.000621371), ("km", 0.001), ("cm", 100), ("mm", 1000),
+          ("leagues", 0.000207), ("chains", 0.0497), ("rods", 0.198839), ("furlongs", 0.00497)]  # fmt: skip
+UNITS_REQUEST = ("The miles conversion should round its result to 2 decimals, so that "
+                 "`python units.py miles 1000` prints 0.62.")  # fmt: skip
+
+
+def units(fixed: bool = False) -> str:
+    """`units.py`: meters to a dozen units; `fixed`, to miles rounds to 2 decimals."""
+    lines = ['"""Convert a length in meters: python units.py UNIT METERS."""', "", "import sys",
+             "", ""]  # fmt: skip
+    for unit, factor in _UNITS:
+        value = f"round(meters * {factor}, 2)" if fixed and unit == "miles" else \
+            f"meters * {factor}"  # fmt: skip
+        lines += [f"def to_{unit}(meters):", f'    """Meters to {unit}."""',
+                  "    if meters < 0:", '        raise ValueError("a length is never negative")',
+                  f"    return {value}", "", ""]  # fmt: skip
+    lines += ['if __name__ == "__main__":', "    unit, meters = sys.argv[1], float(sys.argv[2])",
+              '    print(globals()["to_" + unit](meters))', ""]  # fmt: skip
+    return "\n".join(lines)
+
+
+CHANGE_FILES = {  # name: (path, text, request, the command and what it must print, fixed)
+    "own": ("inventory.py", inventory, REQUEST, ("python", "inventory.py"), "total value: 70"),
+    "foreign": ("units.py", units, UNITS_REQUEST, ("python", "units.py", "miles", "1000"), "0.62"),
+}
+
+
+def functions_touched(before: str, after: str) -> list[str]:
+    """The top-level definitions whose text differs (or that appeared or went)."""
+    import ast
+
+    def defs(text: str) -> dict[str, str]:
+        try:
+            return {n.name: ast.dump(n) for n in ast.parse(text).body if hasattr(n, "name")}
+        except SyntaxError:
+            return {}
+
+    a, b = defs(before), defs(after)
+    return sorted(n for n in set(a) | set(b) if a.get(n) != b.get(n))
+
+
+async def one_change(name: str, which: str = "own") -> dict:
     speculation, choices = CONFIGS[name]
+    path, make, request, command, printed = CHANGE_FILES[which]
     edit = {"edit_format": "whole"} if name == "before" else {}
     settings = Settings.from_env({}, provider="local", base_url=server(speculation), **edit)
     settings = settings.with_(run_examples=False)
-    project = Project(spec="", files=[FileSpec("inventory.py")],
-                      contents={"inventory.py": inventory()})  # fmt: skip
+    project = Project(spec="", files=[FileSpec(path)], contents={path: make()})
     watch = Watch()
     t0 = time.perf_counter()
 
@@ -152,24 +196,28 @@ async def one_change(name: str) -> dict:
         project.apply(event)
         watch(event)
 
-    result = await change_project(project, REQUEST, settings, emit)
+    result = await change_project(project, request, settings, emit)
     seconds = time.perf_counter() - t0
-    check = Example(
-        name="total",
-        kind="command",
-        commands=(Command(("python", "inventory.py"), output="total value: 70"),),
-    )
+    check = Example(name="the change", kind="command",
+                    commands=(Command(command, output=printed),))  # fmt: skip
     (got,) = run_examples(project.contents, [check])
     written = sum(u.completion_tokens for us in watch.usage.values() for u in us)
     return {"name": name, "seconds": seconds, "written": written, "passed": got.passed,
-            "methods": ",".join(result.methods.values()), "same": project.contents["inventory.py"]
-            == inventory(fixed=True), "rss": rss_mib(local_server_pid() or 0) or 0.0}  # fmt: skip
+            "methods": ",".join(result.methods.values()), "same": project.contents[path]
+            == make(fixed=True), "touched": functions_touched(make(), project.contents[path]),
+            "rss": rss_mib(local_server_pid() or 0) or 0.0}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> list[Figure]:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--rounds", type=int, default=1, help="alternate runs of each, to even noise")
     p.add_argument("--only", choices=("spec", "change"), default=None)
+    p.add_argument(
+        "--change-file",
+        choices=tuple(CHANGE_FILES),
+        default="own",
+        help="the one-line change: to the bench's own file, or to one it never saw",
+    )
     args = p.parse_args(argv)
     specs: list[dict] = []
     changes: list[dict] = []
@@ -186,7 +234,7 @@ def main(argv: list[str] | None = None) -> list[Figure]:
                     specs.append(asyncio.run(one_spec(name)))
                     print(f"  spec   {specs[-1]}", flush=True)
                 if args.only != "spec":
-                    changes.append(asyncio.run(one_change(name)))
+                    changes.append(asyncio.run(one_change(name, args.change_file)))
                     print(f"  change {changes[-1]}", flush=True)
     finally:
         stop_local_server()
@@ -220,10 +268,11 @@ def main(argv: list[str] | None = None) -> list[Figure]:
         for name in CONFIGS:
             r = [x for x in changes if x["name"] == name][-1]
             figures.append(Figure(
-                f"5. one-line change to a 91-line file, {name}",
+                f"5. one-line change to a ~90-line file ({args.change_file}), {name}",
                 f"{mean(changes, name, 'seconds'):.1f} s; {r['written']} tokens written "
                 f"({r['written'] / r['seconds']:.1f} tokens/s); {r['methods']}; behaves: "
                 f"{'yes' if r['passed'] else 'NO'}; same text as the right fix: {r['same']}; "
+                f"functions touched: {', '.join(r['touched']) or 'none'}; "
                 f"server RSS {r['rss']:.0f} MiB", "", None))  # fmt: skip
         ok = all(r["passed"] for r in changes)
         figures.append(Figure("5. one-line change: before / after", f"{b / a:.2f}x", ">= 3x, same behaviour",

@@ -222,7 +222,9 @@ def improve_command(
         say(f"dry run: {what}; nothing written")
     elif done.version:
         say(f"{what}; undo with --undo {folder} (kept in {VERSIONS}/{done.version})")
-    return 2 if done.not_written else 0
+    if done.result.unclean:  # kept all the same: the best version the change reached
+        say(f"not clean: {done.result.unclean}")
+    return 2 if done.not_written or done.result.unclean else 0
 
 
 def undo_command(folder: str, out: TextIO) -> int:

@@ -17,6 +17,7 @@ from typing import TypeVar
 
 import openai
 
+from .errors import describe
 from .events import (
     ChangeDone,
     Emit,
@@ -323,11 +324,56 @@ async def change_project(
             emit(FileDone(path=path, content=result.contents[path]))
         result.applied = True
         if changed or added:
-            await verify(project, settings, emit, client=c, only=[*changed, *added])
+            result.unclean = await _verify_change(project, request, settings, emit, c,
+                                                  [*changed, *added])  # fmt: skip
     emit(ChangeDone(applied=True, changed=tuple(changed), added=tuple(added),
-                    deleted=tuple(result.deleted)))  # fmt: skip
+                    deleted=tuple(result.deleted), reason=result.unclean))  # fmt: skip
     emit(run_done(project, [*changed, *added], started))
     return result
+
+
+async def _verify_change(
+    project: Project,
+    request: str,
+    settings: Settings,
+    emit: Emit,
+    client: openai.AsyncOpenAI,
+    paths: list[str],
+) -> str:
+    """Check, repair and run a change just applied; why it is not clean ("" when it is).
+
+    A folder brought as code has no spec: the request is the spec of its repairs (they are
+    asked with the spec as their context, and an empty one is refused). A repair or run that
+    fails keeps the change as it stands, the best version it reached: the work is never lost
+    for a failure after it was written."""
+    had = project.spec
+    if not had.strip():
+        project.spec = request
+    try:
+        await verify(project, settings, emit, client=client, only=paths)
+    except (asyncio.CancelledError, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # noqa: BLE001 - the change is kept; what stopped is said
+        return f"its checks and repairs stopped: {describe(exc, settings)}"
+    finally:
+        project.spec = had
+    return unclean_reason(project, paths)
+
+
+def unclean_reason(project: Project, paths: Sequence[str]) -> str:
+    """Why a project after a change is not clean ("" when it is): findings of the checks left
+    in the files it wrote, files a repair could not write, examples still failing when run."""
+    why = []
+    found = [p for p in paths if project.findings.get(p)]
+    if found:
+        why.append(f"still failing checks: {', '.join(found)} ({project.findings[found[0]][0]})")
+    failed = [p for p in paths if p in project.failed]
+    if failed:
+        why.append(f"{', '.join(failed)} could not be repaired ({project.failed[failed[0]]})")
+    if project.examples_state() == "failing":
+        names = ", ".join(r.name for r in project.failing_examples())
+        why.append(f"still failing when run: {names}")
+    return "; ".join(why)
 
 
 async def events_of(

@@ -159,3 +159,20 @@ def test_every_kind_of_change_on_the_page_is_a_version_with_its_cause(srv, page_
     ok(at.button(key="btn_fix_error").click().run())
     latest = Versions(RunStore(page_env)).latest(run_id)
     assert latest.cause == "fixed" and latest.contents["app.py"] == "print('fixed')\n"
+
+
+def test_a_change_whose_repair_fails_is_kept_with_its_reason_and_can_be_undone(srv, page_env):
+    at = ok(new_app().run())  # imported: no spec, the request is the spec of its repairs
+    code = {"app.py": b"from util import clean\n\nprint(clean(' hi '))\n",
+            "util.py": b"def clean(text):\n    return text.strip()\n"}  # fmt: skip
+    at.file_uploader(key="in_import").set_value(("p.zip", zipped(code), "application/zip")).run()
+    ok(at.button(key="btn_import").click().run())
+    srv.add_fault(plan_reply(("app.py", "change", "use tidy")), kind="change")
+    srv.files["app.py"] = "from util import tidy\n\nprint(tidy(' hi '))\n"  # and "repaired" so
+    at.text_area(key="in_change").input("use tidy from util").run()
+    ok(at.button(key="btn_change").click().run())
+    studio = at.session_state.studio
+    assert studio.project.contents["app.py"] == srv.files["app.py"]  # kept, not lost
+    assert any("Not clean" in w.value and "app.py" in w.value for w in at.warning)
+    ok(at.button(key="btn_change_undo").click().run())
+    assert at.session_state.studio.project.contents["app.py"] == code["app.py"].decode()

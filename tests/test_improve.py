@@ -172,3 +172,185 @@ def test_undo_reads_nothing_outside_the_folder(srv, folder, tmp_path):
     code, _, err = cli("--undo", str(folder))
     assert code == 1 and "is a link" in err
     assert (folder / "app.py").read_text() == FIVE["app.py"]
+
+
+def test_a_repair_that_stops_keeps_the_change_and_exits_2(srv, folder):
+    # A folder with no manifest has no spec: the repair of a change must not need one.
+    broken = FIVE["app.py"].replace("from store import load, save", "from store import fetch, save")
+    srv.add_fault(
+        plan_reply(("app.py", "change", "x"), ("notes.py", "add", "notes")), kind="change"
+    )
+    srv.files["app.py"] = broken  # written with a wrong import, and "repaired" the same
+    srv.files["notes.py"] = "NOTES = []\n"
+    code, out, err = cli("--improve", str(folder), "--prompt", "use fetch; add notes.py",
+                         "--edit-format", "whole")  # fmt: skip
+    assert code == 2, err
+    assert "spec is empty" not in err and "not clean" in err
+    assert (folder / "app.py").read_text() == broken  # the change is kept, with its diff
+    assert (folder / "notes.py").read_text() == "NOTES = []\n"
+    assert "+from store import fetch, save" in out and "+++ b/notes.py" in out
+    (version,) = os.listdir(folder / ".smol" / "versions")  # and can be undone
+    assert cli("--undo", str(folder))[0] == 0
+    assert (folder / "app.py").read_text() == FIVE["app.py"] and not (folder / "notes.py").exists()
+
+
+def test_a_repair_whose_requests_fail_keeps_the_change_and_says_why(srv, folder):
+    broken = FIVE["app.py"].replace("from store import load, save", "from store import fetch, save")
+    srv.add_fault(
+        plan_reply(("app.py", "change", "x"), ("notes.py", "add", "notes")), kind="change"
+    )
+    srv.add_fault(Fault.text(broken), kind="code", path="app.py")  # the change itself
+    srv.add_fault(Fault.status(404, message="gone"), kind="code", path="app.py", times=None)
+    srv.files["notes.py"] = "NOTES = []\n"
+    code, out, err = cli("--improve", str(folder), "--prompt", "use fetch; add notes.py",
+                         "--edit-format", "whole")  # fmt: skip
+    assert code == 2, err
+    assert "not clean" in err and "stopped" in err
+    assert "from store import fetch, save" in (folder / "app.py").read_text()
+    assert (folder / "notes.py").read_text() == "NOTES = []\n"
+
+
+CALC = "def add(a, b):\n    return a + b\n"
+CALC_CHANGED = "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n"
+
+
+def calc_folder(tmp_path, test_text):
+    root = tmp_path / "calc"
+    root.mkdir()
+    (root / "calc.py").write_text(CALC)
+    (root / "test_calc.py").write_text(test_text)
+    return root
+
+
+def test_a_test_script_is_run_as_the_script_it_is(srv, tmp_path, monkeypatch):
+    # Run by pytest, this script has no test of pytest's kind (exit 5): it is run as itself.
+    monkeypatch.setenv("SMOL_RUN_EXAMPLES", "1")
+    root = calc_folder(tmp_path, "from calc import add, sub\n\n\ndef check():\n"
+                       "    assert add(2, 3) == 5\n    assert sub(5, 3) == 2\n\n\n"
+                       'if __name__ == "__main__":\n    check()\n    print("ok")\n')  # fmt: skip
+    srv.add_fault(plan_reply(("calc.py", "change", "add sub")), kind="change")
+    srv.add_fault(Fault.text(CALC_CHANGED), kind="code", path="calc.py")
+    srv.files["calc.py"] = "# rewritten by a repair\n"
+    code, out, err = cli("--improve", str(root), "--prompt", "add sub(a, b) to calc.py",
+                         "--edit-format", "whole")  # fmt: skip
+    assert code == 0, err
+    assert "example 2: pass  [tests in test_calc.py]" in err
+    assert (root / "calc.py").read_text() == CALC_CHANGED  # never sent to be "repaired"
+
+
+def test_tests_that_need_pytest_where_it_is_missing_are_not_run_not_failed(
+    srv, tmp_path, monkeypatch
+):
+    from smol_core.running import execute
+
+    monkeypatch.setenv("SMOL_RUN_EXAMPLES", "1")
+    # The runner decides pytest is not there (as where it is not installed); the rest is real.
+    monkeypatch.setattr(execute, "pytest_installed", lambda: False)
+    root = calc_folder(tmp_path, "from calc import sub\n\n\ndef test_sub():\n"
+                       "    assert sub(5, 3) == 2\n")  # fmt: skip
+    srv.add_fault(plan_reply(("calc.py", "change", "add sub")), kind="change")
+    srv.add_fault(Fault.text(CALC_CHANGED), kind="code", path="calc.py")
+    srv.files["calc.py"] = "# rewritten by a repair\n"
+    code, out, err = cli("--improve", str(root), "--prompt", "add sub(a, b) to calc.py",
+                         "--edit-format", "whole")  # fmt: skip
+    assert code == 0, err
+    assert "not run: pytest is not installed here  [tests in test_calc.py]" in err
+    assert (root / "calc.py").read_text() == CALC_CHANGED
+
+
+SHOP = {
+    "pricing.py": "def price_sum(prices):\n    return sum(prices)\n",
+    "cart.py": "from pricing import price_sum\n\n\ndef cart_total(cart):\n"
+    "    # price_sum adds the prices\n    return price_sum([p for _, p in cart])\n",
+    "report.py": "import pricing\n\n\ndef line(prices):\n"
+    "    return f'price_sum: {pricing.price_sum(prices)}'\n",
+    "main.py": "from cart import cart_total\n\nprint(cart_total([('a', 2), ('b', 3)]))\n",
+}
+
+
+def test_a_rename_reaches_every_file_that_uses_the_name(srv, tmp_path):
+    root = tmp_path / "shop"
+    root.mkdir()
+    for path, text in SHOP.items():
+        (root / path).write_text(text)
+    # The model lists only the file that defines it, as a small model does.
+    srv.add_fault(plan_reply(("pricing.py", "change", "rename")), kind="change")
+    srv.add_fault(Fault.text(SHOP["pricing.py"].replace("price_sum", "sum_prices")),
+                  kind="code", path="pricing.py")  # fmt: skip
+    code, out, err = cli("--improve", str(root), "--prompt",
+                         "Rename the function price_sum to sum_prices.",
+                         "--edit-format", "whole")  # fmt: skip
+    assert code == 0, err
+    assert (root / "pricing.py").read_text() == "def sum_prices(prices):\n    return sum(prices)\n"
+    cart = (root / "cart.py").read_text()
+    assert "from pricing import sum_prices" in cart
+    assert "return sum_prices([p" in cart and "# price_sum adds" in cart  # not in comments
+    report = (root / "report.py").read_text()
+    assert "pricing.sum_prices(prices)" in report and "'price_sum: " in report  # nor strings
+    assert (root / "main.py").read_text() == SHOP["main.py"]
+    assert "checks: 0 finding(s)" in err
+
+
+def test_a_file_the_request_names_as_new_is_created(srv, folder):
+    # The model put the code in an existing file and forgot the one the request names.
+    srv.add_fault(plan_reply(("app.py", "change", "call the exporter")), kind="change")
+    srv.files["app.py"] = FIVE["app.py"].replace("from report import summary",
+                                                 "from report import summary\nimport csv_export")  # fmt: skip
+    srv.files["csv_export.py"] = "def export(items):\n    return ','.join(map(str, items))\n"
+    code, out, err = cli("--improve", str(folder), "--prompt",
+                         "Add a module csv_export.py with export(items), and use it in app.py.",
+                         "--edit-format", "whole")  # fmt: skip
+    assert code == 0, err
+    assert (folder / "csv_export.py").read_text() == srv.files["csv_export.py"]
+    assert "+++ b/csv_export.py" in out
+
+
+def units(fixed: bool = False) -> str:
+    """A script of a dozen similar functions; `fixed`: `to_miles` rounds to 2 decimals."""
+    lines = ["import sys", "", ""]
+    for name, factor in [("meters", 1), ("feet", 3.28), ("inches", 39.37), ("yards", 1.09),
+                         ("miles", 0.000621), ("km", 0.001), ("cm", 100), ("mm", 1000),
+                         ("leagues", 0.000207), ("chains", 0.0497), ("rods", 0.199),
+                         ("furlongs", 0.00497)]:  # fmt: skip
+        body = f"round(x * {factor}, 2)" if fixed and name == "miles" else f"x * {factor}"
+        lines += [f"def to_{name}(x):", f'    """Meters to {name}."""', f"    return {body}",
+                  "", ""]  # fmt: skip
+    lines += ['if __name__ == "__main__":', "    print(globals()['to_' + sys.argv[1]]"
+              "(float(sys.argv[2])))", ""]  # fmt: skip
+    return "\n".join(lines)
+
+
+def test_a_local_change_touches_only_the_function_it_concerns(srv, tmp_path):
+    root = tmp_path / "units"
+    root.mkdir()
+    (root / "units.py").write_text(units())
+    # The model writes the concerned function right, and two others "tidied" on the way.
+    reply = (units(fixed=True).split("def to_leagues")[0].split("def to_feet")[0]
+             .replace("x * 1\n", "float(x)\n") + "def to_miles(x):\n    return round(x * 0.000621, 2)\n"
+             "\n\ndef to_km(x):\n    return x / 1000\n")  # fmt: skip
+    srv.add_fault(Fault.text(reply), kind="edit", path="units.py")
+    code, out, err = cli("--improve", str(root), "--prompt",
+                         "Make the miles conversion round its result to 2 decimals.",
+                         "--edit-format", "functions")  # fmt: skip
+    assert code == 0, err
+    got = (root / "units.py").read_text()
+    assert "return round(x * 0.000621, 2)" in got
+    assert "return x * 0.001\n" in got and "return x * 1\n" in got  # the others as they were
+    assert '"""Meters to miles."""' not in got  # the concerned one is the model's
+    changed = [line for line in out.splitlines() if line[:1] in "+-" and line[:3] not in "+++---"]
+    assert len(changed) == 3, out  # the docstring line and the return line go; one comes
+    asked = srv.requests[-1].body["messages"][-1]["content"]
+    assert "this concerns `to_miles`" in asked
+
+
+def test_a_rename_is_read_either_way_round_and_made_only_in_code():
+    from smol_core.steps.change_scope import rename_python, renames_asked
+
+    assert renames_asked("Rename the function `fmt()` to `format_it`.") == [("fmt", "format_it")]
+    assert renames_asked("fmt should be renamed to format_it everywhere") == [("fmt", "format_it")]
+    assert renames_asked("rename util.py to helpers.py") == []  # a file, not a name
+    text = ("import money as m\nfrom money import fmt_list\n\n\ndef show(x):\n"
+            "    # fmt makes it pretty\n    return f'fmt: {m.fmt(x)}' + fmt_list([x])\n")  # fmt: skip
+    got = rename_python(text, "fmt", "format_it", {"money"})
+    assert "m.format_it(x)" in got and "'fmt: " in got and "# fmt makes" in got
+    assert "fmt_list" in got  # another name that starts the same is left alone

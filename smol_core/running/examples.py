@@ -497,11 +497,19 @@ def smoke_examples(contents: Mapping[str, str], covered: Iterable[Example] = ())
     return out
 
 
+_RUNS_ITSELF = re.compile(r"""^if\s+__name__\s*==\s*['"]__main__['"]\s*:""", re.M)
+
+
 def test_example(path: str, text: str = "") -> Example:
-    """The project's own test file, run by pytest; by unittest when it is written for it (so
-    it runs where pytest is not installed)."""
-    plain = "unittest" in text and "pytest" not in text
-    runner = ("python", "-m", "unittest", path) if plain else ("python", "-m", "pytest", "-q", path)
+    """The project's own test file, run the way the project runs it: a script that runs its
+    own tests (`python test_x.py`, exit 0 when they pass) as itself; a unittest file by
+    unittest; otherwise by pytest (where pytest is not installed, the runner says "not run")."""
+    if _RUNS_ITSELF.search(text):  # pytest would find none of its checks, or other ones
+        runner: tuple[str, ...] = ("python", path)
+    elif "unittest" in text and "pytest" not in text:
+        runner = ("python", "-m", "unittest", path)
+    else:
+        runner = ("python", "-m", "pytest", "-q", path)
     return Example(f"tests in {path}", "test", (Command(runner),), source="tests")
 
 

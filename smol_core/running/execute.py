@@ -6,6 +6,7 @@ result names the project files it concerns, which are what a repair is given to 
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import textwrap
 import threading
@@ -60,6 +61,11 @@ def run_examples(
     return results
 
 
+def pytest_installed() -> bool:
+    """Whether the interpreter the examples run on (this one: sandbox) can import pytest."""
+    return importlib.util.find_spec("pytest") is not None
+
+
 def _with_seconds(result: ExampleResult, seconds: float) -> ExampleResult:
     return replace(result, seconds=round(seconds, 3))
 
@@ -87,6 +93,10 @@ def _run_commands(example: Example, box: Sandbox, contents: Mapping[str, str]) -
         if why:
             return ExampleResult(example.name, "refused", f"refused before running: {why}")
         files += [f for f in concerned(command.args, "", contents) if f not in files]
+        if tuple(command.args[:3]) == ("python", "-m", "pytest") and not pytest_installed():
+            # The tool is missing, not the code wrong: a failure would send it to be rewritten.
+            return ExampleResult(example.name, "not_run", "not run: pytest is not installed "
+                                 "here", reached=number - 1, files=tuple(files))  # fmt: skip
         result = box.run(command.args, command.stdin)
         verdict = _judge(command, result, box)
         step = f"command {number} of {len(example.commands)}: " if len(example.commands) > 1 else ""
@@ -188,7 +198,8 @@ print("PASS")
 """
 
 
-_NO_MODULE = re.compile(r"No module named '([\w.]+)'|Cannot find (?:module|package) '([^']+)'")
+# `python -m x` says it without quotes: "No module named x".
+_NO_MODULE = re.compile(r"No module named '?([\w.]+)'?|Cannot find (?:module|package) '([^']+)'")
 _NO_SCREEN = ("no display name", "couldn't connect to display", "No available video device")
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import openai
 
@@ -41,10 +41,12 @@ from ..project import Project
 from ..prompts import Message, render
 from ..settings import Settings
 from .change_context import ChangeContext, fenced
+from .change_scope import Scope, apply_renames, scope_of
 from .edits import apply_edits, describe_failures, parse_edit_blocks
 from .fences import strip_code_fences
 from .file_list import mode_order, structured_args
 from .function_edits import NO_CHANGE, edit_format_for, splice_functions
+from .local_cut import concerned_functions, cut_back
 
 EDIT_FORMATS = ("auto", "whole", "blocks", "functions")
 ACTIONS = {"change": "change", "edit": "change", "modify": "change", "update": "change",
@@ -107,6 +109,7 @@ class ChangeResult:
     failed: dict[str, str] = field(default_factory=dict)
     applied: bool = False
     reason: str = ""
+    unclean: str = ""  # applied, but why its checks or runs are not clean ("" when they are)
 
     @property
     def deleted(self) -> list[str]:
@@ -277,6 +280,19 @@ async def decide_change(
                       + "; ".join(tried) + ".")  # fmt: skip
 
 
+def widen(plan: ChangePlan, scope: Scope, project: Project, max_files: int) -> set[str]:
+    """Add to `plan` the files `scope` says the change must reach and the model left out; the
+    paths that need only a rename (written without the model) are returned."""
+    planned = {c.path for c in plan.changes}
+    extra = [(p, "change", why) for p, why in scope.users.items() if p not in planned]
+    extra += [(p, "add", "the new file the request names") for p in scope.new_files
+              if p not in planned]  # fmt: skip
+    room = max(0, max_files - len(plan.changes))
+    added = check_change_plan(extra, project, max_files).changes[:room]
+    plan.changes += added
+    return {c.path for c in added if c.action == "change"}
+
+
 # ------------------------------------------------------------------------------ the writing
 async def _whole(
     client: openai.AsyncOpenAI, settings: Settings, messages: list[Message], path: str, emit: Emit
@@ -302,7 +318,34 @@ async def write_changed_file(
     current: str | None,
     emit: Emit = no_emit,
 ) -> tuple[str, str]:
-    """The new text of one file of the change, and how it was written (FileEdited.method)."""
+    """The new text of one file of the change, and how it was written (FileEdited.method).
+    A Python file whose functions the request names is told so, and changes the model makes
+    to other functions are cut back (local_cut.py)."""
+    concerned = []
+    if current is not None and change.path.endswith(".py"):
+        concerned = concerned_functions(f"{request}\n{change.what}", current)
+    if concerned:
+        names = ", ".join(f"`{n}`" for n in concerned)
+        change = replace(change, what=f"{change.what or request} (this concerns {names}; the "
+                                       "other functions stay exactly as they are)")  # fmt: skip
+    text, method = await _write_changed_file(client, settings, context, request, change,
+                                             current, emit)  # fmt: skip
+    if concerned and current is not None:
+        text, cut = cut_back(current, text, concerned)
+        if cut:
+            method += f", {len(cut)} other function(s) left as they were"
+    return text, method
+
+
+async def _write_changed_file(
+    client: openai.AsyncOpenAI,
+    settings: Settings,
+    context: ChangeContext,
+    request: str,
+    change: Change,
+    current: str | None,
+    emit: Emit = no_emit,
+) -> tuple[str, str]:
     d, path = settings.prompts_dir, change.path
     what = change.what or "what the request needs in this file"
     emit(FileStarted(path))
@@ -381,6 +424,8 @@ async def make_change(
     plan = obvious_change(project, request) or await decide_change(
         client, settings, project, request, context, emit
     )
+    scope = scope_of(request, project.contents, [*project.paths, *project.binary])
+    rename_only = widen(plan, scope, project, settings.max_files)
     emit(ChangePlanned(request, tuple((c.path, c.action, c.what) for c in plan.changes),
                        tuple(plan.rejected), plan.mode))  # fmt: skip
     result = ChangeResult(request, plan)
@@ -391,11 +436,21 @@ async def make_change(
             if result.failed:
                 result.failed[change.path] = "not written: another file of the change failed"
                 return
+            current = project.contents.get(change.path)
             try:
-                text, method = await write_changed_file(
-                    client, settings, context, request, change,
-                    project.contents.get(change.path), emit,
-                )  # fmt: skip
+                if current is not None and scope.renames:
+                    # A rename is carried out exactly before the model sees the file: what it
+                    # writes is then the rest of the request (a small model renaming by
+                    # functions leaves the old definition beside the new one).
+                    current = apply_renames(change.path, current, scope, project.contents)
+                if change.path in rename_only and current is not None:
+                    text, method = current, "renamed"  # only a name to carry: no model
+                else:
+                    text, method = await write_changed_file(
+                        client, settings, context, request, change, current, emit
+                    )
+                    # What the model left of a rename (an import of the old name) is finished.
+                    text = apply_renames(change.path, text, scope, project.contents)
             except Exception as exc:  # noqa: BLE001 - reported; the change is then not applied
                 result.failed[change.path] = describe(exc, settings)
                 return
