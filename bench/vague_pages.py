@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -54,30 +55,22 @@ _MINUS = ("-", "−", "–", "minus", "decrement", "decrease", "down", "subtract
 
 
 def _button(page, words: tuple[str, ...]):
-    """The button a person would press for `words` (its text, or its label/title)."""
+    """The button a person would press for `words`: by what it shows, else by its label, title,
+    value or id, each read on its own ("+" shown, id "plusButton": plus either way)."""
     for button in page.locator("button, input[type=button], input[type=submit]").all():
-        said = (
-            " ".join(
-                filter(
-                    None,
-                    [
-                        button.inner_text(),
-                        button.get_attribute("aria-label"),
-                        button.get_attribute("title"),
-                        button.get_attribute("value"),
-                        button.get_attribute("id"),
-                    ],
-                )
-            )
-            .strip()
-            .lower()
-        )
-        if (
-            said in words
-            or any(w.isalpha() and w in said.split() for w in words)
-            or any(w.isalpha() and said.startswith(w) for w in words)
-        ):
-            return button
+        names = [
+            button.inner_text(),
+            button.get_attribute("aria-label"),
+            button.get_attribute("title"),
+            button.get_attribute("value"),
+            button.get_attribute("id"),
+        ]
+        for name in filter(None, names):
+            said = name.strip().lower()
+            # camelCase and snake_case ids read as words: "plusButton" → "plus button"
+            parts = re.findall(r"[a-z]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", name.strip()).lower())
+            if said in words or any(w.isalpha() and w in parts for w in words):
+                return button
     return None
 
 

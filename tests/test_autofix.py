@@ -8,6 +8,8 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 from smol_core.events import ChecksDone, FileDone
 from smol_core.quality.autofix import autofix
 from smol_core.quality.checks import check_project
@@ -579,3 +581,48 @@ def test_a_script_that_saves_what_no_script_reads_back_is_found():
     assert not check_project(kept).findings["app.js"]
     compared = 'if (localStorage.getItem("t") === "dark") {}\nlocalStorage.setItem("t", "dark");\n'
     assert not check_project({**page, "app.js": compared}).findings["app.js"]
+
+
+PAGE = "<p id='n'>0</p><button id='up'>up</button><script src='app.js'></script>"
+COUNTS = "let n = 0;\ndocument.getElementById('up').onclick = () => {\n  n++;\n  show(n);\n};\n"
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "A page with a score and a button that adds a point; the score survives a reload.",
+        "Keep my streak: the number must still be there when I refresh the browser.",
+        "A habit tracker page that remembers which days I ticked.",
+        "Shopping list web page. The items persist between visits.",
+        "When I come back tomorrow the page shows the same total.",
+    ],
+)
+def test_a_page_asked_to_keep_what_it_shows_but_storing_nothing_is_found(spec):
+    """Seen on the built-in model: a counter page asked to keep its number across a reload
+    that kept it in a variable only, so a reload showed 0 (and its smoke check passed)."""
+    files = {"index.html": PAGE, "app.js": COUNTS}
+    found = [f for f in check_project(files, "", spec).findings["app.js"]]
+    assert [f.kind for f in found] == ["storage-missing"]
+    assert "localStorage" in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("spec", "files"),
+    [
+        # nothing asked to be kept
+        ("A page with a button that adds one to a number.", {"index.html": PAGE, "app.js": COUNTS}),
+        # kept, in any store a browser has
+        ("The count survives a reload.", {"index.html": PAGE, "app.js": "sessionStorage.n = 1;"}),
+        ("The count survives a reload.", {"index.html": PAGE, "app.js": "indexedDB.open('n');"}),
+        # inline in the page
+        (
+            "The count survives a reload.",
+            {"index.html": PAGE + "<script>localStorage.n=1</script>"},
+        ),
+        # a server keeps its own state
+        ("A server whose count survives a restart.", {"index.html": PAGE, "server.py": "x = 1\n"}),
+    ],
+)
+def test_a_page_that_stores_or_was_not_asked_to_is_not_found(spec, files):
+    found = [f for items in check_project(files, "", spec).findings.values() for f in items]
+    assert "storage-missing" not in [f.kind for f in found]

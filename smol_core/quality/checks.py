@@ -19,7 +19,7 @@ from .html_scan import _HtmlScan
 from .project_view import _module_file, _Project
 from .python import _check_python
 from .python_facts import STDLIB, _python_facts, top_level_names
-from .web import _check_html, _check_js
+from .web import _check_html, _check_js, unsaved_state
 
 # Kinds, most serious first. "missing-file" findings name a file that should be added; every
 # other kind is fixed by writing its own file again (repair.REPAIRABLE).
@@ -27,7 +27,7 @@ KINDS = (
     "syntax", "echo", "undefined-name", "missing-module", "missing-name", "missing-file",
     "route-query", "dom-id", "script-unloaded", "script-early", "script-module", "inline-script",
     "js-global", "const-assigned", "stub", "unused", "entry-point", "manifest", "permission",
-    "copied", "storage-call", "storage-unread",
+    "copied", "storage-call", "storage-unread", "storage-missing",
 )  # fmt: skip
 
 
@@ -69,6 +69,8 @@ def check_project(
         elif ext in (".js", ".mjs", ".cjs"):
             found = _check_js(path, content, project, use_node and bool(NODE))
         findings[path] = _echo(path, content, headings) + found
+    if (unsaved := unsaved_state(project)) is not None:
+        findings[unsaved.path].append(unsaved)
     return CheckReport(findings, tuple(notes))
 
 

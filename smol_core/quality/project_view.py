@@ -18,6 +18,7 @@ class _Project:
         self.files = files
         self.lower = {p.lower(): p for p in files}
         self.text = f"{spec}\n{plan}"
+        self.spec = spec
         self.plan = plan
         self._html_ids: set[str] | None = None
         self._content_scripts: set[str] | None = None

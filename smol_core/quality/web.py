@@ -186,6 +186,41 @@ def unread_storage(path: str, content: str, project: _Project) -> Finding | None
                    "page opens again; read it when the page loads and show it", "storage-unread")  # fmt: skip
 
 
+# A description asking that what a page shows survive the page being opened again.
+_KEPT = re.compile(
+    r"\b(?:reload(?:s|ed|ing)?|refresh(?:es|ed|ing)?|re-?open(?:s|ed|ing)?|persist(?:s|ed|ent|s)?"
+    r"|remember(?:s|ed)?|comes?\s+back|restart(?:s|ed)?)\b",
+    re.I,
+)
+# Anything a browser keeps across a reload.
+_KEEPS = re.compile(
+    r"\b(?:localStorage|sessionStorage|indexedDB|chrome\.storage|document\.cookie)\b"
+)
+
+
+def unsaved_state(project: _Project) -> Finding | None:
+    """A page project whose description asks that it keep what it shows across a reload or a
+    reopening, when no script of it stores anything: a counter that "should still be there after
+    a reload" started at 0 again (seen on the built-in model). Only for projects that are pages
+    alone: a server keeps its state its own way."""
+    if not _KEPT.search(project.spec):
+        return None
+    pages = [p for p in project.files if _ext(p) in (".html", ".htm")]
+    if not pages or any(_ext(p) == ".py" for p in project.files):
+        return None
+    scripts = [p for p in project.files if _ext(p) in (".js", ".mjs")]
+    if any(_KEEPS.search(project.files[p]) for p in [*scripts, *pages]):
+        return None
+    # The script that does the most, else the page with its inline script: what is rewritten.
+    target = max(scripts, key=lambda p: len(project.files[p])) if scripts else pages[0]
+    why = (
+        "never stores anything, but the description asks that what the page shows be kept when "
+        "it is opened again: save it in `localStorage` each time it changes and read it back "
+        "when the page loads"
+    )
+    return Finding(target, None, why, "storage-missing")
+
+
 def argument_end(text: str, start: int) -> int | None:
     """Where the call argument starting at `start` ends (its `,` or `)`), or None."""
     for i, c in top_level(text, start):

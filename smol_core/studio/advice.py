@@ -55,6 +55,9 @@ PLAIN: dict[str, tuple[str, str]] = {
                      "so saving fails with an error.", REWRITE),
     "storage-unread": ("The script saves a value but nothing ever reads it back, so what was "
                        "saved is lost when the page opens again.", REWRITE),
+    "storage-missing": ("The description asks that the page keep what it shows when opened "
+                        "again, but nothing is saved, so it starts over on every reload.",
+                        REWRITE),
     "manifest": ("The extension's manifest is not one Chrome accepts.", REWRITE),
     "permission": ("The extension uses a browser feature its manifest does not ask permission "
                    "for.", REWRITE),
