@@ -268,3 +268,31 @@ def test_the_file_list_step_keeps_the_named_file_and_shows_each_file_taken_off(m
     reasons = {r.path: r.reason for r in result.rejected}
     assert set(reasons) == set(listed)
     assert reasons["LICENSE"] == "the description asks for no licence files"
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        # a module named by what it holds: `words.pick` names words.py
+        "A quiz game: quiz.py asks the questions that words.pick chooses.",
+        # the count of files said with a word between ("two Python files")
+        "A little dice game in two Python files, quiz.py the entry point.",
+        "Split it across 2 small JavaScript files; quiz.py runs it.",
+    ],
+)
+def test_a_module_named_by_its_attribute_or_a_count_of_files_keeps_the_second_file(spec):
+    listed = [FileSpec("quiz.py"), FileSpec("words.py")]
+    kept, rejected = smallest_project(spec, listed)
+    assert [f.path for f in kept] == ["quiz.py", "words.py"], rejected
+
+
+def test_a_file_extension_is_no_module_attribute():
+    # "index.html" names no module `index`: index.js stays the page's one script, no more
+    kept, _ = smallest_project(
+        "A page: index.html shows the time.", [FileSpec("index.html"), FileSpec("index.js")]
+    )
+    assert [f.path for f in kept] == ["index.html", "index.js"]
+    kept, _ = smallest_project(
+        "A clock: clock.py prints the time.", [FileSpec("clock.py"), FileSpec("html.py")]
+    )
+    assert [f.path for f in kept] == ["clock.py"]

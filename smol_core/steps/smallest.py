@@ -54,7 +54,7 @@ _RUNNER = re.compile(r"\b(?:python3?|node|deno|bash|sh|open)\s+$", re.I)
 _MORE = re.compile(
     r"\b(?:modules|helpers?|utilit(?:y|ies)|utils|libraries|components|"
     r"packages?|several files|multiple files|separate files?|"
-    r"(?:in|into|of|as) (?:two|three|four|five|six|\d+) files|tests?|"
+    r"(?:in|into|of|as|across) (?:two|three|four|five|six|\d+)(?:\s+[\w-]+){0,2}\s+files|tests?|"
     r"test suite|unit tests?|pytest|unittest)\b",
     re.I,
 )
@@ -206,9 +206,24 @@ def with_named(spec: str, files: Sequence[FileSpec], max_files: int) -> list[Fil
     return out
 
 
+def _modules_named(spec: str, files: Sequence[FileSpec]) -> list[str]:
+    """Listed code files the description names as modules: `util.greet` names util.py (an
+    attribute of it, not a file extension such as index.html)."""
+    exts = "|".join(e[1:] for e in _KNOWN)
+    out = []
+    for f in files:
+        if _ext(f.path) not in (".py", ".js", ".mjs"):
+            continue
+        stem = re.escape(PurePosixPath(f.path).stem)
+        if re.search(rf"(?<![\w./-]){stem}\.(?!(?:{exts})\b)[A-Za-z_]\w*", spec):
+            out.append(f.path)
+    return out
+
+
 def smallest_project(spec: str, files: Sequence[FileSpec]) -> tuple[list[FileSpec], list[Rejected]]:
     """The files to keep and those taken off with the reason (see the module's docstring)."""
     named = named_files(spec)
+    named += [p for p in _modules_named(spec, files) if p not in named]
     words = _DEPENDENCIES.sub(" ", spec)
     keep, rejected = list(files), list[Rejected]()
 
