@@ -65,7 +65,7 @@ def test_an_unchecked_run_shows_no_tick_and_add_an_example_opens_a_new_row(studi
         labels = tree.inner_text()
         assert "main.py" in labels and "util.py" in labels
         assert "✓" not in labels and "▷" in labels, labels  # only run: no tick
-        assert "✅" not in page.locator("section.main").inner_text()  # no other picker's tick
+        assert "✅" not in page.locator("body").inner_text()  # no other picker's tick
         warnings = page.locator('[data-testid="stAlertContentWarning"]').all_inner_texts()
         said = [w for w in warnings if "No behaviour checked" in w]
         assert said and "pass" not in said[0], warnings

@@ -141,7 +141,8 @@ def test_a_script_error_in_the_preview_is_listed_on_the_page_with_fix_this_error
         assert "app.js" in told, [(r.path, str(r.body)[-600:]) for r in asked]
         page.get_by_text("Fixed from an error: rewrote").wait_for()  # what changed, and Undo
         page.get_by_text("What changed in app.js").click()
-        page.get_by_text('+document.getElementById("out").textContent = "fixed";').wait_for()
+        # In what changed (and in the newest version's diff, shown by the Versions box too).
+        page.get_by_text('+document.getElementById("out").textContent = "fixed";').first.wait_for()
         shot(page, "3-fixed-and-its-diff")
         button(page, "Undo: put back the earlier app.js").click()
         wait_until(lambda: preview(page).locator("#out").inner_text() == "ran", 20,
