@@ -716,13 +716,13 @@ def examples_section(project: Project, studio: Studio, settings: Settings, usabl
             pd.DataFrame(rows, columns=list(COLUMNS)), key=f"ed_step_{state.step_rev}",
             num_rows="dynamic", hide_index=True, width="stretch",
             column_config={
-                "does": st.column_config.TextColumn(COLUMNS["does"], width="large",
+                "does": st.column_config.TextColumn(COLUMNS["does"], width="medium",
                     help='e.g. python calc.py 2 + 3 · open index.html; type "Ada" into #name; '
                          "click #go · start python app.py on port 8000; GET /add?a=2&b=3"),
                 "expect": st.column_config.TextColumn(COLUMNS["expect"], width="medium",
                     help='e.g. prints exactly "5" · prints "5" · exit status 1 · '
                          '#greeting shows "Hello, Ada" · says "5" · empty: it only has to run'),
-                "sentence": st.column_config.TextColumn(COLUMNS["sentence"], width="medium"),
+                "sentence": st.column_config.TextColumn(COLUMNS["sentence"], width="small"),
                 "by": st.column_config.TextColumn(COLUMNS["by"], disabled=True, width="small"),
             },
         )  # fmt: skip
