@@ -243,6 +243,7 @@ def test_a_fix_that_changes_nothing_tries_again_then_says_so(studio):
         box.fill("NameError in util.py: greet is not defined")
         box.press("Control+Enter")
         settled(page)
+        open_expanders(page)  # a rerun may have drawn its expander closed again
         model.tokens_per_second = 3  # long enough to be watched, on a busy machine too
         try:
             button(page, "Fix it").click()
