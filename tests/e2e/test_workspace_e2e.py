@@ -215,9 +215,12 @@ def test_stop_ends_the_requests_and_keeps_the_files_already_written(studio):
         button(page, "Stop").click()
         page.get_by_text("Stopped: the requests were ended.").wait_for(timeout=10_000)
         settled(page)
-        slow = [r for r in model.requests if r.kind == "code" and r.path == "slow.py"]
-        wait_until(lambda: slow[-1].finished_at is not None, 30, "the slow request ended")
-        assert slow[-1].outcome in ("disconnected", "stopped"), slow[-1].outcome
+        # The server replaces a record when its request ends: read them afresh on each look.
+        def slow_request():
+            return [r for r in model.requests if r.kind == "code" and r.path == "slow.py"][-1]
+
+        wait_until(lambda: slow_request().finished_at is not None, 5, "the slow request ended")
+        assert slow_request().outcome in ("disconnected", "stopped"), slow_request().outcome
         page.get_by_text("1/2 files written").wait_for()  # quick.py kept
         assert button(page, "Generate missing (1)").is_enabled()
         page.screenshot(path=str(SHOTS / "workspace-5-stopped.png"))
