@@ -215,6 +215,7 @@ def test_stop_ends_the_requests_and_keeps_the_files_already_written(studio):
         button(page, "Stop").click()
         page.get_by_text("Stopped: the requests were ended.").wait_for(timeout=10_000)
         settled(page)
+
         # The server replaces a record when its request ends: read them afresh on each look.
         def slow_request():
             return [r for r in model.requests if r.kind == "code" and r.path == "slow.py"][-1]
