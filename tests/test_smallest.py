@@ -296,3 +296,22 @@ def test_a_file_extension_is_no_module_attribute():
         "A clock: clock.py prints the time.", [FileSpec("clock.py"), FileSpec("html.py")]
     )
     assert [f.path for f in kept] == ["clock.py"]
+
+
+VAGUE_PAGES = [pytest.param(*c.values[:2], id=c.id) for c in CASES if str(c.id).startswith("vague")]
+
+
+@pytest.mark.parametrize(("spec", "listed"), VAGUE_PAGES)
+def test_the_built_in_model_writes_a_vague_page_as_one_html_file(spec, listed):
+    """Its script and style inline: across files the 1.5B model's ids drifted apart."""
+    files = [FileSpec(p) for p in listed]
+    kept, rejected = smallest_project(spec, files, one_page_file=True)
+    assert [f.path for f in kept] == ["index.html"]
+    assert {r.path for r in rejected} == set(listed) - {"index.html"}
+
+
+def test_a_page_whose_files_are_named_keeps_them_on_the_built_in_model_too():
+    spec = "A page: `index.html` loads `app.js`, which counts clicks on a button."
+    files = [FileSpec("index.html"), FileSpec("app.js"), FileSpec("style.css")]
+    kept, _ = smallest_project(spec, files, one_page_file=True)
+    assert {f.path for f in kept} >= {"index.html", "app.js"}

@@ -409,7 +409,7 @@ async def make_file_list(
     # A file the description names is the project's; then what it rules out, then what no one
     # asked for (steps/smallest.py).
     kept, ruled_out = spec_file_limits(spec, with_named(spec, result.files, settings.max_files))
-    kept, unasked = smallest_project(spec, kept)
+    kept, unasked = smallest_project(spec, kept, one_page_file=settings.plan_style == "brief")
     result = FileList(
         files=kept, rejected=[*result.rejected, *ruled_out, *unasked], mode=result.mode
     )

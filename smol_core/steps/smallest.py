@@ -220,8 +220,14 @@ def _modules_named(spec: str, files: Sequence[FileSpec]) -> list[str]:
     return out
 
 
-def smallest_project(spec: str, files: Sequence[FileSpec]) -> tuple[list[FileSpec], list[Rejected]]:
-    """The files to keep and those taken off with the reason (see the module's docstring)."""
+def smallest_project(
+    spec: str, files: Sequence[FileSpec], *, one_page_file: bool = False
+) -> tuple[list[FileSpec], list[Rejected]]:
+    """The files to keep and those taken off with the reason (see the module's docstring).
+
+    With `one_page_file` (the built-in model), a page the description names no files for is
+    one HTML file with its script and style inline: written across files by the 1.5B model,
+    the script looked for ids its page never had (vague counter pages, 3 runs of 5)."""
     named = named_files(spec)
     named += [p for p in _modules_named(spec, files) if p not in named]
     words = _DEPENDENCIES.sub(" ", spec)
@@ -267,15 +273,15 @@ def smallest_project(spec: str, files: Sequence[FileSpec]) -> tuple[list[FileSpe
     ):
         if not readme:
             drop(unasked_readme, "the description asks for no README")
-        parts = _page_parts(keep, named, html_only=single)
+        parts = _page_parts(keep, named, html_only=single or one_page_file)
         # Data files stay; a package's or an extension's manifest makes no page.
         code = {
             f.path for f in keep if _ext(f.path) in (*PROGRAM, ".css") or _MANIFEST.search(f.path)
         }
         drop(
             code - parts,
-            "a page the description names no files for is one HTML file with at most one "
-            "script and one stylesheet",
+            "a page the description names no files for is one HTML file"
+            + ("" if single or one_page_file else " with at most one script and one stylesheet"),
         )
     return keep, rejected
 
