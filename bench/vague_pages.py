@@ -39,6 +39,13 @@ SPECS = (
     "number must not go back to zero when the page is opened again.",
     "Simple click counter web page with increment and decrement buttons; the count persists "
     "across page reloads.",
+    # Added 7 December, after the first five had been studied (never tuned on).
+    "counter webpage pls. two buttons (one adds, one subtracts) and it should remember where "
+    "it was if i close the tab",
+    "Build a page for counting people coming in and going out: a button for in, a button for "
+    "out, and the current number, which survives reloading.",
+    "I need a browser counter for my board game score. Up button, down button, and don't lose "
+    "the score when the page reloads.",
 )
 CLI_SECONDS = 1500
 
@@ -151,6 +158,7 @@ def generate(spec: str, folder: Path, timeout: float) -> tuple[str, float, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--first", type=int, default=1, help="the spec the first run takes")
     parser.add_argument("--keep", help="copy each run's files into this folder")
     parser.add_argument("--timeout", type=float, default=CLI_SECONDS, help="seconds per run")
     args = parser.parse_args(argv)
@@ -162,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     with tempfile.TemporaryDirectory(prefix="smol-vague-") as tmp:
         for run in range(args.runs):
-            spec = SPECS[run % len(SPECS)]
+            spec = SPECS[(run + args.first - 1) % len(SPECS)]
             folder = Path(tmp) / f"run{run + 1}"
             status, seconds, tail = generate(spec, folder, args.timeout)
             files = sorted(
@@ -180,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
                     browser.close()
             row = {
                 "run": run + 1,
-                "spec": run % len(SPECS) + 1,
+                "spec": (run + args.first - 1) % len(SPECS) + 1,
                 "cli_exit": status,
                 "seconds": round(seconds),
                 "files": files,
