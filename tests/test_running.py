@@ -201,6 +201,20 @@ def test_examples_keep_only_expectations_the_spec_states():
         assert example_from_dict(json.loads(json.dumps(example_to_dict(example)))) == example
 
 
+def test_a_reply_cut_off_by_its_token_cap_keeps_the_examples_it_finished():
+    """The built-in model's examples reply is capped: the cut ends inside its last example."""
+    spec = "`python stats.py 3 1 2` prints `min=1 max=3 mean=2.00`. `python stats.py` prints help."
+    whole = json.dumps({"examples": [
+        {"kind": "command", "name": "given", "commands": [
+            {"args": ["python", "stats.py", "3", "1", "2"], "output": "min=1 max=3 mean=2.00"}]},
+        {"kind": "command", "name": "help", "commands": [{"args": ["python", "stats.py"]}]},
+    ]})  # fmt: skip
+    cut = whole[: whole.index('"help"') + 12]
+    assert [e.name for e in parse_examples(cut, spec, {"stats.py": ""})] == ["given"]
+    assert [e.name for e in parse_examples(whole, spec, {"stats.py": ""})] == ["given", "help"]
+    assert parse_examples(whole[:30], spec, {"stats.py": ""}) == []
+
+
 def test_the_name_of_a_project_file_is_not_taken_for_what_a_command_prints():
     """Seen from the 1.5B model: the spec names `README.md`, and the examples expected
     `python notes.py list` to print it. A file's name is the spec's, but not an output."""

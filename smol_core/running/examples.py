@@ -55,7 +55,7 @@ def parse_examples(
     data = _json_of(raw)
     items = data.get("examples") if isinstance(data, dict) else data
     if not isinstance(items, list):
-        return []
+        items = _whole_items(raw)
     out: list[Example] = []
     for item in items[: MAX_EXAMPLES * 2]:
         if not isinstance(item, dict):
@@ -64,6 +64,24 @@ def parse_examples(
         if example is not None and example not in out:
             out.append(example)
     return out[:MAX_EXAMPLES]
+
+
+def _whole_items(raw: object) -> list[object]:
+    """The examples a reply cut off mid-way finished (a reply capped at a few hundred tokens
+    ends inside its last example): each whole object of its `examples` list, in order."""
+    if not isinstance(raw, str):
+        return []
+    start = re.search(r'"examples"\s*:\s*\[', raw)
+    if start is None:
+        return []
+    decoder, at, items = json.JSONDecoder(), start.end(), list[object]()
+    while True:
+        at += len(raw[at:]) - len(raw[at:].lstrip(", \t\r\n"))
+        try:
+            item, at = decoder.raw_decode(raw, at)
+        except ValueError:
+            return items
+        items.append(item)
 
 
 def _json_of(raw: object) -> object:
