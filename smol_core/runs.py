@@ -36,12 +36,13 @@ from .prompts import render
 from .quality.checks import check_project
 from .quality.repair import check, check_and_repair
 from .records import Example, FileSpec
+from .running.examples import merged
 from .running.heal import not_run_reason, run_and_heal
 from .running.must_pass import checks_by_path
 from .settings import Settings
 from .steps.change import ChangeResult, make_change
 from .steps.code import generate_files
-from .steps.examples import make_examples
+from .steps.examples import make_examples, written_examples
 from .steps.file_list import make_file_list
 from .steps.plan import make_plan
 from .steps.spec import validate_spec
@@ -349,6 +350,11 @@ async def _verify_change(
     had = project.spec
     if not had.strip():
         project.spec = request
+    # The request's own examples (the commands it quotes and what they print...) are the
+    # change's checks, before the project's older ones that run the same commands.
+    asked = written_examples(request, project.contents, commands=True)
+    if asked:
+        emit(ExamplesReady(tuple(merged(asked, project.examples))))
     try:
         await verify(project, settings, emit, client=client, only=paths)
     except (asyncio.CancelledError, KeyboardInterrupt):

@@ -354,3 +354,33 @@ def test_a_rename_is_read_either_way_round_and_made_only_in_code():
     got = rename_python(text, "fmt", "format_it", {"money"})
     assert "m.format_it(x)" in got and "'fmt: " in got and "# fmt makes" in got
     assert "fmt_list" in got  # another name that starts the same is left alone
+
+
+TALLY = (
+    "import sys\n\n\ndef main(args):\n    print(len(args))\n\n\n"
+    'if __name__ == "__main__":\n    main(sys.argv[1:])\n'
+)
+TALLY_OFF = TALLY.replace(
+    "    print(len(args))\n",
+    "    if args[:1] == ['double']:\n        print(int(args[1]) * 2 + 1)\n        return\n"
+    "    print(len(args))\n",
+)
+TALLY_RIGHT = TALLY_OFF.replace(" * 2 + 1", " * 2")
+
+
+def test_the_request_s_own_example_is_run_and_what_fails_it_is_repaired(srv, tmp_path, monkeypatch):
+    """Issue 30: nothing checked what the request asks; its example is now a check."""
+    monkeypatch.setenv("SMOL_RUN_EXAMPLES", "1")
+    root = tmp_path / "tally"
+    root.mkdir()
+    (root / "tally.py").write_text(TALLY)
+    (root / "README.md").write_text("# Tally\n\n`python tally.py a b` prints `2`.\n")
+    srv.add_fault(plan_reply(("tally.py", "change", "a double command")), kind="change")
+    srv.add_fault(Fault.text(TALLY_OFF), kind="code", path="tally.py")  # off by one
+    srv.files["tally.py"] = TALLY_RIGHT  # what a repair writes
+    request = "Add a `double` command: `python tally.py double 4` prints `8`."
+    code, out, err = cli("--improve", str(root), "--prompt", request, "--edit-format", "whole")
+    assert code == 0, err
+    assert (root / "tally.py").read_text() == TALLY_RIGHT
+    assert 'example 1: fail: expected "8", got "9"  [`python tally.py double 4`' in err
+    assert "example 1 (after repair 1): pass" in err

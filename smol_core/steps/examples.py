@@ -8,6 +8,7 @@ smoke checks only (running/examples.py grounds and filters what comes back).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 import openai
@@ -112,6 +113,20 @@ def examples_messages(
             {"role": "user", "content": render(name, directory)}]  # fmt: skip
 
 
+def written_examples(
+    text: str, contents: Mapping[str, str], *, commands: bool = False
+) -> list[Example]:
+    """The examples a text (a spec, a change request) writes out in full, read without the
+    model: a quoted command and what it prints, a call and its value, a server's answers, a
+    page's elements and what its buttons do; each names its sentence. With `commands`, when
+    there are none, the project's commands it quotes without an output, each to end cleanly."""
+    found = merged(spec_examples(text, contents), spec_calls(text, contents))
+    found = merged(merged(found, spec_server(text, contents)), spec_pages(text, contents))
+    if not found and commands:
+        found = spec_commands(text, contents)
+    return with_sentences(found, text)
+
+
 async def make_examples(
     client: openai.AsyncOpenAI,
     settings: Settings,
@@ -124,15 +139,13 @@ async def make_examples(
     """The spec's examples as checks of this project: those it writes out in full (a quoted
     command and what it prints, what a page's elements show and its buttons do) read directly,
     then the model's ([] when there are none). Each names the spec sentence it stands for."""
-    written = merged(spec_examples(spec, contents), spec_calls(spec, contents))
-    written = merged(merged(written, spec_server(spec, contents)), spec_pages(spec, contents))
-    written = with_sentences(written, spec)
+    written = written_examples(spec, contents)
     if settings.plan_style == "brief":
         # The built-in model (brief style): the description's own examples are exact, and
         # its additions cost a request (~17 s) and are where wrong expectations come from.
         # Commands written out without their output are run as they are: the model, told to
         # invent no output, made the same checks of them (in 21 s).
-        written = written or with_sentences(spec_commands(spec, contents), spec)
+        written = written_examples(spec, contents, commands=True)
         if written:
             return written
         # Three checks fit in ~250 tokens; the 1.5B model's page checks were seen looping on
