@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from smol_core.records import Command, FileSpec
 from smol_core.running.examples import _squash, illustration, parse_examples
+from smol_core.running.spec_words import bare_runs
 from smol_core.runs import propose_examples
+from smol_core.steps.examples import written_examples
 from tests.conftest import fast_settings
 
 SPEC = """# linecount
@@ -75,3 +79,31 @@ def test_an_output_that_fills_the_placeholders_of_its_sentence_is_kept():
     assert expected(["python", "hello.py", "Grace"], "Hi Grace, welcome") == "Hi Grace, welcome"
     assert expected(["python", "hello.py", "Grace"], "Hi Bob, welcome") is None
     assert expected(["python", "hello.py", "Grace", "--short"], "Hi Grace") is None  # an instance
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "`greet.py` prints `Hello, world!` when you run it with no arguments.",
+        "Run without any arguments, `greet.py` prints `Hello, world!`.",
+        "When `greet.py` is run on its own it prints `Hello, world!`.",
+        "`greet.py` shows `Hello, world!` when started without arguments.",
+    ],
+)
+def test_a_program_the_spec_runs_with_no_arguments_is_run_with_none(sentence):
+    """Issue 29: a script demanded an argument the spec never gives, and was reported clean."""
+    spec = f"A greeter. {sentence} `python greet.py Ada` prints `Hello, Ada!`."
+    found = written_examples(spec, {"greet.py": ""}, commands=True)
+    bare = [c for e in found for c in e.commands if c.args == ("python", "greet.py")]
+    assert [c.output for c in bare] == ["Hello, world!"], found
+
+
+def test_a_file_named_in_another_sentence_or_under_another_condition_is_not_run_bare():
+    spec = (
+        "Write `greet.py`. `python greet.py Ada` prints `Hello, Ada!`. "
+        "`python greet.py` prints `Hello, world!` when the file names.txt is empty."
+    )
+    found = written_examples(spec, {"greet.py": ""}, commands=True)
+    bare = [c for e in found for c in e.commands if c.args == ("python", "greet.py")]
+    assert all(c.output is None for c in bare)  # a case of its own: not its whole output
+    assert bare_runs(spec) == spec  # no sentence runs it with no arguments

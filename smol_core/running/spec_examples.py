@@ -20,6 +20,7 @@ from .spec_words import (
     CHANGING,
     FED_COMMAND,
     LIKE,
+    NO_ARGUMENTS,
     NOT_A_COMMAND,
     PLACEHOLDER,
     QUOTED_COMMAND,
@@ -217,7 +218,13 @@ _EXCEPT = re.compile(r"\b(?:but|except|except\s+that|instead)\s+(?:it\s+)?\w+\W*
 def _partial(spec: str, match: re.Match) -> bool:
     """Whether the quoted output is printed only in some cases, not the command's whole output."""
     told = spec[match.end(1) : match.start(2) - 1]
-    return bool(_CONDITION.match(spec, match.end()) or _EXCEPT.search(told))
+    condition = _CONDITION.match(spec, match.end())
+    if condition and len(match.group(1).split()) == 2:
+        # "`greet.py` prints `Hi` when run with no arguments": the case of this very command.
+        rest = re.split(r"[.;!?](?:\s|$)", spec[condition.end() :], maxsplit=1)[0]
+        if NO_ARGUMENTS.search(rest[:80]):
+            return bool(_EXCEPT.search(told))
+    return bool(condition or _EXCEPT.search(told))
 
 
 # Subcommands that make state, and those that take it away: a sequence of one program's

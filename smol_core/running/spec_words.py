@@ -88,3 +88,29 @@ def status(spec: str, match: re.Match) -> int | None:
     if (code := said_status(told)) is not None:
         return code if code < 256 else None
     return None if _FAILS.search(told) else 0
+
+
+# A program a sentence runs with nothing after it ("`greet.py` prints `Hi` when run with no
+# arguments"): its file, quoted alone, stands for the command that runs it.
+NO_ARGUMENTS = re.compile(
+    r"\b(?:with\s+no\s+(?:arguments?|args|options|parameters)|without\s+(?:any\s+)?"
+    r"(?:arguments?|args|options|parameters)|(?:run|called|started|invoked)\s+"
+    r"(?:as\s+it\s+is|on\s+its\s+own|by\s+itself|alone|plain))\b",
+    re.I,
+)
+_BARE_FILE = re.compile(r"(?<!python )(?<!python3 )`([\w./-]+\.py)`")
+_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?](?!\s)[^.!?\n]*)*(?:[.!?]|\n|$)")
+
+
+def bare_runs(spec: str) -> str:
+    """The spec with each program file that a sentence runs with no arguments quoted as the
+    command that runs it (`greet.py` → `python greet.py`), so that the readers of quoted
+    commands read that run too; nothing else changes."""
+
+    def sentence(m: re.Match) -> str:
+        text = m.group(0)
+        if not NO_ARGUMENTS.search(text):
+            return text
+        return _BARE_FILE.sub(lambda f: f"`python {f.group(1)}`", text)
+
+    return _SENTENCE.sub(sentence, spec)

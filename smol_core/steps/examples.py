@@ -20,6 +20,7 @@ from ..records import Example, FileSpec
 from ..running.examples import held_to_sentences, merged, parse_examples, with_sentences
 from ..running.spec_examples import spec_calls, spec_commands, spec_examples, spec_server
 from ..running.spec_pages import spec_pages
+from ..running.spec_words import bare_runs
 from ..settings import Settings
 from .file_list import mode_order, structured_args
 
@@ -120,10 +121,11 @@ def written_examples(
     model: a quoted command and what it prints, a call and its value, a server's answers, a
     page's elements and what its buttons do; each names its sentence. With `commands`, when
     there are none, the project's commands it quotes without an output, each to end cleanly."""
-    found = merged(spec_examples(text, contents), spec_calls(text, contents))
+    runs = bare_runs(text)  # a file run with no arguments, read as the command it is
+    found = merged(spec_examples(runs, contents), spec_calls(text, contents))
     found = merged(merged(found, spec_server(text, contents)), spec_pages(text, contents))
     if not found and commands:
-        found = spec_commands(text, contents)
+        found = spec_commands(runs, contents)
     return with_sentences(found, text)
 
 
