@@ -595,6 +595,9 @@ COUNTS = "let n = 0;\ndocument.getElementById('up').onclick = () => {\n  n++;\n 
         "A habit tracker page that remembers which days I ticked.",
         "Shopping list web page. The items persist between visits.",
         "When I come back tomorrow the page shows the same total.",
+        "The number must not go back to zero when the page is opened again.",
+        "Counter page: it should not lose the number if I close the tab.",
+        "The next time I open it my items are still there.",
     ],
 )
 def test_a_page_asked_to_keep_what_it_shows_but_storing_nothing_is_found(spec):

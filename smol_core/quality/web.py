@@ -189,7 +189,9 @@ def unread_storage(path: str, content: str, project: _Project) -> Finding | None
 # A description asking that what a page shows survive the page being opened again.
 _KEPT = re.compile(
     r"\b(?:reload(?:s|ed|ing)?|refresh(?:es|ed|ing)?|re-?open(?:s|ed|ing)?|persist(?:s|ed|ent|s)?"
-    r"|remember(?:s|ed)?|comes?\s+back|restart(?:s|ed)?)\b",
+    r"|remember(?:s|ed)?|comes?\s+back|restart(?:s|ed)?|(?:opened|open\s+it)\s+again|next\s+time"
+    r"|survives?|(?:don'?t|doesn'?t|never|not)\s+lose|clos(?:e|es|ing)\s+the\s+(?:tab|browser|window)"
+    r"|localstorage)\b",
     re.I,
 )
 # Anything a browser keeps across a reload.
