@@ -9,7 +9,7 @@ import re
 import shlex
 from collections.abc import Mapping
 
-from .spec_words import command_item, said_status
+from .words import command_item, said_status
 
 # What a piped command reads: `echo "a b" | …` prints it and a newline, `printf 'a\nb' | …`
 # prints it as written, its \n as line ends.

@@ -1,5 +1,5 @@
 """What a spec's words say of a command it writes out, shared by the readers of its examples
-(spec_examples, spec_blocks, spec_inputs): how its commands are quoted, a usage line's
+(written_examples, blocks, inputs): how its commands are quoted, a usage line's
 placeholders, the status it ends with, and the words that make an output unknowable (a random
 pick, today's date) or a program wait for a person (it asks)."""
 

@@ -17,22 +17,22 @@ from collections.abc import Mapping, Sequence
 import openai
 
 from ..events import Emit, ExampleDone, ExamplesReady, ExampleStarted, FileDone, Healing
+from ..fixes.autofix import autofix
+from ..fixes.loose_args import optional_arguments
+from ..fixes.number_format import differing_number, fewer_decimals
+from ..fixes.trim_output import Trimmed, trimmed_output
 from ..project import Project
 from ..prompts import render
-from ..quality.autofix import autofix
 from ..quality.checks import referenced_paths
-from ..quality.repair import check, related_files, with_related
 from ..records import Example, ExampleResult
+from ..running.execute import run_examples
+from ..running.programs import smoke_examples
+from ..running.provenance import untraced
+from ..running.sandbox import isolation
 from ..settings import Settings
-from ..steps.code import generate_files
-from .examples import smoke_examples
-from .execute import run_examples
-from .loose_args import optional_arguments
+from .code import generate_files
 from .must_pass import checks_by_path
-from .number_format import differing_number, fewer_decimals
-from .provenance import untraced
-from .sandbox import isolation
-from .trim_output import Trimmed, trimmed_output
+from .repair import check, related_files, with_related
 
 WENT_BACK = "went back to the version that passed more examples"
 SAMPLING_TEMPERATURE = 0.8

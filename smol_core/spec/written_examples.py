@@ -1,7 +1,7 @@
 """Examples read off the spec itself, asked of no model: the commands it writes out with what
 they print, the calls it writes out with what they return, a server it starts and the answers
 it gives. Exact where the spec is exact; what can't be read this way is left to the model's
-examples (examples.py)."""
+examples (model_examples.py)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ import shlex
 from collections.abc import Iterator, Mapping
 
 from ..records import Command, Example, Request
-from .examples import MAX_EXAMPLES, parse_examples, refusal
-from .spec_blocks import block_outputs, transcripts
-from .spec_inputs import fed_command, missing_input
-from .spec_words import (
+from ..running.programs import refusal
+from .blocks import block_outputs, transcripts
+from .inputs import fed_command, missing_input
+from .model_examples import MAX_EXAMPLES, parse_examples
+from .words import (
     ASKS,
     CHANGING,
     FED_COMMAND,
