@@ -25,6 +25,8 @@ from .words import (
     PLACEHOLDER,
     QUOTED_COMMAND,
     RANDOM,
+    SAYS,
+    SHOWS,
     command_item,
     paragraph_of,
     runnable,
@@ -54,7 +56,7 @@ _SPEC_EXAMPLE = re.compile(
     + r"(?:"
     + NOT_A_COMMAND
     + r"[^\n]|\n(?![ \t]*\n)){0,200}?"  # same paragraph, no other command
-    r"(?:\b(?:prints|outputs|should print|shows|displays|writes|gives|returns|answers)\b|→|->|=>)"
+    + rf"(?:\b(?:{SAYS})\b|→|->|=>)"
     # What it prints: the next quoted text of the same sentence ("prints them numbered.
     # `README.md` explains…" is not an example).
     r"(?:[^`\n.;!?]|[.;!?](?!\s)|\n(?![ \t]*\n)){0,40}?`([^`\n]*)`"
@@ -173,8 +175,7 @@ def _answers(between: str) -> list[str]:
     return [found.group(1), *re.findall(r"`([^`\n]*)`", found.group(2))]
 
 
-_VERB = re.compile(r"\b(?:prints|outputs|should print|shows|displays|writes|gives|returns|answers)\b"
-                   r"|→|->|=>")  # fmt: skip
+_VERB = re.compile(rf"\b(?:{SAYS})\b|→|->|=>")
 _ITS_OWN = re.compile(r"\b(?:it|this|that|the\s+(?:program|script|command|tool|output))\s+"
                       r"(?:then\s+|also\s+|now\s+)?$", re.I)  # fmt: skip
 
@@ -196,8 +197,7 @@ def _expects(command: dict) -> bool:
 
 
 # "prints something like `4`": an output for instance; "prints a number, like `4`": one of many.
-_ANY = re.compile(r"\b(?:prints|outputs|shows|displays|writes|returns|gives)\s+(?:out\s+)?(?:a|an|"
-                  r"some|any|one|your)\b", re.I)  # fmt: skip
+_ANY = re.compile(rf"\b(?:{SHOWS})\s+(?:out\s+)?(?:a|an|some|any|one|your)\b", re.I)
 
 
 # "So the last line of `python fizz.py 15` is `FizzBuzz`": a line the output holds.
