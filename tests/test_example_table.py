@@ -15,7 +15,7 @@ from smol_core.records import (
     example_from_dict,
     example_to_dict,
 )
-from smol_core.spec.grounding import with_sentence
+from smol_core.spec_reading.grounding import with_sentence
 from smol_core.steps.example_table import (
     Row,
     example_of,

@@ -8,8 +8,8 @@ import asyncio
 
 from smol_core.records import Command, FileSpec
 from smol_core.runs import propose_examples
-from smol_core.spec.grounding import _squash, illustration
-from smol_core.spec.model_examples import parse_examples
+from smol_core.spec_reading.grounding import _squash, illustration
+from smol_core.spec_reading.model_examples import parse_examples
 from tests.conftest import fast_settings
 
 SPEC = """# linecount

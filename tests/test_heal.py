@@ -313,7 +313,7 @@ def test_a_call_the_spec_writes_out_is_a_check_and_its_result_repairs_the_functi
     """The spec's own `f(args)` returns `value` is run as it is written (no examples request on
     the built-in model's way); a function that returns something else is repaired with what it
     returned, and passes."""
-    from smol_core.spec.written_examples import spec_calls
+    from smol_core.spec_reading.written_examples import spec_calls
 
     (call,) = spec_calls(SLUG_SPEC, {"textutils.py": ""})
     assert call.code == 'from textutils import slugify\nprint(repr(slugify("Hello, World!")))'
@@ -382,7 +382,7 @@ def test_the_specs_commands_without_output_run_in_order_without_asking_the_model
     """The built-in model's way: commands the spec writes out with placeholders (`add TEXT`)
     become one sequence run in a folder, each expected to end cleanly, and no examples request
     is made. A program that fails the second command is repaired with what it did."""
-    from smol_core.spec.written_examples import spec_commands
+    from smol_core.spec_reading.written_examples import spec_commands
 
     (seq,) = spec_commands(NOTES_SPEC, {"notes.py": ""})
     assert [c.args for c in seq.commands] == [("python", "notes.py", "add", "hello"),

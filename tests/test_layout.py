@@ -23,7 +23,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # Every request to the model, and what each is told (the heal loop and repairs included).
     ("steps", ("steps",)),
     # Reading the spec's English into examples; changes to the code made without the model.
-    ("spec and fixes", ("spec", "fixes")),
+    ("spec and fixes", ("spec_reading", "fixes")),
     # Generated code run: the sandbox, the examples run and judged, the browser.
     ("running", ("running",)),
     # The one data model, folded from the events.

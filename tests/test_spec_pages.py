@@ -13,7 +13,7 @@ from smol_core.running.browser import unavailable
 from smol_core.running.execute import run_examples
 from smol_core.running.sandbox import isolation
 from smol_core.runs import events_of, run_all
-from smol_core.spec.pages import spec_pages
+from smol_core.spec_reading.pages import spec_pages
 from smol_core.steps.heal import WENT_BACK
 from tests.conftest import fast_settings
 from tests.scripted_server import Fault
@@ -71,7 +71,7 @@ def test_a_huge_spec_gives_a_bounded_check_or_none():
     """Hostile input: a 100,000-character spec naming 1,500 elements is not read as one page's
     controls (it took 11 minutes before the cap); one naming a few, repeated, gives at most
     MAX_STEPS steps."""
-    from smol_core.spec.pages import MAX_ELEMENTS, MAX_STEPS
+    from smol_core.spec_reading.pages import MAX_ELEMENTS, MAX_STEPS
 
     def page_of(others: int) -> str:
         return ('`<span id="n">` starts at `0`. `<button id="b">` adds 1 to it. '
