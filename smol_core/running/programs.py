@@ -109,6 +109,9 @@ def _importable(path: str) -> bool:
     return all(p.isidentifier() for p in parts) and not path.endswith("__main__.py")
 
 
+# ------------------------------------------------------------------------- what an example reaches
+
+
 def imported_modules(code: str, contents: Mapping[str, str]) -> list[str]:
     """The project's files that Python `code` imports by name."""
     names = re.findall(r"^\s*(?:from\s+([\w.]+)\s+import|import\s+([\w.]+))", code, re.M)
