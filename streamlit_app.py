@@ -34,12 +34,10 @@ from smol_core.events import (
 from smol_core.importing import ImportRefused, import_zip
 from smol_core.model.client import require_key, resolve, start_warm_up
 from smol_core.project import Project
-from smol_core.quality.repair import repair_instruction
+from smol_core.report import example_line, files_line, offers_new_example
+from smol_core.report import summary as run_summary
 from smol_core.running.browser import NO_BROWSER, fetch_offered
 from smol_core.running.browser_find import FETCH_COST, BrowserFetch, fetch_command
-from smol_core.running.heal import consent_needed
-from smol_core.running.report import example_line, files_line, offers_new_example
-from smol_core.running.report import summary as run_summary
 from smol_core.running.sandbox import WITHOUT_ISOLATION
 from smol_core.runs import (
     add_missing_files,
@@ -61,11 +59,12 @@ from smol_core.steps.example_table import (
     to_markdown,
 )
 from smol_core.steps.file_list import make_file_list
+from smol_core.steps.heal import consent_needed
 from smol_core.steps.plan import make_plan
+from smol_core.steps.repair import repair_instruction
 from smol_core.studio.access import CodeGate, hosted_by_owner, refusal
 from smol_core.studio.advice import AS_MODULE, advise, load_as_module
 from smol_core.studio.asks import EMPTY, LIVE
-from smol_core.studio.examples import list_examples
 from smol_core.studio.filetable import ROW_HEIGHT, purposes_kept, table_rows
 from smol_core.studio.history import RunStore
 from smol_core.studio.languages import ace_mode, code_language
@@ -80,6 +79,7 @@ from smol_core.studio.preview import (
     pages,
 )
 from smol_core.studio.progress import WriteMeter, time_left
+from smol_core.studio.sample_specs import list_examples
 from smol_core.studio.session import (
     PageConfig,
     Studio,

@@ -22,8 +22,8 @@ from .events import Event, ExamplesReady, FileListDone
 from .improve import improve_command, undo_command
 from .project import Project, applying, restore
 from .records import Example
-from .running.report import counts_line
-from .running.report import summary as run_summary
+from .report import counts_line
+from .report import summary as run_summary
 from .runs import add_missing_files, fix_from_error, propose_all, referenced_missing, run_all
 from .settings import PROVIDERS, Settings
 from .steps.example_table import examples_from_table, rows_of, to_markdown

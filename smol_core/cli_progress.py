@@ -24,7 +24,7 @@ from .events import (
     Retry,
 )
 from .records import Example
-from .running.report import NOT_CHECKED, RAN, mark
+from .report import NOT_CHECKED, RAN, mark
 from .studio.progress import WriteMeter
 
 

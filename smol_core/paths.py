@@ -156,6 +156,15 @@ def normalize_path(raw: str) -> str:
     return result
 
 
+def clean_path(path: object) -> str | None:
+    """`path` normalised, or None where it is no text, empty or unsafe (a path a model wrote,
+    read where a bad one is dropped rather than explained)."""
+    try:
+        return normalize_path(str(path)) if isinstance(path, str) and path.strip() else None
+    except ValueError:
+        return None
+
+
 def check_paths(raw_paths: Iterable[str]) -> PathCheck:
     """Normalise every path, keep first-seen order, and explain every rejection.
 

@@ -29,8 +29,11 @@ from .events import (
 )
 from .paths import Rejected, check_paths
 from .quality.checks import referenced_paths
-from .records import Example, ExampleResult, FileSpec, Finding
-from .running.examples import (
+from .records import (
+    Example,
+    ExampleResult,
+    FileSpec,
+    Finding,
     example_from_dict,
     example_to_dict,
     result_from_dict,

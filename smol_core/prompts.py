@@ -169,7 +169,7 @@ def file_messages(
 ) -> list[Message]:
     """Messages for one file: the shared prefix, then the only part that differs per file.
     `functions`: a rewrite asked as the changed functions only (steps/function_edits.py).
-    `checks`: the examples the file will be run against, in words (running/must_pass.py)."""
+    `checks`: the examples the file will be run against, in words (steps/must_pass.py)."""
     ask = render("write_document" if is_document(path) else "write_file", directory, path=path)
     if checks:
         ask += "\n\n" + render("write_checks", directory, checks=checks.strip())

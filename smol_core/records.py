@@ -1,4 +1,5 @@
-"""The small records every layer passes along: a listed file, and what a check found in one.
+"""The small records every layer passes along: a listed file, what a check found in one, an
+example and what running it gave, and the examples as plain data (the manifest, the history).
 
 They sit below everything else (no imports of the package), so that the events, the project and
 every step can name them without depending on the step that makes them.
@@ -6,7 +7,9 @@ every step can name them without depending on the step that makes them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -135,3 +138,67 @@ class ExampleResult:
     @property
     def passed(self) -> bool:
         return self.status == "pass"
+
+
+# ----------------------------------------------------------------------------- to and from JSON
+
+
+EXAMPLE_KINDS = ("command", "call", "page", "server", "test", "smoke")
+
+
+def example_to_dict(example: Example) -> dict[str, Any]:
+    """A plain dict (the manifest, the history), without the fields left at their default."""
+    data = asdict(example)
+    return {k: v for k, v in data.items() if v not in ((), "", 0, None) or k in ("name", "kind")}
+
+
+def example_from_dict(data: Mapping[str, Any]) -> Example:
+    """The inverse of `example_to_dict`, for what was stored (raises ValueError if broken)."""
+    try:
+        kind = str(data["kind"])
+        if kind not in EXAMPLE_KINDS:
+            raise ValueError(f"unknown example kind {kind!r}")
+        return Example(
+            name=str(data["name"]),
+            kind=kind,
+            commands=tuple(
+                Command(
+                    args=tuple(c.get("args", ())),
+                    stdin=c.get("stdin", ""),
+                    exit_code=c.get("exit_code", 0),
+                    output=c.get("output"),
+                    contains=tuple(c.get("contains", ())),
+                    files=tuple(c.get("files", ())),
+                )  # fmt: skip
+                for c in data.get("commands", ())
+            ),
+            input_files=tuple((str(p), str(t)) for p, t in data.get("input_files", ())),
+            code=str(data.get("code", "")),
+            page=str(data.get("page", "")),
+            steps=tuple(PageStep(**s) for s in data.get("steps", ())),
+            port=int(data.get("port", 0)),
+            requests=tuple(
+                Request(r["path"], int(r.get("status", 200)), tuple(r.get("contains", ())))
+                for r in data.get("requests", ())
+            ),
+            source=str(data.get("source", "spec")),
+            sentence=str(data.get("sentence", "")),
+        )
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"a stored example is broken: {exc}") from None
+
+
+def result_to_dict(result: ExampleResult) -> dict[str, Any]:
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(result).items()}
+
+
+def result_from_dict(data: Mapping[str, Any]) -> ExampleResult:
+    try:
+        return ExampleResult(
+            name=str(data["name"]), status=str(data["status"]), reason=str(data.get("reason", "")),
+            detail=str(data.get("detail", "")), files=tuple(data.get("files", ())),
+            seconds=float(data.get("seconds", 0.0)), reached=int(data.get("reached", 0)),
+            printed=str(data.get("printed", "")),
+        )  # fmt: skip
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"a stored example result is broken: {exc}") from None

@@ -34,17 +34,17 @@ from .paths import check_paths
 from .project import Project, applying, run_done
 from .prompts import render
 from .quality.checks import check_project
-from .quality.repair import check, check_and_repair
 from .records import Example, FileSpec
-from .running.examples import merged
-from .running.heal import not_run_reason, run_and_heal
-from .running.must_pass import checks_by_path
 from .settings import Settings
+from .spec_reading.model_examples import merged
 from .steps.change import ChangeResult, make_change
 from .steps.code import generate_files
-from .steps.examples import make_examples, written_examples
+from .steps.example_list import make_examples, written_examples
 from .steps.file_list import make_file_list
+from .steps.heal import not_run_reason, run_and_heal
+from .steps.must_pass import checks_by_path
 from .steps.plan import make_plan
+from .steps.repair import check, check_and_repair
 from .steps.spec import validate_spec
 
 T = TypeVar("T")

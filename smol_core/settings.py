@@ -25,7 +25,7 @@ PROVIDER_DEFAULTS: dict[str, dict[str, Any]] = {
     "local": {
         "model": "local",
         # Greedy: what bench.quality measures, the same project for the same spec, and with
-        # speculation on the same text (repairs sample warmer on purpose: running/heal.py).
+        # speculation on the same text (repairs sample warmer on purpose: steps/heal.py).
         "temperature": 0.0,
         "concurrency": 1,
         "max_tokens": 1536,

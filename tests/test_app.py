@@ -15,8 +15,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from smol_core.studio.examples import list_examples
 from smol_core.studio.history import RunStore
+from smol_core.studio.sample_specs import list_examples
 from tests.conftest import FAKE_KEY, FILES
 from tests.kit import new_app, ok
 from tests.scripted_server import Fault, message_text

@@ -51,8 +51,8 @@ def test_a_hosted_studio_runs_no_generated_code_unless_its_owner_says_so():
 
 
 def test_without_isolation_the_page_asks_before_running(make_server, point_at, monkeypatch):
-    import smol_core.running.heal as heal
     import smol_core.running.sandbox as sandbox
+    import smol_core.steps.heal as heal
     from smol_core.running.sandbox import WITHOUT_ISOLATION
 
     monkeypatch.setattr(sandbox, "isolation", lambda: "none: no user namespaces (test)")

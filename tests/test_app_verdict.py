@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from smol_core.running.report import NOT_CHECKED
+from smol_core.report import NOT_CHECKED
 from smol_core.running.sandbox import isolation
 from tests.kit import new_app, ok
 from tests.test_app import generate, list_files, plan, studio

@@ -11,10 +11,10 @@ import sys
 import pytest
 
 from smol_core.events import ChecksDone, FileDone
-from smol_core.quality.autofix import autofix
+from smol_core.fixes.autofix import autofix
 from smol_core.quality.checks import check_project
-from smol_core.quality.repair import related_files, repair_instruction
 from smol_core.runs import run_all
+from smol_core.steps.repair import related_files, repair_instruction
 from tests.conftest import fast_settings
 from tests.scripted_server import Fault
 

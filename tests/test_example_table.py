@@ -7,8 +7,15 @@ import json
 
 import pytest
 
-from smol_core.records import Command, Example, PageStep, Request
-from smol_core.running.examples import example_from_dict, example_to_dict, with_sentence
+from smol_core.records import (
+    Command,
+    Example,
+    PageStep,
+    Request,
+    example_from_dict,
+    example_to_dict,
+)
+from smol_core.spec_reading.grounding import with_sentence
 from smol_core.steps.example_table import (
     Row,
     example_of,

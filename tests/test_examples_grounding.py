@@ -9,10 +9,11 @@ import asyncio
 import pytest
 
 from smol_core.records import Command, FileSpec
-from smol_core.running.examples import _squash, illustration, parse_examples
-from smol_core.running.spec_words import bare_runs
 from smol_core.runs import propose_examples
-from smol_core.steps.examples import written_examples
+from smol_core.spec_reading.grounding import _squash, illustration
+from smol_core.spec_reading.model_examples import parse_examples
+from smol_core.spec_reading.words import bare_runs
+from smol_core.steps.example_list import written_examples
 from tests.conftest import fast_settings
 
 SPEC = """# linecount

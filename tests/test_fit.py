@@ -9,10 +9,10 @@ import pytest
 
 from smol_core.errors import SmolError
 from smol_core.prompts import file_messages
-from smol_core.quality.repair import repair_instruction
 from smol_core.records import FileSpec, Finding
 from smol_core.steps.code import write_file
 from smol_core.steps.fit import CUT_NOTE, estimate_tokens, fitted
+from smol_core.steps.repair import repair_instruction
 from tests.conftest import fast_settings
 
 FILES = [FileSpec("app.py", "entry"), FileSpec("util.py", "helpers")]

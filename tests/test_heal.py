@@ -10,9 +10,9 @@ import pytest
 
 from smol_core.cli import main as cli_main
 from smol_core.events import ExampleDone, ExamplesReady, FileDone, Healing
-from smol_core.running.heal import WENT_BACK
 from smol_core.running.sandbox import isolation
 from smol_core.runs import events_of, run_all
+from smol_core.steps.heal import WENT_BACK
 from tests.conftest import FAKE_KEY, fast_settings
 from tests.scripted_server import Fault
 
@@ -135,7 +135,7 @@ def test_nothing_runs_when_running_is_off(make_server):
 
 
 def test_without_isolation_examples_are_not_run_and_say_why(make_server, monkeypatch):
-    import smol_core.running.heal as heal
+    import smol_core.steps.heal as heal
 
     monkeypatch.setattr(heal, "isolation", lambda: "none: test machine")
     server = make_server(plan_text=PLAN, files={"stats.py": WRONG}, examples=EXAMPLES)
@@ -272,7 +272,7 @@ def test_a_brief_plan_gives_its_files_and_asks_for_the_examples_briefly(make_ser
     """The built-in model's way: the brief plan's file lines are the list (no request), the
     examples are asked with the short instructions, and they run as with the long ones."""
     from smol_core.prompts import render
-    from smol_core.steps.examples import BRIEF_CAP
+    from smol_core.steps.example_list import BRIEF_CAP
 
     brief = "- `stats.py` — reads numbers from argv, prints min, max and mean.\n"
     server = make_server(plan_text=brief, files={"stats.py": GOOD}, examples=EXAMPLES)
@@ -313,7 +313,7 @@ def test_a_call_the_spec_writes_out_is_a_check_and_its_result_repairs_the_functi
     """The spec's own `f(args)` returns `value` is run as it is written (no examples request on
     the built-in model's way); a function that returns something else is repaired with what it
     returned, and passes."""
-    from smol_core.running.spec_examples import spec_calls
+    from smol_core.spec_reading.written_examples import spec_calls
 
     (call,) = spec_calls(SLUG_SPEC, {"textutils.py": ""})
     assert call.code == 'from textutils import slugify\nprint(repr(slugify("Hello, World!")))'
@@ -382,7 +382,7 @@ def test_the_specs_commands_without_output_run_in_order_without_asking_the_model
     """The built-in model's way: commands the spec writes out with placeholders (`add TEXT`)
     become one sequence run in a folder, each expected to end cleanly, and no examples request
     is made. A program that fails the second command is repaired with what it did."""
-    from smol_core.running.spec_examples import spec_commands
+    from smol_core.spec_reading.written_examples import spec_commands
 
     (seq,) = spec_commands(NOTES_SPEC, {"notes.py": ""})
     assert [c.args for c in seq.commands] == [("python", "notes.py", "add", "hello"),

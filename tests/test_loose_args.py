@@ -4,7 +4,7 @@ optional, from argparse's own error, without a model request; kept only if it do
 from __future__ import annotations
 
 from smol_core.events import FileDone
-from smol_core.running.loose_args import OPTIONAL, optional_arguments
+from smol_core.fixes.loose_args import OPTIONAL, optional_arguments
 from tests.test_trim_output import _run, isolated
 
 KV = """import argparse, json, os, sys

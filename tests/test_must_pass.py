@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 
 from smol_core.records import Command, Example, PageStep, Request
-from smol_core.running.must_pass import MAX_CHARS, checks_by_path, must_pass
 from smol_core.runs import events_of, run_all
+from smol_core.steps.must_pass import MAX_CHARS, checks_by_path, must_pass
 from tests.conftest import fast_settings
 
 CLI = Example(

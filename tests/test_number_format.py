@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from smol_core.events import FileDone
+from smol_core.fixes.number_format import DECIMALS, differing_number, fewer_decimals
 from smol_core.running.browser import unavailable
-from smol_core.running.number_format import DECIMALS, differing_number, fewer_decimals
 from tests.test_trim_output import _run, isolated
 
 needs_browser = pytest.mark.skipif(bool(unavailable()), reason=unavailable() or "ok")

@@ -16,16 +16,12 @@ from pathlib import Path
 
 import pytest
 
+from smol_core.records import example_from_dict, example_to_dict
 from smol_core.running.browser import unavailable
-from smol_core.running.examples import (
-    example_from_dict,
-    example_to_dict,
-    parse_examples,
-    refusal,
-    smoke_examples,
-)
 from smol_core.running.execute import run_examples
+from smol_core.running.programs import refusal, smoke_examples
 from smol_core.running.sandbox import Limits, Sandbox, isolation
+from smol_core.spec_reading.model_examples import parse_examples
 from tests.conftest import FAKE_KEY
 
 isolated = pytest.mark.skipif(
@@ -233,7 +229,7 @@ def test_the_name_of_a_project_file_is_not_taken_for_what_a_command_prints():
     assert ls.commands[0].output == "data.txt"  # not a file of the project: kept
     # Where it came from: "prints" read across the end of a sentence up to the next quoted
     # text. An example's output is quoted in the same sentence.
-    from smol_core.running.spec_examples import spec_examples
+    from smol_core.spec_reading.written_examples import spec_examples
 
     (only,) = spec_examples(spec, files)
     assert (only.commands[0].args, only.commands[0].output) == (("python", "ls.py"), "data.txt")
@@ -313,7 +309,7 @@ def test_a_server_example_is_answered_inside_the_sandbox():
 
 @isolated
 def test_a_server_the_spec_starts_and_the_answers_it_writes_out_are_an_example():
-    from smol_core.running.spec_examples import OTHER_PATH, spec_server
+    from smol_core.spec_reading.written_examples import OTHER_PATH, spec_server
 
     spec = """`python s.py --port PORT` listens on 127.0.0.1. It answers:
 - `GET /health`: status 200, body `ok` (Content-Type `text/plain`);
@@ -416,7 +412,7 @@ def test_the_projects_own_tests_run_as_examples_and_a_failure_names_the_code():
     assert examples[0].commands[0].args == ("python", "-m", "unittest", "test_calc.py")
     [failed] = run_examples(files, examples)
     assert failed.status == "fail" and "AssertionError" in failed.detail
-    from smol_core.running.heal import heal_targets
+    from smol_core.steps.heal import heal_targets
 
     # The code is repaired first: a test rewritten to pass proves nothing.
     assert list(heal_targets([failed], files, None))[0] == "calc.py"
@@ -479,8 +475,8 @@ def test_a_program_that_reports_a_missing_input_file_itself_is_not_failed_for_it
 
 
 def test_examples_written_out_in_the_spec_are_read_without_the_model():
-    from smol_core.running.examples import merged
-    from smol_core.running.spec_examples import spec_examples
+    from smol_core.spec_reading.model_examples import merged
+    from smol_core.spec_reading.written_examples import spec_examples
 
     spec = """`todo.py` keeps a list. Running `python todo.py add milk` prints `Added: milk`, and
 then `python todo.py count`
@@ -503,7 +499,7 @@ prints exactly: `1`. Usage: `python todo.py add ITEM` prints `Added: ITEM`.
 
 
 def test_outputs_the_spec_lists_after_a_command_are_read_as_lines_or_as_parts():
-    from smol_core.running.spec_examples import spec_examples
+    from smol_core.spec_reading.written_examples import spec_examples
 
     def expected(spec):
         [example] = spec_examples(spec, {"t.py": ""})
@@ -536,7 +532,7 @@ json.dump(items, open("shop.json", "w"))
 
 @isolated
 def test_one_programs_subcommands_the_spec_writes_out_run_as_one_session():
-    from smol_core.running.spec_examples import spec_examples
+    from smol_core.spec_reading.written_examples import spec_examples
 
     spec = """`python shop.py list` prints each item numbered: `1. eggs`.
 `python shop.py clear` prints `cleared`. `python shop.py add eggs` prints `added eggs`.
@@ -597,7 +593,7 @@ print(len(text.splitlines()), len(text.split()), len(text))
 
 @isolated
 def test_what_the_spec_feeds_a_command_and_the_status_it_ends_with_are_part_of_its_example():
-    from smol_core.running.spec_examples import spec_examples
+    from smol_core.spec_reading.written_examples import spec_examples
 
     given = """With `sales.csv` containing
 
@@ -630,7 +626,7 @@ exits with status 1. `echo "a b" | python up.py` prints `A B!`."""
 
 
 def test_an_output_the_spec_gives_only_for_some_cases_is_not_the_whole_output():
-    from smol_core.running.spec_examples import spec_examples
+    from smol_core.spec_reading.written_examples import spec_examples
 
     fizz = """`python fizz.py 15` prints the numbers 1 to 15, one per line, but prints `Fizz` for
 multiples of 3. So the last line of `python fizz.py 15` is `FizzBuzz`."""
@@ -662,7 +658,7 @@ An invalid date prints `invalid date` and exits with status 2."""
 
 @isolated
 def test_an_output_in_a_block_and_a_terminal_session_in_the_spec_are_examples():
-    from smol_core.running.spec_examples import spec_examples
+    from smol_core.spec_reading.written_examples import spec_examples
 
     spec = """`python kv.py set a 1` prints:
 
@@ -729,7 +725,7 @@ while True:
 
 @isolated
 def test_the_answers_a_spec_types_in_are_the_programs_input():
-    from smol_core.running.spec_examples import spec_examples
+    from smol_core.spec_reading.written_examples import spec_examples
 
     spec = "`python greet.py` asks for a name; entering `Ada` prints `Hello, Ada!`."
     [example] = spec_examples(spec, {"greet.py": GREET})
@@ -757,7 +753,7 @@ def test_the_answers_a_spec_types_in_are_the_programs_input():
 
 @isolated
 def test_what_a_spec_says_of_a_missing_input_file_is_run_on_a_name_that_is_nowhere():
-    from smol_core.running.spec_examples import spec_examples
+    from smol_core.spec_reading.written_examples import spec_examples
 
     spec = """For a file containing "one two\\nthree\\n", `python wc.py notes.txt` prints `2 3 14`.
 If the file does not exist it prints `error: no such file` and exits with status 1."""
@@ -778,7 +774,7 @@ If the file does not exist it prints `error: no such file` and exits with status
 
 
 def test_only_a_file_the_spec_gives_the_content_of_is_written_for_an_example():
-    from smol_core.running.spec_examples import spec_examples
+    from smol_core.spec_reading.written_examples import spec_examples
 
     def given(spec):
         files = {"wc.py": "", "grep.py": "", "todo.py": ""}
@@ -797,7 +793,7 @@ def test_only_a_file_the_spec_gives_the_content_of_is_written_for_an_example():
 
 
 def test_an_output_that_is_one_of_many_or_unknowable_is_not_expected():
-    from smol_core.running.spec_examples import spec_examples
+    from smol_core.spec_reading.written_examples import spec_examples
 
     files = {f: "" for f in ("d.py", "p.py", "t.py", "g.py", "s.py", "todo.py")}
 

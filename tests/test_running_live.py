@@ -17,10 +17,10 @@ import pytest
 from smol_core.events import ExampleDone, ExampleStarted, Idle, PlanDelta
 from smol_core.project import Project
 from smol_core.records import Command, Example, FileSpec
-from smol_core.running.heal import run_round
 from smol_core.running.sandbox import STOPPED, Limits, Sandbox, isolation
 from smol_core.runs import events_of
 from smol_core.settings import Settings
+from smol_core.steps.heal import run_round
 from smol_core.studio.filetable import purposes_kept, readable, table_rows
 from smol_core.studio.workspace import LiveRun, run_outcome
 

@@ -11,10 +11,10 @@ from smol_core.events import FileDone, Healing
 from smol_core.records import PageStep
 from smol_core.running.browser import unavailable
 from smol_core.running.execute import run_examples
-from smol_core.running.heal import WENT_BACK
 from smol_core.running.sandbox import isolation
-from smol_core.running.spec_pages import spec_pages
 from smol_core.runs import events_of, run_all
+from smol_core.spec_reading.pages import spec_pages
+from smol_core.steps.heal import WENT_BACK
 from tests.conftest import fast_settings
 from tests.scripted_server import Fault
 
@@ -71,7 +71,7 @@ def test_a_huge_spec_gives_a_bounded_check_or_none():
     """Hostile input: a 100,000-character spec naming 1,500 elements is not read as one page's
     controls (it took 11 minutes before the cap); one naming a few, repeated, gives at most
     MAX_STEPS steps."""
-    from smol_core.running.spec_pages import MAX_ELEMENTS, MAX_STEPS
+    from smol_core.spec_reading.pages import MAX_ELEMENTS, MAX_STEPS
 
     def page_of(others: int) -> str:
         return ('`<span id="n">` starts at `0`. `<button id="b">` adds 1 to it. '
@@ -266,7 +266,7 @@ def test_a_number_shown_again_from_another_key_fails_the_stored_step():
 
 def test_a_page_past_its_first_steps_has_its_script_rewritten_not_the_page():
     from smol_core.records import ExampleResult
-    from smol_core.running.heal import heal_targets
+    from smol_core.steps.heal import heal_targets
 
     files = {"index.html": TODO_PAGE, "todo.js": KEEPS_TEXT}
     late = ExampleResult("p", "fail", 'step 4 (text new-item): expected "", got "sample item"',

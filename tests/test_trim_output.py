@@ -11,11 +11,11 @@ import shutil
 import pytest
 
 from smol_core.events import FileDone
+from smol_core.fixes.trim_output import ONE_PER_LINE, PRINTS_ONLY, trimmed_log, trimmed_print
 from smol_core.project import Project
-from smol_core.running.heal import WENT_BACK
 from smol_core.running.sandbox import isolation
-from smol_core.running.trim_output import ONE_PER_LINE, PRINTS_ONLY, trimmed_log, trimmed_print
 from smol_core.runs import events_of, run_all
+from smol_core.steps.heal import WENT_BACK
 from tests.conftest import fast_settings
 
 isolated = pytest.mark.skipif(

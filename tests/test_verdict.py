@@ -13,7 +13,7 @@ from smol_core.cli import main
 from smol_core.events import ChecksDone, ExampleDone, ExamplesReady, FileDone, FileListDone
 from smol_core.project import Project
 from smol_core.records import Command, Example, ExampleResult, FileSpec, PageStep, Request
-from smol_core.running.report import (
+from smol_core.report import (
     NOT_CHECKED,
     counts_line,
     example_line,

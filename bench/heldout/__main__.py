@@ -34,7 +34,7 @@ from pathlib import Path
 from bench.common import ROOT
 from bench.quality.run import run_python
 from smol_core.bundle import MANIFEST_NAME
-from smol_core.running.examples import example_from_dict, result_from_dict
+from smol_core.records import example_from_dict, result_from_dict
 
 SETS = ROOT / "bench" / "heldout"
 DEFAULT_OUT = ROOT / "test-artifacts" / "heldout"

@@ -119,7 +119,7 @@ async def generate_studio(spec: Spec, settings, folder: Path, out: Outcome) -> d
         UsageReport,
     )
     from smol_core.project import applying
-    from smol_core.running.examples import example_to_dict
+    from smol_core.records import example_to_dict
     from smol_core.runs import add_missing_files, run_all
 
     first: dict[str, str] = {}  # each file as first written, before any repair

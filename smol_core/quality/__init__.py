@@ -1,1 +1,1 @@
-"""After the files are written: checks by language, fixes without the model, repairs."""
+"""After the files are written: checks by language, read from the text without running it."""

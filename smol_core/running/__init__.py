@@ -1,1 +1,1 @@
-"""Running generated code: the sandbox, the examples, their results."""
+"""Running generated code: the sandbox, the examples run and judged, the browser."""

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from ..records import Example, ExampleResult, PageStep
 from .browser_find import find_browser
-from .examples import css_selector
+from .programs import css_selector
 from .sandbox import Sandbox
 
 STEP_MS = 3000

@@ -17,7 +17,7 @@ from dataclasses import replace
 from ..quality.checks import referenced_paths
 from ..records import Command, Example, ExampleResult
 from .browser import extension_popup, run_page
-from .examples import imported_modules, refusal
+from .programs import imported_modules, refusal
 from .provenance import trace_failure
 from .sandbox import Limits, RunResult, Sandbox
 

@@ -181,7 +181,7 @@ async def generate_files(
     `paths` picks a subset (regenerate one, or "generate the missing files"); the shared
     context always holds the whole file list so every request keeps the same prefix.
     `finish=False` leaves the closing RunDone to a caller that does more after (run_all).
-    `checks`: by path, the examples each file will be run against (`running.must_pass`).
+    `checks`: by path, the examples each file will be run against (`steps.must_pass`).
     """
     started = time.monotonic()
     settings = await prepare(settings)

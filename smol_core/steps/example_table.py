@@ -26,8 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..records import Command, Example, PageStep, Request
-from ..running.examples import example_from_dict
+from ..records import Command, Example, PageStep, Request, example_from_dict
 
 ARROW = "→"
 # The columns, in order, with the words a person reads above them.

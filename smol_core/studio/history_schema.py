@@ -45,7 +45,7 @@ class RunRecord:
     updated_at: float
     files: list[FileRecord] = field(default_factory=list)
     usage: dict = field(default_factory=dict)  # accumulated token / cost counters
-    # The project's examples and their latest results, as plain dicts (running/examples.py)
+    # The project's examples and their latest results, as plain dicts (records.py)
     examples: dict = field(default_factory=dict)
 
     def missing(self) -> list[str]:

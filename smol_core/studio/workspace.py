@@ -18,11 +18,11 @@ from ..events import Emit, ExamplesReady
 from ..project import Project
 from ..quality.checks import referenced_paths
 from ..records import Command, Example, ExampleResult
-from ..running.heal import full_examples, not_run_reason, run_and_heal, run_round
-from ..running.report import NOT_CHECKED, RAN
-from ..running.report import mark as example_mark
+from ..report import NOT_CHECKED, RAN
+from ..report import mark as example_mark
 from ..running.sandbox import Limits, RunResult, Sandbox, isolation
 from ..settings import Settings
+from ..steps.heal import full_examples, not_run_reason, run_and_heal, run_round
 from .marks import FOLDER, MARKS, legend, mark
 
 

@@ -1,7 +1,7 @@
 """Examples read off the spec itself, asked of no model: the commands it writes out with what
 they print, the calls it writes out with what they return, a server it starts and the answers
 it gives. Exact where the spec is exact; what can't be read this way is left to the model's
-examples (examples.py)."""
+examples (model_examples.py)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ import shlex
 from collections.abc import Iterator, Mapping
 
 from ..records import Command, Example, Request
-from .examples import MAX_EXAMPLES, parse_examples, refusal
-from .spec_blocks import block_outputs, transcripts
-from .spec_inputs import fed_command, missing_input
-from .spec_words import (
+from ..running.programs import refusal
+from .blocks import block_outputs, transcripts
+from .inputs import fed_command, missing_input
+from .model_examples import MAX_EXAMPLES, parse_examples
+from .words import (
     ASKS,
     CHANGING,
     FED_COMMAND,
@@ -25,6 +26,8 @@ from .spec_words import (
     PLACEHOLDER,
     QUOTED_COMMAND,
     RANDOM,
+    SAYS,
+    SHOWS,
     command_item,
     paragraph_of,
     runnable,
@@ -54,7 +57,7 @@ _SPEC_EXAMPLE = re.compile(
     + r"(?:"
     + NOT_A_COMMAND
     + r"[^\n]|\n(?![ \t]*\n)){0,200}?"  # same paragraph, no other command
-    r"(?:\b(?:prints|outputs|should print|shows|displays|writes|gives|returns|answers)\b|→|->|=>)"
+    + rf"(?:\b(?:{SAYS})\b|→|->|=>)"
     # What it prints: the next quoted text of the same sentence ("prints them numbered.
     # `README.md` explains…" is not an example).
     r"(?:[^`\n.;!?]|[.;!?](?!\s)|\n(?![ \t]*\n)){0,40}?`([^`\n]*)`"
@@ -173,8 +176,7 @@ def _answers(between: str) -> list[str]:
     return [found.group(1), *re.findall(r"`([^`\n]*)`", found.group(2))]
 
 
-_VERB = re.compile(r"\b(?:prints|outputs|should print|shows|displays|writes|gives|returns|answers)\b"
-                   r"|→|->|=>")  # fmt: skip
+_VERB = re.compile(rf"\b(?:{SAYS})\b|→|->|=>")
 _ITS_OWN = re.compile(r"\b(?:it|this|that|the\s+(?:program|script|command|tool|output))\s+"
                       r"(?:then\s+|also\s+|now\s+)?$", re.I)  # fmt: skip
 
@@ -196,8 +198,7 @@ def _expects(command: dict) -> bool:
 
 
 # "prints something like `4`": an output for instance; "prints a number, like `4`": one of many.
-_ANY = re.compile(r"\b(?:prints|outputs|shows|displays|writes|returns|gives)\s+(?:out\s+)?(?:a|an|"
-                  r"some|any|one|your)\b", re.I)  # fmt: skip
+_ANY = re.compile(rf"\b(?:{SHOWS})\s+(?:out\s+)?(?:a|an|some|any|one|your)\b", re.I)
 
 
 # "So the last line of `python fizz.py 15` is `FizzBuzz`": a line the output holds.

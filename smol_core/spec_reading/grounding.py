@@ -1,6 +1,6 @@
 """Examples held to what the spec says: the spec cut into sentences, a text kept only if the spec
 says it (or gives it for instance only), a command's exit status and input files as its own
-sentence gives them. `examples` reads the model's examples through these."""
+sentence gives them. `model_examples` reads the model's examples through these."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 
 from ..records import Command, Example
-from .spec_inputs import _NO_FILE, given_content
-from .spec_words import _FAILS, LIKE, PLACEHOLDER, QUOTED_COMMAND, said_status
+from .inputs import _NO_FILE, given_content
+from .words import _FAILS, LIKE, PLACEHOLDER, QUOTED_COMMAND, said_status
 
 _NUMBER = re.compile(r"-?\d{1,3}")
 _DATA_FILE = re.compile(r"[\w./-]+\.(?:txt|csv|tsv|json|jsonl|md|log|dat|xml|ya?ml|ini|toml)", re.I)

@@ -19,12 +19,12 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from ..quality.checks import STDLIB, referenced_paths, top_level_names
+from ..quality.common import _local, _resolve
+from ..quality.copies import copied_definitions
+from ..quality.python_facts import _python_facts
+from ..quality.web import GLOBAL_UNPACKED, storage_pairs
 from ..records import Finding
-from .checks import STDLIB, referenced_paths, top_level_names
-from .common import _local, _resolve
-from .copies import copied_definitions
-from .python_facts import _python_facts
-from .web import GLOBAL_UNPACKED, storage_pairs
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ own mark, never ✓."""
 
 from __future__ import annotations
 
-from ..project import Project
-from ..records import Example, ExampleResult
+from .project import Project
+from .records import Example, ExampleResult
 
 MARKS = {"pass": "✓", "fail": "✗", "not_run": "–", "refused": "⊘"}
 RAN = "▷"  # passed, but checked nothing: it ran, no more is known

@@ -10,29 +10,26 @@ pass or a round changes nothing, and the project is never left worse than its be
 from __future__ import annotations
 
 import asyncio
-import re
 import threading
 from collections.abc import Mapping, Sequence
 
 import openai
 
 from ..events import Emit, ExampleDone, ExamplesReady, ExampleStarted, FileDone, Healing
+from ..fixes.autofix import autofix
+from ..fixes.failure import fixed_without_model
 from ..project import Project
 from ..prompts import render
-from ..quality.autofix import autofix
 from ..quality.checks import referenced_paths
-from ..quality.repair import check, related_files, with_related
 from ..records import Example, ExampleResult
+from ..running.execute import run_examples
+from ..running.programs import smoke_examples
+from ..running.provenance import untraced
+from ..running.sandbox import isolation
 from ..settings import Settings
-from ..steps.code import generate_files
-from .examples import smoke_examples
-from .execute import run_examples
-from .loose_args import optional_arguments
+from .code import generate_files
 from .must_pass import checks_by_path
-from .number_format import differing_number, fewer_decimals
-from .provenance import untraced
-from .sandbox import isolation
-from .trim_output import Trimmed, trimmed_output
+from .repair import check, related_files, with_related
 
 WENT_BACK = "went back to the version that passed more examples"
 SAMPLING_TEMPERATURE = 0.8
@@ -94,7 +91,7 @@ async def run_and_trim(
     project: Project, settings: Settings, emit: Emit, round_no: int
 ) -> list[ExampleResult]:
     """`run_round`, then what a failure shows has one right answer is changed without the model
-    (`_fixed_without_model`) and run again: kept only if it does better."""
+    (`fixes.failure`) and run again: kept only if it does better."""
     results = await run_round(project, settings, emit, round_no)
     before = dict(project.contents)
     for index, result in enumerate(results):
@@ -111,7 +108,7 @@ async def run_and_trim(
                 }
             )
         for path in concerned:
-            trimmed = _fixed_without_model(example, result, path, project.contents[path])
+            trimmed = fixed_without_model(example, result, path, project.contents[path])
             if trimmed:
                 said = f"{trimmed.why}: `{_short(trimmed.before)}` is now `{trimmed.after}`"
                 emit(FileDone(path=path, content=trimmed.source, fixed=(said,)))
@@ -122,28 +119,6 @@ async def run_and_trim(
     if score(again) <= score(results):  # a tie: the version it was (the one the person saw)
         return _go_back(project, emit, before, results)
     return again
-
-
-_PAGE_TEXT = re.compile(r'expected "(.*)", got "(.*)"$')
-
-
-def _fixed_without_model(
-    example: Example, result: ExampleResult, path: str, source: str
-) -> Trimmed | None:
-    """The one change with one right answer that the failure shows, if any: the value printed
-    among words of its own, an argument a subcommand leaves out, the decimals of a number."""
-    if not example.commands:  # a page: what an element showed, against what it should
-        shown = _PAGE_TEXT.search(result.reason)
-        return fewer_decimals(path, source, shown[1], shown[2]) if shown else None
-    expected = example.commands[min(result.reached, len(example.commands) - 1)].output
-    if expected and result.printed:
-        number = differing_number(expected, result.printed)
-        fixed = trimmed_output(path, source, expected, result.printed) or (
-            fewer_decimals(path, source, *number) if number else None
-        )
-        if fixed:
-            return fixed
-    return optional_arguments(path, source, result.detail)
 
 
 def _short(text: str, limit: int = 80) -> str:

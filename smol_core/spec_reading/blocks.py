@@ -8,8 +8,8 @@ import re
 import shlex
 from collections.abc import Mapping
 
-from .spec_inputs import FENCE, fed_command
-from .spec_words import (
+from .inputs import FENCE, fed_command
+from .words import (
     ASKS,
     CHANGING,
     FED_COMMAND,

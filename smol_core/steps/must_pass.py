@@ -14,7 +14,7 @@ import shlex
 from collections.abc import Sequence
 
 from ..records import Command, Example, PageStep
-from .examples import css_selector, imported_modules
+from ..running.programs import css_selector, imported_modules
 
 MAX_EXAMPLES = 6  # per file: the prompt of a small model stays short
 MAX_CHARS = 1500

@@ -3,7 +3,7 @@
 One request after the file list, in the same cache-friendly layout as every per-file request
 (the shared prefix, then the ask), with the file list's fallback chain (json_schema, a forced
 tool call, plain text). A reply that can't be used is not an error: the project then gets
-smoke checks only (running/examples.py grounds and filters what comes back).
+smoke checks only (spec_reading/model_examples.py grounds and filters what comes back).
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from ..events import Emit, no_emit
 from ..model.chat import stream_chat
 from ..prompts import render, shared_context
 from ..records import Example, FileSpec
-from ..running.examples import held_to_sentences, merged, parse_examples, with_sentences
-from ..running.spec_examples import spec_calls, spec_commands, spec_examples, spec_server
-from ..running.spec_pages import spec_pages
-from ..running.spec_words import bare_runs
 from ..settings import Settings
+from ..spec_reading.grounding import held_to_sentences, with_sentences
+from ..spec_reading.model_examples import merged, parse_examples
+from ..spec_reading.pages import spec_pages
+from ..spec_reading.words import bare_runs
+from ..spec_reading.written_examples import spec_calls, spec_commands, spec_examples, spec_server
 from .file_list import mode_order, structured_args
 
 TOOL_NAME = "save_examples"

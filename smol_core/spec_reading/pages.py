@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..records import Example, PageStep
-from .spec_words import LIKE
+from .words import LIKE
 
 _TAGGED = re.compile(r"""`<(\w+)\b[^`>]*?\bid\s*=\s*["']([\w-]+)["'][^`>]*>`""")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`(])|\n\s*\n|\n(?=\s*[-*] )")

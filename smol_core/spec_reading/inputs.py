@@ -9,7 +9,7 @@ import re
 import shlex
 from collections.abc import Mapping
 
-from .spec_words import command_item, said_status
+from .words import SHOWS, command_item, said_status
 
 # What a piped command reads: `echo "a b" | …` prints it and a newline, `printf 'a\nb' | …`
 # prints it as written, its \n as line ends.
@@ -73,7 +73,7 @@ _LEAD = re.compile(rf"\s*:\s*|[^`.]{{0,40}}?{_CONTAINING}\s*:?\s*")  # from the 
 _QUOTED_TEXT = (r"\s*:?\s*(?:\"([^\"\n]*)\"|`([^`\n]+)`)"
                 r"(?!\s*(?:,\s*|and\s+|then\s+)(?:\"|`(?!(?:python3?|node)\s)))")  # fmt: skip
 _CONTAINS_QUOTED = re.compile(rf"\s+{_CONTAINING}{_QUOTED_TEXT}")  # "`notes.txt` contains `a b`"
-_TOLD_OUTPUT = re.compile(r"\b(?:prints|outputs|shows|displays|writes|returns|gives)\b")
+_TOLD_OUTPUT = re.compile(rf"\b(?:{SHOWS})\b")
 
 
 def given_content(spec: str, name: str, example: str = "") -> str | None:

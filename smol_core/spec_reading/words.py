@@ -1,5 +1,5 @@
 """What a spec's words say of a command it writes out, shared by the readers of its examples
-(spec_examples, spec_blocks, spec_inputs): how its commands are quoted, a usage line's
+(written_examples, blocks, inputs): how its commands are quoted, a usage line's
 placeholders, the status it ends with, and the words that make an output unknowable (a random
 pick, today's date) or a program wait for a person (it asks)."""
 
@@ -18,6 +18,10 @@ NOT_A_COMMAND = r"(?!`(?:python3?|node)\s)"  # a place where no other quoted com
 LIKE = re.compile(r"\b(?:like|similar\s+to|e\.g\.?|for\s+(?:example|instance)|such\s+as)\b", re.I)
 # The same, with what it reads piped in: "`echo "hello world" | python shout.py`".
 FED_COMMAND = rf"`((?:(?:echo|printf)\s[^`|\n]*\|\s*)?{RUN})`"
+# The verbs that say what a command puts out, one alternation for a regular expression: SAYS
+# before a quoted output ("prints `4`", "should print", "answers"), SHOWS before words about it.
+SAYS = r"prints|outputs|should print|shows|displays|writes|gives|returns|answers"
+SHOWS = r"prints|outputs|shows|displays|writes|returns|gives"
 
 
 PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9_]+|<[^>]*>|\[[^\]]*\]|\.\.\.|…")

@@ -17,14 +17,14 @@ from collections.abc import Mapping, Sequence
 import openai
 
 from ..events import ChecksDone, Emit, FileDone, no_emit
+from ..fixes.autofix import autofix
 from ..project import Project, applying
 from ..prompts import render
+from ..quality.checks import KINDS, CheckReport, check_project, referenced_paths
 from ..records import Finding
-from ..running.must_pass import checks_by_path
 from ..settings import Settings
-from ..steps.code import generate_files
-from .autofix import autofix
-from .checks import KINDS, CheckReport, check_project, referenced_paths
+from .code import generate_files
+from .must_pass import checks_by_path
 
 # A finding that regenerating its own file can fix. A missing *other* file can't be fixed that
 # way: it is offered to the person (or the CLI's --add-missing) to add to the file list.
