@@ -57,8 +57,8 @@ _NUMBERS = """() => [...document.body.querySelectorAll('*')].map(e => {
   const m = (text || '').trim().match(/(-?\\d+)$/);
   return m ? Number(m[1]) : null;
 })"""
-_PLUS = ("+", "plus", "increment", "increase", "up", "add", "➕")
-_MINUS = ("-", "−", "–", "minus", "decrement", "decrease", "down", "subtract", "➖")
+_PLUS = ("+", "plus", "increment", "increase", "up", "add", "in", "➕")
+_MINUS = ("-", "−", "–", "minus", "decrement", "decrease", "down", "subtract", "out", "➖")
 
 
 def _button(page, words: tuple[str, ...]):
