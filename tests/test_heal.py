@@ -302,6 +302,20 @@ def test_the_built_in_models_way_takes_the_specs_own_examples_without_asking(mak
     assert "examples" in [r.kind for r in server.requests[2:]]
 
 
+@isolated
+def test_the_built_in_model_is_not_asked_for_examples_a_spec_with_no_literal_cannot_hold(
+    make_server,
+):
+    """No quoted text and no number: no output the model would expect could be held to the
+    spec (seen: four requests of 15-26 s, no check kept). The smoke checks still run."""
+    brief = "- `stats.py` — reads numbers from argv, prints min, max and mean.\n"
+    server = make_server(plan_text=brief, files={"stats.py": GOOD}, examples=EXAMPLES)
+    spec = "stats.py prints the smallest, the largest and the mean of the numbers it is given."
+    project = _project(_run(server, spec=spec, plan_style="brief"))
+    assert [r.kind for r in server.requests] == ["plan", "code"]
+    assert project.examples and all(e.source == "smoke" for e in project.examples)
+
+
 SLUG_SPEC = ('A Python module in one file, `textutils.py`: `slugify(text)` lowercases and joins '
              'words with `-`, for example `slugify("Hello, World!")` returns `"hello-world"`.')  # fmt: skip
 SLUG_GOOD = ("import re\n\n\ndef slugify(text):\n"
