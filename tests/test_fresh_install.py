@@ -98,10 +98,6 @@ def child_env() -> dict[str, str]:
     return {**env, "PYTHONPATH": str(ROOT)}
 
 
-# Known bug, seen in about 1 run of 4 on 7 December: the saved count is sometimes gone after the
-# page example's reload step (step 5 "expected 2, got 0"), which would fail a right page. Left
-# visible here, not hidden, until the reload step is mended (see the stop 28 closing note).
-@pytest.mark.xfail(reason="a page example's reload sometimes loses localStorage", strict=False)
 def test_a_page_is_checked_after_the_start_requirements_alone(tmp_path, capsys):
     found = shutil.which("chromium") or shutil.which("google-chrome") or shutil.which("chrome")
     if found is None:

@@ -137,6 +137,7 @@ def _page(pw, box: Sandbox, page_path: str, popup: str | None, errors: list[str]
     )  # fmt: skip
     try:
         context.route("**/*", functools.partial(_route, box))
+        context.add_init_script(_READ_AT_START)
         page = context.new_page()
         page.set_default_timeout(STEP_MS)
         page.on("pageerror", lambda exc: errors.append(_js_error(exc, box)))
@@ -253,9 +254,7 @@ def _do(page, step: PageStep) -> str:
     if step.action == "stored":
         return _stored(page, step)
     if step.action == "reload":  # what was saved must still show when the page opens again
-        page.reload()
-        page.wait_for_load_state("load")
-        page.wait_for_timeout(150)
+        _reload(page)
         return ""
     element = page.locator(selector).first
     if element.count() == 0:
@@ -279,6 +278,34 @@ def _do(page, step: PageStep) -> str:
                 return f'expected "{want}", got "{shown[:200]}"'
             page.wait_for_timeout(50)
     return ""
+
+
+# What the page's localStorage held when its document started, before any of its scripts ran.
+_AT_START = "__smol_stored_at_start__"
+_READ_AT_START = f"""globalThis.{_AT_START} = (() => {{
+  try {{ return JSON.stringify(Object.entries(localStorage)); }} catch (e) {{ return null; }}
+}})();"""
+_PUT_BACK = (
+    """(entries) => { for (const [k, v] of JSON.parse(entries)) localStorage.setItem(k, v); }"""
+)
+
+
+def _reload(page) -> None:
+    """The page opened again. Chromium sometimes opens a file:// page again with none of the
+    localStorage it wrote (seen 1 time in 10 to 15, plain Playwright and Debian's Chromium 156,
+    any pause before the reload): when what the document found at its start lacks what the page
+    had stored, that is the browser's loss, not the page's; it is put back and opened again."""
+    stored = page.evaluate("() => JSON.stringify(Object.entries(localStorage))")
+    for _ in range(3):
+        page.reload()
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(150)
+        found = page.evaluate(f"() => globalThis.{_AT_START} ?? null")
+        if found is None or set(map(tuple, json.loads(stored))) <= set(
+            map(tuple, json.loads(found))
+        ):
+            return
+        page.evaluate(_PUT_BACK, stored)
 
 
 _READ_STORED = """([area, key]) => new Promise((done) => {
