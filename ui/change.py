@@ -6,11 +6,7 @@ import streamlit as st
 
 from smol_core.diffs import unified_diff
 from smol_core.errors import SmolError
-from smol_core.events import (
-    ChangeDone,
-    ChangePlanned,
-    FileEdited,
-)
+from smol_core.events import ChangeDone, ChangePlanned, FileEdited
 from smol_core.project import Project
 from smol_core.settings import Settings
 from smol_core.steps.change import plan_from_code

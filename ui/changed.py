@@ -6,6 +6,7 @@ import streamlit as st
 
 from smol_core.errors import SmolError
 from smol_core.project import Project
+from smol_core.studio.actions import put_back
 from smol_core.studio.session import Studio
 from smol_core.studio.workspace import changed_files_line
 from ui.session import versions
@@ -13,16 +14,12 @@ from ui.session import versions
 
 def undo_file(studio: Studio, path: str, text: str) -> None:
     """Callback: put one file back as it was before the last job rewrote it (a new version)."""
-    project = studio.project
-    if project is None or studio.run_id is None or path not in project.paths:
-        return
     try:
-        studio.edit(path, text)
+        if not put_back(studio, versions(), path, text):
+            return
     except SmolError as exc:
         st.session_state.notice = str(exc)
         return
-    studio.editor_rev.pop(path, None)  # the editor shows the text put back
-    versions().record(studio.run_id, project, "restored", note=f"{path} put back")
     st.session_state.undo_note = f"Put back the earlier `{path}`."
 
 

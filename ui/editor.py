@@ -7,29 +7,17 @@ from streamlit_ace import st_ace
 
 from smol_core.errors import SmolError
 from smol_core.project import Project
-from smol_core.quality.repair import repair_instruction
 from smol_core.running.report import example_line, files_line, offers_new_example
 from smol_core.running.report import summary as run_summary
-from smol_core.runs import (
-    add_missing_files,
-    files_for_error,
-    fix_from_error,
-    referenced_missing,
-)
+from smol_core.runs import add_missing_files, files_for_error, fix_from_error, referenced_missing
 from smol_core.settings import Settings
-from smol_core.studio.advice import AS_MODULE, advise, load_as_module
+from smol_core.studio.actions import advice_actions, advice_fix, save_edit, script_as_module
+from smol_core.studio.advice import AS_MODULE, advise
 from smol_core.studio.asks import EMPTY, LIVE
 from smol_core.studio.languages import ace_mode
 from smol_core.studio.nochange import again_if_same
-from smol_core.studio.session import (
-    Studio,
-    path_label,
-    repair_note,
-)
-from smol_core.studio.versions import (
-    file_history,
-    who_changed,
-)
+from smol_core.studio.session import Studio, path_label, repair_note
+from smol_core.studio.versions import file_history, who_changed
 from ui.examples_pane import add_example_row
 from ui.jobs import fix_progress, generate, note_change, ready, run_job, tried_or_say
 from ui.session import versions
@@ -119,10 +107,8 @@ def code_section(project: Project, studio: Studio, settings: Settings) -> None:
             wrap=False,
         )
         try:
-            if isinstance(code, str) and studio.edit(choice, code):
+            if isinstance(code, str) and save_edit(studio, versions(), choice, code):
                 remember_edit(edits, studio, choice)
-                if studio.run_id:
-                    versions().record(studio.run_id, project, "edited")
                 st.toast(f"Saved your edit of {choice}")
         except SmolError as exc:  # too long to keep: said, not saved
             st.error(str(exc))
@@ -205,19 +191,14 @@ def open_file(project: Project) -> str:
 def quick_fix_as_module(project: Project, studio: Studio, script: str) -> None:
     """The pages loading `script` as a plain script load it as a module (a new version, said
     under "What changed" with Undo)."""
-    changes = load_as_module(script, project.contents)
-    if not changes or studio.run_id is None:
-        st.info(f"No page of the project loads `{script}` with a plain `<script src>`.")
-        return
-    before = dict(project.contents)
     try:
-        for page, text in changes.items():
-            studio.edit(page, text)
-            studio.editor_rev.pop(page, None)  # the editor shows the new text
+        before = script_as_module(studio, versions(), script)
     except SmolError as exc:
         st.error(str(exc))
         return
-    versions().record(studio.run_id, project, "repaired", note=f"{script} loaded as a module")
+    if before is None:
+        st.info(f"No page of the project loads `{script}` with a plain `<script src>`.")
+        return
     note_change(studio, before, "repaired")
     st.rerun()
 
@@ -237,16 +218,17 @@ def findings_list(project: Project, studio: Studio, settings: Settings, path: st
         AS_MODULE, key="btn_as_module", type="primary",
         help="Made without the model: the page's <script> tag gets type=\"module\"."):  # fmt: skip
         quick_fix_as_module(project, studio, path)
-    for i, action in enumerate(dict.fromkeys(a.action for a in advice)):
+    for i, action in enumerate(advice_actions(advice)):
         if not st.button(action, key=f"btn_advice_{i}"):
             continue
-        if any(a.adds_file and a.action == action for a in advice):
+        chosen = advice_fix(advice, action, settings)
+        if chosen.adds_files:
             with st.spinner("Writing the missing files…"):
                 run_job(studio, settings,
                         lambda emit: add_missing_files(project, ready(settings), emit))  # fmt: skip
             st.session_state.files_rev += 1
         else:
-            told = repair_instruction([a.finding for a in advice if a.action == action], settings)
-            generate(studio, settings, [path], nochange="regenerate", instructions={path: told},
+            told = {path: chosen.instruction}
+            generate(studio, settings, [path], nochange="regenerate", instructions=told,
                      current={path: project.contents[path]})  # fmt: skip
         st.rerun()

@@ -6,13 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from smol_core.errors import SmolError
-from smol_core.events import (
-    ExamplesReady,
-    ExampleStarted,
-    FileStarted,
-    Healing,
-    Idle,
-)
+from smol_core.events import ExamplesReady, ExampleStarted, FileStarted, Healing, Idle
 from smol_core.project import Project
 from smol_core.running.report import offers_new_example
 from smol_core.running.report import summary as run_summary

@@ -8,11 +8,7 @@ import streamlit as st
 from smol_core.project import Project
 from smol_core.settings import Settings
 from smol_core.studio.filetable import ROW_HEIGHT, purposes_kept, table_rows
-from smol_core.studio.session import (
-    Studio,
-    check_table,
-    path_label,
-)
+from smol_core.studio.session import Studio, check_table, path_label
 
 
 def files_section(project: Project, studio: Studio, settings: Settings) -> bool:

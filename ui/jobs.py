@@ -23,23 +23,15 @@ from smol_core.events import (
 from smol_core.model.client import resolve
 from smol_core.project import Project
 from smol_core.running.report import example_line
-from smol_core.runs import (
-    events_of,
-    generate_checked,
-)
+from smol_core.runs import events_of, generate_checked
 from smol_core.settings import Settings
+from smol_core.studio.actions import change_made
 from smol_core.studio.languages import code_language
 from smol_core.studio.nochange import again_if_same, nothing_changed, unchanged
 from smol_core.studio.progress import WriteMeter, time_left
 from smol_core.studio.session import Studio
-from smol_core.studio.versions import (
-    CAUSES,
-    JobVersions,
-)
-from smol_core.studio.workspace import (
-    live_code,
-    what_changed,
-)
+from smol_core.studio.versions import JobVersions
+from smol_core.studio.workspace import live_code
 from ui.session import FAILURES, IDLE_SECONDS, REDRAW_SECONDS, versions
 
 
@@ -75,7 +67,7 @@ def run_job(studio: Studio, settings: Settings, job, on_event=None, cause=None,
         return False
     finally:
         made.settle()
-        note_change(studio, before, cause or made._cause())
+        note_change(studio, before, cause or made.made_by())
 
 
 def generate(
@@ -233,9 +225,6 @@ def progress_dock(what: str):
 def note_change(studio: Studio, before: dict[str, str], cause: str | None) -> None:
     """After a job: which files it rewrote, kept for "What changed" (a job that only added
     files leaves the last one said)."""
-    if studio.project is None or studio.run_id is None:
-        return
-    what = CAUSES.get(cause or "regenerated", "rewritten").capitalize()
-    change = what_changed(studio.run_id, what, before, studio.project.contents)
+    change = change_made(studio, before, cause)
     if change is not None:
         st.session_state.last_change = change

@@ -8,10 +8,7 @@ from smol_core.errors import SmolError
 from smol_core.project import Project
 from smol_core.settings import Settings
 from smol_core.steps.file_list import make_file_list
-from smol_core.studio.session import (
-    Studio,
-    path_label,
-)
+from smol_core.studio.session import Studio, path_label
 from ui.jobs import ready, run_job
 
 

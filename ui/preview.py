@@ -6,11 +6,9 @@ import streamlit as st
 from streamlit.components import v2 as components_v2
 
 from smol_core.project import Project
-from smol_core.runs import (
-    files_for_error,
-    fix_from_error,
-)
+from smol_core.runs import fix_from_error
 from smol_core.settings import Settings
+from smol_core.studio.actions import preview_fix
 from smol_core.studio.nochange import again_if_same
 from smol_core.studio.preview import (
     FRAME_SANDBOX,
@@ -21,10 +19,6 @@ from smol_core.studio.preview import (
     pages,
 )
 from smol_core.studio.session import Studio
-from smol_core.studio.workspace import (
-    error_files,
-    error_request,
-)
 from ui.jobs import fix_progress, ready, run_job, tried_or_say
 
 # The preview's frame lives in this component (st.components.v2: inline, bidirectional): an
@@ -131,17 +125,17 @@ def preview_pane(project: Project, studio: Studio, settings: Settings) -> None:
 def fix_preview_error(project: Project, studio: Studio, settings: Settings, page: str,
                       report: dict) -> None:  # fmt: skip
     """Fix-from-error with what the preview reported and the page's own files."""
-    paths = error_files(page, str(report.get("where") or ""), project.contents)
-    request = error_request(page, report)
+    chosen = preview_fix(project, page, report)
     live = ready(settings)
 
     def fix(emit):
         def attempt(s: Settings, wider: bool):
-            chosen = [*paths, *files_for_error(request, project.files, 10)] if wider else paths
-            return fix_from_error(project, request, s, emit, paths=list(dict.fromkeys(chosen)))
+            paths = chosen.wider if wider else chosen.paths
+            return fix_from_error(project, chosen.request, s, emit, paths=paths)
 
         return again_if_same(project, live, attempt)
 
-    show = fix_progress(project, paths)
-    tried_or_say(studio, "preview", paths, lambda: run_job(studio, settings, fix, show, "fixed"))
+    show = fix_progress(project, chosen.paths)
+    job = lambda: run_job(studio, settings, fix, show, "fixed")  # noqa: E731
+    tried_or_say(studio, "preview", chosen.paths, job)
     st.rerun()

@@ -8,14 +8,8 @@ import streamlit as st
 from smol_core.errors import SmolError
 from smol_core.studio.access import CodeGate, hosted_by_owner, refusal
 from smol_core.studio.history import RunStore
-from smol_core.studio.session import (
-    PageConfig,
-    Studio,
-)
-from smol_core.studio.sharing import (
-    issue_owner,
-    known_owner,
-)
+from smol_core.studio.session import PageConfig, Studio
+from smol_core.studio.sharing import issue_owner, known_owner
 from smol_core.studio.versions import Versions
 
 FAILURES = (SmolError, openai.OpenAIError, ValueError, OSError)

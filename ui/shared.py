@@ -7,10 +7,7 @@ import streamlit as st
 from smol_core.settings import Settings
 from smol_core.studio.languages import code_language
 from smol_core.studio.session import Studio
-from smol_core.studio.sharing import (
-    copy_run,
-    shared_run,
-)
+from smol_core.studio.sharing import copy_run, shared_run
 from ui.session import history, open_run
 
 

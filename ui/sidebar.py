@@ -16,10 +16,7 @@ from smol_core.settings import Settings
 from smol_core.studio.access import hosted_by_owner
 from smol_core.studio.asks import LIVE
 from smol_core.studio.layout import NARROW_PX, SIDEBAR_JS
-from smol_core.studio.session import (
-    PageConfig,
-    Studio,
-)
+from smol_core.studio.session import PageConfig, Studio
 from smol_core.studio.sharing import share_token
 from smol_core.usage import estimate_cost
 from ui.session import history, new_project, open_run

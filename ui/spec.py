@@ -10,10 +10,7 @@ from smol_core.importing import ImportRefused, import_zip
 from smol_core.model.client import require_key
 from smol_core.settings import Settings
 from smol_core.steps.plan import make_plan
-from smol_core.studio.session import (
-    Studio,
-    read_upload,
-)
+from smol_core.studio.session import Studio, read_upload
 from smol_core.studio.versions import start_imported
 from ui.jobs import ready, run_job
 from ui.session import FAILURES, versions

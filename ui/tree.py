@@ -6,10 +6,7 @@ import streamlit as st
 
 from smol_core.project import Project
 from smol_core.studio.session import Studio
-from smol_core.studio.workspace import (
-    legend,
-    tree,
-)
+from smol_core.studio.workspace import legend, tree
 from ui.editor import edited_texts, open_file
 
 

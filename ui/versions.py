@@ -8,12 +8,7 @@ from smol_core.errors import LimitError
 from smol_core.project import Project
 from smol_core.settings import Settings
 from smol_core.studio.session import Studio
-from smol_core.studio.versions import (
-    diff_text,
-    restore,
-    version_zip,
-    versions_line,
-)
+from smol_core.studio.versions import diff_text, restore, version_zip, versions_line
 from ui.session import versions
 
 
