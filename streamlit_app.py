@@ -16,6 +16,7 @@ from ui.examples_step import examples_section
 from ui.files import files_section
 from ui.jobs import stopped_notice
 from ui.plan import plan_section
+from ui.reruns import count_run
 from ui.session import (
     browser_owner,
     open_linked_run,
@@ -33,6 +34,8 @@ from ui.workspace import workspace_section
 
 def main() -> None:
     st.set_page_config(page_title="smol studio", page_icon="🐣", layout="wide")
+    count_run("page")
+    st.session_state.pop("stop_redraw", None)  # the whole page runs: no pane needs to ask for it
     config = page_config(secrets_dict(), os.environ)  # read once per rerun
     if why := refused(config):  # before anything else: a stranger starts nothing, sees nothing
         st.error(why)

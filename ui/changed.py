@@ -9,11 +9,12 @@ from smol_core.project import Project
 from smol_core.studio.actions import put_back
 from smol_core.studio.session import Studio
 from smol_core.studio.workspace import changed_files_line
+from ui.reruns import count_run
 from ui.session import versions
 
 
 def undo_file(studio: Studio, path: str, text: str) -> None:
-    """Callback: put one file back as it was before the last job rewrote it (a new version)."""
+    """Put one file back as it was before the last job rewrote it (a new version)."""
     try:
         if not put_back(studio, versions(), path, text):
             return
@@ -23,9 +24,11 @@ def undo_file(studio: Studio, path: str, text: str) -> None:
     st.session_state.undo_note = f"Put back the earlier `{path}`."
 
 
+@st.fragment
 def what_changed_section(project: Project, studio: Studio) -> None:
     """After a repair, a regeneration or a fix: the files it rewrote, each with its diff
     against what it was, and Undo back to that."""
+    count_run("changed")
     if note := st.session_state.pop("undo_note", ""):
         st.success(note)
     said = st.session_state.pop("nochange_note", None)
@@ -39,6 +42,8 @@ def what_changed_section(project: Project, studio: Studio) -> None:
         diff = change.diff(path, project.contents)
         with st.expander(f"What changed in {path}", expanded=False):
             st.code(diff[:100_000] or "(it is as it was before)", language="diff")
-            st.button(f"Undo: put back the earlier {path}", key=f"btn_undo_{path}",
-                      on_click=undo_file, args=(studio, path, change.before[path]),
-                      disabled=not diff or path not in project.paths)  # fmt: skip
+            # Put back: the editor and the tree show it too, so the whole page again.
+            if st.button(f"Undo: put back the earlier {path}", key=f"btn_undo_{path}",
+                         disabled=not diff or path not in project.paths):  # fmt: skip
+                undo_file(studio, path, change.before[path])
+                st.rerun()

@@ -17,12 +17,15 @@ from smol_core.studio.workspace import (
     run_refusal,
 )
 from ui.jobs import progress_dock, stopped_notice
+from ui.reruns import count_run, rerun_pane
 from ui.session import REDRAW_SECONDS
 
 
+@st.fragment
 def run_pane(project: Project, studio: Studio, settings: Settings) -> None:
     """A command run over a copy of the project, isolated; its output as it comes, then its
-    status and time."""
+    status and time. A fragment: its clicks rerun this pane alone."""
+    count_run("run")
     refusal = run_refusal(settings)
     if refusal:
         st.info(refusal)
@@ -69,4 +72,4 @@ def run_live(project: Project, studio: Studio, settings: Settings, command: str)
                 shown = out
     finally:
         live.stop()
-    st.rerun()  # drawn again without the progress box: the output, its status and time
+    rerun_pane()  # drawn again without the progress box: the output, its status and time

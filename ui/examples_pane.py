@@ -24,19 +24,23 @@ from smol_core.studio.workspace import (
     run_refusal,
 )
 from ui.jobs import progress_dock, ready, run_job, stopped_notice, tried_or_say
+from ui.reruns import count_run, redraw_after_stop
 from ui.session import IDLE_SECONDS
 
 
+@st.fragment
 def examples_pane(project: Project, studio: Studio, settings: Settings) -> None:
     """The examples, each with ✓ / ✗ and what it gave; run them, or fix the failing ones."""
+    count_run("examples")
+    redraw_after_stop()
     refusal = run_refusal(settings)
     said = run_summary(project)
     if said:
         st.caption(said)  # in red above the editor already when one fails
-    if offers_new_example(project):
-        st.button(
-            "Add an example", key="btn_add_example_pane", on_click=add_example_row, args=(project,)
-        )
+    # Opens the Examples tab anew (its key is outside this pane): the whole page again.
+    if offers_new_example(project) and st.button("Add an example", key="btn_add_example_pane"):
+        add_example_row(project)
+        st.rerun()
     if project.examples:
         st.dataframe(pd.DataFrame(example_rows(project)), hide_index=True, width="stretch")
         if details := example_details(project):

@@ -204,6 +204,8 @@ STOPS = {
 def stop_requested(what: str = "generate") -> None:
     """Callback of Stop: the click itself ends the run (its requests with it)."""
     st.session_state.stopped = what
+    # Stopped in a pane rerunning alone: what a job kept shows outside it (only Run's doesn't).
+    st.session_state.stop_redraw = what != "run"
 
 
 def stopped_notice(what: str = "generate") -> None:

@@ -20,6 +20,7 @@ from smol_core.studio.preview import (
 )
 from smol_core.studio.session import Studio
 from ui.jobs import fix_progress, ready, run_job, tried_or_say
+from ui.reruns import count_run, redraw_after_stop
 
 # The preview's frame lives in this component (st.components.v2: inline, bidirectional): an
 # <iframe sandbox="allow-scripts allow-forms" srcdoc=…> (preview.frame_document: the page in a
@@ -81,8 +82,11 @@ def preview_frame():
     return components_v2.component("smol_preview", js=PREVIEW_JS)
 
 
+@st.fragment
 def preview_pane(project: Project, studio: Studio, settings: Settings) -> None:
     """A page of the project, live, from its current files; its errors listed under it."""
+    count_run("preview")
+    redraw_after_stop()
     found = pages(project.contents)
     if not found:
         st.caption("The project has no HTML page to show here.")

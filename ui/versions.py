@@ -9,11 +9,12 @@ from smol_core.project import Project
 from smol_core.settings import Settings
 from smol_core.studio.session import Studio
 from smol_core.studio.versions import diff_text, restore, version_zip, versions_line
+from ui.reruns import count_run
 from ui.session import versions
 
 
 def restore_version(studio: Studio, number: int) -> None:
-    """Callback: restore a version (a new version), so every editor shows its text."""
+    """Restore a version (a new version); every editor shows its text on the next run."""
     try:
         made = restore(studio, versions(), number)
     except LimitError as exc:
@@ -23,8 +24,11 @@ def restore_version(studio: Studio, number: int) -> None:
     st.session_state.files_rev += 1
 
 
+@st.fragment
 def versions_section(project: Project, studio: Studio, settings: Settings) -> None:
-    """Every version of the project: its diff against the one before or now; restore; zip."""
+    """Every version of the project: its diff against the one before or now; restore; zip.
+    A fragment: choosing a version or what to compare it with reruns this pane alone."""
+    count_run("versions")
     if studio.run_id is None:
         return
     listed = versions().list(studio.run_id)
@@ -53,8 +57,10 @@ def versions_section(project: Project, studio: Studio, settings: Settings) -> No
     else:
         st.caption("No difference.")
     left, right = st.columns(2)
-    left.button("Restore this version", key="btn_restore", on_click=restore_version,
-                args=(studio, number))  # fmt: skip
+    # A restore changes every file shown outside this pane: the whole page again.
+    if left.button("Restore this version", key="btn_restore"):
+        restore_version(studio, number)
+        st.rerun()
     run_id = studio.run_id
 
     def zipped() -> bytes:  # read and zipped on click, not on every rerun
