@@ -35,7 +35,6 @@ from ui.workspace import workspace_section
 def main() -> None:
     st.set_page_config(page_title="smol studio", page_icon="🐣", layout="wide")
     count_run("page")
-    st.session_state.pop("stop_redraw", None)  # the whole page runs: no pane needs to ask for it
     config = page_config(secrets_dict(), os.environ)  # read once per rerun
     if why := refused(config):  # before anything else: a stranger starts nothing, sees nothing
         st.error(why)

@@ -16,13 +16,13 @@ from smol_core.studio.workspace import (
     run_outcome,
     run_refusal,
 )
-from ui.jobs import progress_dock, stopped_notice
-from ui.reruns import count_run, rerun_pane
+from ui.jobs import Dock, stopped_notice
+from ui.reruns import count_run, rerun_pane, start_pane_job, take_pane_job
 from ui.session import REDRAW_SECONDS
 
 
 @st.fragment
-def run_pane(project: Project, studio: Studio, settings: Settings) -> None:
+def run_pane(project: Project, studio: Studio, settings: Settings, dock: Dock | None) -> None:
     """A command run over a copy of the project, isolated; its output as it comes, then its
     status and time. A fragment: its clicks rerun this pane alone."""
     count_run("run")
@@ -38,7 +38,9 @@ def run_pane(project: Project, studio: Studio, settings: Settings) -> None:
     if clicked and not command.strip():
         st.warning(EMPTY["btn_run_command"])
     elif clicked:
-        run_live(project, studio, settings, command)
+        start_pane_job("run", command)
+    if dock and isinstance(job := take_pane_job("run"), str):
+        run_live(project, studio, settings, job, dock)
     stopped_notice("run")
     ran_in, live = st.session_state.get("live_run", (None, None))
     # Ended already, or (a run a click interrupted, still being torn down) ended now.
@@ -53,13 +55,15 @@ def run_pane(project: Project, studio: Studio, settings: Settings) -> None:
             st.code(result.stderr, language=None)
 
 
-def run_live(project: Project, studio: Studio, settings: Settings, command: str) -> None:
+def run_live(
+    project: Project, studio: Studio, settings: Settings, command: str, dock: Dock
+) -> None:
     """The command's output as it comes (its end: the box follows it) and its clock, until it
     ends. Stop, or any click, ends this script at its next redraw (Streamlit starts the next
     run at once and refuses this one any st.* call, session state included): `finally` kills
     the program, and the run kept in the session before it started is what the next run
     shows, with what it printed."""
-    status, clock = progress_dock("run")
+    status, clock = dock
     status.caption(f"Running `{command}` on a copy of the project…")
     box, shown = st.empty(), None
     live = LiveRun(project, command, settings)

@@ -23,16 +23,15 @@ from smol_core.studio.workspace import (
     run_examples_now,
     run_refusal,
 )
-from ui.jobs import progress_dock, ready, run_job, stopped_notice, tried_or_say
-from ui.reruns import count_run, redraw_after_stop
+from ui.jobs import Dock, ready, run_job, stopped_notice, tried_or_say
+from ui.reruns import count_run, start_pane_job, take_pane_job
 from ui.session import IDLE_SECONDS
 
 
 @st.fragment
-def examples_pane(project: Project, studio: Studio, settings: Settings) -> None:
+def examples_pane(project: Project, studio: Studio, settings: Settings, dock: Dock | None) -> None:
     """The examples, each with ✓ / ✗ and what it gave; run them, or fix the failing ones."""
     count_run("examples")
-    redraw_after_stop()
     refusal = run_refusal(settings)
     said = run_summary(project)
     if said:
@@ -59,9 +58,13 @@ def examples_pane(project: Project, studio: Studio, settings: Settings) -> None:
     fix = row.button("Fix failing", key="btn_fix_failing",
                      disabled=bool(refusal) or not project.failing_examples())  # fmt: skip
     stopped_notice("examples")
-    if not (run or fix):
+    if run or fix:
+        start_pane_job("examples", "fix" if fix else "run")
+    job = take_pane_job("examples") if dock else None
+    if dock is None or job is None:
         return
-    line, clock = progress_dock("examples")
+    run, fix = job == "run", job == "fix"
+    line, clock = dock
     line.caption("Running the examples…" if run else "Running the examples to see what fails…")
 
     def show(event) -> None:

@@ -6,6 +6,7 @@ import asyncio
 import time
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from smol_core.errors import describe
 from smol_core.events import (
@@ -166,10 +167,10 @@ def tried_or_say(studio: Studio, job: str, paths: list[str], run) -> None:
         st.session_state.nochange_note = (studio.run_id, nothing_changed(job, paths, 2))
 
 
-def fix_progress(project: Project, paths: list[str]):
-    """A fix's progress box: the file being rewritten and, once it streams, the time left
-    (the meter's estimate, as when generating)."""
-    status, clock = progress_dock("generate")
+def fix_progress(project: Project, paths: list[str], dock: Dock | None = None):
+    """A fix's progress box (`dock`: one the page drew already): the file being rewritten and,
+    once it streams, the time left (the meter's estimate, as when generating)."""
+    status, clock = dock or progress_dock("generate")
     status.caption("Rewriting " + ", ".join(paths) + " with this error…")
     had = {p: project.contents[p] for p in paths if p in project.contents}
     meter = WriteMeter(list(paths), current=had)
@@ -185,6 +186,8 @@ def fix_progress(project: Project, paths: list[str]):
 
     return show
 
+
+Dock = tuple[DeltaGenerator, DeltaGenerator]  # a progress dock's status line and its clock
 
 # What Stop ends, and what is said after: the click itself ends the run (Streamlit stops the
 # script at its next redraw); the job is cancelled with it, its requests ended and a program
@@ -204,8 +207,6 @@ STOPS = {
 def stop_requested(what: str = "generate") -> None:
     """Callback of Stop: the click itself ends the run (its requests with it)."""
     st.session_state.stopped = what
-    # Stopped in a pane rerunning alone: what a job kept shows outside it (only Run's doesn't).
-    st.session_state.stop_redraw = what != "run"
 
 
 def stopped_notice(what: str = "generate") -> None:
@@ -214,7 +215,7 @@ def stopped_notice(what: str = "generate") -> None:
         st.warning(STOPS[what][2])
 
 
-def progress_dock(what: str):
+def progress_dock(what: str) -> Dock:
     """Where a running job shows how far along it is, and its Stop: a box PAGE_CSS keeps in
     the window's corner however far the page is scrolled. Its status line and its clock."""
     dock = st.container(key="progress_dock")

@@ -19,8 +19,8 @@ from smol_core.studio.preview import (
     pages,
 )
 from smol_core.studio.session import Studio
-from ui.jobs import fix_progress, ready, run_job, tried_or_say
-from ui.reruns import count_run, redraw_after_stop
+from ui.jobs import Dock, fix_progress, ready, run_job, tried_or_say
+from ui.reruns import count_run, start_pane_job, take_pane_job
 
 # The preview's frame lives in this component (st.components.v2: inline, bidirectional): an
 # <iframe sandbox="allow-scripts allow-forms" srcdoc=…> (preview.frame_document: the page in a
@@ -83,10 +83,11 @@ def preview_frame():
 
 
 @st.fragment
-def preview_pane(project: Project, studio: Studio, settings: Settings) -> None:
+def preview_pane(project: Project, studio: Studio, settings: Settings, dock: Dock | None) -> None:
     """A page of the project, live, from its current files; its errors listed under it."""
     count_run("preview")
-    redraw_after_stop()
+    if dock and isinstance(job := take_pane_job("preview"), tuple):
+        fix_preview_error(project, studio, settings, job[0], job[1], dock)
     found = pages(project.contents)
     if not found:
         st.caption("The project has no HTML page to show here.")
@@ -123,11 +124,11 @@ def preview_pane(project: Project, studio: Studio, settings: Settings) -> None:
         st.code(f"{report.get('message', '')}{where}", language=None, wrap_lines=True)
         if kind in ("error", "console") and st.button(
             "Fix this error", key=f"btn_fix_preview_{i}"):  # fmt: skip
-            fix_preview_error(project, studio, settings, page, report)
+            start_pane_job("preview", (page, report))
 
 
 def fix_preview_error(project: Project, studio: Studio, settings: Settings, page: str,
-                      report: dict) -> None:  # fmt: skip
+                      report: dict, dock: Dock) -> None:  # fmt: skip
     """Fix-from-error with what the preview reported and the page's own files."""
     chosen = preview_fix(project, page, report)
     live = ready(settings)
@@ -139,7 +140,7 @@ def fix_preview_error(project: Project, studio: Studio, settings: Settings, page
 
         return again_if_same(project, live, attempt)
 
-    show = fix_progress(project, chosen.paths)
+    show = fix_progress(project, chosen.paths, dock)
     job = lambda: run_job(studio, settings, fix, show, "fixed")  # noqa: E731
     tried_or_say(studio, "preview", chosen.paths, job)
     st.rerun()

@@ -2,7 +2,8 @@
 examples pane, versions, what changed) are `st.fragment`s: a click inside one reruns that pane
 alone. A click whose result shows outside its pane (a fix or a restore changes the file tree's
 marks and the editor) reruns the whole page, with `st.rerun()` from the pane's body (a callback
-of a widget in a fragment would rerun only the fragment)."""
+of a widget in a fragment would rerun only the fragment); so does a pane's long job, whose
+Stop must be the page's own (start_pane_job)."""
 
 from __future__ import annotations
 
@@ -32,8 +33,29 @@ def rerun_pane() -> None:
         st.rerun()
 
 
-def redraw_after_stop() -> None:
-    """In a pane rerunning alone after a Stop whose notice and kept results show elsewhere
-    (the tree's marks, the notice under Generate): the whole page, once."""
-    if st.session_state.pop("stop_redraw", False):
-        st.rerun()
+# A pane's job → the progress dock (and Stop) it shows with: see jobs.STOPS.
+PANE_DOCKS = {"run": "run", "examples": "examples", "preview": "generate"}
+
+
+def start_pane_job(pane: str, data: object) -> None:
+    """A pane's long job (run a program, run or fix the examples, fix a preview error) runs
+    in a run of the whole page, with its Stop drawn by the page outside any fragment: a click
+    on a widget of a fragment never cuts a running script short (Streamlit lets it wait for
+    the end), so a Stop inside the pane would not stop anything."""
+    st.session_state.pane_job = (pane, data)
+    st.rerun()
+
+
+def waiting_dock() -> str | None:
+    """The dock the page draws for a pane's job about to run (None: no job waiting)."""
+    job = st.session_state.get("pane_job")
+    return PANE_DOCKS[job[0]] if job else None
+
+
+def take_pane_job(pane: str) -> object | None:
+    """The job waiting for `pane` (taken: it runs once), or None."""
+    job = st.session_state.get("pane_job")
+    if job is None or job[0] != pane:
+        return None
+    del st.session_state.pane_job
+    return job[1]

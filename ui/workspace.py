@@ -11,7 +11,9 @@ from ui.changed import what_changed_section
 from ui.console import run_pane
 from ui.editor import code_section, open_file
 from ui.examples_pane import examples_pane
+from ui.jobs import progress_dock
 from ui.preview import preview_pane
+from ui.reruns import waiting_dock
 from ui.tree import file_tree
 
 
@@ -21,6 +23,10 @@ def workspace_section(project: Project, studio: Studio, settings: Settings) -> N
     if state.get("tree_last") != open_file(project):
         state.tree_last = open_file(project)
         state.in_instruction = ""  # the regenerate instruction was for the file left
+    # A pane's job runs now: its progress and Stop are drawn here, by the page, outside the
+    # panes (reruns.start_pane_job); a fixed box, so where it is drawn doesn't show.
+    waiting = waiting_dock()
+    dock = progress_dock(waiting) if waiting else None
     what_changed_section(project, studio)
     tree_col, code_col, pane_col = st.container(key="workspace").columns([1, 3, 3])
     with code_col:  # first: an edit made in the editor shows in the tree and the preview
@@ -38,8 +44,8 @@ def workspace_section(project: Project, studio: Studio, settings: Settings) -> N
             default="Examples" if rev else None,
         )
         with preview_tab:
-            preview_pane(project, studio, settings)
+            preview_pane(project, studio, settings, dock)
         with run_tab:
-            run_pane(project, studio, settings)
+            run_pane(project, studio, settings, dock)
         with examples_tab:
-            examples_pane(project, studio, settings)
+            examples_pane(project, studio, settings, dock)
