@@ -7,13 +7,16 @@ from __future__ import annotations
 import pytest
 
 from smol_core.errors import LimitError
+from smol_core.events import ChangeDone
 from smol_core.records import FileSpec, Finding
 from smol_core.studio.actions import (
     advice_actions,
     advice_fix,
     change_made,
+    change_note,
     preview_fix,
     put_back,
+    regenerate_job,
     save_edit,
     script_as_module,
 )
@@ -117,3 +120,24 @@ def test_a_preview_error_is_fixed_in_the_file_it_names_then_more_on_a_second_try
     assert fix.wider[: len(fix.paths)] == fix.paths and len(set(fix.wider)) == len(fix.wider)
     nowhere = preview_fix(studio.project, "index.html", {"kind": "console", "message": "m"})
     assert "console.error" in nowhere.request and "(at" not in nowhere.request
+
+
+def test_a_change_request_is_said_as_what_it_did():
+    made = ChangeDone(applied=True, changed=("a.py",), added=("b.py",), deleted=("c.py",))
+    assert change_note(made) == ("ok", "Changed: a.py, b.py (new), c.py (deleted)")
+    rough = ChangeDone(applied=True, changed=("a.py",), reason="a test fails")
+    assert change_note(rough) == ("warn", "Changed: a.py. Not clean: a test fails")
+    assert change_note(ChangeDone(applied=True)) == ("ok", "Changed: nothing")
+    assert change_note(ChangeDone(applied=False, reason="no plan")) == ("error", "no plan")
+
+
+def test_regenerate_asks_for_the_change_written_or_a_fresh_text(tmp_path):
+    studio, _ = studio_with_page(tmp_path)
+    assert studio.project is not None
+    asked = regenerate_job(studio.project, "app.js", "use let")
+    assert asked == {"nochange": "instruction", "instructions": {"app.js": "use let"},
+                     "current": {"app.js": SCRIPT}}  # fmt: skip
+    fresh = regenerate_job(studio.project, "app.js", "  ")
+    assert fresh["nochange"] == "regenerate" and fresh["instructions"] is None
+    studio.project.contents.pop("app.js")
+    assert regenerate_job(studio.project, "app.js", "")["current"] is None

@@ -10,6 +10,7 @@ from smol_core.events import ChangeDone, ChangePlanned, FileEdited
 from smol_core.project import Project
 from smol_core.settings import Settings
 from smol_core.steps.change import plan_from_code
+from smol_core.studio.actions import change_note
 from smol_core.studio.asks import EMPTY
 from smol_core.studio.session import Studio
 from smol_core.studio.versions import change_job
@@ -57,17 +58,11 @@ def change_section(project: Project, studio: Studio, settings: Settings) -> None
             return
         if run_job(studio, settings, job, show, cause="changed") and outcome:
             done = outcome[0]
+            state.change_note = change_note(done)
             if done.applied:
-                what = "Changed: " + (", ".join(
-                    [*done.changed, *(f"{p} (new)" for p in done.added),
-                     *(f"{p} (deleted)" for p in done.deleted)]) or "nothing")  # fmt: skip
-                # Kept even when not clean (the best version it reached), with the reason.
-                state.change_note = ("warn", f"{what}. Not clean: {done.reason}") if \
-                    done.reason else ("ok", what)  # fmt: skip
                 state.change_diff = unified_diff(before, project.contents)
                 state.change_undo = kept[0].number if kept else None
             else:
-                state.change_note = ("error", done.reason)
                 state.change_diff = ""
             state.files_rev += 1
             st.rerun()

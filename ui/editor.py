@@ -11,7 +11,13 @@ from smol_core.running.report import example_line, files_line, offers_new_exampl
 from smol_core.running.report import summary as run_summary
 from smol_core.runs import add_missing_files, files_for_error, fix_from_error, referenced_missing
 from smol_core.settings import Settings
-from smol_core.studio.actions import advice_actions, advice_fix, save_edit, script_as_module
+from smol_core.studio.actions import (
+    advice_actions,
+    advice_fix,
+    regenerate_job,
+    save_edit,
+    script_as_module,
+)
 from smol_core.studio.advice import AS_MODULE, advise
 from smol_core.studio.asks import EMPTY, LIVE
 from smol_core.studio.languages import ace_mode
@@ -130,14 +136,7 @@ def code_section(project: Project, studio: Studio, settings: Settings) -> None:
         max_chars=studio.limits.instruction_chars,  # Streamlit cuts on the server too
     )
     if st.button("Regenerate this file", key="btn_regen"):
-        generate(
-            studio,
-            settings,
-            [choice],
-            nochange="instruction" if instruction.strip() else "regenerate",
-            instructions={choice: instruction} if instruction.strip() else None,
-            current={choice: project.contents[choice]} if choice in project.contents else None,
-        )
+        generate(studio, settings, [choice], **regenerate_job(project, choice, instruction))
         st.rerun()
 
     with st.expander("Something doesn't work when you run it? Paste the error"):

@@ -11,6 +11,7 @@ from smol_core.project import Project
 from smol_core.running.report import offers_new_example
 from smol_core.running.report import summary as run_summary
 from smol_core.settings import Settings
+from smol_core.studio.actions import failing_files
 from smol_core.studio.nochange import again_if_same
 from smol_core.studio.session import Studio
 from smol_core.studio.workspace import (
@@ -86,7 +87,7 @@ def examples_pane(project: Project, studio: Studio, settings: Settings, dock: Do
             return run_examples_now(project, live, emit)
         return again_if_same(project, live, lambda s, _second: fix_failing(project, s, emit))
 
-    failing = sorted({p for r in project.failing_examples() for p in r.files[:3]})
+    failing = failing_files(project)
     tried_or_say(
         studio,
         "failing" if fix else "",

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from ..events import ChangeDone
 from ..project import Project
 from ..quality.repair import repair_instruction
 from ..runs import files_for_error
@@ -103,3 +105,30 @@ def preview_fix(project: Project, page: str, report: Mapping[str, str]) -> Previ
     request = error_request(page, report)
     wider = list(dict.fromkeys([*paths, *files_for_error(request, project.files, 10)]))
     return PreviewFix(request, paths, wider)
+
+
+def change_note(done: ChangeDone) -> tuple[str, str]:
+    """How a change request's end is said: ("ok" | "warn" | "error", the words). A change
+    that was made is kept even when not clean (the best version it reached), with the reason."""
+    if not done.applied:
+        return "error", done.reason
+    names = [*done.changed, *(f"{p} (new)" for p in done.added),
+             *(f"{p} (deleted)" for p in done.deleted)]  # fmt: skip
+    what = "Changed: " + (", ".join(names) or "nothing")
+    return ("warn", f"{what}. Not clean: {done.reason}") if done.reason else ("ok", what)
+
+
+def failing_files(project: Project) -> list[str]:
+    """The files "Fix failing" may rewrite: the first three each failing example ran."""
+    return sorted({p for r in project.failing_examples() for p in r.files[:3]})
+
+
+def regenerate_job(project: Project, path: str, instruction: str) -> dict[str, Any]:
+    """What "Regenerate this file" asks for (generate()'s arguments): with an instruction,
+    the change asked for; either way the text it has now, to tell a same answer apart."""
+    asked = instruction.strip()
+    return {
+        "nochange": "instruction" if asked else "regenerate",
+        "instructions": {path: instruction} if asked else None,
+        "current": {path: project.contents[path]} if path in project.contents else None,
+    }
