@@ -1,4 +1,5 @@
-"""smol studio, the page: layout, widgets and session state only. Decisions live in smol_core."""
+"""smol studio, the page's entry point: the order of its sections. Each section is a module of
+ui/ (drawing and wiring only); decisions live in smol_core."""
 
 from __future__ import annotations
 
