@@ -38,7 +38,7 @@ def run_pane(project: Project, studio: Studio, settings: Settings, dock: Dock | 
     if clicked and not command.strip():
         st.warning(EMPTY["btn_run_command"])
     elif clicked:
-        start_pane_job("run", command)
+        start_pane_job("run", command, studio.run_id)
     if dock and isinstance(job := take_pane_job("run"), str):
         run_live(project, studio, settings, job, dock)
     stopped_notice("run")

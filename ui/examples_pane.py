@@ -60,7 +60,7 @@ def examples_pane(project: Project, studio: Studio, settings: Settings, dock: Do
                      disabled=bool(refusal) or not project.failing_examples())  # fmt: skip
     stopped_notice("examples")
     if run or fix:
-        start_pane_job("examples", "fix" if fix else "run")
+        start_pane_job("examples", "fix" if fix else "run", studio.run_id)
     job = take_pane_job("examples") if dock else None
     if dock is None or job is None:
         return

@@ -124,7 +124,7 @@ def preview_pane(project: Project, studio: Studio, settings: Settings, dock: Doc
         st.code(f"{report.get('message', '')}{where}", language=None, wrap_lines=True)
         if kind in ("error", "console") and st.button(
             "Fix this error", key=f"btn_fix_preview_{i}"):  # fmt: skip
-            start_pane_job("preview", (page, report))
+            start_pane_job("preview", (page, report), studio.run_id)
 
 
 def fix_preview_error(project: Project, studio: Studio, settings: Settings, page: str,

@@ -37,18 +37,22 @@ def rerun_pane() -> None:
 PANE_DOCKS = {"run": "run", "examples": "examples", "preview": "generate"}
 
 
-def start_pane_job(pane: str, data: object) -> None:
+def start_pane_job(pane: str, data: object, run_id: str | None) -> None:
     """A pane's long job (run a program, run or fix the examples, fix a preview error) runs
     in a run of the whole page, with its Stop drawn by the page outside any fragment: a click
     on a widget of a fragment never cuts a running script short (Streamlit lets it wait for
     the end), so a Stop inside the pane would not stop anything."""
-    st.session_state.pane_job = (pane, data)
+    st.session_state.pane_job = (pane, data, run_id)
     st.rerun()
 
 
-def waiting_dock() -> str | None:
-    """The dock the page draws for a pane's job about to run (None: no job waiting)."""
+def waiting_dock(run_id: str | None) -> str | None:
+    """The dock the page draws for a pane's job about to run in the run `run_id` shows (None:
+    no job waiting). A job asked for in another run (one opened since) is dropped."""
     job = st.session_state.get("pane_job")
+    if job is not None and job[2] != run_id:
+        del st.session_state.pane_job
+        return None
     return PANE_DOCKS[job[0]] if job else None
 
 

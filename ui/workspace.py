@@ -25,7 +25,7 @@ def workspace_section(project: Project, studio: Studio, settings: Settings) -> N
         state.in_instruction = ""  # the regenerate instruction was for the file left
     # A pane's job runs now: its progress and Stop are drawn here, by the page, outside the
     # panes (reruns.start_pane_job); a fixed box, so where it is drawn doesn't show.
-    waiting = waiting_dock()
+    waiting = waiting_dock(studio.run_id)
     dock = progress_dock(waiting) if waiting else None
     what_changed_section(project, studio)
     tree_col, code_col, pane_col = st.container(key="workspace").columns([1, 3, 3])
