@@ -24,7 +24,7 @@ from ui.session import REDRAW_SECONDS
 @st.fragment
 def run_pane(project: Project, studio: Studio, settings: Settings, dock: Dock | None) -> None:
     """A command run over a copy of the project, isolated; its output as it comes, then its
-    status and time. A fragment: its clicks rerun this pane alone."""
+    status and time. A fragment: typing a command reruns this pane alone (running it: the page)."""
     count_run("run")
     refusal = run_refusal(settings)
     if refusal:

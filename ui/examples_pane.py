@@ -31,7 +31,8 @@ from ui.session import IDLE_SECONDS
 
 @st.fragment
 def examples_pane(project: Project, studio: Studio, settings: Settings, dock: Dock | None) -> None:
-    """The examples, each with ✓ / ✗ and what it gave; run them, or fix the failing ones."""
+    """The examples, each with ✓ / ✗ and what it gave; run them, or fix the failing ones.
+    A fragment: an edit of the table reruns this pane alone (running them: the page)."""
     count_run("examples")
     refusal = run_refusal(settings)
     said = run_summary(project)

@@ -84,7 +84,8 @@ def preview_frame():
 
 @st.fragment
 def preview_pane(project: Project, studio: Studio, settings: Settings, dock: Dock | None) -> None:
-    """A page of the project, live, from its current files; its errors listed under it."""
+    """A page of the project, live, from its current files; its errors listed under it.
+    A fragment: choosing a page, or what the page reports, reruns this pane alone."""
     count_run("preview")
     if dock and isinstance(job := take_pane_job("preview"), tuple):
         fix_preview_error(project, studio, settings, job[0], job[1], dock)
