@@ -385,7 +385,8 @@ class JobVersions:
         self.wrote: set[str] = set()
         self.recorded = False
 
-    def _cause(self) -> str:
+    def made_by(self) -> str:
+        """What made this job's versions: the cause given, else generated or regenerated."""
         if self.cause:
             return self.cause
         return "regenerated" if self.wrote and self.wrote <= self.had else "generated"
@@ -401,10 +402,10 @@ class JobVersions:
             if isinstance(event, FileDone) and not event.fixed:
                 self.wrote.add(event.path)
             elif isinstance(event, ChecksDone) and event.round == 0 and not self.recorded:
-                self.recorded = self._record(self._cause())
+                self.recorded = self._record(self.made_by())
 
         return both
 
     def settle(self) -> None:
         """At the end of the job (also when it failed half-way: what was written is kept)."""
-        self._record("repaired" if self.recorded else self._cause())
+        self._record("repaired" if self.recorded else self.made_by())
