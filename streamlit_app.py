@@ -56,8 +56,9 @@ def main() -> None:
     project = studio.project
     attach_binary(studio, versions())
     # An imported project has code and no plan: its workspace is shown all the same.
-    if project is None or (not plan_section(project, spec, studio, settings)
-                           and not project.contents):  # fmt: skip
+    if project is None or (
+        not plan_section(project, spec, studio, settings) and not project.contents
+    ):
         return
     if not project.files:
         return

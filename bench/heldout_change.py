@@ -63,11 +63,20 @@ def run_cli(
     root: Path, folder: Path, request: Path, timeout: float, model: list[str]
 ) -> tuple[int | None, str]:
     """The CLI of checkout `root` on `folder`; (exit code or None at the limit, its stderr)."""
-    argv = [sys.executable, "-m", "smol_core", *model, "--improve", str(folder),
-            "--prompt", str(request)]  # fmt: skip
+    argv = [
+        sys.executable,
+        "-m",
+        "smol_core",
+        *model,
+        "--improve",
+        str(folder),
+        "--prompt",
+        str(request),
+    ]
     with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(argv, cwd=root, stdout=subprocess.DEVNULL, stderr=err,
-                                start_new_session=True)  # fmt: skip
+        proc = subprocess.Popen(
+            argv, cwd=root, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True
+        )
         try:
             code: int | None = proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -100,8 +109,9 @@ def one(task: Path, root: Path, timeout: float, model: list[str]) -> Outcome:
         folder = Path(tmp) / "project"
         if (task / "before").is_dir():
             # `.keep` only keeps an empty folder in git: not part of the project.
-            shutil.copytree(task / "before", folder, symlinks=True,
-                            ignore=shutil.ignore_patterns(".keep"))  # fmt: skip
+            shutil.copytree(
+                task / "before", folder, symlinks=True, ignore=shutil.ignore_patterns(".keep")
+            )
         else:
             folder.mkdir()
         before = snapshot(folder)
@@ -142,9 +152,13 @@ def run(argv: list[str] | None = None) -> list[Outcome]:
     )
     args = p.parse_args(argv)
     wanted = [t for t in args.tasks.split(",") if t]
-    tasks = sorted(d for d in Path(args.set).iterdir()
-                   if d.is_dir() and (d / "request.md").is_file()
-                   and (not wanted or any(d.name.startswith(w) for w in wanted)))  # fmt: skip
+    tasks = sorted(
+        d
+        for d in Path(args.set).iterdir()
+        if d.is_dir()
+        and (d / "request.md").is_file()
+        and (not wanted or any(d.name.startswith(w) for w in wanted))
+    )
     tasks = [t for start in range(args.spread) for t in tasks[start :: args.spread]]
     roots = [Path(r) for r in args.root.split(",")]
     outcomes: list[Outcome] = []
@@ -155,16 +169,24 @@ def run(argv: list[str] | None = None) -> list[Outcome]:
             outcomes.append(got)
             by_root[str(root)].append(got)
             label = f" [{root.name}]" if len(roots) > 1 else ""
-            print(f"{got.task:32}{label} {'PASS' if got.passed else 'fail'}  exit "
-                  f"{got.exit_code}  {got.seconds:6.1f} s{'  CHANGE LOST' if got.lost else ''}"
-                  f"  | {got.check}", flush=True)  # fmt: skip
+            print(
+                f"{got.task:32}{label} {'PASS' if got.passed else 'fail'}  exit "
+                f"{got.exit_code}  {got.seconds:6.1f} s{'  CHANGE LOST' if got.lost else ''}"
+                f"  | {got.check}",
+                flush=True,
+            )
             if args.json:  # written as it goes: a long run stopped still leaves its figures
-                Path(args.json).write_text(json.dumps(
-                    {r: [asdict(o) for o in got_r] for r, got_r in by_root.items()}, indent=1))  # fmt: skip
+                Path(args.json).write_text(
+                    json.dumps(
+                        {r: [asdict(o) for o in got_r] for r, got_r in by_root.items()}, indent=1
+                    )
+                )
     for root, got_r in by_root.items():
         passed, lost = sum(o.passed for o in got_r), sum(o.lost for o in got_r)
-        print(f"\n{root}: {passed}/{len(got_r)} pass; {lost} change(s) lost; "
-              f"{sum(o.seconds for o in got_r):.0f} s in all")  # fmt: skip
+        print(
+            f"\n{root}: {passed}/{len(got_r)} pass; {lost} change(s) lost; "
+            f"{sum(o.seconds for o in got_r):.0f} s in all"
+        )
     return outcomes
 
 

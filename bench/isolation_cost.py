@@ -23,8 +23,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _load_before(revision: str) -> types.ModuleType:
-    text = subprocess.run(["git", "show", f"{revision}:smol_core/running/sandbox.py"], cwd=ROOT,
-                          check=True, capture_output=True, text=True).stdout  # fmt: skip
+    text = subprocess.run(
+        ["git", "show", f"{revision}:smol_core/running/sandbox.py"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     text = text.replace("from ..paths import", "from smol_core.paths import")
     module = types.ModuleType("sandbox_before")
     sys.modules[module.__name__] = module

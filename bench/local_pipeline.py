@@ -117,9 +117,17 @@ def then_spec() -> dict:
     """The studio of 2 December itself (bench/then.py), on a server without speculation."""
     r = run_then(SPEC, server("off"))
     steps = step_seconds(r["marks"], r["seconds"])
-    return {"name": "2 Dec", "seconds": r["seconds"], "steps": steps, "written": r["written"],
-            "files": r["files"], "failed": r["failed"], "examples": "not run (no such step)",
-            "plan_tokens": r["plan_tokens"], "rss": rss_mib(local_server_pid() or 0) or 0.0}  # fmt: skip
+    return {
+        "name": "2 Dec",
+        "seconds": r["seconds"],
+        "steps": steps,
+        "written": r["written"],
+        "files": r["files"],
+        "failed": r["failed"],
+        "examples": "not run (no such step)",
+        "plan_tokens": r["plan_tokens"],
+        "rss": rss_mib(local_server_pid() or 0) or 0.0,
+    }
 
 
 async def one_spec(name: str) -> dict:
@@ -131,34 +139,69 @@ async def one_spec(name: str) -> dict:
     steps = step_seconds(watch.marks, seconds)
     written = project.usage.completion_tokens
     passed = sum(1 for r in project.results.values() if r.passed)
-    return {"name": name, "seconds": seconds, "steps": steps, "written": written,
-            "files": len(project.contents), "failed": len(project.failed),
-            "examples": f"{passed}/{len(project.results)}",
-            "plan_tokens": sum(u.completion_tokens for u in watch.usage.get("plan", [])),
-            "rss": rss_mib(local_server_pid() or 0) or 0.0}  # fmt: skip
+    return {
+        "name": name,
+        "seconds": seconds,
+        "steps": steps,
+        "written": written,
+        "files": len(project.contents),
+        "failed": len(project.failed),
+        "examples": f"{passed}/{len(project.results)}",
+        "plan_tokens": sum(u.completion_tokens for u in watch.usage.get("plan", [])),
+        "rss": rss_mib(local_server_pid() or 0) or 0.0,
+    }
 
 
 # A file the project never saw (not its own bench file): a dozen similar conversions, ~90
 # lines; the request concerns one of them, in words rather than by its name.
-_UNITS = [("meters", 1), ("feet", 3.28084), ("inches", 39.3701), ("yards", 1.09361),
-          ("miles", 0.000621371), ("km", 0.001), ("cm", 100), ("mm", 1000),
-          ("leagues", 0.000207), ("chains", 0.0497), ("rods", 0.198839), ("furlongs", 0.00497)]  # fmt: skip
-UNITS_REQUEST = ("The miles conversion should round its result to 2 decimals, so that "
-                 "`python units.py miles 1000` prints 0.62.")  # fmt: skip
+_UNITS = [
+    ("meters", 1),
+    ("feet", 3.28084),
+    ("inches", 39.3701),
+    ("yards", 1.09361),
+    ("miles", 0.000621371),
+    ("km", 0.001),
+    ("cm", 100),
+    ("mm", 1000),
+    ("leagues", 0.000207),
+    ("chains", 0.0497),
+    ("rods", 0.198839),
+    ("furlongs", 0.00497),
+]
+UNITS_REQUEST = (
+    "The miles conversion should round its result to 2 decimals, so that "
+    "`python units.py miles 1000` prints 0.62."
+)
 
 
 def units(fixed: bool = False) -> str:
     """`units.py`: meters to a dozen units; `fixed`, to miles rounds to 2 decimals."""
-    lines = ['"""Convert a length in meters: python units.py UNIT METERS."""', "", "import sys",
-             "", ""]  # fmt: skip
+    lines = [
+        '"""Convert a length in meters: python units.py UNIT METERS."""',
+        "",
+        "import sys",
+        "",
+        "",
+    ]
     for unit, factor in _UNITS:
-        value = f"round(meters * {factor}, 2)" if fixed and unit == "miles" else \
-            f"meters * {factor}"  # fmt: skip
-        lines += [f"def to_{unit}(meters):", f'    """Meters to {unit}."""',
-                  "    if meters < 0:", '        raise ValueError("a length is never negative")',
-                  f"    return {value}", "", ""]  # fmt: skip
-    lines += ['if __name__ == "__main__":', "    unit, meters = sys.argv[1], float(sys.argv[2])",
-              '    print(globals()["to_" + unit](meters))', ""]  # fmt: skip
+        value = (
+            f"round(meters * {factor}, 2)" if fixed and unit == "miles" else f"meters * {factor}"
+        )
+        lines += [
+            f"def to_{unit}(meters):",
+            f'    """Meters to {unit}."""',
+            "    if meters < 0:",
+            '        raise ValueError("a length is never negative")',
+            f"    return {value}",
+            "",
+            "",
+        ]
+    lines += [
+        'if __name__ == "__main__":',
+        "    unit, meters = sys.argv[1], float(sys.argv[2])",
+        '    print(globals()["to_" + unit](meters))',
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -198,14 +241,19 @@ async def one_change(name: str, which: str = "own") -> dict:
 
     result = await change_project(project, request, settings, emit)
     seconds = time.perf_counter() - t0
-    check = Example(name="the change", kind="command",
-                    commands=(Command(command, output=printed),))  # fmt: skip
+    check = Example(name="the change", kind="command", commands=(Command(command, output=printed),))
     (got,) = run_examples(project.contents, [check])
     written = sum(u.completion_tokens for us in watch.usage.values() for u in us)
-    return {"name": name, "seconds": seconds, "written": written, "passed": got.passed,
-            "methods": ",".join(result.methods.values()), "same": project.contents[path]
-            == make(fixed=True), "touched": functions_touched(make(), project.contents[path]),
-            "rss": rss_mib(local_server_pid() or 0) or 0.0}  # fmt: skip
+    return {
+        "name": name,
+        "seconds": seconds,
+        "written": written,
+        "passed": got.passed,
+        "methods": ",".join(result.methods.values()),
+        "same": project.contents[path] == make(fixed=True),
+        "touched": functions_touched(make(), project.contents[path]),
+        "rss": rss_mib(local_server_pid() or 0) or 0.0,
+    }
 
 
 def main(argv: list[str] | None = None) -> list[Figure]:
@@ -249,34 +297,68 @@ def main(argv: list[str] | None = None) -> list[Figure]:
         for name in dict.fromkeys(x["name"] for x in specs):
             r = [x for x in specs if x["name"] == name][-1]
             steps = ", ".join(f"{k} {v:.0f} s" for k, v in r["steps"].items())
-            figures.append(Figure(
-                f"5. 3-file spec end to end, {name}",
-                f"{mean(specs, name, 'seconds'):.1f} s; {r['written']:,} tokens written "
-                f"({r['written'] / r['seconds']:.1f} tokens/s over the run; plan "
-                f"{r['plan_tokens']}); examples {r['examples']}; [{steps}]; server RSS "
-                f"{r['rss']:.0f} MiB", "", None))  # fmt: skip
+            figures.append(
+                Figure(
+                    f"5. 3-file spec end to end, {name}",
+                    f"{mean(specs, name, 'seconds'):.1f} s; {r['written']:,} tokens written "
+                    f"({r['written'] / r['seconds']:.1f} tokens/s over the run; plan "
+                    f"{r['plan_tokens']}); examples {r['examples']}; [{steps}]; server RSS "
+                    f"{r['rss']:.0f} MiB",
+                    "",
+                    None,
+                )
+            )
         if any(x["name"] == "2 Dec" for x in specs):
             then = mean(specs, "2 Dec", "seconds")
-            figures.append(Figure("5. 3-file spec: the studio of 2 Dec / after", f"{then / a:.2f}x",
-                                  ">= 2x", then / a >= 2))  # fmt: skip
-        figures.append(Figure("5. 3-file spec: before (today's code, 2 Dec settings) / after",
-                              f"{b / a:.2f}x", "", None))  # fmt: skip
-        figures.append(Figure("5. 3-file spec, after", f"{a:.1f} s", f"<= {TARGET_SECONDS:.0f} s",
-                              a <= TARGET_SECONDS))  # fmt: skip
+            figures.append(
+                Figure(
+                    "5. 3-file spec: the studio of 2 Dec / after",
+                    f"{then / a:.2f}x",
+                    ">= 2x",
+                    then / a >= 2,
+                )
+            )
+        figures.append(
+            Figure(
+                "5. 3-file spec: before (today's code, 2 Dec settings) / after",
+                f"{b / a:.2f}x",
+                "",
+                None,
+            )
+        )
+        figures.append(
+            Figure(
+                "5. 3-file spec, after",
+                f"{a:.1f} s",
+                f"<= {TARGET_SECONDS:.0f} s",
+                a <= TARGET_SECONDS,
+            )
+        )
     if changes:
         b, a = mean(changes, "before", "seconds"), mean(changes, "after", "seconds")
         for name in CONFIGS:
             r = [x for x in changes if x["name"] == name][-1]
-            figures.append(Figure(
-                f"5. one-line change to a ~90-line file ({args.change_file}), {name}",
-                f"{mean(changes, name, 'seconds'):.1f} s; {r['written']} tokens written "
-                f"({r['written'] / r['seconds']:.1f} tokens/s); {r['methods']}; behaves: "
-                f"{'yes' if r['passed'] else 'NO'}; same text as the right fix: {r['same']}; "
-                f"functions touched: {', '.join(r['touched']) or 'none'}; "
-                f"server RSS {r['rss']:.0f} MiB", "", None))  # fmt: skip
+            figures.append(
+                Figure(
+                    f"5. one-line change to a ~90-line file ({args.change_file}), {name}",
+                    f"{mean(changes, name, 'seconds'):.1f} s; {r['written']} tokens written "
+                    f"({r['written'] / r['seconds']:.1f} tokens/s); {r['methods']}; behaves: "
+                    f"{'yes' if r['passed'] else 'NO'}; same text as the right fix: {r['same']}; "
+                    f"functions touched: {', '.join(r['touched']) or 'none'}; "
+                    f"server RSS {r['rss']:.0f} MiB",
+                    "",
+                    None,
+                )
+            )
         ok = all(r["passed"] for r in changes)
-        figures.append(Figure("5. one-line change: before / after", f"{b / a:.2f}x", ">= 3x, same behaviour",
-                              b / a >= 3 and ok))  # fmt: skip
+        figures.append(
+            Figure(
+                "5. one-line change: before / after",
+                f"{b / a:.2f}x",
+                ">= 3x, same behaviour",
+                b / a >= 3 and ok,
+            )
+        )
     report("built-in model at its speed limit (python -m bench.local_pipeline)", figures)
     return figures
 

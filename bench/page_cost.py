@@ -414,8 +414,9 @@ def preview_edit_rows(page, repeat: int) -> list[dict[str, float]]:
         page.keyboard.press("Home")  # the start of the page's last line: text of its body
         page.keyboard.insert_text(f"live{i}z ")  # one input event: one pause, one rerun
         typed = page.evaluate(NOW)
-        page.wait_for_function(f"() => window.__e.painted['live{i}z'] !== undefined",
-                               timeout=30_000)  # fmt: skip
+        page.wait_for_function(
+            f"() => window.__e.painted['live{i}z'] !== undefined", timeout=30_000
+        )
         settled(page)
         e = page.evaluate("() => window.__e")
         painted, parsed = e["painted"][f"live{i}z"], e["parsed"][f"live{i}z"]
@@ -424,13 +425,15 @@ def preview_edit_rows(page, repeat: int) -> list[dict[str, float]]:
         # (A message sent before the text was typed is not the edit's: then the rerun's start.)
         sent = e["sent"]
         saved = sent if sent is not None and typed - 50 <= sent <= e["asked"] else e["asked"]
-        rows.append({
-            "saved->painted": painted - saved,
-            "saved->done": e["done"] - saved,
-            "saved->parsed": parsed - saved,
-            "sent->started": e["asked"] - saved,
-            "typed->painted": painted - typed,
-        })  # fmt: skip
+        rows.append(
+            {
+                "saved->painted": painted - saved,
+                "saved->done": e["done"] - saved,
+                "saved->parsed": parsed - saved,
+                "sent->started": e["asked"] - saved,
+                "typed->painted": painted - typed,
+            }
+        )
     assert tree.get_by_text(f"✎ {PAGE}").count() == 1  # saved: marked "edited by you"
     return rows
 
@@ -613,7 +616,7 @@ def measure(args: argparse.Namespace) -> list[Figure]:
             f"{load_before}; {load_note()}",
             "",
             None,
-        )  # fmt: skip
+        )
     )
     return figures
 

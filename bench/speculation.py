@@ -38,22 +38,36 @@ PLAN = (
     "missing); `save_notes(notes)` writes it as JSON.\n- `notes.py`: argparse-free entry "
     "point: `add TEXT` appends and saves, `list` prints `1. text` lines.\n- `README.md`: usage."
 )
-FILES = [FileSpec("storage.py", "load/save notes"), FileSpec("notes.py", "entry point"),
-         FileSpec("README.md", "usage")]  # fmt: skip
+FILES = [
+    FileSpec("storage.py", "load/save notes"),
+    FileSpec("notes.py", "entry point"),
+    FileSpec("README.md", "usage"),
+]
 
 
 def inventory(helpers: int = 16, fixed: bool = False) -> str:
     """A ~90-line module where one line is wrong (total_value ignores qty)."""
     lines = ['"""A small inventory: items are dicts with name, price and qty."""', "", ""]
     for i in range(helpers):
-        lines += [f"def helper_{i}(items):", f'    """Items whose qty is over {i}."""',
-                  f"    return [item for item in items if item['qty'] > {i}]", "", ""]  # fmt: skip
+        lines += [
+            f"def helper_{i}(items):",
+            f'    """Items whose qty is over {i}."""',
+            f"    return [item for item in items if item['qty'] > {i}]",
+            "",
+            "",
+        ]
     body = "item['price'] * item['qty']" if fixed else "item['price']"
-    lines += ["def total_value(items):", f"    return sum({body} for item in items)", "", "",
-              'if __name__ == "__main__":',
-              "    stock = [{'name': 'pen', 'price': 2, 'qty': 10}, "
-              "{'name': 'cup', 'price': 5, 'qty': 10}]",
-              "    print(f'total value: {total_value(stock)}')", ""]  # fmt: skip
+    lines += [
+        "def total_value(items):",
+        f"    return sum({body} for item in items)",
+        "",
+        "",
+        'if __name__ == "__main__":',
+        "    stock = [{'name': 'pen', 'price': 2, 'qty': 10}, "
+        "{'name': 'cup', 'price': 5, 'qty': 10}]",
+        "    print(f'total value: {total_value(stock)}')",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -69,21 +83,42 @@ def requests(kinds: list[str]) -> dict[str, list[dict]]:
     current = "```python\n" + inventory() + "\n```"
     asks = {
         "fresh": file_messages(SPEC, PLAN, FILES, "notes.py"),
-        "rewrite": [system, {"role": "user", "content": render(
-            "change_whole", request=REQUEST, path="inventory.py",
-            what="price times qty in total_value", current=current)}],
-        "function": [system, {"role": "user", "content": render(
-            "change_functions", request=REQUEST, path="inventory.py",
-            what="price times qty in total_value", current=current)}],
-    }  # fmt: skip
+        "rewrite": [
+            system,
+            {
+                "role": "user",
+                "content": render(
+                    "change_whole",
+                    request=REQUEST,
+                    path="inventory.py",
+                    what="price times qty in total_value",
+                    current=current,
+                ),
+            },
+        ],
+        "function": [
+            system,
+            {
+                "role": "user",
+                "content": render(
+                    "change_functions",
+                    request=REQUEST,
+                    path="inventory.py",
+                    what="price times qty in total_value",
+                    current=current,
+                ),
+            },
+        ],
+    }
     return {k: asks[k] for k in kinds}
 
 
 def one_setting(name: str, draft_max: int, asks: dict[str, list[dict]]) -> dict:
     local_server.stop_local_server()
     if name.startswith("draft="):  # a draft model's GGUF: llama.cpp's draft-simple
-        config = local_server.LocalServerConfig(speculation="off", draft_max=draft_max,
-                                                draft_model=Path(name[6:]))  # fmt: skip
+        config = local_server.LocalServerConfig(
+            speculation="off", draft_max=draft_max, draft_model=Path(name[6:])
+        )
     else:
         config = local_server.LocalServerConfig(speculation=name, draft_max=draft_max)
     url = local_server.start_local_server(config)
@@ -92,19 +127,29 @@ def one_setting(name: str, draft_max: int, asks: dict[str, list[dict]]) -> dict:
     for kind, messages in asks.items():
         # A warm-up request with the same prefix, so each timed request prefills the same part
         # whatever ran before it; the figure is then decode, speculation's share.
-        client.chat.completions.create(model="local", messages=messages, max_tokens=1,
-                                       temperature=0)  # fmt: skip
+        client.chat.completions.create(
+            model="local", messages=messages, max_tokens=1, temperature=0
+        )
         t0 = time.perf_counter()
-        resp = client.chat.completions.create(model="local", messages=messages,
-                                              max_tokens=1200, temperature=0)  # fmt: skip
+        resp = client.chat.completions.create(
+            model="local", messages=messages, max_tokens=1200, temperature=0
+        )
         wall = time.perf_counter() - t0
         t = (resp.model_extra or {}).get("timings", {})
-        out[kind] = {"wall": wall, "text": resp.choices[0].message.content or "",
-                     "n": t.get("predicted_n", 0), "tps": t.get("predicted_per_second", 0.0),
-                     "draft": t.get("draft_n", 0), "accepted": t.get("draft_n_accepted", 0)}  # fmt: skip
+        out[kind] = {
+            "wall": wall,
+            "text": resp.choices[0].message.content or "",
+            "n": t.get("predicted_n", 0),
+            "tps": t.get("predicted_per_second", 0.0),
+            "draft": t.get("draft_n", 0),
+            "accepted": t.get("draft_n_accepted", 0),
+        }
         r = out[kind]
-        print(f"  {name:<13} {kind:<9} {wall:6.1f}s {r['n']:5d} tokens {r['tps']:5.1f} tok/s "
-              f"drafted {r['draft']} accepted {r['accepted']}", flush=True)  # fmt: skip
+        print(
+            f"  {name:<13} {kind:<9} {wall:6.1f}s {r['n']:5d} tokens {r['tps']:5.1f} tok/s "
+            f"drafted {r['draft']} accepted {r['accepted']}",
+            flush=True,
+        )
     return out
 
 
@@ -128,11 +173,15 @@ def main(argv: list[str] | None = None) -> list[Figure]:
         for kind in asks:
             a, b = base[kind], results[name][kind]
             same = "same text" if a["text"] == b["text"] else "TEXT DIFFERS"
-            figures.append(Figure(
-                f"{kind}: {names[0]} / {name} (draft_max {args.draft_max})",
-                f"{a['wall'] / max(b['wall'], 1e-9):.2f}x ({a['wall']:.1f} s vs {b['wall']:.1f} s; "
-                f"{b['n']} tokens, {b['accepted']}/{b['draft']} drafted accepted; {same})",
-                "", None))  # fmt: skip
+            figures.append(
+                Figure(
+                    f"{kind}: {names[0]} / {name} (draft_max {args.draft_max})",
+                    f"{a['wall'] / max(b['wall'], 1e-9):.2f}x ({a['wall']:.1f} s vs {b['wall']:.1f} s; "
+                    f"{b['n']} tokens, {b['accepted']}/{b['draft']} drafted accepted; {same})",
+                    "",
+                    None,
+                )
+            )
     for name in names:
         figures.append(
             Figure(f"server RSS, {name}", f"{results[name]['rss'] or 0:.0f} MiB", "", None)

@@ -58,8 +58,12 @@ print(json.dumps({"seconds": time.perf_counter() - t0, "marks": marks, "written"
 def available(commit: str = BASELINE) -> bool:
     """This clone has `commit` (a shallow one may not, and git may be missing)."""
     try:
-        probe = subprocess.run(["git", "cat-file", "-e", f"{commit}^{{commit}}"], cwd=ROOT,
-                               capture_output=True, timeout=30)  # fmt: skip
+        probe = subprocess.run(
+            ["git", "cat-file", "-e", f"{commit}^{{commit}}"],
+            cwd=ROOT,
+            capture_output=True,
+            timeout=30,
+        )
     except (OSError, subprocess.SubprocessError):
         return False
     return probe.returncode == 0
@@ -69,8 +73,13 @@ def run_then(spec: str, base_url: str, commit: str = BASELINE, timeout: float = 
     """One run of the old studio on `spec`: seconds, step marks, tokens written. Raises
     RuntimeError when the commit is not in this clone (a shallow one) or the run fails."""
     try:
-        archive = subprocess.run(["git", "archive", "--format=tar", commit, "smol_core", "prompts"],
-                                 cwd=ROOT, capture_output=True, check=True, timeout=60).stdout  # fmt: skip
+        archive = subprocess.run(
+            ["git", "archive", "--format=tar", commit, "smol_core", "prompts"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+            timeout=60,
+        ).stdout
     except (OSError, subprocess.SubprocessError) as exc:
         raise RuntimeError(f"commit {commit} is not available here: {exc}") from exc
     with tempfile.TemporaryDirectory(prefix="smol-then-") as tmp:
@@ -78,8 +87,14 @@ def run_then(spec: str, base_url: str, commit: str = BASELINE, timeout: float = 
             tar.extractall(tmp, filter="data")
         env = {k: v for k, v in os.environ.items() if not k.startswith(("SMOL_", "OPENAI_"))}
         env["PYTHONPATH"] = tmp
-        done = subprocess.run([sys.executable, "-c", _DRIVER, spec, base_url], cwd=tmp, env=env,
-                              capture_output=True, text=True, timeout=timeout)  # fmt: skip
+        done = subprocess.run(
+            [sys.executable, "-c", _DRIVER, spec, base_url],
+            cwd=tmp,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
     if done.returncode != 0:
         raise RuntimeError(f"the studio of {commit} failed: {done.stderr.strip()[-800:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])

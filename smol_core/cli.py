@@ -93,8 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="don't run the project's examples (the generated code is run isolated otherwise)",
     )
-    p.add_argument("--run-rounds", type=int,
-                   help="rounds of repairs from what running showed (default 2)")  # fmt: skip
+    p.add_argument(
+        "--run-rounds", type=int, help="rounds of repairs from what running showed (default 2)"
+    )
     p.add_argument(
         "--run",
         metavar="FOLDER",
@@ -178,8 +179,15 @@ def main(
             if not (args.prompt or args.prompt_arg):
                 raise SmolError("No change request: pass --prompt 'text' or --prompt change.md")
             request = read_spec(args.prompt or args.prompt_arg)
-            return improve_command(args.improve, request, settings, progress, progress.say,
-                                   stdout, dry_run=args.dry_run)  # fmt: skip
+            return improve_command(
+                args.improve,
+                request,
+                settings,
+                progress,
+                progress.say,
+                stdout,
+                dry_run=args.dry_run,
+            )
         raw = args.prompt or args.prompt_arg
         if not raw:
             raise SmolError("No spec: pass --prompt 'text' or --prompt spec.md")
@@ -256,8 +264,9 @@ class Shown:
         self.progress(event)
 
 
-def _run_command(folder: str, command: list[str], settings: Settings, stdout: TextIO,
-                 stderr: TextIO) -> int:  # fmt: skip
+def _run_command(
+    folder: str, command: list[str], settings: Settings, stdout: TextIO, stderr: TextIO
+) -> int:
     """`--run FOLDER -- CMD`: the command over an isolated copy; its output, then its status."""
     from .importing import import_folder
     from .running.sandbox import WITHOUT_ISOLATION, Sandbox
@@ -265,20 +274,25 @@ def _run_command(folder: str, command: list[str], settings: Settings, stdout: Te
     if not command:
         raise SmolError("No command: --run FOLDER -- python app.py ARGS")
     found = import_folder(folder)
-    with Sandbox({**found.texts, **found.binary},
-                 allow_unisolated=settings.allow_unisolated) as box:  # fmt: skip
+    with Sandbox(
+        {**found.texts, **found.binary}, allow_unisolated=settings.allow_unisolated
+    ) as box:
         if not box.isolated:  # said before anything runs
             allow = (
                 "" if settings.allow_unisolated else " Set SMOL_ALLOW_UNISOLATED=true to run it."
             )
-            stderr.write(f"[this machine can't isolate generated code ({box.isolation[6:]}). "
-                         f"{WITHOUT_ISOLATION}{allow}]\n")  # fmt: skip
+            stderr.write(
+                f"[this machine can't isolate generated code ({box.isolation[6:]}). "
+                f"{WITHOUT_ISOLATION}{allow}]\n"
+            )
         result = box.run(command)
     stdout.write(result.stdout)
     stderr.write(result.stderr)
     status = "not run" if result.exit_code is None and not result.timed_out else result.exit_code
-    stderr.write(f"\n[{' '.join(command)}: exit status {status}, {result.seconds:.2f} s, "
-                 f"isolation: {result.isolation}{'; ' + result.reason if result.reason else ''}]\n")  # fmt: skip
+    stderr.write(
+        f"\n[{' '.join(command)}: exit status {status}, {result.seconds:.2f} s, "
+        f"isolation: {result.isolation}{'; ' + result.reason if result.reason else ''}]\n"
+    )
     return result.exit_code if result.exit_code is not None else 1
 
 

@@ -116,8 +116,11 @@ class Progress:
             self.say(f"  continuing {event.path or event.step} (hit the output limit)")
         elif isinstance(event, ExamplesReady) and event.examples:
             self.examples = event.examples
-            self.say(f"examples: {event.note}" if event.note else
-                     f"running {len(event.examples)} example(s), each over an isolated copy")  # fmt: skip
+            self.say(
+                f"examples: {event.note}"
+                if event.note
+                else f"running {len(event.examples)} example(s), each over an isolated copy"
+            )
         elif isinstance(event, ExampleDone):
             got = event.result
             after = f" (after repair {event.round})" if event.round > 0 else ""

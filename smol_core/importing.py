@@ -22,10 +22,25 @@ from .errors import SmolError
 from .paths import Rejected, UnsafePath, check_paths, normalize_path, safe_repr
 
 # Folders never imported: other tools' state, dependencies, caches, our own versions.
-SKIPPED_DIRS = frozenset({
-    ".git", ".hg", ".svn", "node_modules", "__pycache__", ".mypy_cache", ".pytest_cache",
-    ".ruff_cache", ".tox", ".nox", ".venv", "venv", ".smol", ".idea", ".vscode",
-})  # fmt: skip
+SKIPPED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "node_modules",
+        "__pycache__",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".tox",
+        ".nox",
+        ".venv",
+        "venv",
+        ".smol",
+        ".idea",
+        ".vscode",
+    }
+)
 SKIPPED_FILES = frozenset({".DS_Store", "Thumbs.db", "smol-manifest.json"})
 SKIPPED_SUFFIXES = (".pyc", ".pyo")
 
@@ -127,8 +142,9 @@ def import_zip(data: bytes | str | os.PathLike, limits: Limits = Limits()) -> Im
     with archive:
         infos = archive.infolist()
         if len(infos) > limits.entries:
-            raise ImportRefused(f"The archive has {len(infos):,} entries; the limit is "
-                                f"{limits.entries:,}.")  # fmt: skip
+            raise ImportRefused(
+                f"The archive has {len(infos):,} entries; the limit is {limits.entries:,}."
+            )
         wanted, skipped = _check_entries(infos, limits)
         result = Imported(skipped=skipped)
         total = 0
@@ -160,8 +176,9 @@ def _check_entries(
         shown = safe_repr(info.filename, 60)
         kind = stat.S_IFMT(info.external_attr >> 16) if info.create_system == 3 else 0
         if kind in _BAD_TYPES:
-            raise ImportRefused(f"{shown} is {_BAD_TYPES[kind]}; archives with links or "
-                                "special files are refused.")  # fmt: skip
+            raise ImportRefused(
+                f"{shown} is {_BAD_TYPES[kind]}; archives with links or special files are refused."
+            )
         if info.flag_bits & 0x1:
             raise ImportRefused(f"{shown} is encrypted; encrypted archives are refused.")
         try:
@@ -169,17 +186,22 @@ def _check_entries(
         except UnsafePath as exc:
             raise ImportRefused(f"The name {shown} {exc.reason}; the archive is refused.") from None
         if info.file_size > limits.file_bytes:
-            raise ImportRefused(f"{shown} unpacks to {info.file_size:,} bytes; the limit per file "
-                                f"is {limits.file_bytes:,}.")  # fmt: skip
+            raise ImportRefused(
+                f"{shown} unpacks to {info.file_size:,} bytes; the limit per file "
+                f"is {limits.file_bytes:,}."
+            )
         packed = max(info.compress_size, 1)
         if info.file_size > limits.ratio_from and info.file_size / packed > limits.ratio:
-            raise ImportRefused(f"{shown} unpacks to {info.file_size // packed:,} times its size "
-                                "(a zip bomb?); the archive is refused.")  # fmt: skip
+            raise ImportRefused(
+                f"{shown} unpacks to {info.file_size // packed:,} times its size "
+                "(a zip bomb?); the archive is refused."
+            )
     names = [normalize_path(i.filename) for i in files]
     declared = sum(i.file_size for i in files)
     if declared > limits.total_bytes:
-        raise ImportRefused(f"The archive unpacks to {declared:,} bytes; the limit is "
-                            f"{limits.total_bytes:,}.")  # fmt: skip
+        raise ImportRefused(
+            f"The archive unpacks to {declared:,} bytes; the limit is {limits.total_bytes:,}."
+        )
     # One top folder around everything (the usual "project-main/") is not part of the names.
     tops = {n.split("/", 1)[0] for n in names}
     strip = len(tops) == 1 and all("/" in n for n in names)
@@ -200,8 +222,9 @@ def _check_entries(
         else:
             keep.append((info, name))
     if len(keep) > limits.files:
-        raise ImportRefused(f"The archive holds {len(keep):,} files; the limit is "
-                            f"{limits.files:,}.")  # fmt: skip
+        raise ImportRefused(
+            f"The archive holds {len(keep):,} files; the limit is {limits.files:,}."
+        )
     return keep, _summarize_skips(skipped)
 
 
@@ -220,13 +243,15 @@ def _read_capped(
         with archive.open(info) as fh:
             data = fh.read(cap + 1)
     except zipfile.BadZipFile as exc:  # a CRC that doesn't match: damaged, or lying about size
-        raise ImportRefused(f"{shown} is damaged or lies about its size ({exc}); the archive "
-                            "is refused.") from None  # fmt: skip
+        raise ImportRefused(
+            f"{shown} is damaged or lies about its size ({exc}); the archive is refused."
+        ) from None
     except (NotImplementedError, OSError, EOFError, ValueError) as exc:
         raise ImportRefused(f"{shown} could not be unpacked ({exc}).") from None
     if len(data) > cap:
-        raise ImportRefused(f"{shown} unpacks to more than it declares or the limits allow; "
-                            "the archive is refused.")  # fmt: skip
+        raise ImportRefused(
+            f"{shown} unpacks to more than it declares or the limits allow; the archive is refused."
+        )
     _sort_in(result, path, data)
     return len(data)
 
@@ -247,8 +272,12 @@ def import_folder(root: str | os.PathLike, limits: Limits = Limits()) -> Importe
         for name in list(dirnames):
             full = Path(dirpath, name)
             if name in SKIPPED_DIRS or venv:
-                skipped.append(("/".join([*rel_dir, name]) + "/", "dependencies, caches and "
-                                "tool state are not imported"))  # fmt: skip
+                skipped.append(
+                    (
+                        "/".join([*rel_dir, name]) + "/",
+                        "dependencies, caches and tool state are not imported",
+                    )
+                )
                 dirnames.remove(name)
             elif full.is_symlink():
                 skipped.append(("/".join([*rel_dir, name]), "a symbolic link (never followed)"))

@@ -126,9 +126,12 @@ async def improve_folder(
     done.version = _next_version(folder)
     base = f"{VERSIONS}/{done.version}"
     record = {
-        "request": request, "created_at": time.time(), "changed": done.changed,
-        "added": {p: _digest(after[p]) for p in done.added}, "deleted": done.deleted,
-    }  # fmt: skip
+        "request": request,
+        "created_at": time.time(),
+        "changed": done.changed,
+        "added": {p: _digest(after[p]) for p in done.added},
+        "deleted": done.deleted,
+    }
     old: dict[str, str | bytes] = {**before, **before_binary}
     kept = {f"{base}/files/{p}": old[p] for p in [*done.changed, *done.deleted]}
     kept[f"{base}/{RECORD}"] = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
@@ -230,6 +233,8 @@ def improve_command(
 def undo_command(folder: str, out: TextIO) -> int:
     """`--undo FOLDER`: what was put back, on `out`."""
     name, restored, removed = undo(folder)
-    out.write(f"undid {name}: restored {', '.join(restored) or 'nothing'}"
-              f"{'; removed ' + ', '.join(removed) if removed else ''}\n")  # fmt: skip
+    out.write(
+        f"undid {name}: restored {', '.join(restored) or 'nothing'}"
+        f"{'; removed ' + ', '.join(removed) if removed else ''}\n"
+    )
     return 0

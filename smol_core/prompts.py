@@ -174,8 +174,13 @@ def file_messages(
     if checks:
         ask += "\n\n" + render("write_checks", directory, checks=checks.strip())
     if instruction and functions and current is not None:
-        ask = render("regenerate_functions", directory, path=path,
-                     instruction=instruction.strip(), current=f"```python\n{current}\n```")  # fmt: skip
+        ask = render(
+            "regenerate_functions",
+            directory,
+            path=path,
+            instruction=instruction.strip(),
+            current=f"```python\n{current}\n```",
+        )
     elif instruction:
         ask += "\n\n" + render(
             "regenerate",

@@ -169,7 +169,7 @@ def example_from_dict(data: Mapping[str, Any]) -> Example:
                     output=c.get("output"),
                     contains=tuple(c.get("contains", ())),
                     files=tuple(c.get("files", ())),
-                )  # fmt: skip
+                )
                 for c in data.get("commands", ())
             ),
             input_files=tuple((str(p), str(t)) for p, t in data.get("input_files", ())),
@@ -195,10 +195,14 @@ def result_to_dict(result: ExampleResult) -> dict[str, Any]:
 def result_from_dict(data: Mapping[str, Any]) -> ExampleResult:
     try:
         return ExampleResult(
-            name=str(data["name"]), status=str(data["status"]), reason=str(data.get("reason", "")),
-            detail=str(data.get("detail", "")), files=tuple(data.get("files", ())),
-            seconds=float(data.get("seconds", 0.0)), reached=int(data.get("reached", 0)),
+            name=str(data["name"]),
+            status=str(data["status"]),
+            reason=str(data.get("reason", "")),
+            detail=str(data.get("detail", "")),
+            files=tuple(data.get("files", ())),
+            seconds=float(data.get("seconds", 0.0)),
+            reached=int(data.get("reached", 0)),
             printed=str(data.get("printed", "")),
-        )  # fmt: skip
+        )
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"a stored example result is broken: {exc}") from None

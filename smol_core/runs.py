@@ -75,9 +75,16 @@ async def run_all(
         # Asked before the files are written: the examples come from the spec, not from what
         # the code happens to do. Same shared prefix as the files: it warms the cache.
         await ensure_examples(project, settings, tracked, client=c)
-        await generate_files(spec, project.plan, project.files, settings, tracked, client=c,
-                             finish=False,
-                             checks=checks_by_path(project.examples, project.paths))  # fmt: skip
+        await generate_files(
+            spec,
+            project.plan,
+            project.files,
+            settings,
+            tracked,
+            client=c,
+            finish=False,
+            checks=checks_by_path(project.examples, project.paths),
+        )
         await verify(project, settings, tracked, client=c)
     emit(run_done(project, project.paths, started))
     return project
@@ -116,8 +123,11 @@ async def _plan_and_files(
     project.plan = plan
     if files is None:
         listed = await make_file_list(project.spec, plan, settings, emit, client=client)
-        files, project.rejected, project.file_list_mode = (listed.files, listed.rejected,
-                                                           listed.mode)  # fmt: skip
+        files, project.rejected, project.file_list_mode = (
+            listed.files,
+            listed.rejected,
+            listed.mode,
+        )
     else:
         project.file_list_mode = "given"
     project.files = list(files)
@@ -137,8 +147,9 @@ async def propose_examples(
     if client is None:
         settings = await prepare(settings)
     async with using_client(settings, client) as c:
-        found = await make_examples(c, settings, spec, plan, list(files),
-                                    {f.path: "" for f in files}, emit)  # fmt: skip
+        found = await make_examples(
+            c, settings, spec, plan, list(files), {f.path: "" for f in files}, emit
+        )
     emit(ExamplesReady(tuple(found)))
     return found
 
@@ -158,10 +169,18 @@ async def generate_checked(
     started = time.monotonic()
     await ensure_examples(project, settings, emit, client=client)
     await generate_files(
-        project.spec, project.plan, project.files, settings, emit,
-        paths=paths, instructions=instructions, current=current, client=client, finish=False,
+        project.spec,
+        project.plan,
+        project.files,
+        settings,
+        emit,
+        paths=paths,
+        instructions=instructions,
+        current=current,
+        client=client,
+        finish=False,
         checks=checks_by_path(project.examples, project.paths),
-    )  # fmt: skip
+    )
     await verify(project, settings, emit, client=client, only=paths)
     emit(run_done(project, paths, started))
 
@@ -174,8 +193,7 @@ async def ensure_examples(
         return
     if not settings.run_examples or not_run_reason(settings):
         return
-    await propose_examples(project.spec, project.plan, project.files, settings, emit,
-                           client=client)  # fmt: skip
+    await propose_examples(project.spec, project.plan, project.files, settings, emit, client=client)
 
 
 async def verify(
@@ -228,11 +246,16 @@ async def fix_from_error(
     chosen = [p for p in chosen if p in project.paths]
     instruction = render("fix_error", settings.prompts_dir, error=error[:4000])
     await generate_files(
-        project.spec, project.plan, project.files, settings, emit,
-        paths=chosen, instructions={p: instruction for p in chosen},
+        project.spec,
+        project.plan,
+        project.files,
+        settings,
+        emit,
+        paths=chosen,
+        instructions={p: instruction for p in chosen},
         current={p: project.contents[p] for p in chosen if p in project.contents},
         checks=checks_by_path(project.examples, project.paths),
-    )  # fmt: skip
+    )
     if settings.checks:
         check(project, settings, emit, round=1)
     return chosen
@@ -266,18 +289,30 @@ async def add_missing_files(
     before = {(p, str(f)) for p, items in project.findings.items() for f in items}
     emit(FileListDone(files=(*project.files, *extra), rejected=(), mode="added"))
     await generate_files(
-        project.spec, project.plan, project.files, settings, emit,
-        paths=added, client=client, finish=False,
+        project.spec,
+        project.plan,
+        project.files,
+        settings,
+        emit,
+        paths=added,
+        client=client,
+        finish=False,
         checks=checks_by_path(project.examples, project.paths),
-    )  # fmt: skip
+    )
     # Repair the new files and the files with *new* findings (a page that loads the script now
     # written, a manifest that now needs a permission); what failed before keeps its rounds.
     now = check_project(project.contents, project.plan, project.spec)
     changed = [
         p for p, items in now.findings.items() if any((p, str(f)) not in before for f in items)
     ]
-    await check_and_repair(project, settings, emit, client=client, only=[*added, *changed],
-                           first_round=settings.repair_rounds + 1)  # fmt: skip
+    await check_and_repair(
+        project,
+        settings,
+        emit,
+        client=client,
+        only=[*added, *changed],
+        first_round=settings.repair_rounds + 1,
+    )
     if settings.run_examples and project.examples:
         await run_and_heal(project, settings, emit, client=client)
     return added
@@ -305,14 +340,17 @@ async def change_project(
         if result.failed:
             real = [p for p in result.failed if "another file" not in result.failed[p]]
             first = (real or list(result.failed))[0]
-            result.reason = (f"{first} could not be written ({result.failed[first]}); "
-                             "nothing was changed")  # fmt: skip
-            emit(ChangeDone(applied=False, failed=tuple(result.failed.items()),
-                            reason=result.reason))  # fmt: skip
+            result.reason = (
+                f"{first} could not be written ({result.failed[first]}); nothing was changed"
+            )
+            emit(
+                ChangeDone(applied=False, failed=tuple(result.failed.items()), reason=result.reason)
+            )
             return result
         added = result.plan.paths("add")
-        changed = [p for p in result.plan.paths("change")
-                   if result.contents[p] != project.contents.get(p)]  # fmt: skip
+        changed = [
+            p for p in result.plan.paths("change") if result.contents[p] != project.contents.get(p)
+        ]
         purposes = {c.path: c.what for c in result.plan.changes}
         if added or result.deleted:
             gone = set(result.deleted)
@@ -325,10 +363,18 @@ async def change_project(
             emit(FileDone(path=path, content=result.contents[path]))
         result.applied = True
         if changed or added:
-            result.unclean = await _verify_change(project, request, settings, emit, c,
-                                                  [*changed, *added])  # fmt: skip
-    emit(ChangeDone(applied=True, changed=tuple(changed), added=tuple(added),
-                    deleted=tuple(result.deleted), reason=result.unclean))  # fmt: skip
+            result.unclean = await _verify_change(
+                project, request, settings, emit, c, [*changed, *added]
+            )
+    emit(
+        ChangeDone(
+            applied=True,
+            changed=tuple(changed),
+            added=tuple(added),
+            deleted=tuple(result.deleted),
+            reason=result.unclean,
+        )
+    )
     emit(run_done(project, [*changed, *added], started))
     return result
 

@@ -26,8 +26,9 @@ FIVE = {
 
 def change_classify(body):
     """The default classifier, plus the change request's two asks (by their last message)."""
-    users = [message_text(m.get("content")) for m in body.get("messages", [])
-             if m.get("role") == "user"]  # fmt: skip
+    users = [
+        message_text(m.get("content")) for m in body.get("messages", []) if m.get("role") == "user"
+    ]
     last = users[-1] if users else ""
     if "Decide which files to change" in last:
         return "change", None
@@ -37,8 +38,12 @@ def change_classify(body):
 
 
 def five() -> Project:
-    return Project(spec="an item tracker", plan="# Plan\n",
-                   files=[FileSpec(p, f"{p} purpose") for p in FIVE], contents=dict(FIVE))  # fmt: skip
+    return Project(
+        spec="an item tracker",
+        plan="# Plan\n",
+        files=[FileSpec(p, f"{p} purpose") for p in FIVE],
+        contents=dict(FIVE),
+    )
 
 
 def plan_reply(*items: tuple[str, str, str]) -> Fault:

@@ -57,13 +57,23 @@ class StreamlitApp:
         out = self.log.open("a")
         self.proc = subprocess.Popen(
             [
-                sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-                "--server.headless=true", f"--server.port={self.port}",
-                "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
-                "--server.fileWatcherType=none", "--global.developmentMode=false",
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "streamlit_app.py",
+                "--server.headless=true",
+                f"--server.port={self.port}",
+                "--server.address=127.0.0.1",
+                "--browser.gatherUsageStats=false",
+                "--server.fileWatcherType=none",
+                "--global.developmentMode=false",
             ],
-            cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            cwd=ROOT,
+            env=self.env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
         out.close()
         self.wait_healthy(timeout)
         return self

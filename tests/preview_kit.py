@@ -89,8 +89,14 @@ def page_frame(tab, seconds: float = 10.0):
     """The page's own frame in a host's tab: the one inside the preview's frame (waited for:
     Playwright learns of frames while it runs, so this lets it run)."""
     for _ in range(int(seconds / 0.05)):
-        found = next((f for f in tab.frames
-                      if f.parent_frame is not None and f.parent_frame != tab.main_frame), None)  # fmt: skip
+        found = next(
+            (
+                f
+                for f in tab.frames
+                if f.parent_frame is not None and f.parent_frame != tab.main_frame
+            ),
+            None,
+        )
         if found is not None:
             return found
         tab.wait_for_timeout(50)
@@ -102,10 +108,12 @@ class Host:
     studio does; every path asked of it is kept in `paths`."""
 
     def __init__(self, doc: str) -> None:
-        page = (_HOST.replace("SANDBOX", json.dumps(FRAME_SANDBOX))
-                .replace("TITLE", json.dumps(FRAME_TITLE))
-                .replace("DOC", json.dumps(frame_document(doc)).replace("</", "<\\/"))
-                .encode())  # fmt: skip
+        page = (
+            _HOST.replace("SANDBOX", json.dumps(FRAME_SANDBOX))
+            .replace("TITLE", json.dumps(FRAME_TITLE))
+            .replace("DOC", json.dumps(frame_document(doc)).replace("</", "<\\/"))
+            .encode()
+        )
         paths: list[str] = []
         self.paths = paths
 

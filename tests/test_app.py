@@ -264,7 +264,8 @@ def test_plan_with_an_empty_spec_says_what_to_do_and_starts_nothing(app, server)
     app.text_area(key="in_spec").input("   \n ").run()
     ok(app.button(key="btn_plan").click().run())
     assert [w.value for w in app.warning] == [
-        "Write what the program should do first, then press Plan."]  # fmt: skip
+        "Write what the program should do first, then press Plan."
+    ]
     assert studio(app).run_id is None and server.requests == []
     app.text_area(key="in_spec").input("a todo app").run()
     assert not app.button(key="btn_plan").disabled

@@ -87,5 +87,6 @@ def test_a_mechanical_fix_is_made_without_the_model_and_shown(server, point_at):
     assert len([r for r in server.requests if r.path == "main.py"]) == 1  # no second request
     at.radio(key="tree_file").set_value("main.py").run()
     ok(at)
-    assert any("Fixed without the model: added `from util import greet`" in c.value
-               for c in at.caption)  # fmt: skip
+    assert any(
+        "Fixed without the model: added `from util import greet`" in c.value for c in at.caption
+    )

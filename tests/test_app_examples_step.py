@@ -53,18 +53,23 @@ def test_an_edited_line_is_the_persons_and_is_what_the_code_is_judged_by(make_se
     }
     ok(at.run())
     project = studio(at).project
-    assert [(e.commands[0].args, e.commands[0].output, e.commands[0].contains, e.source)
-            for e in project.examples] == [
+    assert [
+        (e.commands[0].args, e.commands[0].output, e.commands[0].contains, e.source)
+        for e in project.examples
+    ] == [
         (("python", "stats.py", "3", "1", "2"), "min=1 max=3 mean=2", (), "you"),
         (("python", "stats.py", "5"), None, ("max=5",), "you"),
-    ]  # fmt: skip
+    ]
     assert any(c.value.startswith("2 line(s) yours") for c in at.caption)
     again = studio(ok(at.run())).project.examples
     assert again == project.examples  # a plain rerun applies the edit once (no row doubled)
     at.button(key="btn_generate").click().run()
     project = studio(ok(at)).project
     assert project.contents["stats.py"] == PLAIN_MEAN and not project.healed
-    ran = [project.examples[i].commands[0].output for i, r in project.results.items()
-           if r.status == "pass" and project.examples[i].source == "you"]  # fmt: skip
+    ran = [
+        project.examples[i].commands[0].output
+        for i, r in project.results.items()
+        if r.status == "pass" and project.examples[i].source == "you"
+    ]
     assert ran == ["min=1 max=3 mean=2", None]
     assert [r.kind for r in server.requests].count("examples") == 1  # proposed once, not again

@@ -56,8 +56,13 @@ def _settings():
 
 def test_a_zip_is_imported_as_a_new_run_and_its_first_version(srv, page_env):
     at = ok(new_app().run())
-    data = zipped({"proj/app.py": b"print('hi')\n", "proj/logo.png": b"\x89PNG\0\0",
-                   "proj/node_modules/x.js": b"1\n"})  # fmt: skip
+    data = zipped(
+        {
+            "proj/app.py": b"print('hi')\n",
+            "proj/logo.png": b"\x89PNG\0\0",
+            "proj/node_modules/x.js": b"1\n",
+        }
+    )
     at.file_uploader(key="in_import").set_value(("proj.zip", data, "application/zip")).run()
     ok(at.button(key="btn_import").click().run())
     studio = at.session_state.studio
@@ -108,15 +113,22 @@ def test_ask_for_a_change_see_the_diff_then_restore_the_version_before(srv, page
     stored = {f.path: f.content for f in RunStore(page_env).load_run(run_id, None).files}
     assert stored == FIVE
     assert [v.cause for v in Versions(RunStore(page_env)).list(run_id)] == [
-        "restored", "changed", "generated"]  # fmt: skip
+        "restored",
+        "changed",
+        "generated",
+    ]
 
 
 def test_a_change_that_fails_half_way_says_so_and_keeps_the_project(srv, page_env):
     from tests.scripted_server import Fault
 
     at, run_id = opened_five(page_env)
-    srv.add_fault(plan_reply(("app.py", "change", "a"), ("store.py", "change", "b"),
-                             ("report.py", "change", "c")), kind="change")  # fmt: skip
+    srv.add_fault(
+        plan_reply(
+            ("app.py", "change", "a"), ("store.py", "change", "b"), ("report.py", "change", "c")
+        ),
+        kind="change",
+    )
     srv.files.update({"app.py": "# a\n", "store.py": "# b\n"})
     srv.add_fault(Fault.status(400), kind="code", path="report.py", times=None)
     at.text_area(key="in_change").input("rewrite it").run()
@@ -163,8 +175,10 @@ def test_every_kind_of_change_on_the_page_is_a_version_with_its_cause(srv, page_
 
 def test_a_change_whose_repair_fails_is_kept_with_its_reason_and_can_be_undone(srv, page_env):
     at = ok(new_app().run())  # imported: no spec, the request is the spec of its repairs
-    code = {"app.py": b"from util import clean\n\nprint(clean(' hi '))\n",
-            "util.py": b"def clean(text):\n    return text.strip()\n"}  # fmt: skip
+    code = {
+        "app.py": b"from util import clean\n\nprint(clean(' hi '))\n",
+        "util.py": b"def clean(text):\n    return text.strip()\n",
+    }
     at.file_uploader(key="in_import").set_value(("p.zip", zipped(code), "application/zip")).run()
     ok(at.button(key="btn_import").click().run())
     srv.add_fault(plan_reply(("app.py", "change", "use tidy")), kind="change")

@@ -14,8 +14,15 @@ isolated = pytest.mark.skipif(
 )
 SPEC = "`python stats.py 3 1 2` prints `min=1 max=3 mean=2.00`."
 WRONG = "import sys\nn = [int(x) for x in sys.argv[1:]]\nprint(n)\n"
-EXAMPLES = [{"kind": "command", "name": "three numbers", "commands": [
-    {"args": ["python", "stats.py", "3", "1", "2"], "output": "min=1 max=3 mean=2.00"}]}]  # fmt: skip
+EXAMPLES = [
+    {
+        "kind": "command",
+        "name": "three numbers",
+        "commands": [
+            {"args": ["python", "stats.py", "3", "1", "2"], "output": "min=1 max=3 mean=2.00"}
+        ],
+    }
+]
 
 
 @isolated
@@ -28,9 +35,11 @@ def test_a_failing_example_is_shown_failing_and_kept_in_the_history(make_server,
     assert project.check_status("stats.py") == "failing"  # no tick for a file that runs wrong
     assert any("1 of 1 example(s) fail" in e.value for e in at.error)
     lines = [t.value for t in at.text]
-    assert any(line.startswith("✗ `python stats.py 3 1 2` prints")
-               and 'expected "min=1 max=3 mean=2.00", got "[3, 1, 2]"' in line
-               for line in lines), lines  # fmt: skip
+    assert any(
+        line.startswith("✗ `python stats.py 3 1 2` prints")
+        and 'expected "min=1 max=3 mean=2.00", got "[3, 1, 2]"' in line
+        for line in lines
+    ), lines
     record = stored(page_env_db(at), at)
     assert record.examples["results"][0]["status"] == "fail"
     reopened = new_app()  # a new session (a refresh) opens the run from the history

@@ -44,7 +44,11 @@ def test_the_workspace_has_a_tree_with_marks_and_previews_the_current_files(
     assert [t.label for t in at.tabs] == ["Preview", "Run", "Examples"]
     tree = at.radio(key="tree_file")
     assert [o.split(" ", 1)[1] for o in tree.options] == [
-        "app.js", "counter.js", "index.html", "style.css"]  # fmt: skip
+        "app.js",
+        "counter.js",
+        "index.html",
+        "style.css",
+    ]
     assert all(o[0] in "✓▷•↻✗✎○⚠" for o in tree.options), tree.options
     data = preview_data(at)
     assert data["html"].startswith("<!DOCTYPE html>") and "Content-Security-Policy" in data["html"]
@@ -67,8 +71,12 @@ def test_a_preview_error_is_listed_and_fix_this_error_sends_it_with_the_pages_fi
     monkeypatch.setenv("SMOL_RUN_EXAMPLES", "0")
     server, at = web_app(make_server, point_at, BROKEN)
     digest = preview_data(at)["digest"]
-    report = {"kind": "error", "message": "Uncaught ReferenceError: totalOf is not defined",
-              "where": "app.js:3", "count": 1}  # fmt: skip
+    report = {
+        "kind": "error",
+        "message": "Uncaught ReferenceError: totalOf is not defined",
+        "where": "app.js:3",
+        "count": 1,
+    }
     at.session_state["preview_frame"] = {"reports": {"digest": digest, "items": [report]}}
     ok(at.run())
     assert "A JavaScript error in the preview:" in [e.value for e in at.error]
@@ -117,10 +125,19 @@ def test_the_run_tab_says_why_when_running_is_off(make_server, point_at, monkeyp
 
 SPEC = "`python stats.py 3 1 2` prints `min=1 max=3 mean=2.00`."
 WRONG = "import sys\nn = [int(x) for x in sys.argv[1:]]\nprint(n)\n"
-RIGHT = ("import sys\nn = [int(x) for x in sys.argv[1:]]\n"
-         "print(f'min={min(n)} max={max(n)} mean={sum(n) / len(n):.2f}')\n")  # fmt: skip
-EXAMPLES = [{"kind": "command", "name": "three numbers", "commands": [
-    {"args": ["python", "stats.py", "3", "1", "2"], "output": "min=1 max=3 mean=2.00"}]}]  # fmt: skip
+RIGHT = (
+    "import sys\nn = [int(x) for x in sys.argv[1:]]\n"
+    "print(f'min={min(n)} max={max(n)} mean={sum(n) / len(n):.2f}')\n"
+)
+EXAMPLES = [
+    {
+        "kind": "command",
+        "name": "three numbers",
+        "commands": [
+            {"args": ["python", "stats.py", "3", "1", "2"], "output": "min=1 max=3 mean=2.00"}
+        ],
+    }
+]
 
 
 @isolated
@@ -153,9 +170,11 @@ def test_problem_6_findings_are_said_in_plain_words_with_the_action_that_fixes_t
     make_server, point_at, monkeypatch
 ):
     monkeypatch.setenv("SMOL_RUN_EXAMPLES", "0")
-    files = {"index.html": '<p id="out"></p><script src="app.js"></script>\n',
-             "app.js": 'import { x } from "./x.js";\nexport const out = 1;\n',
-             "x.js": "export const x = 1;\n"}  # fmt: skip
+    files = {
+        "index.html": '<p id="out"></p><script src="app.js"></script>\n',
+        "app.js": 'import { x } from "./x.js";\nexport const out = 1;\n',
+        "x.js": "export const x = 1;\n",
+    }
     server = make_server(files=files, plan_text="a page")
     point_at(server)
     at = new_app().run()
@@ -198,20 +217,23 @@ def test_the_examples_are_an_editable_table_and_a_new_one_runs(make_server, poin
     at = generate(list_files(plan(new_app().run())))
     at.session_state["ed_examples_0"] = {
         "edited_rows": {},
-        "added_rows": [{"name": "greets", "command": "python main.py", "expected output": ""},
-                       {"name": "broken", "command": "python 'main.py", "expected output": ""}],
+        "added_rows": [
+            {"name": "greets", "command": "python main.py", "expected output": ""},
+            {"name": "broken", "command": "python 'main.py", "expected output": ""},
+        ],
         "deleted_rows": [],
-    }  # fmt: skip
+    }
     at.button(key="btn_save_examples").click().run()
     ok(at)
     assert any("Row 2: the command can't be read" in e.value for e in at.error)
     assert "greets" not in [e.name for e in studio(at).project.examples]  # nothing half-saved
     at.session_state["ed_examples_0"] = {
         "edited_rows": {},
-        "added_rows": [{"name": "greets", "command": "python main.py",
-                        "expected output": "hello world"}],
+        "added_rows": [
+            {"name": "greets", "command": "python main.py", "expected output": "hello world"}
+        ],
         "deleted_rows": [],
-    }  # fmt: skip
+    }
     at.button(key="btn_save_examples").click().run()
     ok(at)
     mine = [e for e in studio(at).project.examples if e.name == "greets"]
@@ -227,9 +249,11 @@ def test_problem_1_a_module_loaded_as_a_plain_script_is_fixed_without_the_model(
     make_server, point_at, monkeypatch
 ):
     monkeypatch.setenv("SMOL_RUN_EXAMPLES", "0")
-    files = {"index.html": '<p id="out"></p><script src="app.js"></script>\n',
-             "app.js": 'import { x } from "./x.js";\ndocument.getElementById("out").textContent = x;\n',
-             "x.js": "export const x = 1;\n"}  # fmt: skip
+    files = {
+        "index.html": '<p id="out"></p><script src="app.js"></script>\n',
+        "app.js": 'import { x } from "./x.js";\ndocument.getElementById("out").textContent = x;\n',
+        "x.js": "export const x = 1;\n",
+    }
     server = make_server(files=files, plan_text="a page")
     point_at(server)
     at = generate(list_files(plan(new_app().run(), "a page")))
@@ -299,10 +323,16 @@ def test_problem_8_the_purpose_column_reads_as_words_and_wraps_its_whole_text(
     from tests.scripted_server import Fault
 
     server = make_server()
-    long = ("entry point: imports `greet` from `util.py` and prints the greeting for the name "
-            "given on the command line, or for the world when none is given")  # fmt: skip
-    listed = {"files": [{"path": "main.py", "purpose": long},
-                        {"path": "util.py", "purpose": "builds the `greet` text"}]}  # fmt: skip
+    long = (
+        "entry point: imports `greet` from `util.py` and prints the greeting for the name "
+        "given on the command line, or for the world when none is given"
+    )
+    listed = {
+        "files": [
+            {"path": "main.py", "purpose": long},
+            {"path": "util.py", "purpose": "builds the `greet` text"},
+        ]
+    }
     server.add_fault(Fault.text(json.dumps(listed)), kind="file_list", times=1)
     point_at(server)
     at = list_files(plan(new_app().run()))

@@ -29,8 +29,9 @@ def fixed(files: dict[str, str], plan: str = "") -> tuple[dict[str, str], dict]:
 
 
 def run(folder, script: str, *args: str) -> str:
-    proc = subprocess.run([sys.executable, script, *args], cwd=folder, capture_output=True,
-                          text=True, timeout=30)  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, script, *args], cwd=folder, capture_output=True, text=True, timeout=30
+    )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 
@@ -103,10 +104,11 @@ def test_a_script_the_page_never_loads_is_found_and_added():
 
 
 def test_a_script_loaded_before_its_elements_exist_gets_defer():
-    page = ('<html><head><script src="app.js"></script></head>'
-            '<body><button id="go">Go</button></body></html>')  # fmt: skip
-    files = {"index.html": page,
-             "app.js": "document.getElementById('go').onclick = () => {};\n"}  # fmt: skip
+    page = (
+        '<html><head><script src="app.js"></script></head>'
+        '<body><button id="go">Go</button></body></html>'
+    )
+    files = {"index.html": page, "app.js": "document.getElementById('go').onclick = () => {};\n"}
     [finding] = check_project(files).findings["index.html"]
     assert finding.kind == "script-early" and "`#go`" in finding.message
     after, _ = fixed(files)
@@ -159,11 +161,17 @@ def test_the_run_fixes_mechanical_findings_without_asking_the_model(make_server)
 def test_a_model_repair_sees_the_files_the_broken_one_works_with(make_server):
     srv = make_server(
         plan_text="# Plan\n\nRun `python main.py`.\n",
-        files={"main.py": "from util import greet\nprint(greet('x'))\n",
-               "util.py": "def greet(name):\n    return 'hi ' + name\n"},
-    )  # fmt: skip
-    srv.add_fault(Fault.text("from util import great\nprint(great('x'))\n"), kind="code",
-                  path="main.py", times=1)  # fmt: skip
+        files={
+            "main.py": "from util import greet\nprint(greet('x'))\n",
+            "util.py": "def greet(name):\n    return 'hi ' + name\n",
+        },
+    )
+    srv.add_fault(
+        Fault.text("from util import great\nprint(great('x'))\n"),
+        kind="code",
+        path="main.py",
+        times=1,
+    )
     project = asyncio.run(run_all("a greeter", fast_settings(srv.base_url)))
     assert project.check_status("main.py") == "repaired"
     [_, repair] = [r for r in srv.requests if r.path == "main.py"]
@@ -175,8 +183,12 @@ def test_related_files_both_ways_and_the_size_cap():
     from smol_core.project import Project
     from smol_core.records import FileSpec
 
-    files = {"index.html": "<script src='app.js'></script>", "app.js": "let a;\n",
-             "style.css": "b {}\n", "notes.md": "app.js"}  # fmt: skip
+    files = {
+        "index.html": "<script src='app.js'></script>",
+        "app.js": "let a;\n",
+        "style.css": "b {}\n",
+        "notes.md": "app.js",
+    }
     project = Project("spec", files=[FileSpec(p) for p in files], contents=dict(files))
     assert related_files(project, "index.html") == {"app.js": "let a;\n"}
     assert related_files(project, "app.js") == {"index.html": files["index.html"]}
@@ -197,8 +209,10 @@ def test_import_or_export_in_a_plain_page_script_is_found():
 
 
 def test_functions_left_empty_are_found_in_python_and_javascript():
-    py = ('def f():\n    """Do it."""\n    pass\n\ndef g(): ...\n\n'
-          'class Base:\n    def hook(self):\n        pass\n\ndef h():\n    return 1\n')  # fmt: skip
+    py = (
+        'def f():\n    """Do it."""\n    pass\n\ndef g(): ...\n\n'
+        "class Base:\n    def hook(self):\n        pass\n\ndef h():\n    return 1\n"
+    )
     found = check_project({"a.py": py}).findings["a.py"]
     assert [(f.kind, f.target, f.line) for f in found] == [("stub", "f", 1), ("stub", "g", 5)]
     js = "function add() {\n  // adds an item\n}\nfunction ok(a) { return a; }\nfunction b() {/* x */}\n"
@@ -208,8 +222,10 @@ def test_functions_left_empty_are_found_in_python_and_javascript():
 
 def test_extension_inline_code_and_redeclared_browser_globals_are_found():
     manifest = '{"manifest_version": 3, "name": "n", "version": "1", "action": {"default_popup": "popup.html"}}'
-    page = ("<html><body><button id='b' onclick='go()'>x</button>"
-            "<script src='popup.js'></script></body></html>")  # fmt: skip
+    page = (
+        "<html><body><button id='b' onclick='go()'>x</button>"
+        "<script src='popup.js'></script></body></html>"
+    )
     js = "const document = window.document;\ndocument.getElementById('b');\n"
     report = check_project({"manifest.json": manifest, "popup.html": page, "popup.js": js})
     assert [f.kind for f in report.findings["popup.html"]] == ["inline-script"]
@@ -233,10 +249,14 @@ def test_a_script_function_or_class_nothing_uses_is_found():
         "tool.py": "import lib\nprint(lib.slugify('x'))\n",
     }
     assert check_project(lib, "Run `python tool.py`; `lib.py` is also a library.").clean
-    page = ("<html><body><button id='b' onclick='later()'></button>"
-            "<script src='app.js'></script></body></html>")  # fmt: skip
-    js = ("function add() { return 1; }\nfunction later() { return 2; }\n"
-          "function used() { return 3; }\ndocument.getElementById('b').onclick = used;\n")  # fmt: skip
+    page = (
+        "<html><body><button id='b' onclick='later()'></button>"
+        "<script src='app.js'></script></body></html>"
+    )
+    js = (
+        "function add() { return 1; }\nfunction later() { return 2; }\n"
+        "function used() { return 3; }\ndocument.getElementById('b').onclick = used;\n"
+    )
     found = check_project({"index.html": page, "app.js": js}).findings
     assert [(f.kind, f.target) for f in found["app.js"]] == [("unused", "add")]
 
@@ -265,16 +285,22 @@ def test_a_file_added_as_missing_is_checked_with_the_page_that_loads_it(make_ser
 
     # An extension whose file list forgot the popup's script: once the script is written, the
     # page loads it too early and the manifest lacks the permission the script needs.
-    page = ('<html><head><script src="app.js"></script></head>'
-            '<body><button id="go">Go</button></body></html>')  # fmt: skip
-    manifest = ('{"manifest_version": 3, "name": "n", "version": "1", '
-                '"action": {"default_popup": "index.html"}}')  # fmt: skip
+    page = (
+        '<html><head><script src="app.js"></script></head>'
+        '<body><button id="go">Go</button></body></html>'
+    )
+    manifest = (
+        '{"manifest_version": 3, "name": "n", "version": "1", '
+        '"action": {"default_popup": "index.html"}}'
+    )
     script = (
         "chrome.storage.local.get('n', () => {});\n"
         "document.getElementById('go').onclick = () => chrome.storage.local.set({n: 1});\n"
     )
-    srv = make_server(plan_text="# Plan\n\n`index.html` and `app.js`.\n",
-                      files={"manifest.json": manifest, "index.html": page, "app.js": script})  # fmt: skip
+    srv = make_server(
+        plan_text="# Plan\n\n`index.html` and `app.js`.\n",
+        files={"manifest.json": manifest, "index.html": page, "app.js": script},
+    )
     listed = [{"path": "manifest.json", "purpose": "m"}, {"path": "index.html", "purpose": "p"}]
     srv.add_fault(Fault.text(json.dumps({"files": listed})), kind="file_list", times=1)
     settings = fast_settings(srv.base_url)
@@ -318,13 +344,18 @@ def test_a_page_reference_to_a_file_the_list_took_off_is_removed():
 
 
 def test_the_run_removes_a_link_to_a_file_the_description_left_out(make_server):
-    page = ('<html><head><link rel="stylesheet" href="styles.css"></head>\n<body>\n'
-            '<span id="total">0</span>\n<script src="todo.js"></script>\n</body></html>\n')  # fmt: skip
+    page = (
+        '<html><head><link rel="stylesheet" href="styles.css"></head>\n<body>\n'
+        '<span id="total">0</span>\n<script src="todo.js"></script>\n</body></html>\n'
+    )
     srv = make_server(
         plan_text="# Plan\n\n`index.html` loads `styles.css` and `todo.js`.\n",
-        files={"index.html": page, "todo.js": "document.getElementById('total');\n",
-               "styles.css": "body { margin: 0; }\n"},
-    )  # fmt: skip
+        files={
+            "index.html": page,
+            "todo.js": "document.getElementById('total');\n",
+            "styles.css": "body { margin: 0; }\n",
+        },
+    )
     spec = "A to-do page in two files: `index.html` and `todo.js`."
     settings = fast_settings(srv.base_url, run_examples=False)
     project = asyncio.run(run_all(spec, settings))
@@ -355,8 +386,9 @@ def test_a_const_assigned_again_is_found_and_declared_with_let(tmp_path):
     assert not check_project(after).findings["app.js"]
     if shutil.which("node"):
         (tmp_path / "app.js").write_text(after["app.js"], encoding="utf-8")
-        ran = subprocess.run(["node", "app.js"], cwd=tmp_path, capture_output=True, text=True,
-                             timeout=30)  # fmt: skip
+        ran = subprocess.run(
+            ["node", "app.js"], cwd=tmp_path, capture_output=True, text=True, timeout=30
+        )
         assert ran.stdout.strip() == "1 milk true", ran.stderr
 
 
@@ -423,9 +455,12 @@ def test_a_route_compared_with_the_whole_path_is_found_and_compared_without_the_
     assert "/add?a=2&b=3 404" in run(tmp_path, "ask.py")
     (tmp_path / "server.py").write_text(after["server.py"], encoding="utf-8")
     assert run(tmp_path, "ask.py").splitlines() == [
-        "/health 200 ok", "/health?x=1 200 ok", '/add?a=2&b=3 200 {"result": 5}',
-        '/sum?a=1&b=1 200 {"result": 2}', "/nope 404",
-    ]  # fmt: skip
+        "/health 200 ok",
+        "/health?x=1 200 ok",
+        '/add?a=2&b=3 200 {"result": 5}',
+        '/sum?a=1&b=1 200 {"result": 2}',
+        "/nope 404",
+    ]
 
 
 def test_the_dom_unpacked_from_window_is_removed_and_require_in_a_page_is_found():
@@ -539,8 +574,11 @@ chrome.storage.local.get('clicks', (data) => {
 def test_chrome_storage_set_with_a_key_and_a_value_gets_one_object():
     """Seen from the 1.5B model: `set('clicks', n, callback)`, localStorage's shape. Chrome
     throws "No matching signature"; the object form saves the same thing."""
-    files = {"popup.js": POPUP, "popup.html": "<button id='count'></button><span id='clicks'>"
-             "</span><script src='popup.js'></script>"}  # fmt: skip
+    files = {
+        "popup.js": POPUP,
+        "popup.html": "<button id='count'></button><span id='clicks'>"
+        "</span><script src='popup.js'></script>",
+    }
     report = check_project(files)
     found = [(f.kind, f.line, f.target) for f in report.findings["popup.js"]]
     assert found == [("storage-call", 6, "clicks"), ("storage-call", 7, "last-seen")]
@@ -549,20 +587,24 @@ def test_chrome_storage_set_with_a_key_and_a_value_gets_one_object():
     assert 'chrome.storage.sync.set({ "last-seen": Math.max(clicks, f(1, [2, 3])) });' in fixed
     assert not check_project({**files, "popup.js": fixed}).findings["popup.js"]
     if shutil.which("node"):
-        node = subprocess.run(["node", "--check", "-"], input=fixed, text=True,
-                              capture_output=True)  # fmt: skip
+        node = subprocess.run(["node", "--check", "-"], input=fixed, text=True, capture_output=True)
         assert node.returncode == 0, node.stderr
     plain = POPUP.replace("set('clicks', clicks,", "set({ clicks },")
-    assert [f.target for f in check_project({**files, "popup.js": plain}).findings["popup.js"]
-            if f.kind == "storage-call"] == ["last-seen"]  # fmt: skip
+    assert [
+        f.target
+        for f in check_project({**files, "popup.js": plain}).findings["popup.js"]
+        if f.kind == "storage-call"
+    ] == ["last-seen"]
 
 
 def test_a_script_that_saves_what_no_script_reads_back_is_found():
     """Seen from the 1.5B model: a popup that saved its count on every click and never read it,
     so it showed 0 each time it opened."""
     html = "<button id='count'></button><span id='clicks'></span><script src='popup.js'></script>"
-    saves = "let n = 0;\ndocument.getElementById('count').onclick = () => {\n  n++;\n" \
-            "  chrome.storage.local.set({ clicks: n });\n};\n"  # fmt: skip
+    saves = (
+        "let n = 0;\ndocument.getElementById('count').onclick = () => {\n  n++;\n"
+        "  chrome.storage.local.set({ clicks: n });\n};\n"
+    )
     [found] = check_project({"popup.html": html, "popup.js": saves}).findings["popup.js"]
     assert (found.kind, found.line) == ("storage-unread", 4)
     assert "chrome.storage.local.get" in found.message

@@ -6,8 +6,19 @@ from bench import improve
 
 
 def test_the_improve_bench_runs_on_the_scripted_model(capsys):
-    figures = improve.run(["--scripted", "--latency", "0", "--tps", "20000",
-                           "--tasks", "fix-bug,long-file", "--formats", "whole,blocks"])  # fmt: skip
+    figures = improve.run(
+        [
+            "--scripted",
+            "--latency",
+            "0",
+            "--tps",
+            "20000",
+            "--tasks",
+            "fix-bug,long-file",
+            "--formats",
+            "whole,blocks",
+        ]
+    )
     values = {f.name: f.value for f in figures}
     assert values["whole: pass rate"] == "2/2" and values["blocks: pass rate"] == "2/2"
     assert values["blocks: how files were written"] == "blocks 2"
@@ -18,8 +29,9 @@ def test_the_held_out_bench_runs_a_task_through_the_cli(make_server, tmp_path, m
     from bench import heldout_change
     from tests.change_kit import change_classify
 
-    srv = make_server(files={"mean.py": "def mean(xs):\n    return sum(xs) / len(xs)\n"},
-                      classify=change_classify)  # fmt: skip
+    srv = make_server(
+        files={"mean.py": "def mean(xs):\n    return sum(xs) / len(xs)\n"}, classify=change_classify
+    )
     task = tmp_path / "set" / "01_mean"
     (task / "before").mkdir(parents=True)
     (task / "before" / "mean.py").write_text("def mean(xs):\n    return sum(xs) / 2\n")
@@ -30,7 +42,14 @@ def test_the_held_out_bench_runs_a_task_through_the_cli(make_server, tmp_path, m
     )
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     monkeypatch.setenv("SMOL_RUN_EXAMPLES", "0")
-    (got,) = heldout_change.run([str(tmp_path / "set"), "--timeout", "60", "--model-args",
-                                 f"--provider compatible --base-url {srv.base_url} "
-                                 "--model scripted-model --edit-format whole"])  # fmt: skip
+    (got,) = heldout_change.run(
+        [
+            str(tmp_path / "set"),
+            "--timeout",
+            "60",
+            "--model-args",
+            f"--provider compatible --base-url {srv.base_url} "
+            "--model scripted-model --edit-format whole",
+        ]
+    )
     assert got.passed and got.exit_code == 0 and not got.lost, got

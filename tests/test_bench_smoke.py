@@ -8,9 +8,23 @@ from bench import page_cost, pipeline_speed
 
 def test_pipeline_speed_runs(capsys):
     figures = pipeline_speed.run(
-        ["--files", "3", "--concurrency", "2", "--latency", "0", "--tps", "20000",
-         "--plan-tokens", "50", "--file-tokens", "50", "--repeat", "1"]
-    )  # fmt: skip
+        [
+            "--files",
+            "3",
+            "--concurrency",
+            "2",
+            "--latency",
+            "0",
+            "--tps",
+            "20000",
+            "--plan-tokens",
+            "50",
+            "--file-tokens",
+            "50",
+            "--repeat",
+            "1",
+        ]
+    )
     assert [f.name for f in figures if f.ok is not None] == [
         "1. pipeline wall time / ideal",
         "1. file phase: one-after-another / concurrent",

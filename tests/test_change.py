@@ -66,8 +66,9 @@ def test_an_edit_that_does_not_match_exactly_is_not_applied():
     assert new == twice and "2 times" in why
     # Exact: applied, the file's missing final newline kept.
     assert apply_edit("a\nb", EditBlock("b\n", "c\n")) == ("a\nc", None)
-    outcome = apply_edits(text, [EditBlock("    return 1\n", "    return 3\n"),
-                                 EditBlock("nothing\n", "x\n")])  # fmt: skip
+    outcome = apply_edits(
+        text, [EditBlock("    return 1\n", "    return 3\n"), EditBlock("nothing\n", "x\n")]
+    )
     assert outcome.text == "def f():\n    return 3\n" and len(outcome.failures) == 1
 
 
@@ -76,7 +77,9 @@ def test_the_change_plan_is_read_from_json_or_plain_lines():
         ("a.py", "change", "x")
     ]
     assert parse_change_plan("- add `b.py`: new helper\n- delete c.py") == [
-        ("b.py", "add", "new helper"), ("c.py", "delete", "")]  # fmt: skip
+        ("b.py", "add", "new helper"),
+        ("c.py", "delete", ""),
+    ]
     assert parse_change_plan('{"files": []}') == []
     assert parse_change_plan("I'm not sure what you mean.") is None
 
@@ -96,10 +99,15 @@ def test_the_context_shows_what_the_request_is_about_first_within_the_budget():
 # ------------------------------------------------------------------- change requests, served
 def test_a_change_of_two_of_five_files_changes_exactly_those(srv):
     project = five()
-    srv.add_fault(plan_reply(("report.py", "change", "show the total"),
-                             ("README.md", "change", "mention the total")), kind="change")  # fmt: skip
-    srv.files["report.py"] = ("def summary(items: list) -> str:\n"
-                              "    return f'{len(items)} items, total {sum(items)}'\n")  # fmt: skip
+    srv.add_fault(
+        plan_reply(
+            ("report.py", "change", "show the total"), ("README.md", "change", "mention the total")
+        ),
+        kind="change",
+    )
+    srv.files["report.py"] = (
+        "def summary(items: list) -> str:\n    return f'{len(items)} items, total {sum(items)}'\n"
+    )
     srv.files["README.md"] = "# Items\n\nRun `python app.py` to see the count and the total.\n"
     before = dict(project.contents)
     result, events = change(srv, project, "show the total too")
@@ -119,16 +127,23 @@ def test_a_change_of_two_of_five_files_changes_exactly_those(srv):
 
 def test_files_are_added_and_deleted_when_asked(srv):
     project = five()
-    srv.add_fault(plan_reply(("util.py", "delete", "unused"),
-                             ("export.py", "add", "write the items as CSV"),
-                             ("app.py", "change", "call export")), kind="change")  # fmt: skip
+    srv.add_fault(
+        plan_reply(
+            ("util.py", "delete", "unused"),
+            ("export.py", "add", "write the items as CSV"),
+            ("app.py", "change", "call export"),
+        ),
+        kind="change",
+    )
     srv.files["export.py"] = (
         "import csv\n\n\ndef export(items: list, path: str) -> None:\n"
         "    with open(path, 'w', newline='') as fh:\n        csv.writer(fh).writerows([[i] for i in items])\n"
     )
-    srv.files["app.py"] = FIVE["app.py"].replace("    save(items)\n",
-                                                 "    save(items)\n    export(items, 'items.csv')\n"
-                                                 ).replace("from report", "from export import export\nfrom report")  # fmt: skip
+    srv.files["app.py"] = (
+        FIVE["app.py"]
+        .replace("    save(items)\n", "    save(items)\n    export(items, 'items.csv')\n")
+        .replace("from report", "from export import export\nfrom report")
+    )
     result, events = change(srv, project, "export to CSV; util.py is unused")
     assert result.applied
     assert "util.py" not in project.contents and "util.py" not in project.paths
@@ -143,8 +158,11 @@ def test_files_are_added_and_deleted_when_asked(srv):
 def test_edit_blocks_change_only_the_lines_they_name(srv):
     project = five()
     srv.add_fault(plan_reply(("store.py", "change", "store in data.json")), kind="change")
-    srv.add_fault(Fault.text("Here you go:\n" + blocks(("PATH = 'items.json'\n", "PATH = 'data.json'\n"))),
-                  kind="edit", path="store.py")  # fmt: skip
+    srv.add_fault(
+        Fault.text("Here you go:\n" + blocks(("PATH = 'items.json'\n", "PATH = 'data.json'\n"))),
+        kind="edit",
+        path="store.py",
+    )
     result, events = change(srv, project, edit_format="blocks")
     assert result.methods == {"store.py": "blocks"}
     assert project.contents["store.py"] == FIVE["store.py"].replace("items.json", "data.json")
@@ -174,8 +192,11 @@ def test_a_retried_edit_block_that_applies_is_kept(srv):
     srv.add_fault(
         Fault.text(blocks(('PATH = "items.json"\n', "x\n"))), kind="edit", path="store.py"
     )
-    srv.add_fault(Fault.text(blocks(("PATH = 'items.json'\n", "PATH = 'data.json'\n"))),
-                  kind="edit", path="store.py")  # fmt: skip
+    srv.add_fault(
+        Fault.text(blocks(("PATH = 'items.json'\n", "PATH = 'data.json'\n"))),
+        kind="edit",
+        path="store.py",
+    )
     result, _ = change(srv, project, edit_format="blocks")
     assert result.methods == {"store.py": "blocks-retried"}
     assert project.contents["store.py"] == FIVE["store.py"].replace("items.json", "data.json")
@@ -183,9 +204,16 @@ def test_a_retried_edit_block_that_applies_is_kept(srv):
 
 def test_a_fault_on_the_third_file_leaves_the_project_as_it_was(srv):
     project = five()
-    srv.add_fault(plan_reply(("app.py", "change", "a"), ("store.py", "change", "b"),
-                             ("report.py", "change", "c"), ("util.py", "delete", ""),
-                             ("new.py", "add", "d")), kind="change")  # fmt: skip
+    srv.add_fault(
+        plan_reply(
+            ("app.py", "change", "a"),
+            ("store.py", "change", "b"),
+            ("report.py", "change", "c"),
+            ("util.py", "delete", ""),
+            ("new.py", "add", "d"),
+        ),
+        kind="change",
+    )
     for p in ("app.py", "store.py", "new.py"):
         srv.files[p] = f"# changed {p}\n"
     srv.add_fault(
@@ -205,10 +233,16 @@ def test_a_fault_on_the_third_file_leaves_the_project_as_it_was(srv):
 def test_unsafe_and_impossible_changes_are_refused_with_reasons(srv):
     project = five()
     project.binary["logo.png"] = b"\x89PNG"
-    srv.add_fault(plan_reply(("../evil.py", "add", "x"), ("gone.py", "delete", ""),
-                             ("logo.png", "change", "recolour"), ("APP.py", "change", "y"),
-                             (".smol/versions/0001/change.json", "add", "z")),
-                  kind="change")  # fmt: skip
+    srv.add_fault(
+        plan_reply(
+            ("../evil.py", "add", "x"),
+            ("gone.py", "delete", ""),
+            ("logo.png", "change", "recolour"),
+            ("APP.py", "change", "y"),
+            (".smol/versions/0001/change.json", "add", "z"),
+        ),
+        kind="change",
+    )
     srv.files["app.py"] = "print('y')\n"
     result, events = change(srv, project)
     reasons = {r.path: r.reason for r in result.plan.rejected}
@@ -271,15 +305,19 @@ def test_a_decision_given_as_a_real_tool_call_is_read(make_server):
         kind, path = change_classify(body)
         return ("file_list", None) if kind == "change" else (kind, path)
 
-    srv = make_server(files={"util.py": "def clean(text):\n    return text\n"},
-                      classify=as_list, json_schema="reject")  # fmt: skip
+    srv = make_server(
+        files={"util.py": "def clean(text):\n    return text\n"},
+        classify=as_list,
+        json_schema="reject",
+    )
     project = five()
     result, _ = change(srv, project)
     tool_reply = [r for r in srv.requests if r.kind == "file_list" and "tools" in r.body]
     assert tool_reply and result.plan.mode == "tool" and result.applied
     assert project.contents["util.py"] == srv.files["util.py"]
     assert {p: project.contents[p] for p in FIVE if p != "util.py"} == {
-        p: t for p, t in FIVE.items() if p != "util.py"}  # fmt: skip
+        p: t for p, t in FIVE.items() if p != "util.py"
+    }
 
 
 def test_every_request_of_a_change_fits_the_model_context(srv):
@@ -293,8 +331,14 @@ def test_every_request_of_a_change_fits_the_model_context(srv):
         project.contents[path] = text
     srv.add_fault(plan_reply(("notes.py", "change", "number the notes")), kind="change")
     srv.files["notes.py"] = "# notes\n"
-    result, _ = change(srv, project, "number the notes in notes.py", context_tokens=4000,
-                       max_tokens=500, edit_format="whole")  # fmt: skip
+    result, _ = change(
+        srv,
+        project,
+        "number the notes in notes.py",
+        context_tokens=4000,
+        max_tokens=500,
+        edit_format="whole",
+    )
     assert result.applied and project.contents["notes.py"] == "# notes\n"
     limit = budget(fast_settings(srv.base_url, context_tokens=4000, max_tokens=500))
     asked = {r.kind: r.body["messages"] for r in srv.requests}
@@ -322,11 +366,13 @@ def test_a_retry_too_long_for_the_context_goes_to_the_whole_file(srv):
     project.contents["notes.py"] = notes
     srv.add_fault(plan_reply(("notes.py", "change", "x")), kind="change")
     chatter = "".join(f"# {hashlib.sha1(str(i).encode()).hexdigest()}\n" for i in range(200))
-    srv.add_fault(Fault.text(blocks(("# not in the file\n", "y\n")) + chatter),
-                  kind="edit", path="notes.py")  # fmt: skip
+    srv.add_fault(
+        Fault.text(blocks(("# not in the file\n", "y\n")) + chatter), kind="edit", path="notes.py"
+    )
     srv.files["notes.py"] = "# notes\n"
-    result, _ = change(srv, project, "x", context_tokens=6000, max_tokens=2500,
-                       edit_format="blocks")  # fmt: skip
+    result, _ = change(
+        srv, project, "x", context_tokens=6000, max_tokens=2500, edit_format="blocks"
+    )
     assert result.methods == {"notes.py": "whole-fallback"}
     assert len([r for r in srv.requests if r.kind == "edit"]) == 1  # no retry sent to fail
 
@@ -365,9 +411,12 @@ def test_a_changed_function_is_put_in_place_by_name():
 def test_a_reply_that_cannot_be_put_in_place_is_a_failure_not_a_guess():
     from smol_core.steps.function_edits import splice_functions
 
-    for reply, why in [("print('hi')\n", "not a function"), ("def total(:\n", "not valid"),
-                       ("def total(items):\n    return sum(items)\n", "changes nothing"),
-                       ("", "no code")]:  # fmt: skip
+    for reply, why in [
+        ("print('hi')\n", "not a function"),
+        ("def total(:\n", "not valid"),
+        ("def total(items):\n    return sum(items)\n", "changes nothing"),
+        ("", "no code"),
+    ]:
         out = splice_functions(LONG, reply)
         assert not out.ok and why in out.failure and out.text == LONG
 
@@ -376,8 +425,11 @@ def test_the_built_in_model_writes_only_the_changed_function(srv):
     project = five()
     project.contents["store.py"] = LONG
     srv.add_fault(plan_reply(("store.py", "change", "double the total")), kind="change")
-    srv.add_fault(Fault.text("```python\ndef total(items):\n    return sum(items) * 2\n```"),
-                  kind="edit", path="store.py")  # fmt: skip
+    srv.add_fault(
+        Fault.text("```python\ndef total(items):\n    return sum(items) * 2\n```"),
+        kind="edit",
+        path="store.py",
+    )
     result, _ = change(srv, project, edit_format="functions")
     assert result.methods == {"store.py": "functions"}
     assert project.contents["store.py"] == LONG.replace("sum(items)\n", "sum(items) * 2\n")
@@ -418,12 +470,22 @@ def _fn_classify(body):
 def test_a_repair_of_a_python_file_asks_for_its_changed_functions_first(make_server, reply):
     from smol_core.steps.code import write_file
 
-    srv = make_server(files={"store.py": LONG.replace("sum(items)\n", "sum(items) * 3\n")},
-                      classify=_fn_classify)  # fmt: skip
+    srv = make_server(
+        files={"store.py": LONG.replace("sum(items)\n", "sum(items) * 3\n")}, classify=_fn_classify
+    )
     srv.add_fault(Fault.text(reply), kind="functions", path="store.py")
     settings = fast_settings(srv.base_url, edit_format="functions")
-    done = asyncio.run(write_file("spec", "plan", [FileSpec("store.py")], "store.py", settings,
-                                  instruction="double the total", current=LONG))  # fmt: skip
+    done = asyncio.run(
+        write_file(
+            "spec",
+            "plan",
+            [FileSpec("store.py")],
+            "store.py",
+            settings,
+            instruction="double the total",
+            current=LONG,
+        )
+    )
     kinds = [r.kind for r in srv.requests]
     if reply.startswith("def"):  # put in place by name: one short request, no whole file
         assert kinds == ["functions"]
@@ -445,15 +507,20 @@ def test_a_one_file_project_is_changed_without_asking_which_file(srv):
     one = Project(spec="", files=[FileSpec("store.py")], contents={"store.py": LONG})
     plan = obvious_change(one, "double the total in store.py")
     assert plan is not None and [(c.path, c.action, c.what) for c in plan.changes] == [
-        ("store.py", "change", "double the total in store.py")]  # fmt: skip
-    for other in ("also write tests in test_store.py", "add a new file for the report",
-                  "split it into two files"):  # fmt: skip
+        ("store.py", "change", "double the total in store.py")
+    ]
+    for other in (
+        "also write tests in test_store.py",
+        "add a new file for the report",
+        "split it into two files",
+    ):
         assert obvious_change(one, other) is None
     assert obvious_change(five(), "double the total") is None
     # Through the change: no decision request, one short edit request that points at the file
     # shown above instead of showing it twice.
-    srv.add_fault(Fault.text("def total(items):\n    return sum(items) * 2\n"),
-                  kind="edit", path="store.py")  # fmt: skip
+    srv.add_fault(
+        Fault.text("def total(items):\n    return sum(items) * 2\n"), kind="edit", path="store.py"
+    )
     result, _ = change(srv, one, "double the total", edit_format="functions")
     assert result.methods == {"store.py": "functions"}
     assert [r.kind for r in srv.requests] == ["edit"]
@@ -465,8 +532,9 @@ def test_a_function_written_back_unchanged_is_not_asked_again_whole(srv):
     project = five()
     project.contents["store.py"] = LONG
     srv.add_fault(plan_reply(("store.py", "change", "double the total")), kind="change")
-    srv.add_fault(Fault.text("def total(items):\n    return sum(items)\n"), kind="edit",
-                  path="store.py")  # fmt: skip
+    srv.add_fault(
+        Fault.text("def total(items):\n    return sum(items)\n"), kind="edit", path="store.py"
+    )
     result, _ = change(srv, project, edit_format="functions")
     assert result.methods == {"store.py": "unchanged"}
     assert project.contents["store.py"] == LONG
@@ -478,8 +546,10 @@ def test_a_reply_never_silently_loses_or_misplaces_code():
     a class in part with more than methods, or a method at the top level: never a guess."""
     from smol_core.steps.function_edits import splice_functions
 
-    script = ("import sys\n\nDATA = {'a': 1}\n\n\ndef main(argv):\n    return DATA\n\n\n"
-              'if __name__ == "__main__":\n    main(sys.argv)\n')  # fmt: skip
+    script = (
+        "import sys\n\nDATA = {'a': 1}\n\n\ndef main(argv):\n    return DATA\n\n\n"
+        'if __name__ == "__main__":\n    main(sys.argv)\n'
+    )
     out = splice_functions(script, "def main(argv):\n    return DATA['a']\n")
     assert out.ok and "import sys" in out.text and "DATA = {" in out.text and "__main__" in out.text
     twice = splice_functions(
@@ -500,8 +570,9 @@ def test_a_reply_never_silently_loses_or_misplaces_code():
     out = splice_functions(LONG, "def h():\n    return 1\n\n\nHANDLERS = {'h': h}\n")
     assert out.text.index("def h") < out.text.index("HANDLERS") < out.text.index("__main__")
     # `A = B = 1` is found by either name; a shebang stays first; CRLF and form feeds hold.
-    out = splice_functions("#!/usr/bin/env python\nA = B = 1\n\n\ndef f():\n    return A\n",
-                           "import os\nB = 2\n")  # fmt: skip
+    out = splice_functions(
+        "#!/usr/bin/env python\nA = B = 1\n\n\ndef f():\n    return A\n", "import os\nB = 2\n"
+    )
     assert out.text == "#!/usr/bin/env python\nimport os\nB = 2\n\n\ndef f():\n    return A\n"
     crlf = LONG.replace("\n", "\r\n")
     out = splice_functions(crlf, "def total(items):\n    return 0\n")
@@ -525,9 +596,16 @@ def test_requests_that_may_want_another_file_are_decided_by_the_model():
     from smol_core.steps.change import obvious_change
 
     one = Project(spec="", files=[FileSpec("app.py")], contents={"app.py": "x = 1\n"})
-    for request in ("add unit tests", "add a README", "add a Dockerfile", "rename it to main",
-                    "split it into two modules", "put the CSS in its own stylesheet",
-                    "delete app.py", "add a .gitignore"):  # fmt: skip
+    for request in (
+        "add unit tests",
+        "add a README",
+        "add a Dockerfile",
+        "rename it to main",
+        "split it into two modules",
+        "put the CSS in its own stylesheet",
+        "delete app.py",
+        "add a .gitignore",
+    ):
         assert obvious_change(one, request) is None, request
     assert obvious_change(one, "make it print the total twice") is not None
     half = Project(

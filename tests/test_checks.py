@@ -87,8 +87,10 @@ def test_a_script_the_plan_runs_must_do_something():
     assert kinds(check_project(files, plan="python cli.py add"), "cli.py") == ["entry-point"]
     assert check_project(files, plan="a library").clean
     # The commands the description writes out are named, so that a repair handles each.
-    spec = ("`python cli.py add TEXT` adds a note, `python cli.py list` lists them; "
-            "`python other.py` is another tool. Try `python cli.py list`.")  # fmt: skip
+    spec = (
+        "`python cli.py add TEXT` adds a note, `python cli.py list` lists them; "
+        "`python other.py` is another tool. Try `python cli.py list`."
+    )
     (finding,) = check_project(files, spec=spec).findings["cli.py"]
     assert finding.message.endswith(
         "handles each command the description gives (`python cli.py add TEXT`, `python cli.py list`)"

@@ -127,8 +127,13 @@ class _DateRetryAfter(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body)
             return
-        chunk = {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": "m",
-                 "choices": [{"index": 0, "delta": {"content": PLAN}, "finish_reason": "stop"}]}  # fmt: skip
+        chunk = {
+            "id": "c",
+            "object": "chat.completion.chunk",
+            "created": 0,
+            "model": "m",
+            "choices": [{"index": 0, "delta": {"content": PLAN}, "finish_reason": "stop"}],
+        }
         data = f"data: {json.dumps(chunk)}\n\ndata: [DONE]\n\n".encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")

@@ -222,6 +222,15 @@ def test_cli_uses_the_examples_file_instead_of_proposing(cli_env, tmp_path):
         assert code == 2 and "still failing when run" in stderr
     json_table = tmp_path / "examples.json"
     json_table.write_text('{"examples": [{"does": "python main.py", "expect": "prints"}]}')
-    code, _, stderr = _cli(["--prompt", GREETER_SPEC, "--out", str(out), "--examples",
-                            str(json_table), "--examples-only"])  # fmt: skip
+    code, _, stderr = _cli(
+        [
+            "--prompt",
+            GREETER_SPEC,
+            "--out",
+            str(out),
+            "--examples",
+            str(json_table),
+            "--examples-only",
+        ]
+    )
     assert code == 1 and "Row 1: can't read 'prints'" in stderr

@@ -52,7 +52,7 @@ EXAMPLES = [
         "command",
         (Command(("python", "guess.py"), stdin="50\n25\n", contains=("Too high",)),),
         source="you",
-    ),  # fmt: skip
+    ),
     Example(
         "page",
         "page",
@@ -94,15 +94,22 @@ def test_every_kind_reads_back_to_the_same_example(example):
 
 def test_rows_read_as_plain_words():
     rows = rows_of(EXAMPLES)
-    assert rows[0] == Row("python adder.py 4 + 9", 'prints exactly "13"',
-                          "`python adder.py 4 + 9` prints `13`.", "spec")  # fmt: skip
+    assert rows[0] == Row(
+        "python adder.py 4 + 9",
+        'prints exactly "13"',
+        "`python adder.py 4 + 9` prints `13`.",
+        "spec",
+    )
     assert rows[2].does == 'python guess.py < "50\\n25\\n"'
-    assert rows[3].does.startswith('open site/index.html → #total shows "0"; type "Grace, Hopper" '
-                                   "into who; click #add → .row appears 1 times; reload")  # fmt: skip
-    assert rows[3].expect == ('"div.card p" shows "Hi; you", '
-                              'localStorage:names holds "Grace"')  # fmt: skip
-    assert rows[4].does == "start python serve.py --port 8123 on port 8123; GET /sum?a=1&b=2 " \
-                           '→ says "3"; GET /nope'  # fmt: skip
+    assert rows[3].does.startswith(
+        'open site/index.html → #total shows "0"; type "Grace, Hopper" '
+        "into who; click #add → .row appears 1 times; reload"
+    )
+    assert rows[3].expect == ('"div.card p" shows "Hi; you", localStorage:names holds "Grace"')
+    assert (
+        rows[4].does == "start python serve.py --port 8123 on port 8123; GET /sum?a=1&b=2 "
+        '→ says "3"; GET /nope'
+    )
     assert rows[4].expect == "status 404"
 
 
@@ -111,16 +118,25 @@ def test_markdown_and_json_read_back_to_the_same_examples():
     for text in (to_markdown(rows), to_json(rows)):
         assert read_table(text) == rows
         made = examples_from_table(text)
-        assert [(e.kind, e.commands, e.steps, e.requests, e.input_files, e.code, e.source,
-                 e.sentence) for e in made] == [
-            (e.kind, e.commands, e.steps, e.requests, e.input_files, e.code, e.source,
-             e.sentence) for e in EXAMPLES]  # fmt: skip
+        assert [
+            (e.kind, e.commands, e.steps, e.requests, e.input_files, e.code, e.source, e.sentence)
+            for e in made
+        ] == [
+            (e.kind, e.commands, e.steps, e.requests, e.input_files, e.code, e.source, e.sentence)
+            for e in EXAMPLES
+        ]
 
 
 def test_a_table_may_hold_the_manifests_examples_and_a_person_may_type_loosely():
-    text = json.dumps([example_to_dict(EXAMPLES[0]), {
-        "What is run, typed or clicked": "python adder.py 1 + 1 -> prints '2'",
-        "What must come out": "exit status 0"}])  # fmt: skip
+    text = json.dumps(
+        [
+            example_to_dict(EXAMPLES[0]),
+            {
+                "What is run, typed or clicked": "python adder.py 1 + 1 -> prints '2'",
+                "What must come out": "exit status 0",
+            },
+        ]
+    )
     first, second = examples_from_table(text)
     assert first == EXAMPLES[0]
     assert second.commands == (Command(("python", "adder.py", "1", "+", "1"), contains=("2",)),)
@@ -145,8 +161,10 @@ def test_an_unchanged_row_keeps_its_example_and_a_changed_one_is_the_persons():
 
 
 def test_the_sentence_an_example_stands_for_is_found_in_the_spec():
-    spec = ("# Adder\n\nA tiny adder. Run `python adder.py 4 + 9` and it prints `13`.\n"
-            "- It refuses words: `python adder.py x` exits with status 2.\n")  # fmt: skip
+    spec = (
+        "# Adder\n\nA tiny adder. Run `python adder.py 4 + 9` and it prints `13`.\n"
+        "- It refuses words: `python adder.py x` exits with status 2.\n"
+    )
     plain = Example(
         "sum", "command", (Command(("python", "adder.py", "4", "+", "9"), output="13"),)
     )

@@ -27,15 +27,29 @@ With `--strict` and an empty file it exits with a non-zero status.
 # What a small model made of it: the instance as the exact output of a file nobody gave, and
 # the exit statuses guessed.
 MODEL = [
-    {"kind": "command", "name": "counts", "commands": [
-        {"args": ["python", "count.py", "poem.txt"], "output": "4 poem.txt"}]},
-    {"kind": "command", "name": "cannot open", "commands": [
-        {"args": ["python", "count.py", "gone.txt"], "output": "count: cannot open",
-         "exit_code": 0}]},
-    {"kind": "command", "name": "strict", "commands": [
-        {"args": ["python", "count.py", "--strict", "empty.txt"], "exit_code": 0}],
-     "input_files": [{"path": "empty.txt", "content": ""}]},
-]  # fmt: skip
+    {
+        "kind": "command",
+        "name": "counts",
+        "commands": [{"args": ["python", "count.py", "poem.txt"], "output": "4 poem.txt"}],
+    },
+    {
+        "kind": "command",
+        "name": "cannot open",
+        "commands": [
+            {
+                "args": ["python", "count.py", "gone.txt"],
+                "output": "count: cannot open",
+                "exit_code": 0,
+            }
+        ],
+    },
+    {
+        "kind": "command",
+        "name": "strict",
+        "commands": [{"args": ["python", "count.py", "--strict", "empty.txt"], "exit_code": 0}],
+        "input_files": [{"path": "empty.txt", "content": ""}],
+    },
+]
 
 
 def propose(make_server, spec: str) -> list:
@@ -46,8 +60,9 @@ def propose(make_server, spec: str) -> list:
 
 def test_the_models_examples_are_held_to_their_sentences(make_server):
     cannot, strict = propose(make_server, SPEC)  # the count of poem.txt: nobody gave the file
-    assert cannot.commands == (Command(("python", "count.py", "gone.txt"),
-                                       output="count: cannot open", exit_code=2),)  # fmt: skip
+    assert cannot.commands == (
+        Command(("python", "count.py", "gone.txt"), output="count: cannot open", exit_code=2),
+    )
     assert cannot.sentence.startswith("When PATH can't be opened") and cannot.source == "model"
     assert strict.commands[0].exit_code is None  # "a non-zero status": not 0, whatever it is
     assert strict.input_files == (("empty.txt", ""),)
@@ -69,8 +84,10 @@ def test_an_output_given_for_instance_is_never_exact_for_any_reader():
 
 
 def test_an_output_that_fills_the_placeholders_of_its_sentence_is_kept():
-    spec = ("Run `python hello.py NAME` and it answers `Hi NAME, welcome`.\n"
-            "`python hello.py NAME --short` answers something like `Hi NAME`.\n")  # fmt: skip
+    spec = (
+        "Run `python hello.py NAME` and it answers `Hi NAME, welcome`.\n"
+        "`python hello.py NAME --short` answers something like `Hi NAME`.\n"
+    )
 
     def expected(args: list[str], output: str) -> str | None:
         item = {"kind": "command", "name": "n", "commands": [{"args": args, "output": output}]}

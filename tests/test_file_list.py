@@ -179,7 +179,8 @@ def test_files_the_description_rules_out_are_taken_off_with_the_reason(make_serv
     kept, rejected = spec_file_limits(two, listed)
     assert paths(kept) == ["counter.py", "wc.py"]
     assert [r.reason for r in rejected] == [
-        "the description asks for exactly these 2 files: counter.py, wc.py"] * 2  # fmt: skip
+        "the description asks for exactly these 2 files: counter.py, wc.py"
+    ] * 2
     # No count said: the named files are not all there is; but no page was asked for.
     kept, rejected = spec_file_limits(two.replace(" in two files", ""), listed)
     assert paths(kept) == ["counter.py", "wc.py"]
@@ -206,12 +207,17 @@ def test_code_files_named_by_the_description_are_all_of_their_kind():
     roman = "A command-line program `roman.py`: `python roman.py 4` prints `IV`."
     assert limited(roman, "roman.py", "convert.py", "is_valid.py", "README.md") == (
         ["roman.py", "README.md"],
-        dict.fromkeys(("convert.py", "is_valid.py"),
-                      "the description names its Python files (roman.py), no others"),
-    )  # fmt: skip
+        dict.fromkeys(
+            ("convert.py", "is_valid.py"),
+            "the description names its Python files (roman.py), no others",
+        ),
+    )
     page = "A page `index.html` with a script `greet.js`: a button shows a greeting."
     assert limited(page, "index.html", "greet.js", "utils.js", "style.css")[0] == [
-        "index.html", "greet.js", "style.css"]  # fmt: skip
+        "index.html",
+        "greet.js",
+        "style.css",
+    ]
     # Parts it does not name, or a named file the list lacks: nothing is taken off.
     assert limited(roman + " Its helpers go in modules.", "roman.py", "convert.py")[1] == {}
     assert limited(roman, "main.py", "convert.py")[1] == {}
@@ -219,16 +225,21 @@ def test_code_files_named_by_the_description_are_all_of_their_kind():
     stats = "A Python module `stats.py` (no third-party packages) with `mean` and `median`."
     assert limited(stats, "stats.py", "mean.py", "__all__.py")[0] == ["stats.py"]
     assert limited(stats.replace("no third-party", "standard-library"), "stats.py", "mean.py")[
-        0] == ["stats.py"]  # fmt: skip
+        0
+    ] == ["stats.py"]
     assert limited(stats + " Helpers go in `util` files.", "stats.py", "mean.py")[1] == {}
     # A file the description runs is one it names.
     runs = "`conversions.py` defines `c_to_f`; `python convert.py 100` prints `212.0`."
     assert limited(runs, "conversions.py", "convert.py", "util.py")[0] == [
-        "conversions.py", "convert.py"]  # fmt: skip
+        "conversions.py",
+        "convert.py",
+    ]
     # A Node program's JavaScript is no page's: the page goes, the script stays.
     node = "A Node.js script `vowels.js`: `node vowels.js Hello World` prints `3`."
     assert limited(node, "vowels.js", "index.html") == (
-        ["vowels.js"], {"index.html": "the description asks for no web page"})  # fmt: skip
+        ["vowels.js"],
+        {"index.html": "the description asks for no web page"},
+    )
 
 
 def test_plan_items_about_a_code_file_the_list_lacks_are_not_shown_to_the_model(make_server):
@@ -253,11 +264,15 @@ def test_plan_items_about_a_code_file_the_list_lacks_are_not_shown_to_the_model(
     )  # prose and data files stay; the plan itself is the person's and is not changed
     assert plan_for_files(plan, [*listed, FileSpec("utils.js"), FileSpec("styles.css")]) == plan
 
-    spec = ("A to-do page in two files: `index.html` and `todo.js`, loaded with "
-            "`<script src=\"todo.js\">`. A button `#add` adds an item.")  # fmt: skip
+    spec = (
+        "A to-do page in two files: `index.html` and `todo.js`, loaded with "
+        '`<script src="todo.js">`. A button `#add` adds an item.'
+    )
     page = '<html><body><button id="add">+</button><script src="todo.js"></script></body></html>'
-    srv = make_server(plan_text=plan, files={"index.html": page, "todo.js": "let n = 0;\n",
-                                             "utils.js": "", "styles.css": ""})  # fmt: skip
+    srv = make_server(
+        plan_text=plan,
+        files={"index.html": page, "todo.js": "let n = 0;\n", "utils.js": "", "styles.css": ""},
+    )
     settings = fast_settings(srv.base_url, plan_style="brief", run_examples=False)
     project = asyncio.run(run_all(spec, settings))
     assert project.plan == plan and sorted(project.contents) == ["index.html", "todo.js"]
@@ -274,8 +289,18 @@ def test_plan_items_about_a_code_file_the_list_lacks_are_not_shown_to_the_model(
 def test_a_kind_of_file_listed_as_a_file_is_taken_off_with_the_reason():
     from smol_core.steps.file_list import _checked
 
-    files, rejected = _checked([("textstats.py", ""), ("html", ""), ("css", ""), ("js", ""),
-                                ("Makefile", ""), ("web/static", "")], 20)  # fmt: skip
+    files, rejected = _checked(
+        [
+            ("textstats.py", ""),
+            ("html", ""),
+            ("css", ""),
+            ("js", ""),
+            ("Makefile", ""),
+            ("web/static", ""),
+        ],
+        20,
+    )
     assert [f.path for f in files] == ["textstats.py", "Makefile"]
     assert {r.path: r.reason for r in rejected} == dict.fromkeys(
-        ("html", "css", "js", "web/static"), "names a kind of file or a folder, not a file")  # fmt: skip
+        ("html", "css", "js", "web/static"), "names a kind of file or a folder, not a file"
+    )

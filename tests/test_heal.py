@@ -30,9 +30,14 @@ GOOD = (
 WRONG = GOOD.replace(":.2f", "")  # prints mean=2.0
 WORSE = GOOD.replace("print(", "print(nums[9], ")  # IndexError
 EXAMPLES = [
-    {"kind": "command", "name": "three numbers", "commands": [
-        {"args": ["python", "stats.py", "3", "1", "2"], "output": "min=1 max=3 mean=2.00"}]},
-]  # fmt: skip
+    {
+        "kind": "command",
+        "name": "three numbers",
+        "commands": [
+            {"args": ["python", "stats.py", "3", "1", "2"], "output": "min=1 max=3 mean=2.00"}
+        ],
+    },
+]
 
 
 def _run(server, spec=SPEC, **overrides):
@@ -80,11 +85,20 @@ def test_a_file_failing_its_example_is_repaired_with_the_actual_output(make_serv
 
 @isolated
 def test_a_repair_that_makes_it_worse_is_undone(make_server):
-    two = [*EXAMPLES, {"kind": "command", "name": "one number", "commands": [
-        {"args": ["python", "stats.py", "5"], "output": "min=5 max=5 mean=5.00"}]}]  # fmt: skip
+    two = [
+        *EXAMPLES,
+        {
+            "kind": "command",
+            "name": "one number",
+            "commands": [{"args": ["python", "stats.py", "5"], "output": "min=5 max=5 mean=5.00"}],
+        },
+    ]
     spec = SPEC + " `python stats.py 5` prints `min=5 max=5 mean=5.00`."
-    half = GOOD.replace("def main():\n", "def main():\n    if len(sys.argv) == 2:\n"
-                        "        print('min=5 max=5 mean=5.0')\n        return\n")  # fmt: skip
+    half = GOOD.replace(
+        "def main():\n",
+        "def main():\n    if len(sys.argv) == 2:\n"
+        "        print('min=5 max=5 mean=5.0')\n        return\n",
+    )
     server = make_server(plan_text=PLAN, files={"stats.py": WORSE}, examples=two)
     server.add_fault(Fault.text(half), kind="code", path="stats.py", times=1)
     settings = fast_settings(server.base_url, run_rounds=1)
@@ -104,8 +118,9 @@ def test_a_repair_that_makes_it_worse_is_undone(make_server):
 def test_a_repair_that_fails_the_same_way_with_more_findings_is_undone(make_server):
     """Seen on a to-do page: the repair failed its smoke check exactly as the first version
     did, but had lost the element its script needs; the tie went to the repair."""
-    broken = WRONG.replace("def main():\n", "def main():\n    if len(sys.argv) > 9:\n"
-                           "        report_missing()\n")  # fmt: skip
+    broken = WRONG.replace(
+        "def main():\n", "def main():\n    if len(sys.argv) > 9:\n        report_missing()\n"
+    )
     server = make_server(plan_text=PLAN, files={"stats.py": broken}, examples=EXAMPLES)
     server.add_fault(Fault.text(WRONG), kind="code", path="stats.py", times=1)
     events = _run(server, run_rounds=1)
@@ -153,8 +168,22 @@ def test_cli_prints_each_example_and_exits_2_while_one_fails(make_server, tmp_pa
     import io
 
     stdout, stderr = io.StringIO(), io.StringIO()
-    code = cli_main(["--prompt", SPEC, "--base-url", server.base_url, "--model", "m",
-                     "--out", str(out), "--run-rounds", "1"], stdout, stderr)  # fmt: skip
+    code = cli_main(
+        [
+            "--prompt",
+            SPEC,
+            "--base-url",
+            server.base_url,
+            "--model",
+            "m",
+            "--out",
+            str(out),
+            "--run-rounds",
+            "1",
+        ],
+        stdout,
+        stderr,
+    )
     assert code == 2, stderr.getvalue()
     said = stderr.getvalue()
     assert 'example 1: fail: expected "min=1 max=3 mean=2.00", got "min=1 max=3 mean=2.0"' in said
@@ -164,8 +193,21 @@ def test_cli_prints_each_example_and_exits_2_while_one_fails(make_server, tmp_pa
     manifest = json.loads((out / "smol-manifest.json").read_text())
     assert manifest["example_results"][0]["status"] == "fail"
     assert manifest["examples"][0]["commands"][0]["output"] == "min=1 max=3 mean=2.00"
-    code = cli_main(["--prompt", SPEC, "--base-url", server.base_url, "--model", "m",
-                     "--out", str(tmp_path / "b"), "--no-run"], stdout, stderr)  # fmt: skip
+    code = cli_main(
+        [
+            "--prompt",
+            SPEC,
+            "--base-url",
+            server.base_url,
+            "--model",
+            "m",
+            "--out",
+            str(tmp_path / "b"),
+            "--no-run",
+        ],
+        stdout,
+        stderr,
+    )
     assert code == 0
 
 
@@ -187,8 +229,12 @@ def test_cli_run_runs_one_command_over_an_isolated_copy(tmp_path):
 def test_a_page_rewritten_as_javascript_is_asked_for_again(make_server):
     page = "<!doctype html><html><body><button id='b'>+</button></body></html>\n"
     server = make_server(plan_text=PLAN, files={"index.html": page})
-    server.add_fault(Fault.text("document.getElementById('b').onclick = () => 1;\n"),
-                     kind="code", path="index.html", times=1)  # fmt: skip
+    server.add_fault(
+        Fault.text("document.getElementById('b').onclick = () => 1;\n"),
+        kind="code",
+        path="index.html",
+        times=1,
+    )
     events = _run(server, spec="A page with a plus button.", run_examples=False)
     project = _project(events)
     assert project.contents["index.html"] == page
@@ -316,10 +362,14 @@ def test_the_built_in_model_is_not_asked_for_examples_a_spec_with_no_literal_can
     assert project.examples and all(e.source == "smoke" for e in project.examples)
 
 
-SLUG_SPEC = ('A Python module in one file, `textutils.py`: `slugify(text)` lowercases and joins '
-             'words with `-`, for example `slugify("Hello, World!")` returns `"hello-world"`.')  # fmt: skip
-SLUG_GOOD = ("import re\n\n\ndef slugify(text):\n"
-             "    return re.sub(r'[^a-z0-9]+', '-', text.lower()).strip('-')\n")  # fmt: skip
+SLUG_SPEC = (
+    "A Python module in one file, `textutils.py`: `slugify(text)` lowercases and joins "
+    'words with `-`, for example `slugify("Hello, World!")` returns `"hello-world"`.'
+)
+SLUG_GOOD = (
+    "import re\n\n\ndef slugify(text):\n"
+    "    return re.sub(r'[^a-z0-9]+', '-', text.lower()).strip('-')\n"
+)
 
 
 @isolated
@@ -338,8 +388,9 @@ def test_a_call_the_spec_writes_out_is_a_check_and_its_result_repairs_the_functi
     )
     brief = "- `textutils.py` — slugify(text).\n"
     server = make_server(plan_text=brief, files={"textutils.py": SLUG_GOOD})
-    server.add_fault(Fault.text(SLUG_GOOD.replace(".strip('-')", "")), kind="code",
-                     path="textutils.py", times=1)  # fmt: skip
+    server.add_fault(
+        Fault.text(SLUG_GOOD.replace(".strip('-')", "")), kind="code", path="textutils.py", times=1
+    )
     events = _run(server, spec=SLUG_SPEC, plan_style="brief")
     project = _project(events)
     assert "examples" not in [r.kind for r in server.requests]
@@ -359,9 +410,18 @@ HEALTH_ONLY = (
     "if __name__ == '__main__':\n    HTTPServer(('127.0.0.1', int(sys.argv[2])), H).serve_forever()\n"
 )
 DEAD = "import sys\n\nif __name__ == '__main__':\n    sys.exit('no port')\n"
-SERVER_EXAMPLES = [{"kind": "server", "name": "routes", "args": ["python", "server.py", "--port", "8123"],
-                    "port": 8123, "requests": [{"path": "/health", "contains": ["ok"]},
-                                               {"path": "/add?a=2&b=3", "status": 200}]}]  # fmt: skip
+SERVER_EXAMPLES = [
+    {
+        "kind": "server",
+        "name": "routes",
+        "args": ["python", "server.py", "--port", "8123"],
+        "port": 8123,
+        "requests": [
+            {"path": "/health", "contains": ["ok"]},
+            {"path": "/add?a=2&b=3", "status": 200},
+        ],
+    }
+]
 
 
 @isolated
@@ -369,8 +429,9 @@ def test_a_repair_that_answers_less_is_undone_even_when_no_example_passes(make_s
     """Both versions fail the server example, but the first answers /health and the repairs
     answer nothing: the steps passed inside a failing example break the tie."""
     spec = "`python server.py --port 8123` answers GET /health with ok and GET /add?a=2&b=3."
-    server = make_server(plan_text="`server.py`: the server.\n", files={"server.py": DEAD},
-                         examples=SERVER_EXAMPLES)  # fmt: skip
+    server = make_server(
+        plan_text="`server.py`: the server.\n", files={"server.py": DEAD}, examples=SERVER_EXAMPLES
+    )
     server.add_fault(Fault.text(HEALTH_ONLY), kind="code", path="server.py", times=1)
     events = _run(server, spec=spec)
     project = _project(events)
@@ -380,8 +441,10 @@ def test_a_repair_that_answers_less_is_undone_even_when_no_example_passes(make_s
     assert last.reached == 1 and "/add?a=2&b=3" in last.reason
 
 
-NOTES_SPEC = ("A note keeper in one file, `notes.py`: `python notes.py add TEXT` adds a note and "
-              "`python notes.py list` prints the notes numbered.")  # fmt: skip
+NOTES_SPEC = (
+    "A note keeper in one file, `notes.py`: `python notes.py add TEXT` adds a note and "
+    "`python notes.py list` prints the notes numbered."
+)
 NOTES_GOOD = (
     "import json, os, sys\n\nPATH = 'notes.json'\n\n\ndef load():\n"
     "    return json.load(open(PATH)) if os.path.exists(PATH) else []\n\n\n"
@@ -399,8 +462,10 @@ def test_the_specs_commands_without_output_run_in_order_without_asking_the_model
     from smol_core.spec_reading.written_examples import spec_commands
 
     (seq,) = spec_commands(NOTES_SPEC, {"notes.py": ""})
-    assert [c.args for c in seq.commands] == [("python", "notes.py", "add", "hello"),
-                                              ("python", "notes.py", "list")]  # fmt: skip
+    assert [c.args for c in seq.commands] == [
+        ("python", "notes.py", "add", "hello"),
+        ("python", "notes.py", "list"),
+    ]
     assert all(c.exit_code == 0 and c.output is None for c in seq.commands)
     # A spec that speaks of failing, or names an input file: left to the model.
     assert spec_commands(NOTES_SPEC + " With no command it exits 1.", {"notes.py": ""}) == []

@@ -219,8 +219,15 @@ def test_a_model_listing_hostile_paths_writes_nothing_outside_the_folder(cli_env
     before = snapshot(tmp_path, skip=[out, zipped])
 
     code, stdout, stderr = cli(
-        "--prompt", "a program", "--out", str(out), "--zip", str(zipped), "--model", "scripted-model"
-    )  # fmt: skip
+        "--prompt",
+        "a program",
+        "--out",
+        str(out),
+        "--zip",
+        str(zipped),
+        "--model",
+        "scripted-model",
+    )
     assert code == 0, stderr
     assert snapshot(tmp_path, skip=[out, zipped]) == before
     written = {k: v for k, v in snapshot(out).items() if v != "dir"}

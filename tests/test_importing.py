@@ -35,16 +35,18 @@ def refused(data: bytes, tmp_path: Path, **limits) -> str:
 
 
 def test_a_zip_is_read_with_its_top_folder_dropped_and_caches_skipped():
-    data = plain_zip({
-        "proj-main/app.py": b"print('hi')\r\n",
-        "proj-main/pkg/util.py": b"X = 1\n",
-        "proj-main/logo.png": b"\x89PNG\r\n\x1a\n\0\0binary",
-        "proj-main/node_modules/left-pad/index.js": b"module.exports = 1\n",
-        "proj-main/.git/HEAD": b"ref: refs/heads/main\n",
-        "proj-main/pkg/__pycache__/util.cpython-311.pyc": b"\0\0",
-        "proj-main/env/pyvenv.cfg": b"home = /usr\n",
-        "proj-main/env/lib/site.py": b"x = 1\n",
-    })  # fmt: skip
+    data = plain_zip(
+        {
+            "proj-main/app.py": b"print('hi')\r\n",
+            "proj-main/pkg/util.py": b"X = 1\n",
+            "proj-main/logo.png": b"\x89PNG\r\n\x1a\n\0\0binary",
+            "proj-main/node_modules/left-pad/index.js": b"module.exports = 1\n",
+            "proj-main/.git/HEAD": b"ref: refs/heads/main\n",
+            "proj-main/pkg/__pycache__/util.cpython-311.pyc": b"\0\0",
+            "proj-main/env/pyvenv.cfg": b"home = /usr\n",
+            "proj-main/env/lib/site.py": b"x = 1\n",
+        }
+    )
     got = import_zip(data)
     assert got.texts == {"app.py": "print('hi')\r\n", "pkg/util.py": "X = 1\n"}
     assert got.binary == {"logo.png": b"\x89PNG\r\n\x1a\n\0\0binary"}
@@ -72,8 +74,9 @@ def test_zip_slip_and_absolute_names_are_refused(tmp_path, name, words):
 
 
 def test_a_symlink_entry_is_refused(tmp_path):
-    data = build([Entry("fine.py", b"x = 1\n"),
-                  Entry("link.py", b"/etc/passwd", mode=stat.S_IFLNK | 0o777)])  # fmt: skip
+    data = build(
+        [Entry("fine.py", b"x = 1\n"), Entry("link.py", b"/etc/passwd", mode=stat.S_IFLNK | 0o777)]
+    )
     assert "symbolic link" in refused(data, tmp_path)
 
 

@@ -49,10 +49,19 @@ def cli(*args):
 
 
 def script_change(srv):
-    srv.add_fault(plan_reply(("store.py", "change", "data.json"), ("util.py", "delete", ""),
-                             ("export.py", "add", "CSV export")), kind="change")  # fmt: skip
-    srv.add_fault(Fault.text(blocks(("PATH = 'items.json'\n", "PATH = 'data.json'\n"))),
-                  kind="edit", path="store.py")  # fmt: skip
+    srv.add_fault(
+        plan_reply(
+            ("store.py", "change", "data.json"),
+            ("util.py", "delete", ""),
+            ("export.py", "add", "CSV export"),
+        ),
+        kind="change",
+    )
+    srv.add_fault(
+        Fault.text(blocks(("PATH = 'items.json'\n", "PATH = 'data.json'\n"))),
+        kind="edit",
+        path="store.py",
+    )
     srv.files["export.py"] = "def export(items):\n    return ','.join(map(str, items))\n"
 
 
@@ -62,8 +71,9 @@ def test_improve_writes_only_what_changed_keeps_the_old_and_undo_puts_it_back(sr
     inodes = {p: (folder / p).stat().st_ino for p in ("app.py", "report.py", "README.md")}
     request = folder.parent / "request.md"
     request.write_text("store in data.json, add a CSV export, drop util.py")
-    code, out, err = cli("--improve", str(folder), "--prompt", str(request),
-                         "--edit-format", "blocks")  # fmt: skip
+    code, out, err = cli(
+        "--improve", str(folder), "--prompt", str(request), "--edit-format", "blocks"
+    )
     assert code == 0, err
     assert (folder / "store.py").read_text() == FIVE["store.py"].replace("items.json", "data.json")
     assert (folder / "export.py").read_text() == srv.files["export.py"]
@@ -93,8 +103,9 @@ def test_improve_writes_only_what_changed_keeps_the_old_and_undo_puts_it_back(sr
 def test_dry_run_only_prints_the_diff(srv, folder):
     script_change(srv)
     before = snapshot(folder)
-    code, out, err = cli("--improve", str(folder), "--prompt", "change it", "--dry-run",
-                         "--edit-format", "blocks")  # fmt: skip
+    code, out, err = cli(
+        "--improve", str(folder), "--prompt", "change it", "--dry-run", "--edit-format", "blocks"
+    )
     assert code == 0, err
     assert "+PATH = 'data.json'" in out and "dry run" in err
     assert snapshot(folder) == before
@@ -150,8 +161,11 @@ def test_bad_input_gets_a_clear_error_and_changes_nothing(srv, folder, tmp_path)
 
 
 def test_a_folder_we_wrote_keeps_its_manifest_in_step(srv, folder):
-    manifest = {"spec": "an item tracker", "plan": "# Plan\n",
-                "files": [{"path": p, "purpose": f"{p} does its job"} for p in FIVE]}  # fmt: skip
+    manifest = {
+        "spec": "an item tracker",
+        "plan": "# Plan\n",
+        "files": [{"path": p, "purpose": f"{p} does its job"} for p in FIVE],
+    }
     (folder / "smol-manifest.json").write_text(json.dumps(manifest))
     script_change(srv)
     assert cli("--improve", str(folder), "--prompt", "go", "--edit-format", "blocks")[0] == 0
@@ -182,8 +196,9 @@ def test_a_repair_that_stops_keeps_the_change_and_exits_2(srv, folder):
     )
     srv.files["app.py"] = broken  # written with a wrong import, and "repaired" the same
     srv.files["notes.py"] = "NOTES = []\n"
-    code, out, err = cli("--improve", str(folder), "--prompt", "use fetch; add notes.py",
-                         "--edit-format", "whole")  # fmt: skip
+    code, out, err = cli(
+        "--improve", str(folder), "--prompt", "use fetch; add notes.py", "--edit-format", "whole"
+    )
     assert code == 2, err
     assert "spec is empty" not in err and "not clean" in err
     assert (folder / "app.py").read_text() == broken  # the change is kept, with its diff
@@ -202,8 +217,9 @@ def test_a_repair_whose_requests_fail_keeps_the_change_and_says_why(srv, folder)
     srv.add_fault(Fault.text(broken), kind="code", path="app.py")  # the change itself
     srv.add_fault(Fault.status(404, message="gone"), kind="code", path="app.py", times=None)
     srv.files["notes.py"] = "NOTES = []\n"
-    code, out, err = cli("--improve", str(folder), "--prompt", "use fetch; add notes.py",
-                         "--edit-format", "whole")  # fmt: skip
+    code, out, err = cli(
+        "--improve", str(folder), "--prompt", "use fetch; add notes.py", "--edit-format", "whole"
+    )
     assert code == 2, err
     assert "not clean" in err and "stopped" in err
     assert "from store import fetch, save" in (folder / "app.py").read_text()
@@ -225,14 +241,18 @@ def calc_folder(tmp_path, test_text):
 def test_a_test_script_is_run_as_the_script_it_is(srv, tmp_path, monkeypatch):
     # Run by pytest, this script has no test of pytest's kind (exit 5): it is run as itself.
     monkeypatch.setenv("SMOL_RUN_EXAMPLES", "1")
-    root = calc_folder(tmp_path, "from calc import add, sub\n\n\ndef check():\n"
-                       "    assert add(2, 3) == 5\n    assert sub(5, 3) == 2\n\n\n"
-                       'if __name__ == "__main__":\n    check()\n    print("ok")\n')  # fmt: skip
+    root = calc_folder(
+        tmp_path,
+        "from calc import add, sub\n\n\ndef check():\n"
+        "    assert add(2, 3) == 5\n    assert sub(5, 3) == 2\n\n\n"
+        'if __name__ == "__main__":\n    check()\n    print("ok")\n',
+    )
     srv.add_fault(plan_reply(("calc.py", "change", "add sub")), kind="change")
     srv.add_fault(Fault.text(CALC_CHANGED), kind="code", path="calc.py")
     srv.files["calc.py"] = "# rewritten by a repair\n"
-    code, out, err = cli("--improve", str(root), "--prompt", "add sub(a, b) to calc.py",
-                         "--edit-format", "whole")  # fmt: skip
+    code, out, err = cli(
+        "--improve", str(root), "--prompt", "add sub(a, b) to calc.py", "--edit-format", "whole"
+    )
     assert code == 0, err
     assert "example 2: pass  [tests in test_calc.py]" in err
     assert (root / "calc.py").read_text() == CALC_CHANGED  # never sent to be "repaired"
@@ -246,13 +266,15 @@ def test_tests_that_need_pytest_where_it_is_missing_are_not_run_not_failed(
     monkeypatch.setenv("SMOL_RUN_EXAMPLES", "1")
     # The runner decides pytest is not there (as where it is not installed); the rest is real.
     monkeypatch.setattr(execute, "pytest_installed", lambda: False)
-    root = calc_folder(tmp_path, "from calc import sub\n\n\ndef test_sub():\n"
-                       "    assert sub(5, 3) == 2\n")  # fmt: skip
+    root = calc_folder(
+        tmp_path, "from calc import sub\n\n\ndef test_sub():\n    assert sub(5, 3) == 2\n"
+    )
     srv.add_fault(plan_reply(("calc.py", "change", "add sub")), kind="change")
     srv.add_fault(Fault.text(CALC_CHANGED), kind="code", path="calc.py")
     srv.files["calc.py"] = "# rewritten by a repair\n"
-    code, out, err = cli("--improve", str(root), "--prompt", "add sub(a, b) to calc.py",
-                         "--edit-format", "whole")  # fmt: skip
+    code, out, err = cli(
+        "--improve", str(root), "--prompt", "add sub(a, b) to calc.py", "--edit-format", "whole"
+    )
     assert code == 0, err
     assert "not run: pytest is not installed here  [tests in test_calc.py]" in err
     assert (root / "calc.py").read_text() == CALC_CHANGED
@@ -275,11 +297,19 @@ def test_a_rename_reaches_every_file_that_uses_the_name(srv, tmp_path):
         (root / path).write_text(text)
     # The model lists only the file that defines it, as a small model does.
     srv.add_fault(plan_reply(("pricing.py", "change", "rename")), kind="change")
-    srv.add_fault(Fault.text(SHOP["pricing.py"].replace("price_sum", "sum_prices")),
-                  kind="code", path="pricing.py")  # fmt: skip
-    code, out, err = cli("--improve", str(root), "--prompt",
-                         "Rename the function price_sum to sum_prices.",
-                         "--edit-format", "whole")  # fmt: skip
+    srv.add_fault(
+        Fault.text(SHOP["pricing.py"].replace("price_sum", "sum_prices")),
+        kind="code",
+        path="pricing.py",
+    )
+    code, out, err = cli(
+        "--improve",
+        str(root),
+        "--prompt",
+        "Rename the function price_sum to sum_prices.",
+        "--edit-format",
+        "whole",
+    )
     assert code == 0, err
     assert (root / "pricing.py").read_text() == "def sum_prices(prices):\n    return sum(prices)\n"
     cart = (root / "cart.py").read_text()
@@ -294,12 +324,18 @@ def test_a_rename_reaches_every_file_that_uses_the_name(srv, tmp_path):
 def test_a_file_the_request_names_as_new_is_created(srv, folder):
     # The model put the code in an existing file and forgot the one the request names.
     srv.add_fault(plan_reply(("app.py", "change", "call the exporter")), kind="change")
-    srv.files["app.py"] = FIVE["app.py"].replace("from report import summary",
-                                                 "from report import summary\nimport csv_export")  # fmt: skip
+    srv.files["app.py"] = FIVE["app.py"].replace(
+        "from report import summary", "from report import summary\nimport csv_export"
+    )
     srv.files["csv_export.py"] = "def export(items):\n    return ','.join(map(str, items))\n"
-    code, out, err = cli("--improve", str(folder), "--prompt",
-                         "Add a module csv_export.py with export(items), and use it in app.py.",
-                         "--edit-format", "whole")  # fmt: skip
+    code, out, err = cli(
+        "--improve",
+        str(folder),
+        "--prompt",
+        "Add a module csv_export.py with export(items), and use it in app.py.",
+        "--edit-format",
+        "whole",
+    )
     assert code == 0, err
     assert (folder / "csv_export.py").read_text() == srv.files["csv_export.py"]
     assert "+++ b/csv_export.py" in out
@@ -308,15 +344,33 @@ def test_a_file_the_request_names_as_new_is_created(srv, folder):
 def units(fixed: bool = False) -> str:
     """A script of a dozen similar functions; `fixed`: `to_miles` rounds to 2 decimals."""
     lines = ["import sys", "", ""]
-    for name, factor in [("meters", 1), ("feet", 3.28), ("inches", 39.37), ("yards", 1.09),
-                         ("miles", 0.000621), ("km", 0.001), ("cm", 100), ("mm", 1000),
-                         ("leagues", 0.000207), ("chains", 0.0497), ("rods", 0.199),
-                         ("furlongs", 0.00497)]:  # fmt: skip
+    for name, factor in [
+        ("meters", 1),
+        ("feet", 3.28),
+        ("inches", 39.37),
+        ("yards", 1.09),
+        ("miles", 0.000621),
+        ("km", 0.001),
+        ("cm", 100),
+        ("mm", 1000),
+        ("leagues", 0.000207),
+        ("chains", 0.0497),
+        ("rods", 0.199),
+        ("furlongs", 0.00497),
+    ]:
         body = f"round(x * {factor}, 2)" if fixed and name == "miles" else f"x * {factor}"
-        lines += [f"def to_{name}(x):", f'    """Meters to {name}."""', f"    return {body}",
-                  "", ""]  # fmt: skip
-    lines += ['if __name__ == "__main__":', "    print(globals()['to_' + sys.argv[1]]"
-              "(float(sys.argv[2])))", ""]  # fmt: skip
+        lines += [
+            f"def to_{name}(x):",
+            f'    """Meters to {name}."""',
+            f"    return {body}",
+            "",
+            "",
+        ]
+    lines += [
+        'if __name__ == "__main__":',
+        "    print(globals()['to_' + sys.argv[1]](float(sys.argv[2])))",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -325,13 +379,23 @@ def test_a_local_change_touches_only_the_function_it_concerns(srv, tmp_path):
     root.mkdir()
     (root / "units.py").write_text(units())
     # The model writes the concerned function right, and two others "tidied" on the way.
-    reply = (units(fixed=True).split("def to_leagues")[0].split("def to_feet")[0]
-             .replace("x * 1\n", "float(x)\n") + "def to_miles(x):\n    return round(x * 0.000621, 2)\n"
-             "\n\ndef to_km(x):\n    return x / 1000\n")  # fmt: skip
+    reply = (
+        units(fixed=True)
+        .split("def to_leagues")[0]
+        .split("def to_feet")[0]
+        .replace("x * 1\n", "float(x)\n")
+        + "def to_miles(x):\n    return round(x * 0.000621, 2)\n"
+        "\n\ndef to_km(x):\n    return x / 1000\n"
+    )
     srv.add_fault(Fault.text(reply), kind="edit", path="units.py")
-    code, out, err = cli("--improve", str(root), "--prompt",
-                         "Make the miles conversion round its result to 2 decimals.",
-                         "--edit-format", "functions")  # fmt: skip
+    code, out, err = cli(
+        "--improve",
+        str(root),
+        "--prompt",
+        "Make the miles conversion round its result to 2 decimals.",
+        "--edit-format",
+        "functions",
+    )
     assert code == 0, err
     got = (root / "units.py").read_text()
     assert "return round(x * 0.000621, 2)" in got
@@ -349,8 +413,10 @@ def test_a_rename_is_read_either_way_round_and_made_only_in_code():
     assert renames_asked("Rename the function `fmt()` to `format_it`.") == [("fmt", "format_it")]
     assert renames_asked("fmt should be renamed to format_it everywhere") == [("fmt", "format_it")]
     assert renames_asked("rename util.py to helpers.py") == []  # a file, not a name
-    text = ("import money as m\nfrom money import fmt_list\n\n\ndef show(x):\n"
-            "    # fmt makes it pretty\n    return f'fmt: {m.fmt(x)}' + fmt_list([x])\n")  # fmt: skip
+    text = (
+        "import money as m\nfrom money import fmt_list\n\n\ndef show(x):\n"
+        "    # fmt makes it pretty\n    return f'fmt: {m.fmt(x)}' + fmt_list([x])\n"
+    )
     got = rename_python(text, "fmt", "format_it", {"money"})
     assert "m.format_it(x)" in got and "'fmt: " in got and "# fmt makes" in got
     assert "fmt_list" in got  # another name that starts the same is left alone

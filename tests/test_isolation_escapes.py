@@ -271,15 +271,19 @@ def ordinary_user() -> Iterator[pwd.struct_passwd]:
     if not shutil.which("useradd") or not Path(python).exists():
         pytest.skip("no useradd or no /usr/bin/python3 here to run the sandbox as another user")
     name = "smoliso" + uuid.uuid4().hex[:6]
-    made = subprocess.run(["useradd", "--create-home", "--shell", "/bin/sh", name],
-                          capture_output=True, text=True)  # fmt: skip
+    made = subprocess.run(
+        ["useradd", "--create-home", "--shell", "/bin/sh", name], capture_output=True, text=True
+    )
     if made.returncode != 0:
         pytest.skip(f"could not make a user: {made.stderr.strip()[:200]}")
     try:
         user = pwd.getpwnam(name)
-        probe = _as_user(user, f"import sys; sys.path.insert(0, {str(ROOT)!r}); "
-                               "from smol_core.running.sandbox import isolation; "
-                               "print(isolation())")  # fmt: skip
+        probe = _as_user(
+            user,
+            f"import sys; sys.path.insert(0, {str(ROOT)!r}); "
+            "from smol_core.running.sandbox import isolation; "
+            "print(isolation())",
+        )
         if probe.returncode != 0:
             pytest.skip(f"the user can't load the sandbox from {ROOT}: {probe.stderr[-200:]}")
         if probe.stdout.strip() != "namespaces":
@@ -291,12 +295,27 @@ def ordinary_user() -> Iterator[pwd.struct_passwd]:
 
 def _as_user(user: pwd.struct_passwd, code: str, stdin: str = "") -> subprocess.CompletedProcess:
     return subprocess.run(
-        ["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--init-groups",
-         "/usr/bin/python3", "-c", code],
-        input=stdin, capture_output=True, text=True, timeout=120, cwd=user.pw_dir,
-        env={"HOME": user.pw_dir, "PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8",
-             "USER": user.pw_name},
-    )  # fmt: skip
+        [
+            "setpriv",
+            f"--reuid={user.pw_uid}",
+            f"--regid={user.pw_gid}",
+            "--init-groups",
+            "/usr/bin/python3",
+            "-c",
+            code,
+        ],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=user.pw_dir,
+        env={
+            "HOME": user.pw_dir,
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+            "USER": user.pw_name,
+        },
+    )
 
 
 def _user_runner(user: pwd.struct_passwd) -> Runner:
@@ -340,12 +359,18 @@ def test_remounting_read_write_changes_no_file_of_the_host(runner: Runner, tmp_p
     """Issue 31: `mount -o remount,bind,rw /` exited 0 and the program rewrote a file of the
     folder given to `--run` (as an ordinary user: a file in the user's home)."""
     folder = runner.home / f".smol-iso-{uuid.uuid4().hex[:8]}" if runner.uid else tmp_path / "f"
-    victims = [runner.place(folder / "app.py", "print('original')\n", 0o644),
-               runner.place(runner.home / f".smol-iso-notes-{uuid.uuid4().hex[:8]}.txt",
-                            "my own notes\n", 0o644)]  # fmt: skip
+    victims = [
+        runner.place(folder / "app.py", "print('original')\n", 0o644),
+        runner.place(
+            runner.home / f".smol-iso-notes-{uuid.uuid4().hex[:8]}.txt", "my own notes\n", 0o644
+        ),
+    ]
     if not runner.uid:
-        victims.append(runner.place(ROOT / "test-artifacts" / "isolation" / "victim.txt",
-                                    "a file outside /tmp\n", 0o644))  # fmt: skip
+        victims.append(
+            runner.place(
+                ROOT / "test-artifacts" / "isolation" / "victim.txt", "a file outside /tmp\n", 0o644
+            )
+        )
     try:
         got = runner.run(REMOUNT, {"victims": [str(v) for v in victims], "folder": str(folder)})
     finally:
@@ -353,8 +378,10 @@ def test_remounting_read_write_changes_no_file_of_the_host(runner: Runner, tmp_p
         shutil.rmtree(folder, ignore_errors=True)
     assert not got.data["wrote"] and all("REWRITTEN" not in t for t in texts.values()), texts
     assert not got.data["worked"], got.data
-    print(f"\n[isolation] remount read-write ({runner.who}): {got.data['tried']} remounts tried, "
-          f"0 worked; {len(victims)} host files rewritten 0, {got.seconds:.2f} s")  # fmt: skip
+    print(
+        f"\n[isolation] remount read-write ({runner.who}): {got.data['tried']} remounts tried, "
+        f"0 worked; {len(victims)} host files rewritten 0, {got.seconds:.2f} s"
+    )
 
 
 def test_the_process_limit_can_not_be_left_through_the_cgroup_filesystem(runner: Runner):
@@ -365,9 +392,11 @@ def test_the_process_limit_can_not_be_left_through_the_cgroup_filesystem(runner:
     got = runner.run(CGROUP, {})
     assert not got.data["moved"] and got.data["worked"] == 0, got.data
     assert got.data["started"] < sandbox.Limits().processes, got.data
-    print(f"\n[isolation] leave the pids cgroup ({runner.who}): 4 mounts and 3 moves tried, 0 "
-          f"worked; {got.data['started']} of 300 processes started (limit "
-          f"{sandbox.Limits().processes}), {got.seconds:.2f} s")  # fmt: skip
+    print(
+        f"\n[isolation] leave the pids cgroup ({runner.who}): 4 mounts and 3 moves tried, 0 "
+        f"worked; {got.data['started']} of 300 processes started (limit "
+        f"{sandbox.Limits().processes}), {got.seconds:.2f} s"
+    )
 
 
 @contextlib.contextmanager
@@ -446,9 +475,11 @@ def test_unmounting_proc_shows_no_process_of_the_host(runner: Runner):
         host.wait()
     assert not got.data["marker"], got.data
     assert not got.data["worked"], got.data
-    print(f"\n[isolation] unmount /proc ({runner.who}): {got.data['tried']} unmounts tried, 0 "
-          f"worked; the host's processes seen 0 (the run sees {got.data['processes']} of its "
-          f"own), {got.seconds:.2f} s")  # fmt: skip
+    print(
+        f"\n[isolation] unmount /proc ({runner.who}): {got.data['tried']} unmounts tried, 0 "
+        f"worked; the host's processes seen 0 (the run sees {got.data['processes']} of its "
+        f"own), {got.seconds:.2f} s"
+    )
 
 
 def test_files_of_the_host_are_not_there_to_read(runner: Runner):
@@ -459,10 +490,13 @@ def test_files_of_the_host_are_not_there_to_read(runner: Runner):
         runner.place(
             runner.home / f"smol-iso-{tag}" / ".streamlit" / "secrets.toml",
             f'OPENAI_API_KEY = "{MARK}"\n',
-        ),  # fmt: skip
+        ),
     ]
-    history = (runner.home / ".local/share/smol-studio/history.sqlite3" if runner.uid
-               else default_db_path().parent / f"isolation-{tag}.sqlite3")  # fmt: skip
+    history = (
+        runner.home / ".local/share/smol-studio/history.sqlite3"
+        if runner.uid
+        else default_db_path().parent / f"isolation-{tag}.sqlite3"
+    )
     if not history.exists():
         history.parent.mkdir(parents=True, exist_ok=True)
         with contextlib.closing(sqlite3.connect(history)) as db:
@@ -473,8 +507,12 @@ def test_files_of_the_host_are_not_there_to_read(runner: Runner):
         runner.cleanup.append(history)
     secrets.append(history)
     if not runner.uid:
-        secrets.append(runner.place(ROOT / f".smol-iso-{tag}" / ".streamlit" / "secrets.toml",
-                                    f'OPENAI_API_KEY = "{MARK}"\n'))  # fmt: skip
+        secrets.append(
+            runner.place(
+                ROOT / f".smol-iso-{tag}" / ".streamlit" / "secrets.toml",
+                f'OPENAI_API_KEY = "{MARK}"\n',
+            )
+        )
     paths = [str(p) for p in secrets] + (["/etc/shadow"] if not runner.uid else [])
     try:
         got = runner.run(FILES, {"secrets": paths})
@@ -488,10 +526,12 @@ def test_files_of_the_host_are_not_there_to_read(runner: Runner):
     listed = got.data["listed"]
     assert not isinstance(listed["/home"], list) or not listed["/home"], listed
     assert "shadow" not in listed["/etc"] and "ssh" not in listed["/etc"], listed
-    print(f"\n[isolation] host files ({runner.who}): {len(paths)} tried (home, secrets.toml, "
-          f"the history database{', /etc/shadow, the studio folder' if not runner.uid else ''}),"
-          f" 0 read; /home {listed['/home'] if isinstance(listed['/home'], list) else 'absent'}"
-          f", /etc has {len(listed['/etc'])} entries, {got.seconds:.2f} s")  # fmt: skip
+    print(
+        f"\n[isolation] host files ({runner.who}): {len(paths)} tried (home, secrets.toml, "
+        f"the history database{', /etc/shadow, the studio folder' if not runner.uid else ''}),"
+        f" 0 read; /home {listed['/home'] if isinstance(listed['/home'], list) else 'absent'}"
+        f", /etc has {len(listed['/etc'])} entries, {got.seconds:.2f} s"
+    )
 
 
 def test_the_total_written_is_capped_not_only_each_file(runner: Runner):
@@ -499,9 +539,11 @@ def test_the_total_written_is_capped_not_only_each_file(runner: Runner):
     got = runner.run(DISK, {})
     cap = getattr(sandbox.Limits(), "disk_bytes", 0) >> 20
     assert got.data["written_mb"] <= 260, got.data
-    print(f"\n[isolation] fill the disk ({runner.who}): 15 files of 30 MB tried (10 in the copy, "
-          f"1 each in HOME, TMPDIR, /tmp, /dev/shm, /run); {got.data['written_mb']} MB written (cap "
-          f"{cap} MB in all), {got.seconds:.2f} s")  # fmt: skip
+    print(
+        f"\n[isolation] fill the disk ({runner.who}): 15 files of 30 MB tried (10 in the copy, "
+        f"1 each in HOME, TMPDIR, /tmp, /dev/shm, /run); {got.data['written_mb']} MB written (cap "
+        f"{cap} MB in all), {got.seconds:.2f} s"
+    )
 
 
 # ------------------------------------------------------------ what the run still has and can do
@@ -535,9 +577,11 @@ def test_a_program_still_has_what_it_needs():
         assert (box.top / "home" / "h.txt").read_text() == "home"
         second = box.run(["python", "-c", "print(open('out.txt').read())"])
         assert second.stdout.strip() == "kept", second.stderr
-    print(f"\n[isolation] a program's own needs: files kept across commands and read by the "
-          f"studio, HOME, TMPDIR, a server on localhost, users, ssl, sqlite: all there "
-          f"({first.seconds:.2f} s)")  # fmt: skip
+    print(
+        f"\n[isolation] a program's own needs: files kept across commands and read by the "
+        f"studio, HOME, TMPDIR, a server on localhost, users, ssl, sqlite: all there "
+        f"({first.seconds:.2f} s)"
+    )
 
 
 @isolated
@@ -548,8 +592,10 @@ def test_a_link_the_program_leaves_is_never_followed_by_the_studio():
     secret.parent.mkdir(parents=True, exist_ok=True)
     secret.write_text(MARK)
     try:
-        code = (f"import os\nos.symlink({str(secret)!r}, 'out.txt')\n"
-                f"os.symlink({str(secret.parent)!r}, 'dir')\n")  # fmt: skip
+        code = (
+            f"import os\nos.symlink({str(secret)!r}, 'out.txt')\n"
+            f"os.symlink({str(secret.parent)!r}, 'dir')\n"
+        )
         with sandbox.Sandbox({"prog.py": code}) as box:
             assert box.run(["python", "prog.py"]).ok
             assert box.read("out.txt") is None and box.read(f"dir/{secret.name}") is None

@@ -229,12 +229,18 @@ def test_speculation_is_chosen_by_setting_and_checked(monkeypatch):
 # A rewrite with long unchanged stretches (llama.cpp's ngram-mod drafts after a 24-token match).
 REWRITE = [
     {"role": "system", "content": "You edit code. Reply with the whole file only, no fence."},
-    {"role": "user", "content": "In this file, make `total` return 0 when `items` is empty; "
-     "keep everything else exactly as it is:\n\n"
-     + "".join(f'def helper_{i}(items):\n    """Items whose quantity is over {i}."""\n'
-               f"    return [item for item in items if item['qty'] > {i}]\n\n\n" for i in range(5))
-     + "def total(items):\n    return sum(item['qty'] for item in items)\n"},
-]  # fmt: skip
+    {
+        "role": "user",
+        "content": "In this file, make `total` return 0 when `items` is empty; "
+        "keep everything else exactly as it is:\n\n"
+        + "".join(
+            f'def helper_{i}(items):\n    """Items whose quantity is over {i}."""\n'
+            f"    return [item for item in items if item['qty'] > {i}]\n\n\n"
+            for i in range(5)
+        )
+        + "def total(items):\n    return sum(item['qty'] for item in items)\n",
+    },
+]
 
 
 @needs_model
@@ -247,8 +253,9 @@ def test_speculation_copies_from_the_prompt_and_writes_the_same_text(first_start
             stop_local_server()
             url = start_local_server(LocalServerConfig(speculation=name))
             client = openai.OpenAI(base_url=url, api_key="local", max_retries=0, timeout=300)
-            resp = client.chat.completions.create(model=LOCAL_MODEL_NAME, messages=REWRITE,
-                                                  max_tokens=400, temperature=0)  # fmt: skip
+            resp = client.chat.completions.create(
+                model=LOCAL_MODEL_NAME, messages=REWRITE, max_tokens=400, temperature=0
+            )
             timings = (resp.model_extra or {}).get("timings", {})
             replies[name] = (resp.choices[0].message.content, timings.get("draft_n_accepted", 0))
     finally:
@@ -272,9 +279,11 @@ def test_the_plans_fixed_start_is_prefilled_while_the_spec_is_written(first_star
         assert wait_until_warm(120)
         client = openai.OpenAI(base_url=url, api_key="local", max_retries=0, timeout=120)
         resp = client.chat.completions.create(
-            model=LOCAL_MODEL_NAME, max_tokens=1, temperature=0,
+            model=LOCAL_MODEL_NAME,
+            max_tokens=1,
+            temperature=0,
             messages=plan_messages("A script that prints hello, one time.", style="brief"),
-        )  # fmt: skip
+        )
         # The system message and the heading before the spec (~290 tokens) came from the
         # warm-up: nothing else ran on this server.
         assert resp.usage.prompt_tokens_details.cached_tokens >= 250, resp.usage

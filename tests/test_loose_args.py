@@ -53,8 +53,10 @@ def test_the_arguments_argparse_says_are_missing_become_optional():
     assert optional_arguments("kv.py", "def (:\n", ERROR) is None
 
 
-SPEC = ("A key-value store, `kv.py`. `python kv.py set name Ada` prints `ok`; "
-        "`python kv.py get name` prints `Ada`.")  # fmt: skip
+SPEC = (
+    "A key-value store, `kv.py`. `python kv.py set name Ada` prints `ok`; "
+    "`python kv.py get name` prints `Ada`."
+)
 
 
 @isolated

@@ -16,13 +16,18 @@ needs_browser = pytest.mark.skipif(bool(unavailable()), reason=unavailable() or 
 @pytest.mark.parametrize(
     ("path", "source", "expected", "got", "after"),
     [
-        ("app.js", "out.textContent = (c * 9 / 5 + 32).toFixed(2);", "212", "212.00",
-         "out.textContent = (c * 9 / 5 + 32).toFixed(0);"),
+        (
+            "app.js",
+            "out.textContent = (c * 9 / 5 + 32).toFixed(2);",
+            "212",
+            "212.00",
+            "out.textContent = (c * 9 / 5 + 32).toFixed(0);",
+        ),
         ("c.py", 'print(f"{r:.2f}")', "212.0", "212.00", 'print(f"{r:.1f}")'),
         ("c.py", 'print("{:>8.3f}".format(r))', "5.75", "5.750", 'print("{:>8.2f}".format(r))'),
         ("c.py", 'print(f"Total: {r:.2f}")', "5.8", "5.75", 'print(f"Total: {r:.1f}")'),
     ],
-)  # fmt: skip
+)
 def test_the_one_format_that_gave_more_decimals_gives_the_expected_count(
     path, source, expected, got, after
 ):
@@ -36,10 +41,10 @@ def test_the_one_format_that_gave_more_decimals_gives_the_expected_count(
         ('print(f"{r:.2f}")', "213", "212.00"),  # another number
         ('print(f"{r:.2f} {s:.2f}")', "212", "212.00"),  # two formats: which one is not known
         ('print(f"{r:.1f}")', "212.00", "212.0"),  # fewer decimals than asked: not this
-        ('print(r)', "212", "212.0"),  # no format to change
+        ("print(r)", "212", "212.0"),  # no format to change
         ('print(f"{r:.2f}")', "abc", "212.00"),
     ],
-)  # fmt: skip
+)
 def test_anything_else_is_left_alone(source, expected, got):
     assert fewer_decimals("c.py", source, expected, got) is None
 
@@ -65,8 +70,10 @@ def test_a_command_printing_more_decimals_passes_without_a_request(make_server):
     assert [r.path for r in server.requests if r.kind == "code"] == ["convert.py"]
 
 
-PAGE = ("<input id='celsius'><button id='convert'>Go</button><span id='result'></span>"
-        "<script src='app.js'></script>")  # fmt: skip
+PAGE = (
+    "<input id='celsius'><button id='convert'>Go</button><span id='result'></span>"
+    "<script src='app.js'></script>"
+)
 APP = """document.getElementById('convert').addEventListener('click', () => {
   const c = Number(document.getElementById('celsius').value);
   document.getElementById('result').textContent = (c * 9 / 5 + 32).toFixed(2);
@@ -79,8 +86,10 @@ PAGE_SPEC = """A page `index.html` with `app.js`: `<input id="celsius">`, `<butt
 @isolated
 @needs_browser
 def test_a_page_showing_more_decimals_passes_without_a_request(make_server):
-    server = make_server(plan_text="- `index.html` — the page.\n- `app.js` — its script.\n",
-                         files={"index.html": PAGE, "app.js": APP})  # fmt: skip
+    server = make_server(
+        plan_text="- `index.html` — the page.\n- `app.js` — its script.\n",
+        files={"index.html": PAGE, "app.js": APP},
+    )
     events, project = _run(server, PAGE_SPEC)
     assert project.examples_state() == "passing"
     assert ".toFixed(0)" in project.contents["app.js"]

@@ -37,8 +37,11 @@ def private_uses(source: str) -> list[str]:
             found += [f"{node.module}.{a.name}" for a in node.names if private(a.name)]
             found += [node.module or ""] if any(private(p) for p in parts) else []
         elif isinstance(node, ast.Import):
-            found += [a.name for a in node.names
-                      if a.name.startswith("smol_core") and any(map(private, a.name.split(".")))]  # fmt: skip
+            found += [
+                a.name
+                for a in node.names
+                if a.name.startswith("smol_core") and any(map(private, a.name.split(".")))
+            ]
         elif isinstance(node, ast.Attribute) and private(node.attr):
             found.append(f"{ast.unparse(node.value)}.{node.attr}")
     return found
@@ -52,8 +55,21 @@ def test_the_entry_point_only_orders_the_sections():
 
 def test_every_section_is_a_module_of_the_page_package_of_a_readable_size():
     modules = {p.stem for p in PAGE.glob("*.py")}
-    for section in ("sidebar", "spec", "plan", "files", "examples_step", "workspace", "tree",
-                    "editor", "preview", "console", "examples_pane", "versions", "changed"):  # fmt: skip
+    for section in (
+        "sidebar",
+        "spec",
+        "plan",
+        "files",
+        "examples_step",
+        "workspace",
+        "tree",
+        "editor",
+        "preview",
+        "console",
+        "examples_pane",
+        "versions",
+        "changed",
+    ):
         assert section in modules, f"no ui/{section}.py"
     too_big = {p.name: lines(p) for p in PAGE.rglob("*.py") if lines(p) > PAGE_MODULE_LINES}
     assert not too_big, too_big
@@ -61,13 +77,16 @@ def test_every_section_is_a_module_of_the_page_package_of_a_readable_size():
 
 def test_the_page_takes_no_private_name_from_the_core():
     for path in page_files():
-        assert not private_uses(path.read_text(encoding="utf-8")), (path.name, private_uses(
-            path.read_text(encoding="utf-8")))  # fmt: skip
+        assert not private_uses(path.read_text(encoding="utf-8")), (
+            path.name,
+            private_uses(path.read_text(encoding="utf-8")),
+        )
 
 
 def test_the_private_name_check_sees_each_way_in():
     assert private_uses("from smol_core.studio.versions import _freeze, Versions") == [
-        "smol_core.studio.versions._freeze"]  # fmt: skip
+        "smol_core.studio.versions._freeze"
+    ]
     assert private_uses("import smol_core.studio._hidden") == ["smol_core.studio._hidden"]
     assert private_uses("made._cause()") == ["made._cause"]
     assert private_uses("from smol_core.studio.versions import JobVersions\nx.__class__") == []
@@ -77,8 +96,10 @@ def test_the_core_never_imports_the_page():
     for path in sorted((ROOT / "smol_core").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             names = (
-                [a.name for a in node.names] if isinstance(node, ast.Import)
-                else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom) and not node.level
                 else []
-            )  # fmt: skip
+            )
             assert not any(n.split(".")[0] in ("ui", "streamlit_app") for n in names), path

@@ -51,8 +51,9 @@ def import_map(html: str) -> dict[str, str]:
 
 def test_the_policy_and_the_reporter_come_first_and_allow_no_network():
     html = build_preview("index.html", COUNTER).html
-    assert html.startswith('<!DOCTYPE html><meta http-equiv="Content-Security-Policy" '
-                           f'content="{CSP}">')  # fmt: skip
+    assert html.startswith(
+        f'<!DOCTYPE html><meta http-equiv="Content-Security-Policy" content="{CSP}">'
+    )
     assert html.index("Content-Security-Policy") < html.index("<script") < html.index("<head>")
     assert "connect-src 'none'" in CSP and "default-src 'none'" in CSP
     assert "form-action 'none'" in CSP
@@ -82,8 +83,9 @@ def test_no_markup_of_the_page_can_come_before_the_policy():
 def test_the_frame_around_the_page_keeps_it_from_navigating_and_lets_forms_run():
     page = build_preview("index.html", COUNTER).html
     frame = frame_document(page)
-    assert frame.startswith('<!DOCTYPE html><meta http-equiv="Content-Security-Policy" '
-                            f'content="{FRAME_CSP}">')  # fmt: skip
+    assert frame.startswith(
+        f'<!DOCTYPE html><meta http-equiv="Content-Security-Policy" content="{FRAME_CSP}">'
+    )
     assert "frame-src 'none'" in FRAME_CSP and FRAME_CSP.startswith(CSP)
     assert FRAME_SANDBOX == "allow-scripts allow-forms"  # no same-origin, popups, top navigation
     assert f'<iframe sandbox="{FRAME_SANDBOX}" csp="{CSP}"' in frame
@@ -108,8 +110,12 @@ def test_styles_images_and_scripts_are_inlined_from_the_current_contents():
 def test_modules_importing_each_other_resolve_to_the_projects_own_files():
     html = build_preview("index.html", COUNTER).html
     imports = import_map(html)
-    assert set(imports) == {"smol:/js/app.js", "smol:/js/counter.js", "smol:/js/lazy.js",
-                            "smol:/js/legacy.js"}  # fmt: skip
+    assert set(imports) == {
+        "smol:/js/app.js",
+        "smol:/js/counter.js",
+        "smol:/js/lazy.js",
+        "smol:/js/legacy.js",
+    }
     app = data_text(imports["smol:/js/app.js"])
     assert 'from "smol:/js/counter.js"' in app
     assert 'import("smol:/js/lazy.js")' in app  # a dynamic import, written without ".js"
@@ -118,17 +124,21 @@ def test_modules_importing_each_other_resolve_to_the_projects_own_files():
 
 
 def test_what_the_page_loads_but_the_project_lacks_is_named():
-    files = {"index.html": '<link rel="stylesheet" href="gone.css"><script src="app.js"></script>'
-             '<script type="module">import { x } from "./nowhere.js";</script>'}  # fmt: skip
+    files = {
+        "index.html": '<link rel="stylesheet" href="gone.css"><script src="app.js"></script>'
+        '<script type="module">import { x } from "./nowhere.js";</script>'
+    }
     preview = build_preview("index.html", files)
     assert preview.missing == ("gone.css", "app.js", "nowhere.js")
     assert "<!-- app.js: not in the project -->" in preview.html
 
 
 def test_a_page_can_not_loosen_the_policy_or_navigate_away_by_itself():
-    files = {"index.html": '<html><head><meta http-equiv="refresh" content="0;url=/">'
-             '<meta http-equiv="Content-Security-Policy" content="default-src *"></head>'
-             "<body>hi</body></html>"}  # fmt: skip
+    files = {
+        "index.html": '<html><head><meta http-equiv="refresh" content="0;url=/">'
+        '<meta http-equiv="Content-Security-Policy" content="default-src *"></head>'
+        "<body>hi</body></html>"
+    }
     html = build_preview("index.html", files).html
     assert "refresh" not in html and "default-src *" not in html
     assert html.count("Content-Security-Policy") == 1
@@ -142,7 +152,11 @@ def test_a_page_without_head_or_doctype_still_gets_the_policy_first():
 
 def test_pages_lists_index_first():
     assert pages(["b.html", "docs/index.html", "index.html", "x.js", "a.htm"]) == [
-        "index.html", "docs/index.html", "a.htm", "b.html"]  # fmt: skip
+        "index.html",
+        "docs/index.html",
+        "a.htm",
+        "b.html",
+    ]
 
 
 def test_every_kind_of_finding_is_said_in_plain_words_with_an_action():
@@ -151,11 +165,24 @@ def test_every_kind_of_finding_is_said_in_plain_words_with_an_action():
         advice = advise(Finding("a.js", 3, "jargon `x`", kind, target="b.js"))
         assert advice.action and "jargon" not in advice.text and "{" not in advice.text
         assert advice.text.startswith("Line 3: ")
-    missing = advise(Finding("index.html", None, "loads a script `app.js`, which is not in the "
-                             "file list", "missing-file", target="app.js"))  # fmt: skip
+    missing = advise(
+        Finding(
+            "index.html",
+            None,
+            "loads a script `app.js`, which is not in the file list",
+            "missing-file",
+            target="app.js",
+        )
+    )
     assert missing.action == "Add app.js" and missing.adds_file
-    module = advise(Finding("app.js", 1, "uses `import`, but the page loads it as a plain "
-                            "`<script src>`", "script-module"))  # fmt: skip
+    module = advise(
+        Finding(
+            "app.js",
+            1,
+            "uses `import`, but the page loads it as a plain `<script src>`",
+            "script-module",
+        )
+    )
     assert "<script" not in module.text and "nothing on the page works" in module.text
     assert module.action == REWRITE
     assert advise(Finding("a.py", None, "own words", "new-kind")).text == "own words"
@@ -180,7 +207,7 @@ def test_load_as_module_rewrites_only_the_plain_tags_that_load_the_script():
     changed = load_as_module("js/app.js", files)
     assert changed == {
         "index.html": '<SCRIPT type="module" src="js/app.js" defer></SCRIPT>'
-                      '<script src="js/other.js"></script>',
+        '<script src="js/other.js"></script>',
         "docs/page.html": "<script type=\"module\" src='../js/app.js'></script>",
-    }  # fmt: skip
+    }
     assert load_as_module("js/none.js", files) == {}

@@ -53,8 +53,9 @@ def test_time_is_said_the_way_a_person_says_it():
 def test_the_cli_says_tokens_and_speed_for_each_file(cli_env, tmp_path):  # noqa: F811
     spec = tmp_path / "spec.md"
     spec.write_text("a greeter program", encoding="utf-8")
-    code, stdout, stderr = _cli(["--prompt", str(spec), "--generate_folder_path",
-                                 str(tmp_path / "out"), "--no-run"])  # fmt: skip
+    code, stdout, stderr = _cli(
+        ["--prompt", str(spec), "--generate_folder_path", str(tmp_path / "out"), "--no-run"]
+    )
     assert code == 0, stderr
     lines = re.findall(r"wrote (\S+) \((\d+) tokens", stdout + stderr)
     assert {p for p, _ in lines} == set(FILES)

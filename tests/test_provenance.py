@@ -77,10 +77,15 @@ def test_a_wrong_exit_status_names_the_lines_that_wrote_and_ended_it():
 
 @isolated
 def test_a_wrong_output_in_a_sequence_is_traced_after_replaying_the_commands_before_it():
-    example = Example("add then list", "command", (
-        _command("notes.py", "add", "milk"), _command("notes.py", "add", "eggs"),
-        _command("notes.py", "list", output="1. milk\n2. eggs"),
-    ))  # fmt: skip
+    example = Example(
+        "add then list",
+        "command",
+        (
+            _command("notes.py", "add", "milk"),
+            _command("notes.py", "add", "eggs"),
+            _command("notes.py", "list", output="1. milk\n2. eggs"),
+        ),
+    )
     files = {**FILES, "notes.py": NOTES.replace("if len(sys.argv) != 3", "if len(sys.argv) < 2")}
     [result] = run_examples(files, [example])
     assert result.status == "fail" and result.reached == 2
@@ -176,9 +181,13 @@ if __name__ == "__main__":
 def test_a_server_answering_the_wrong_status_names_the_line_and_the_test_it_went_through():
     from smol_core.records import Request
 
-    example = Example("routes", "server", (Command(("python", "server.py", "--port", "8765"),
-                                                   exit_code=None),), port=8765,
-                      requests=(Request("/health", 200, ("ok",)), Request("/add?a=2&b=3", 200, ())))  # fmt: skip
+    example = Example(
+        "routes",
+        "server",
+        (Command(("python", "server.py", "--port", "8765"), exit_code=None),),
+        port=8765,
+        requests=(Request("/health", 200, ("ok",)), Request("/add?a=2&b=3", 200, ())),
+    )
     [result] = run_examples({"server.py": SERVER}, [example])
     assert result.status == "fail" and "expected status 200, got 404" in result.reason
     assert result.detail.endswith(
@@ -192,8 +201,14 @@ def test_a_server_answering_the_wrong_status_names_the_line_and_the_test_it_went
 
 @isolated
 def test_a_program_that_forges_its_trace_file_gets_nothing_shown_and_breaks_nothing():
-    forged = [["out", "../../etc/passwd", 1, "x"], ["out", "notes.py", "1", "x"], [1, 2],
-              ["exit", "notes.py", 2, True], "junk", ["out", "notes.py", 1, {"a": 1}]]  # fmt: skip
+    forged = [
+        ["out", "../../etc/passwd", 1, "x"],
+        ["out", "notes.py", "1", "x"],
+        [1, 2],
+        ["exit", "notes.py", 2, True],
+        "junk",
+        ["out", "notes.py", 1, {"a": 1}],
+    ]
     program = (
         "import atexit, json, sys\n"
         f"atexit.register(lambda: json.dump({forged!r}, open('_smol_where.json', 'w')))\n"
@@ -204,8 +219,10 @@ def test_a_program_that_forges_its_trace_file_gets_nothing_shown_and_breaks_noth
     assert result.status == "fail" and "expected exit status 0, got 3" in result.reason
     assert "Where that output came from" not in result.detail
     for junk in ("not json", "[1, 2, 3]", '{"a": 1}', "[[null, null, null, null]]"):
-        bad = program.replace(f"json.dump({forged!r}, open('_smol_where.json', 'w'))",
-                              f"open('_smol_where.json', 'w').write({junk!r})")  # fmt: skip
+        bad = program.replace(
+            f"json.dump({forged!r}, open('_smol_where.json', 'w'))",
+            f"open('_smol_where.json', 'w').write({junk!r})",
+        )
         [result] = run_examples({"notes.py": bad}, [example])
         assert result.status == "fail" and "Where that output" not in result.detail
 
@@ -220,9 +237,13 @@ def test_a_server_that_never_answered_is_not_run_again_to_trace(monkeypatch):
 
     monkeypatch.setattr(provenance, "_server_where", traced)
     quits = "import sys\nsys.exit(4)\n"  # ends before it listens: nothing to trace
-    example = Example("routes", "server", (Command(("python", "server.py", "--port", "8765"),
-                                                   exit_code=None),), port=8765,
-                      requests=(Request("/health", 200, ()),))  # fmt: skip
+    example = Example(
+        "routes",
+        "server",
+        (Command(("python", "server.py", "--port", "8765"), exit_code=None),),
+        port=8765,
+        requests=(Request("/health", 200, ()),),
+    )
     [result] = run_examples({"server.py": quits}, [example])
     assert result.status == "fail" and "ended before it listened" in result.reason
     with pytest.raises(AssertionError, match="no answer"):  # the wrong status one is traced

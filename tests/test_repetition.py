@@ -64,9 +64,12 @@ def test_real_code_with_short_repeats_is_left_alone() -> None:
         + "".join(f"    ('{w}', {n}),\n" for n, w in enumerate("abcdefghijklmnopqrstuvwxyz"))
         + "".join(f"| {n} | {n * n} |\n" for n in range(12))
         + "    [0, 0, 0, 0, 0, 0, 0, 0, 0],\n" * 9  # an empty sudoku grid
-        + "".join(f'  {{"path": "pkg/mod_{n:02d}.py", "purpose": "module {n}"}},\n' for n in range(30))
-        + "=" * 79 + "\n"
-    )  # fmt: skip
+        + "".join(
+            f'  {{"path": "pkg/mod_{n:02d}.py", "purpose": "module {n}"}},\n' for n in range(30)
+        )
+        + "=" * 79
+        + "\n"
+    )
     guard = fed(code)
     assert not guard.looped
     assert guard.trimmed(code) == code
@@ -117,8 +120,9 @@ def test_a_plan_that_says_its_lines_again_is_stopped_at_the_first_repeat(make_se
         "- `conversions.py` — defines `c_to_f(c)` and `f_to_c(f)`.\n"
         "- `convert.py` — the entry point: `python convert.py VALUE --to f`.\n\n"
     )
-    srv = make_server(plan_text=block * 4 + "- `never.py` — never reached.\n",
-                      tokens_per_second=2000)  # fmt: skip
+    srv = make_server(
+        plan_text=block * 4 + "- `never.py` — never reached.\n", tokens_per_second=2000
+    )
     plan = asyncio.run(make_plan("a converter", fast_settings(srv.base_url, max_tokens=4000)))
     assert plan == block.strip()
     # Real prose with short lines said twice is not cut, and code keeps the old, lenient rule.

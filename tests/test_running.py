@@ -45,8 +45,10 @@ def test_environment_is_scrubbed(monkeypatch):
     assert FAKE_KEY not in result.stdout
     assert "OPENAI" not in result.stdout and "SMOL_" not in result.stdout
     assert "/tmp" in result.stdout or "smol-run" in result.stdout  # HOME in the copy
-    print(f"[hostile] prints the environment: {len(result.stdout)} chars, no key, no SMOL_/OPENAI_"
-          f" name, {result.seconds:.2f} s")  # fmt: skip
+    print(
+        f"[hostile] prints the environment: {len(result.stdout)} chars, no key, no SMOL_/OPENAI_"
+        f" name, {result.seconds:.2f} s"
+    )
 
 
 @isolated
@@ -75,8 +77,10 @@ open("../x", "w").write("inside the temporary folder")
     assert not Path("/etc/smol-evil").exists()
     assert not box.top.exists()  # the copy is gone once the sandbox is closed
     errors = sorted({os.strerror(int(n)) for n in result.stdout.split()[1::2]})
-    print(f"[hostile] writes outside (absolute, /etc, through a symlink): 3 of 3 refused "
-          f"({', '.join(errors)}), 0 files changed outside")  # fmt: skip
+    print(
+        f"[hostile] writes outside (absolute, /etc, through a symlink): 3 of 3 refused "
+        f"({', '.join(errors)}), 0 files changed outside"
+    )
 
 
 @isolated
@@ -96,8 +100,10 @@ print(n)
 """
     result, _ = _run(code, Limits(seconds=8, processes=50))
     assert int(result.stdout.split()[0]) < 60
-    print(f"[hostile] 1,000 forks: {result.stdout.split()[0]} started before the limit of 50, "
-          f"{result.seconds:.2f} s")  # fmt: skip
+    print(
+        f"[hostile] 1,000 forks: {result.stdout.split()[0]} started before the limit of 50, "
+        f"{result.seconds:.2f} s"
+    )
 
 
 @isolated
@@ -105,8 +111,10 @@ def test_endless_loop_is_killed_at_the_timeout():
     result, _ = _run("while True:\n    pass\n", Limits(seconds=1.5, cpu_seconds=30))
     assert result.timed_out and result.exit_code is None
     assert "did not finish" in result.reason
-    print(f"[hostile] endless loop: killed with its process group after {result.seconds:.2f} s "
-          f"(limit 1.5 s)")  # fmt: skip
+    print(
+        f"[hostile] endless loop: killed with its process group after {result.seconds:.2f} s "
+        f"(limit 1.5 s)"
+    )
 
 
 @isolated
@@ -124,8 +132,10 @@ def test_a_hundred_megabytes_of_output_is_cut():
     )
     assert result.cut
     assert len(result.stdout) < 2 * FAST.output_bytes
-    print(f"[hostile] 100 MB of output: {len(result.stdout):,} chars kept, marked as cut, "
-          f"{result.seconds:.2f} s")  # fmt: skip
+    print(
+        f"[hostile] 100 MB of output: {len(result.stdout):,} chars kept, marked as cut, "
+        f"{result.seconds:.2f} s"
+    )
 
 
 @isolated
@@ -148,8 +158,10 @@ def test_no_network_not_even_the_hosts_loopback():
     thread.join(4)
     listener.close()
     assert "connected" not in result.stdout and not accepted
-    print(f"[hostile] connect to a listener on the host's 127.0.0.1: refused, 0 connections "
-          f"accepted ({_last(result.stderr)})")  # fmt: skip
+    print(
+        f"[hostile] connect to a listener on the host's 127.0.0.1: refused, 0 connections "
+        f"accepted ({_last(result.stderr)})"
+    )
 
 
 def _last(text: str) -> str:
@@ -171,23 +183,46 @@ def test_commands_that_are_not_the_projects_programs_are_refused():
     assert refusal(["python", "todo.py", "add", "milk"], files) == ""
     assert refusal(["node", "app.js"], files) == ""
     assert refusal(["sh", "tools/run.sh"], files) == ""
-    bad_ones = (["rm", "-rf", "~"], ["curl", "http://example.com"], ["python", "-c", "1"],
-                ["python", "../todo.py"], ["python", "/etc/x.py"], ["bash", "-c", "ls"])  # fmt: skip
+    bad_ones = (
+        ["rm", "-rf", "~"],
+        ["curl", "http://example.com"],
+        ["python", "-c", "1"],
+        ["python", "../todo.py"],
+        ["python", "/etc/x.py"],
+        ["bash", "-c", "ls"],
+    )
     for bad in bad_ones:
         assert refusal(bad, files), bad
-    print(f"[hostile] commands that are not the project's programs: {len(bad_ones)} of "
-          f"{len(bad_ones)} refused before running")  # fmt: skip
+    print(
+        f"[hostile] commands that are not the project's programs: {len(bad_ones)} of "
+        f"{len(bad_ones)} refused before running"
+    )
 
 
 def test_examples_keep_only_expectations_the_spec_states():
     spec = "`python stats.py 3 1 2` prints `min=1 max=3 mean=2.00`."
-    raw = json.dumps({"examples": [
-        {"kind": "command", "name": "given", "commands": [
-            {"args": ["python", "stats.py", "3", "1", "2"], "output": "min=1 max=3 mean=2.00"}]},
-        {"kind": "command", "name": "invented", "commands": [
-            {"args": "python stats.py 7", "output": "min=7 max=7 mean=7.00"}]},
-        {"kind": "page", "name": "no such page", "page": "missing.html"},
-    ]})  # fmt: skip
+    raw = json.dumps(
+        {
+            "examples": [
+                {
+                    "kind": "command",
+                    "name": "given",
+                    "commands": [
+                        {
+                            "args": ["python", "stats.py", "3", "1", "2"],
+                            "output": "min=1 max=3 mean=2.00",
+                        }
+                    ],
+                },
+                {
+                    "kind": "command",
+                    "name": "invented",
+                    "commands": [{"args": "python stats.py 7", "output": "min=7 max=7 mean=7.00"}],
+                },
+                {"kind": "page", "name": "no such page", "page": "missing.html"},
+            ]
+        }
+    )
     found = parse_examples(raw, spec, {"stats.py": ""})
     assert [e.name for e in found] == ["given", "invented"]
     assert found[0].commands[0].output == "min=1 max=3 mean=2.00"
@@ -200,11 +235,23 @@ def test_examples_keep_only_expectations_the_spec_states():
 def test_a_reply_cut_off_by_its_token_cap_keeps_the_examples_it_finished():
     """The built-in model's examples reply is capped: the cut ends inside its last example."""
     spec = "`python stats.py 3 1 2` prints `min=1 max=3 mean=2.00`. `python stats.py` prints help."
-    whole = json.dumps({"examples": [
-        {"kind": "command", "name": "given", "commands": [
-            {"args": ["python", "stats.py", "3", "1", "2"], "output": "min=1 max=3 mean=2.00"}]},
-        {"kind": "command", "name": "help", "commands": [{"args": ["python", "stats.py"]}]},
-    ]})  # fmt: skip
+    whole = json.dumps(
+        {
+            "examples": [
+                {
+                    "kind": "command",
+                    "name": "given",
+                    "commands": [
+                        {
+                            "args": ["python", "stats.py", "3", "1", "2"],
+                            "output": "min=1 max=3 mean=2.00",
+                        }
+                    ],
+                },
+                {"kind": "command", "name": "help", "commands": [{"args": ["python", "stats.py"]}]},
+            ]
+        }
+    )
     cut = whole[: whole.index('"help"') + 12]
     assert [e.name for e in parse_examples(cut, spec, {"stats.py": ""})] == ["given"]
     assert [e.name for e in parse_examples(whole, spec, {"stats.py": ""})] == ["given", "help"]
@@ -214,15 +261,32 @@ def test_a_reply_cut_off_by_its_token_cap_keeps_the_examples_it_finished():
 def test_the_name_of_a_project_file_is_not_taken_for_what_a_command_prints():
     """Seen from the 1.5B model: the spec names `README.md`, and the examples expected
     `python notes.py list` to print it. A file's name is the spec's, but not an output."""
-    spec = ("`python notes.py list` prints the notes numbered; `README.md` explains it. "
-            "`python ls.py` prints `data.txt`.")  # fmt: skip
-    raw = json.dumps({"examples": [
-        {"kind": "command", "name": "list", "commands": [
-            {"args": ["python", "notes.py", "list"], "output": "README.md",
-             "contains": ["`README.md`", "numbered"]}]},
-        {"kind": "command", "name": "ls", "commands": [
-            {"args": ["python", "ls.py"], "output": "data.txt"}]},
-    ]})  # fmt: skip
+    spec = (
+        "`python notes.py list` prints the notes numbered; `README.md` explains it. "
+        "`python ls.py` prints `data.txt`."
+    )
+    raw = json.dumps(
+        {
+            "examples": [
+                {
+                    "kind": "command",
+                    "name": "list",
+                    "commands": [
+                        {
+                            "args": ["python", "notes.py", "list"],
+                            "output": "README.md",
+                            "contains": ["`README.md`", "numbered"],
+                        }
+                    ],
+                },
+                {
+                    "kind": "command",
+                    "name": "ls",
+                    "commands": [{"args": ["python", "ls.py"], "output": "data.txt"}],
+                },
+            ]
+        }
+    )
     files = {"notes.py": "", "README.md": "", "ls.py": ""}
     listed, ls = parse_examples(raw, spec, files)
     assert listed.commands[0].output is None and listed.commands[0].contains == ("numbered",)
@@ -239,10 +303,21 @@ def test_a_module_the_description_never_runs_is_not_expected_to_print():
     """Seen from the 1.5B model: `slugify("Hello, World!")` returns "hello-world" became
     `python textutils.py "Hello, World!"` expected to print it; heal then taught the module to
     print. A module never run as `python X.py` keeps "it runs cleanly" only."""
-    spec = ('A Python module `textutils.py` defines `slugify(text)`: `slugify("Hello, World!")` '
-            'returns `"hello-world"`.')  # fmt: skip
-    raw = {"examples": [{"kind": "command", "name": "slug", "commands": [
-        {"args": ["python", "textutils.py", "Hello, World!"], "output": "hello-world"}]}]}  # fmt: skip
+    spec = (
+        'A Python module `textutils.py` defines `slugify(text)`: `slugify("Hello, World!")` '
+        'returns `"hello-world"`.'
+    )
+    raw = {
+        "examples": [
+            {
+                "kind": "command",
+                "name": "slug",
+                "commands": [
+                    {"args": ["python", "textutils.py", "Hello, World!"], "output": "hello-world"}
+                ],
+            }
+        ]
+    }
     (example,) = parse_examples(raw, spec, {"textutils.py": ""})
     assert example.commands[0].output is None
     ran = spec + " Run it as `python textutils.py TEXT` to print the slug."
@@ -262,11 +337,21 @@ STATS = (
 def test_examples_run_and_say_what_failed():
     spec = "`python stats.py 3 1 2` prints `min=1 max=3 mean=2.00`; `python stats.py 5` prints `min=5 max=5 mean=5.00`"
     wrong = STATS.replace(":.2f", "")
-    raw = {"examples": [
-        {"kind": "command", "name": "three", "commands": [
-            {"args": ["python", "stats.py", "3", "1", "2"], "output": "min=1 max=3 mean=2.00"}]},
-        {"kind": "command", "name": "refused", "commands": [{"args": ["rm", "-rf", "/"]}]},
-    ]}  # fmt: skip
+    raw = {
+        "examples": [
+            {
+                "kind": "command",
+                "name": "three",
+                "commands": [
+                    {
+                        "args": ["python", "stats.py", "3", "1", "2"],
+                        "output": "min=1 max=3 mean=2.00",
+                    }
+                ],
+            },
+            {"kind": "command", "name": "refused", "commands": [{"args": ["rm", "-rf", "/"]}]},
+        ]
+    }
     examples = parse_examples(raw, spec, {"stats.py": wrong})
     good, bad = (
         run_examples({"stats.py": STATS}, examples),
@@ -284,8 +369,12 @@ def test_a_traceback_fails_a_smoke_check_and_names_the_file():
     results = run_examples(files, smoke_examples(files))
     assert results[0].status == "fail" and "ZeroDivisionError" in results[0].reason
     assert results[0].files[0] == "util.py"
-    assert run_examples({"main.py": "import util\n", "util.py": "x = 1\n"},
-                        smoke_examples(files))[0].status == "pass"  # fmt: skip
+    assert (
+        run_examples({"main.py": "import util\n", "util.py": "x = 1\n"}, smoke_examples(files))[
+            0
+        ].status
+        == "pass"
+    )
 
 
 @isolated
@@ -297,9 +386,20 @@ def test_a_server_example_is_answered_inside_the_sandbox():
         "        self.end_headers()\n        self.wfile.write(b'ok' if ok else b'')\n"
         "HTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()\n"
     )
-    raw = {"examples": [{"kind": "server", "name": "health", "args": ["python", "s.py", "8123"],
-                         "port": 8123, "requests": [{"path": "/health", "contains": ["ok"]},
-                                                    {"path": "/x", "status": 404}]}]}  # fmt: skip
+    raw = {
+        "examples": [
+            {
+                "kind": "server",
+                "name": "health",
+                "args": ["python", "s.py", "8123"],
+                "port": 8123,
+                "requests": [
+                    {"path": "/health", "contains": ["ok"]},
+                    {"path": "/x", "status": 404},
+                ],
+            }
+        ]
+    }
     examples = parse_examples(raw, "GET /health answers ok, others 404", {"s.py": server})
     assert run_examples({"s.py": server}, examples)[0].status == "pass"
     broken = server.replace("404", "200")
@@ -327,7 +427,10 @@ def test_a_server_the_spec_starts_and_the_answers_it_writes_out_are_an_example()
     (example,) = spec_server(spec, {"s.py": server, "fizz.py": ""})
     assert example.commands[0].args == ("python", "s.py", "--port", str(example.port))
     assert [(r.path, r.status, r.contains) for r in example.requests] == [
-        ("/health", 200, ("ok",)), ("/add?a=2&b=3", 200, ()), ("/nope", 404, ())]  # fmt: skip
+        ("/health", 200, ("ok",)),
+        ("/add?a=2&b=3", 200, ()),
+        ("/nope", 404, ()),
+    ]
     assert run_examples({"s.py": server}, [example])[0].status == "pass"
     broken = server.replace("'/add?a=2&b=3'", "'/sum'")
     result = run_examples({"s.py": broken}, [example])[0]
@@ -342,9 +445,14 @@ def test_a_server_the_spec_starts_and_the_answers_it_writes_out_are_an_example()
     )
     (one_line,) = spec_server(line, {"s.py": server})
     assert [(r.path, r.status, r.contains) for r in one_line.requests] == [
-        ("/add?a=2&b=3", 200, ("5",)), ("/health", 200, ("ok",)), (OTHER_PATH, 404, ())]  # fmt: skip
-    for elsewhere in ("A request for a route it lacks is logged, and bad queries give status 400.",
-                      "The route `/add` with a word for a number gives status 400."):  # fmt: skip
+        ("/add?a=2&b=3", 200, ("5",)),
+        ("/health", 200, ("ok",)),
+        (OTHER_PATH, 404, ()),
+    ]
+    for elsewhere in (
+        "A request for a route it lacks is logged, and bad queries give status 400.",
+        "The route `/add` with a word for a number gives status 400.",
+    ):
         said = line.replace("A request for a route it lacks gets status 404.", elsewhere)
         assert OTHER_PATH not in [r.path for r in spec_server(said, {"s.py": server})[0].requests]
     anything = server.replace("200 if body else 404", "200")
@@ -366,9 +474,20 @@ APP = (
 @needs_browser
 def test_page_examples_click_and_read_in_a_browser():
     spec = "A button `increment` adds 1 to the number in `count`, which starts at 0."
-    raw = {"examples": [{"kind": "page", "name": "adds one", "page": "index.html", "steps": [
-        {"action": "click", "target": "increment"}, {"action": "click", "target": "increment"},
-        {"action": "text", "target": "count", "value": "2"}]}]}  # fmt: skip
+    raw = {
+        "examples": [
+            {
+                "kind": "page",
+                "name": "adds one",
+                "page": "index.html",
+                "steps": [
+                    {"action": "click", "target": "increment"},
+                    {"action": "click", "target": "increment"},
+                    {"action": "text", "target": "count", "value": "2"},
+                ],
+            }
+        ]
+    }
     files = {"index.html": PAGE, "app.js": APP}
     examples = parse_examples(raw, spec, files)
     assert run_examples(files, examples)[0].status == "pass"
@@ -382,8 +501,10 @@ def test_page_examples_click_and_read_in_a_browser():
     broken = run_examples(const, smoke_examples(files))[0]
     assert broken.status == "fail" and "(in app.js, line 3)" in broken.reason, broken.reason
     reset = PAGE.replace("</button>", "</button><button id='reset'>0</button>")
-    undo = APP + "document.getElementById('reset').onclick = () => {\n" \
-        "  document.getElementById('count').textContent = '0';\n};\n"  # fmt: skip
+    undo = (
+        APP + "document.getElementById('reset').onclick = () => {\n"
+        "  document.getElementById('count').textContent = '0';\n};\n"
+    )
     both = run_examples({"index.html": reset, "app.js": undo}, smoke_examples(files))[0]
     assert both.status == "pass", both.reason  # "+" then reset: back where it began, both work
     dead = run_examples({"index.html": PAGE, "app.js": "// nothing\n"}, smoke_examples(files))
@@ -405,8 +526,10 @@ def test_a_missing_package_is_not_run_but_a_missing_project_module_fails():
 @isolated
 def test_the_projects_own_tests_run_as_examples_and_a_failure_names_the_code():
     code = {"calc.py": "def add(a, b):\n    return a - b\n"}
-    tests = ("import unittest\nfrom calc import add\n\n\nclass T(unittest.TestCase):\n"
-             "    def test_add(self):\n        self.assertEqual(add(2, 3), 5)\n")  # fmt: skip
+    tests = (
+        "import unittest\nfrom calc import add\n\n\nclass T(unittest.TestCase):\n"
+        "    def test_add(self):\n        self.assertEqual(add(2, 3), 5)\n"
+    )
     files = {**code, "test_calc.py": tests}
     examples = [e for e in smoke_examples(files) if e.source == "tests"]
     assert examples[0].commands[0].args == ("python", "-m", "unittest", "test_calc.py")
@@ -421,9 +544,20 @@ def test_the_projects_own_tests_run_as_examples_and_a_failure_names_the_code():
 
 
 def test_a_page_step_on_an_element_nobody_named_is_dropped():
-    raw = {"examples": [{"kind": "page", "name": "adds", "page": "index.html", "steps": [
-        {"action": "click", "target": "increment"}, {"action": "click", "target": "#guessed-id"},
-        {"action": "text", "target": "count", "value": "1"}]}]}  # fmt: skip
+    raw = {
+        "examples": [
+            {
+                "kind": "page",
+                "name": "adds",
+                "page": "index.html",
+                "steps": [
+                    {"action": "click", "target": "increment"},
+                    {"action": "click", "target": "#guessed-id"},
+                    {"action": "text", "target": "count", "value": "1"},
+                ],
+            }
+        ]
+    }
     spec = "A button `increment` adds 1 to the number shown."
     [example] = parse_examples(raw, spec, {"index.html": ""}, plan="The total is in `#count`.")
     assert [s.target for s in example.steps] == ["increment", "count"]
@@ -432,8 +566,15 @@ def test_a_page_step_on_an_element_nobody_named_is_dropped():
 @isolated
 def test_an_example_naming_an_input_file_it_never_gives_is_not_run():
     wc = "import sys\nprint(len(open(sys.argv[1], encoding='utf-8').read().split()))\n"
-    raw = {"examples": [{"kind": "command", "name": "counts", "commands": [
-        {"args": ["python", "wc.py", "sample.txt"], "output": "4"}]}]}  # fmt: skip
+    raw = {
+        "examples": [
+            {
+                "kind": "command",
+                "name": "counts",
+                "commands": [{"args": ["python", "wc.py", "sample.txt"], "output": "4"}],
+            }
+        ]
+    }
     examples = parse_examples(raw, "prints only that number, for example `4`", {"wc.py": wc})
     [result] = run_examples({"wc.py": wc}, examples)
     assert result.status == "not_run" and "`sample.txt`" in result.reason
@@ -445,9 +586,18 @@ def test_an_example_naming_an_input_file_it_never_gives_is_not_run():
 
 def test_an_invented_input_file_keeps_the_run_but_not_the_expected_output():
     spec = "`python wc.py PATH` prints only the number of words, for example `4`."
-    raw = {"examples": [{"kind": "command", "name": "counts", "input_files": [
-        {"path": "sample.txt", "content": "hello brave new world out there"}], "commands": [
-        {"args": ["python", "wc.py", "sample.txt"], "output": "4"}]}]}  # fmt: skip
+    raw = {
+        "examples": [
+            {
+                "kind": "command",
+                "name": "counts",
+                "input_files": [
+                    {"path": "sample.txt", "content": "hello brave new world out there"}
+                ],
+                "commands": [{"args": ["python", "wc.py", "sample.txt"], "output": "4"}],
+            }
+        ]
+    }
     [example] = parse_examples(raw, spec, {"wc.py": ""})
     assert example.input_files == (("sample.txt", "hello brave new world out there"),)
     assert example.commands[0].output is None  # 4 is the spec's count of another text
@@ -461,16 +611,36 @@ def test_an_invented_input_file_keeps_the_run_but_not_the_expected_output():
 
 @isolated
 def test_a_program_that_reports_a_missing_input_file_itself_is_not_failed_for_it():
-    wc = ("import sys\ntry:\n    print(len(open(sys.argv[1]).read().split()))\n"
-          "except FileNotFoundError:\n    print('File not found:', sys.argv[1])\n"
-          "    sys.exit(1)\n")  # fmt: skip
-    raw = {"examples": [{"kind": "command", "name": "counts", "commands": [
-        {"args": ["python", "wc.py", "notes.txt"], "output": "4"}]}]}  # fmt: skip
+    wc = (
+        "import sys\ntry:\n    print(len(open(sys.argv[1]).read().split()))\n"
+        "except FileNotFoundError:\n    print('File not found:', sys.argv[1])\n"
+        "    sys.exit(1)\n"
+    )
+    raw = {
+        "examples": [
+            {
+                "kind": "command",
+                "name": "counts",
+                "commands": [{"args": ["python", "wc.py", "notes.txt"], "output": "4"}],
+            }
+        ]
+    }
     examples = parse_examples(raw, "prints only that number, for example `4`", {"wc.py": wc})
     assert run_examples({"wc.py": wc}, examples)[0].status == "not_run"
     calc = {"calc.py": "import sys\nsys.exit(1)\n"}  # a decimal number is not a file
-    run = parse_examples({"examples": [{"kind": "command", "name": "c", "commands": [
-        {"args": ["python", "calc.py", "3.5"]}]}]}, "", calc)  # fmt: skip
+    run = parse_examples(
+        {
+            "examples": [
+                {
+                    "kind": "command",
+                    "name": "c",
+                    "commands": [{"args": ["python", "calc.py", "3.5"]}],
+                }
+            ]
+        },
+        "",
+        calc,
+    )
     assert run_examples(calc, run)[0].status == "fail"
 
 
@@ -490,10 +660,24 @@ prints exactly: `1`. Usage: `python todo.py add ITEM` prints `Added: ITEM`.
          (("python", "todo.py", "count"), "1")],  # one session: `count` after the `add`
         [(("python", "greet.py", "Ann"), "Hello, Ann!")],
     ]  # fmt: skip  # a usage line with a placeholder, a foreign command, a missing file: left out
-    from_model = parse_examples({"examples": [
-        {"kind": "command", "name": "m", "commands": [{"args": ["python", "todo.py", "count"]}]},
-        {"kind": "command", "name": "n", "commands": [{"args": ["python", "todo.py", "list"]}]},
-    ]}, spec, files)  # fmt: skip
+    from_model = parse_examples(
+        {
+            "examples": [
+                {
+                    "kind": "command",
+                    "name": "m",
+                    "commands": [{"args": ["python", "todo.py", "count"]}],
+                },
+                {
+                    "kind": "command",
+                    "name": "n",
+                    "commands": [{"args": ["python", "todo.py", "list"]}],
+                },
+            ]
+        },
+        spec,
+        files,
+    )
     assert [e.name for e in merged(found, from_model)][-1] == "n"  # `count` was already there
     assert len(merged(found, from_model)) == 3
 
@@ -556,9 +740,19 @@ def test_a_page_of_es_modules_is_checked_from_an_origin_of_its_own():
     )
     files = {"index.html": page, "app.js": app, "count.js": "export const add = (a, b) => a + b;\n"}
     spec = "A button `increment` adds 1 to the number in `count`, which starts at 0."
-    raw = {"examples": [{"kind": "page", "name": "adds one", "page": "index.html", "steps": [
-        {"action": "click", "target": "increment"}, {"action": "text", "target": "count",
-                                                     "value": "1"}]}]}  # fmt: skip
+    raw = {
+        "examples": [
+            {
+                "kind": "page",
+                "name": "adds one",
+                "page": "index.html",
+                "steps": [
+                    {"action": "click", "target": "increment"},
+                    {"action": "text", "target": "count", "value": "1"},
+                ],
+            }
+        ]
+    }
     [result] = run_examples(files, parse_examples(raw, spec, files))
     assert result.status == "pass", result.reason
     broken = {**files, "count.js": "export const sum = (a, b) => a + b;\n"}  # a wrong name
@@ -568,16 +762,28 @@ def test_a_page_of_es_modules_is_checked_from_an_origin_of_its_own():
 
 @isolated
 def test_a_server_started_as_a_plain_command_is_not_failed_for_running_on():
-    server = "from http.server import HTTPServer, BaseHTTPRequestHandler\n" \
-             "HTTPServer(('127.0.0.1', 8000), BaseHTTPRequestHandler).serve_forever()\n"  # fmt: skip
-    raw = {"examples": [{"kind": "command", "name": "starts",
-                         "commands": [{"args": ["python", "server.py"]}]}]}  # fmt: skip
+    server = (
+        "from http.server import HTTPServer, BaseHTTPRequestHandler\n"
+        "HTTPServer(('127.0.0.1', 8000), BaseHTTPRequestHandler).serve_forever()\n"
+    )
+    raw = {
+        "examples": [
+            {"kind": "command", "name": "starts", "commands": [{"args": ["python", "server.py"]}]}
+        ]
+    }
     examples = parse_examples(raw, "", {"server.py": server})
     [result] = run_examples({"server.py": server}, examples, limits=Limits(seconds=2))
     assert result.status == "not_run" and "server" in result.reason
     loop = {"loop.py": "while True:\n    pass\n"}  # not a server: running on is a failure
-    ran = parse_examples({"examples": [{"kind": "command", "name": "l", "commands": [
-        {"args": ["python", "loop.py"]}]}]}, "", loop)  # fmt: skip
+    ran = parse_examples(
+        {
+            "examples": [
+                {"kind": "command", "name": "l", "commands": [{"args": ["python", "loop.py"]}]}
+            ]
+        },
+        "",
+        loop,
+    )
     assert run_examples(loop, ran, limits=Limits(seconds=2))[0].status == "fail"
 
 
@@ -608,15 +814,24 @@ exits with status 1. `echo "a b" | python up.py` prints `A B!`."""
     files = {"wc.py": WC, "up.py": "import sys\nprint(sys.stdin.read().strip().upper() + '!')\n"}
     found = spec_examples(given, files)
     assert [e.input_files for e in found[:2]] == [
-        (("sales.csv", "item,amount\ntea,2.50\n"),), (("notes.txt", "one two\nthree\n"),)]  # fmt: skip
+        (("sales.csv", "item,amount\ntea,2.50\n"),),
+        (("notes.txt", "one two\nthree\n"),),
+    ]
     assert [(c.args[1:], c.stdin, c.exit_code) for e in found for c in e.commands] == [
-        (("wc.py", "sales.csv"), "", 0), (("wc.py", "notes.txt"), "", 0),
-        (("wc.py", "gone.txt"), "", 1), (("up.py",), "a b\n", 0)]  # fmt: skip
+        (("wc.py", "sales.csv"), "", 0),
+        (("wc.py", "notes.txt"), "", 0),
+        (("wc.py", "gone.txt"), "", 1),
+        (("up.py",), "a b\n", 0),
+    ]
     assert [(r.status, r.reason) for r in run_examples(files, found)] == [("pass", "")] * 4
     # A redirect reads the file the spec gives; a pipe from a program it can't give is skipped.
-    assert [c.stdin for e in spec_examples(given.replace(
-        "echo \"a b\" | python up.py", "python up.py < sales.csv"), files)[3:] for c in e.commands
-    ] == ["item,amount\ntea,2.50\n"]  # fmt: skip
+    assert [
+        c.stdin
+        for e in spec_examples(
+            given.replace('echo "a b" | python up.py', "python up.py < sales.csv"), files
+        )[3:]
+        for c in e.commands
+    ] == ["item,amount\ntea,2.50\n"]
     assert len(spec_examples(given.replace('echo "a b"', "cat x.txt"), files)) == 3
     assert spec_examples("`printf '%s\\n' hi | python up.py` prints `HI!`.", files) == []
     # A `|` quoted is an argument; a redirect with no file, or of the output, is not run.
@@ -642,11 +857,15 @@ multiples of 3. So the last line of `python fizz.py 15` is `FizzBuzz`."""
     # sentence of its own, is not this command's.
     day = """`python day.py 2024-03-01` prints the weekday of the date in English, e.g. `Friday`.
 An invalid date prints `invalid date` and exits with status 2."""
-    assert [(c.output, c.contains, c.exit_code) for e in spec_examples(day, {"day.py": ""})
-            for c in e.commands] == [(None, ("Friday",), 0)]  # fmt: skip
+    assert [
+        (c.output, c.contains, c.exit_code)
+        for e in spec_examples(day, {"day.py": ""})
+        for c in e.commands
+    ] == [(None, ("Friday",), 0)]
     again = "`python c.py 100` prints the result, e.g. `python c.py 100` prints `212.0`."
-    assert [(c.output, c.contains) for e in spec_examples(again, {"c.py": ""})
-            for c in e.commands] == [("212.0", ())]  # fmt: skip
+    assert [
+        (c.output, c.contains) for e in spec_examples(again, {"c.py": ""}) for c in e.commands
+    ] == [("212.0", ())]
     # A number after "ends" that is no status: none.
     for said in ("ends 3 seconds later", "exits 2 seconds later", "returns 3 results"):
         [later] = spec_examples(f"`python t.py` prints `Done!` and {said}.", {"t.py": ""})
@@ -690,14 +909,19 @@ Ada
     found = spec_examples(spec, {"kv.py": kv})
     assert [[(c.args[2:], c.output, c.exit_code) for c in e.commands] for e in found] == [
         [(("set", "a", "1"), "ok", 0)],
-        [(("set", "name", "Ada"), "ok", 0), (("get", "name"), "Ada", 0),
-         (("get", "gone"), "not found", None)],  # an error shown, its status not: any status
-    ]  # fmt: skip
+        [
+            (("set", "name", "Ada"), "ok", 0),
+            (("get", "name"), "Ada", 0),
+            (("get", "gone"), "not found", None),
+        ],  # an error shown, its status not: any status
+    ]
     assert [r.status for r in run_examples({"kv.py": kv}, found)] == ["pass", "pass"]
     # A session of one command stays where it is, not folded into another program's session.
     alone = "`python kv.py set a 1` prints `ok`.\n\n```\n$ python kv.py get a\nnot found\n```\n"
     assert [[c.args[2] for c in e.commands] for e in spec_examples(alone, {"kv.py": kv})] == [
-        ["set"], ["get"]]  # fmt: skip
+        ["set"],
+        ["get"],
+    ]
     wrong = kv.replace('print("not found")', 'print("missing")')
     assert [r.status for r in run_examples({"kv.py": wrong}, found)] == ["pass", "fail"]
 
@@ -761,7 +985,9 @@ If the file does not exist it prints `error: no such file` and exits with status
     found = spec_examples(spec, {"wc.py": right})
     missing = found[-1]
     assert (missing.commands[0].args[2], missing.commands[0].contains) == (
-        "notes.txt", ("error: no such file",))  # fmt: skip
+        "notes.txt",
+        ("error: no such file",),
+    )
     assert (missing.commands[0].exit_code, missing.input_files) == (1, ())  # the file not given
     # Said on standard error, as errors rightly are: that counts for an example that fails.
     assert [r.status for r in run_examples({"wc.py": right}, found)] == ["pass", "pass"]
@@ -783,13 +1009,17 @@ def test_only_a_file_the_spec_gives_the_content_of_is_written_for_an_example():
     # An output after "prints:", a session, a word of the file's lines, several pieces: none.
     assert given("`python wc.py notes.txt` prints:\n\n```\nlines: 2\n```\n") == [()]
     assert given("See `file.txt`:\n\n```\n$ python grep.py foo file.txt\nfoo bar\n```\n") == [()]
-    assert given("`python todo.py notes.txt` counts lines of notes.txt containing `TODO` and "
-                 "prints `2`.") == [()]  # fmt: skip
-    assert given("With `notes.txt` containing `buy milk` and `TODO call`, `python todo.py "
-                 "notes.txt` prints `1`.") == [()]  # fmt: skip
+    assert given(
+        "`python todo.py notes.txt` counts lines of notes.txt containing `TODO` and prints `2`."
+    ) == [()]
+    assert given(
+        "With `notes.txt` containing `buy milk` and `TODO call`, `python todo.py "
+        "notes.txt` prints `1`."
+    ) == [()]
     # Its name quoted, then a colon or "containing", then the block: that is its content.
     assert given("`notes.txt`:\n\n```\na\nb\n```\n\n`python wc.py notes.txt` prints `2`.") == [
-        (("notes.txt", "a\nb\n"),)]  # fmt: skip
+        (("notes.txt", "a\nb\n"),)
+    ]
 
 
 def test_an_output_that_is_one_of_many_or_unknowable_is_not_expected():
@@ -808,4 +1038,5 @@ def test_an_output_that_is_one_of_many_or_unknowable_is_not_expected():
     assert expected(block.format("Start it:", "s.py", "Serving on http://127.0.0.1:8000")) == []
     assert expected("`python d.py` prints something like:\n\n```\n4\n```\n") == []
     assert expected(block.format("A session:", "todo.py add milk", "Added: milk")) == [
-        ("Added: milk", ())]  # fmt: skip
+        ("Added: milk", ())
+    ]

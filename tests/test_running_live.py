@@ -36,14 +36,18 @@ def test_the_output_is_handed_over_as_it_comes_not_at_the_end():
     chunks: list[tuple[float, str]] = []
     with Sandbox({"slow.py": SLOW}, Limits(seconds=10)) as box:
         started = time.monotonic()
-        result = box.run(["python", "slow.py", "1.5"],
-                         on_output=lambda text: chunks.append((time.monotonic() - started, text)))  # fmt: skip
+        result = box.run(
+            ["python", "slow.py", "1.5"],
+            on_output=lambda text: chunks.append((time.monotonic() - started, text)),
+        )
     assert result.ok and result.stdout == "first line\nsecond\n"
     assert "".join(t for _, t in chunks) == result.stdout
     first_at = next(at for at, text in chunks if "first line" in text)
     assert first_at < result.seconds - 1.0, (first_at, result.seconds)  # before the sleep ended
-    print(f"\n[live] first line seen after {first_at:.2f} s; the program ended after "
-          f"{result.seconds:.2f} s")  # fmt: skip
+    print(
+        f"\n[live] first line seen after {first_at:.2f} s; the program ended after "
+        f"{result.seconds:.2f} s"
+    )
 
 
 @isolated
@@ -53,8 +57,10 @@ def test_a_stop_kills_the_command_and_keeps_what_it_printed():
     done: list = []
     box = Sandbox({"slow.py": SLOW}, Limits(seconds=30), cancel=cancel)
     worker = threading.Thread(
-        target=lambda: done.append(box.run(["python", "slow.py", "25"],
-                                           on_output=lambda _t: seen.set())))  # fmt: skip
+        target=lambda: done.append(
+            box.run(["python", "slow.py", "25"], on_output=lambda _t: seen.set())
+        )
+    )
     worker.start()
     try:
         assert seen.wait(10), "no output while it ran"
@@ -95,8 +101,9 @@ def test_a_cancelled_round_of_examples_kills_the_one_running_and_starts_no_other
     through every example (up to 20 s each) before the page could move."""
     project = Project(spec="s", files=[FileSpec("slow.py")])
     project.contents = {"slow.py": SLOW}
-    project.examples = [Example(f"slow {i}", "command", (Command(("python", "slow.py", "15")),))
-                        for i in range(3)]  # fmt: skip
+    project.examples = [
+        Example(f"slow {i}", "command", (Command(("python", "slow.py", "15")),)) for i in range(3)
+    ]
     events: list = []
 
     async def main() -> None:
@@ -148,8 +155,10 @@ def test_a_silent_job_yields_idle_events_and_loses_nothing():
 
 def test_the_file_tables_purposes_read_as_words_and_keep_their_marks_for_the_model():
     """Issue 13, problem 8: the Purpose column showed raw backticks."""
-    files = [FileSpec("main.py", "entry point: imports `greet` from `util.py`"),
-             FileSpec("util.py", "builds the greeting")]  # fmt: skip
+    files = [
+        FileSpec("main.py", "entry point: imports `greet` from `util.py`"),
+        FileSpec("util.py", "builds the greeting"),
+    ]
     rows = table_rows(files)
     assert rows[0]["purpose"] == "entry point: imports greet from util.py"
     assert readable("`a` and ``b``") == "a and b"

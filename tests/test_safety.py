@@ -88,7 +88,7 @@ def test_same_endpoint_tells_places_apart():
         "http://localhost/v2",
         "http://localhost/v1?x=1",
     ):
-        assert not same_endpoint("http://localhost/v1", other), other  # fmt: skip
+        assert not same_endpoint("http://localhost/v1", other), other
 
 
 # -------------------------------------------------- the owner's key, on the page (AppTest)
@@ -239,8 +239,11 @@ def test_a_share_link_opens_the_run_read_only(server, page_env, monkeypatch, cap
     assert not viewer.data_editor
     view = Studio(RunStore(page_env), viewer.query_params["u"], read_only=True)
     assert view.load(before)
-    for change in (lambda: view.set_plan("mine now"), lambda: view.edit("main.py", "x = 1\n"),
-                   lambda: view.set_files([])):  # fmt: skip
+    for change in (
+        lambda: view.set_plan("mine now"),
+        lambda: view.edit("main.py", "x = 1\n"),
+        lambda: view.set_files([]),
+    ):
         with pytest.raises(LimitError, match="shared with you to read"):
             change()
     # "Copy into my projects": an editable copy, in the viewer's own history.
@@ -351,8 +354,15 @@ def test_a_studio_on_a_machine_answers_only_that_machine_under_loopback_names():
     for host in ("localhost:8501", "127.0.0.1:8501", "[::1]:8501", "LOCALHOST"):
         for peer in (None, "127.0.0.1", "::ffff:127.0.0.1", "127.0.0.2"):
             assert refusal(host, peer, hosted=False) == "", (host, peer)
-    for host in ("evil.example", "evil.example:8501", "localhost.evil.example", "a@localhost",
-                 "10.0.0.5:8501", "", "localhost/x"):  # fmt: skip
+    for host in (
+        "evil.example",
+        "evil.example:8501",
+        "localhost.evil.example",
+        "a@localhost",
+        "10.0.0.5:8501",
+        "",
+        "localhost/x",
+    ):
         assert refusal(host, None, hosted=False) == ONLY_ITS_NAMES, host
     for peer in ("192.168.1.5", "::ffff:10.0.0.2", "2001:db8::1", "nonsense"):
         assert refusal("localhost:8501", peer, hosted=False) == ONLY_THIS_MACHINE, peer

@@ -168,16 +168,34 @@ def test_the_cli_leaks_the_key_nowhere(make_server, monkeypatch, tmp_path, debug
     monkeypatch.setenv("SMOL_RETRY_WAIT_INITIAL", "0.01")
     monkeypatch.setenv("SMOL_RETRY_WAIT_MAX", "0.05")
     # The plan's 401 would end a CLI run, so here the key is echoed by the failing files.
-    server.add_fault(Fault.status(500, message=f"upstream failed for key={OWNER_KEY}"),
-                     kind="code", path="util.py", times=None)  # fmt: skip
-    server.add_fault(Fault.status(400, message=f"bad request from {OWNER_KEY}"),
-                     kind="code", path="extra.py", times=None)  # fmt: skip
+    server.add_fault(
+        Fault.status(500, message=f"upstream failed for key={OWNER_KEY}"),
+        kind="code",
+        path="util.py",
+        times=None,
+    )
+    server.add_fault(
+        Fault.status(400, message=f"bad request from {OWNER_KEY}"),
+        kind="code",
+        path="extra.py",
+        times=None,
+    )
     out, err = io.StringIO(), io.StringIO()
     code = cli_main(
-        ["--prompt", "a greeter", "--out", str(tmp_path / "out"), "--zip", str(tmp_path / "p.zip"),
-         "--model", "scripted-model", "--debug"],
-        stdout=out, stderr=err,
-    )  # fmt: skip
+        [
+            "--prompt",
+            "a greeter",
+            "--out",
+            str(tmp_path / "out"),
+            "--zip",
+            str(tmp_path / "p.zip"),
+            "--model",
+            "scripted-model",
+            "--debug",
+        ],
+        stdout=out,
+        stderr=err,
+    )
     assert code == 2
     assert "FAILED util.py" in err.getvalue() and "[redacted]" in err.getvalue()
     places = {
@@ -208,13 +226,18 @@ def test_a_key_mounted_with_a_trailing_newline_works_and_is_still_scrubbed(
             monkeypatch.delenv(name)
     monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
     monkeypatch.setenv("OPENAI_API_KEY", OWNER_KEY + "\n")
-    server.add_fault(Fault.status(500, message=f"upstream failed for key={OWNER_KEY}"),
-                     kind="code", path="util.py", times=None)  # fmt: skip
+    server.add_fault(
+        Fault.status(500, message=f"upstream failed for key={OWNER_KEY}"),
+        kind="code",
+        path="util.py",
+        times=None,
+    )
     err = io.StringIO()
     code = cli_main(
         ["--prompt", "a greeter", "--out", str(tmp_path / "out"), "--model", "scripted-model"],
-        io.StringIO(), err,
-    )  # fmt: skip
+        io.StringIO(),
+        err,
+    )
     assert code == 2, err.getvalue()
     assert not [r for r in server.requests if r.outcome == "status 401"]
     assert "[redacted]" in err.getvalue() and OWNER_KEY not in err.getvalue()

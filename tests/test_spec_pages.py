@@ -39,14 +39,20 @@ def _steps(spec: str, files: tuple[str, ...] = ("index.html", "app.js")) -> list
 
 def test_what_a_spec_says_its_page_does_becomes_the_steps_of_a_page_check():
     assert _steps(DOWN) == [
-        ("text", "value", "10"), ("click", "down", ""), ("text", "value", "9"),
-        ("click", "down", ""), ("text", "value", "8"), ("click", "zero", ""),
+        ("text", "value", "10"),
+        ("click", "down", ""),
+        ("text", "value", "9"),
+        ("click", "down", ""),
+        ("text", "value", "8"),
+        ("click", "zero", ""),
         ("text", "value", "0"),
-    ]  # fmt: skip
+    ]
     assert _steps(TASKS, ("index.html", "tasks.js")) == [
-        ("fill", "task", "  sample item "), ("click", "save", ""), ("text", "tasks", "sample item"),
+        ("fill", "task", "  sample item "),
+        ("click", "save", ""),
+        ("text", "tasks", "sample item"),
         ("text", "task", ""),
-    ]  # fmt: skip
+    ]
     # Saved: shown again when the page is opened again.
     assert _steps(KEPT)[-2:] == [("reload", "page", ""), ("text", "n", "2")]
     assert _steps(KEPT)[:3] == [("text", "n", "0"), ("click", "plus", ""), ("text", "n", "1")]
@@ -59,9 +65,9 @@ def test_a_spec_that_says_too_little_gives_no_page_check():
     # Ids, but nothing a button does: the smoke check stays.
     assert _steps('A page with `<span id="clock">` and `<button id="go">`.') == []
     # "adds 1 item" is not a number going up; two numbers: which one is not guessed.
-    assert _steps(DOWN.replace("subtracts 1 from it", "adds 1 item")).count(
-        ("click", "down", "")
-    ) == 0  # fmt: skip
+    assert (
+        _steps(DOWN.replace("subtracts 1 from it", "adds 1 item")).count(("click", "down", "")) == 0
+    )
     two = DOWN + ' `<p id="other">` starts at `3`.'
     assert ("click", "down", "") not in _steps(two)
     assert _steps(DOWN, ("a.html", "b.html")) == []  # which page: not guessed either
@@ -74,8 +80,9 @@ def test_a_huge_spec_gives_a_bounded_check_or_none():
     from smol_core.spec_reading.pages import MAX_ELEMENTS, MAX_STEPS
 
     def page_of(others: int) -> str:
-        return ('`<span id="n">` starts at `0`. `<button id="b">` adds 1 to it. '
-                + " ".join(f'`<p id="p{i}">`' for i in range(others)))  # fmt: skip
+        return '`<span id="n">` starts at `0`. `<button id="b">` adds 1 to it. ' + " ".join(
+            f'`<p id="p{i}">`' for i in range(others)
+        )
 
     assert spec_pages(page_of(MAX_ELEMENTS - 2), {"index.html": ""})
     assert spec_pages(page_of(MAX_ELEMENTS - 1), {"index.html": ""}) == []
@@ -88,8 +95,10 @@ def test_a_huge_spec_gives_a_bounded_check_or_none():
     assert len(example.steps) == MAX_STEPS
 
 
-PAGE = ("<!doctype html><html><body><span id='n'>0</span><button id='plus'>+</button>"
-        "<script src='app.js'></script></body></html>\n")  # fmt: skip
+PAGE = (
+    "<!doctype html><html><body><span id='n'>0</span><button id='plus'>+</button>"
+    "<script src='app.js'></script></body></html>\n"
+)
 # Shown a moment after load and after each click, as a storage callback would.
 SAVED = """const n = document.getElementById('n');
 let count = Number(localStorage.getItem('n') || 0);
@@ -128,8 +137,10 @@ def test_a_page_check_waits_for_what_is_shown_late_and_reopens_the_page():
 TODO_SPEC = """A to-do page in two files, `index.html` and `todo.js`. It has `<input id="new-item">`,
 `<button id="add">` and `<ul id="items">`. Clicking the add button appends an `<li>` with the
 input's text to the list, then clears the input."""
-TODO_PAGE = ("<!doctype html><html><body><input id='new-item'><button id='add'>Add</button>"
-             "<ul id='items'></ul><script src='todo.js'></script></body></html>\n")  # fmt: skip
+TODO_PAGE = (
+    "<!doctype html><html><body><input id='new-item'><button id='add'>Add</button>"
+    "<ul id='items'></ul><script src='todo.js'></script></body></html>\n"
+)
 KEEPS_TEXT = """document.getElementById('add').addEventListener('click', () => {
   const input = document.getElementById('new-item');
   const li = document.createElement('li');
@@ -210,8 +221,9 @@ def test_candidates_written_anew_that_do_no_better_leave_the_version_that_was_th
     server = make_server(plan_text=BRIEF, files={"index.html": TODO_PAGE, "todo.js": CLEARS})
     server.add_fault(Fault.text(KEEPS_TEXT), kind="code", path="todo.js", times=2)
     for n in range(6):
-        server.add_fault(Fault.text(f"// candidate {n}\n{KEEPS_TEXT}"), kind="code",
-                         path="todo.js", times=1)  # fmt: skip
+        server.add_fault(
+            Fault.text(f"// candidate {n}\n{KEEPS_TEXT}"), kind="code", path="todo.js", times=1
+        )
     settings = fast_settings(server.base_url, plan_style="brief", temperature=0.0)
 
     async def go():
@@ -235,10 +247,14 @@ in `localStorage`, or `0` before any is kept. `<button id="plus">` adds 1 to it.
 
 
 def test_the_storage_and_key_a_spec_names_are_checked_after_the_reload():
-    assert _steps(KEYED)[-3:] == [("reload", "page", ""), ("text", "n", "2"),
-                                  ("stored", "localStorage:n", "2")]  # fmt: skip
-    chrome = KEYED.replace("under the key `n`\nin `localStorage`",
-                           "in `chrome.storage.local` under the key `clicks`")  # fmt: skip
+    assert _steps(KEYED)[-3:] == [
+        ("reload", "page", ""),
+        ("text", "n", "2"),
+        ("stored", "localStorage:n", "2"),
+    ]
+    chrome = KEYED.replace(
+        "under the key `n`\nin `localStorage`", "in `chrome.storage.local` under the key `clicks`"
+    )
     assert _steps(chrome)[-1] == ("stored", "chrome.storage.local:clicks", "2")
     assert ("stored", "localStorage:n", "2") not in _steps(KEPT)  # no key named: not guessed
 
@@ -254,8 +270,10 @@ def test_a_number_shown_again_from_another_key_fails_the_stored_step():
     assert wrong.status == "fail" and wrong.reached == 7, wrong.reason
     assert 'localStorage holds nothing under the key "n", expected "2"' in wrong.reason
     assert "8. localStorage should hold '2' under the key 'n'" in wrong.detail
-    chrome = spec_pages(KEYED.replace("in `localStorage`", "in `chrome.storage.local`"),
-                        {"index.html": "", "app.js": ""})  # fmt: skip
+    chrome = spec_pages(
+        KEYED.replace("in `localStorage`", "in `chrome.storage.local`"),
+        {"index.html": "", "app.js": ""},
+    )
     [page] = run_examples({"index.html": PAGE, "app.js": SAVED}, chrome)
     assert "chrome.storage.local is not available on this page" in page.reason
     # A storage whose get never calls back fails the step, not the whole run.
@@ -269,14 +287,29 @@ def test_a_page_past_its_first_steps_has_its_script_rewritten_not_the_page():
     from smol_core.steps.heal import heal_targets
 
     files = {"index.html": TODO_PAGE, "todo.js": KEEPS_TEXT}
-    late = ExampleResult("p", "fail", 'step 4 (text new-item): expected "", got "sample item"',
-                         files=("index.html",), reached=3)  # fmt: skip
+    late = ExampleResult(
+        "p",
+        "fail",
+        'step 4 (text new-item): expected "", got "sample item"',
+        files=("index.html",),
+        reached=3,
+    )
     assert list(heal_targets([late], files, None)) == ["todo.js"]
-    early = ExampleResult("p", "fail", "step 1 (fill new-item): the page has no element",
-                          files=("index.html",), reached=0)  # fmt: skip
+    early = ExampleResult(
+        "p",
+        "fail",
+        "step 1 (fill new-item): the page has no element",
+        files=("index.html",),
+        reached=0,
+    )
     assert list(heal_targets([early], files, None)) == ["todo.js", "index.html"]
-    missing = ExampleResult("p", "fail", "step 3 (click #go): the page has no element #go",
-                            files=("index.html",), reached=2)  # fmt: skip
+    missing = ExampleResult(
+        "p",
+        "fail",
+        "step 3 (click #go): the page has no element #go",
+        files=("index.html",),
+        reached=2,
+    )
     assert list(heal_targets([missing], files, None)) == ["todo.js", "index.html"]
 
 
@@ -289,23 +322,39 @@ Typing `hi` and clicking the go button shows `HI!` in `#out`."""
 
 def test_what_typing_makes_the_page_show_is_a_step_and_it_refers_back():
     assert _steps(COUNT, ("index.html",)) == [
-        ("text", "count", "0"), ("fill", "text", "hello"), ("text", "count", "5")]  # fmt: skip
+        ("text", "count", "0"),
+        ("fill", "text", "hello"),
+        ("text", "count", "5"),
+    ]
     assert _steps(SHOUT, ("index.html",)) == [
-        ("fill", "word", "hi"), ("click", "go", ""), ("text", "out", "HI!")]  # fmt: skip
+        ("fill", "word", "hi"),
+        ("click", "go", ""),
+        ("text", "out", "HI!"),
+    ]
     # "clicking it": the button spoken of last; none spoken of and two on the page: not guessed.
     stop = SHOUT.replace('`<button id="go">`', '`<button id="go">`, `<button id="stop">`')
     again = stop + " Typing `yo` and clicking it shows `YO!`."
     assert _steps(again, ("index.html",))[3:] == [
-        ("fill", "word", "yo"), ("click", "go", ""), ("text", "out", "YO!")]  # fmt: skip
+        ("fill", "word", "yo"),
+        ("click", "go", ""),
+        ("text", "out", "YO!"),
+    ]
     assert _steps(stop.replace(" the go button", " it"), ("index.html",)) == []
     # The element named right before "show"; a click said anywhere in the sentence.
-    two = ('A page: `<textarea id="t">`, `<span id="chars">`, `<span id="words">`. Typing '
-           '`hello world` makes the `<span id="chars">` show `11` and `<span id="words">` `2`.')  # fmt: skip
+    two = (
+        'A page: `<textarea id="t">`, `<span id="chars">`, `<span id="words">`. Typing '
+        '`hello world` makes the `<span id="chars">` show `11` and `<span id="words">` `2`.'
+    )
     assert _steps(two, ("index.html",)) == [("fill", "t", "hello world"), ("text", "chars", "11")]
-    after = SHOUT.replace("Typing `hi` and clicking the go button shows `HI!` in `#out`.",
-                          "Type `hi` and `#out` says `HI!` after clicking.")  # fmt: skip
+    after = SHOUT.replace(
+        "Typing `hi` and clicking the go button shows `HI!` in `#out`.",
+        "Type `hi` and `#out` says `HI!` after clicking.",
+    )
     assert _steps(after, ("index.html",)) == [
-        ("fill", "word", "hi"), ("click", "go", ""), ("text", "out", "HI!")]  # fmt: skip
+        ("fill", "word", "hi"),
+        ("click", "go", ""),
+        ("text", "out", "HI!"),
+    ]
     # Two inputs and no word of which: not guessed.
     two = SHOUT.replace('`<input id="word">`', '`<input id="word">`, `<input id="more">`')
     assert _steps(two, ("index.html",)) == []
@@ -337,8 +386,12 @@ textarea shows the saved note."""
 
 def test_text_a_spec_says_is_saved_is_typed_saved_and_there_again_after_a_reload():
     assert _steps(NOTE, ("popup.html", "popup.js")) == [
-        ("fill", "note", "sample item"), ("click", "save", ""), ("reload", "page", ""),
-        ("text", "note", "sample item"), ("stored", "chrome.storage.local:note", "sample item")]  # fmt: skip
+        ("fill", "note", "sample item"),
+        ("click", "save", ""),
+        ("reload", "page", ""),
+        ("text", "note", "sample item"),
+        ("stored", "chrome.storage.local:note", "sample item"),
+    ]
     # Said to be empty when the page opens again: not what was saved.
     for told in (
         "the textarea is empty and the saved notes are listed",

@@ -99,10 +99,23 @@ def test_a_job_that_only_added_files_changed_nothing_to_undo(tmp_path):
 
 
 def test_each_advice_button_runs_its_own_fix():
-    missing = advise(Finding("index.html", None, "loads a script `b.js`, which is not in the "
-                             "file list", "missing-file", target="b.js"))  # fmt: skip
-    module = advise(Finding("app.js", 1, "uses `import`, but the page loads it as a plain "
-                            "`<script src>`", "script-module"))  # fmt: skip
+    missing = advise(
+        Finding(
+            "index.html",
+            None,
+            "loads a script `b.js`, which is not in the file list",
+            "missing-file",
+            target="b.js",
+        )
+    )
+    module = advise(
+        Finding(
+            "app.js",
+            1,
+            "uses `import`, but the page loads it as a plain `<script src>`",
+            "script-module",
+        )
+    )
     advice = [missing, module, module]
     assert advice_actions(advice) == [missing.action, module.action]  # each button once
     assert advice_fix(advice, missing.action, None).adds_files
@@ -135,8 +148,11 @@ def test_regenerate_asks_for_the_change_written_or_a_fresh_text(tmp_path):
     studio, _ = studio_with_page(tmp_path)
     assert studio.project is not None
     asked = regenerate_job(studio.project, "app.js", "use let")
-    assert asked == {"nochange": "instruction", "instructions": {"app.js": "use let"},
-                     "current": {"app.js": SCRIPT}}  # fmt: skip
+    assert asked == {
+        "nochange": "instruction",
+        "instructions": {"app.js": "use let"},
+        "current": {"app.js": SCRIPT},
+    }
     fresh = regenerate_job(studio.project, "app.js", "  ")
     assert fresh["nochange"] == "regenerate" and fresh["instructions"] is None
     studio.project.contents.pop("app.js")

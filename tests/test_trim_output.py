@@ -84,11 +84,11 @@ def test_text_built_with_plus_format_and_percent_is_read_too(source, value, afte
         (
             "items = ('milk', 'eggs', 'tea')\nprint(sorted(items, key=len))\n",
             'print(*sorted(items, key=len), sep="\\n")',
-        ),  # fmt: skip
+        ),
         (
             'items = ["milk", "eggs", "tea"]\nprint(", ".join(items))\n',
             'print("\\n".join(items))',
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_a_list_printed_on_one_line_is_printed_one_item_per_line(source, after):
@@ -129,8 +129,10 @@ def test_no_fix_where_the_output_does_not_say_which_value_was_meant(source, expe
     assert trimmed_print(source, expected, printed) is None
 
 
-SPEC = ("`conversions.py` defines `c_to_f(c)`; `python convert.py 100` prints only the result "
-        "with one decimal, e.g. `python convert.py 100` prints `212.0`.")  # fmt: skip
+SPEC = (
+    "`conversions.py` defines `c_to_f(c)`; `python convert.py 100` prints only the result "
+    "with one decimal, e.g. `python convert.py 100` prints `212.0`."
+)
 BRIEF = "- `conversions.py` — c_to_f.\n- `convert.py` — the command.\n"
 CONVERSIONS = "def c_to_f(c):\n    return c * 9 / 5 + 32\n"
 
@@ -182,13 +184,16 @@ def test_a_trim_that_fails_another_example_is_gone_back_from(make_server):
 @pytest.mark.parametrize(
     ("source", "printed", "after"),
     [
-        ("const n = 3;\nconsole.log(`The count of vowels is ${n}.`);\n",
-         "The count of vowels is 3.", "console.log(n)"),
+        (
+            "const n = 3;\nconsole.log(`The count of vowels is ${n}.`);\n",
+            "The count of vowels is 3.",
+            "console.log(n)",
+        ),
         ("const n = 3;\nconsole.log('Vowels:', n);\n", "Vowels: 3", "console.log(n)"),
         ("const n = 3;\nconsole.log('Vowels: ' + n + '!');\n", "Vowels: 3!", "console.log(n)"),
         ('console.log("Total: " + (n * 3));\n', "Total: 3", "console.log((n * 3))"),
     ],
-)  # fmt: skip
+)
 def test_a_node_programs_console_log_is_trimmed_the_same_way(source, printed, after):
     fixed = trimmed_log(source, "3", printed)
     assert fixed is not None and fixed.after == after

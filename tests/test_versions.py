@@ -60,8 +60,11 @@ def test_generate_repair_change_restore_round_trip(make_server, tmp_path):
     project = studio.project
     run_id = studio.run_id
 
-    drive(studio, settings, lambda emit: generate_checked(project, settings, emit,
-                                                          paths=project.paths))  # fmt: skip
+    drive(
+        studio,
+        settings,
+        lambda emit: generate_checked(project, settings, emit, paths=project.paths),
+    )
     listed = versions.list(run_id)
     assert [(v.number, v.cause) for v in listed] == [(2, "repaired"), (1, "generated")]
     assert versions.get(run_id, 1).contents["util.py"] == BROKEN_UTIL
@@ -75,8 +78,12 @@ def test_generate_repair_change_restore_round_trip(make_server, tmp_path):
     versions.record(run_id, project, "edited")
     srv.add_fault(plan_reply(("util.py", "change", "shout")), kind="change")
     srv.files["util.py"] = "def greet(name: str) -> str:\n    return f'HELLO {name}'\n"
-    drive(studio, settings, lambda emit: change_project(project, "shout", settings, emit),
-          cause="changed")  # fmt: skip
+    drive(
+        studio,
+        settings,
+        lambda emit: change_project(project, "shout", settings, emit),
+        cause="changed",
+    )
     assert [v.cause for v in versions.list(run_id)][:2] == ["changed", "edited"]
     changed = versions.latest(run_id)
     assert changed.contents["util.py"] == srv.files["util.py"]
@@ -126,8 +133,12 @@ def test_a_failed_change_makes_no_version(make_server, tmp_path):
         studio.edit(p, t)
     versions = Versions(store)
     versions.record(studio.run_id, studio.project, "generated")
-    srv.add_fault(plan_reply(("app.py", "change", "a"), ("store.py", "change", "b"),
-                             ("report.py", "change", "c")), kind="change")  # fmt: skip
+    srv.add_fault(
+        plan_reply(
+            ("app.py", "change", "a"), ("store.py", "change", "b"), ("report.py", "change", "c")
+        ),
+        kind="change",
+    )
     srv.files.update({"app.py": "# a\n", "store.py": "# b\n"})
     srv.add_fault(Fault.status(400), kind="code", path="report.py", times=None)
     settings = fast_settings(srv.base_url, run_examples=False, concurrency=1)
@@ -148,8 +159,10 @@ def test_an_imported_project_is_the_first_version_and_keeps_its_binary_files(tmp
     assert v1.cause == "imported" and v1.binary == {"logo.png": b"\x89PNG\0\1"}
     names = zipfile.ZipFile(io.BytesIO(version_zip(v1))).namelist()
     assert sorted(names) == ["app.py", "logo.png"]
-    assert zipfile.ZipFile(io.BytesIO(studio.bundler(fast_settings("http://x/v1"))())).read(
-        "logo.png") == b"\x89PNG\0\1"  # fmt: skip
+    assert (
+        zipfile.ZipFile(io.BytesIO(studio.bundler(fast_settings("http://x/v1"))())).read("logo.png")
+        == b"\x89PNG\0\1"
+    )
     reopened = Studio(store, "me")
     assert reopened.open(studio.run_id, "me")
     attach_binary(reopened, versions)
@@ -169,8 +182,9 @@ def test_a_hosted_session_keeps_its_limits_for_imports_and_requests(tmp_path):
     versions = Versions(store)
     settings = fast_settings("http://x/v1", max_files=2)
     with pytest.raises(LimitError, match="at most 2"):
-        start_imported(studio, versions, Imported(texts={f"{i}.py": "" for i in range(3)}),
-                       settings, "big.zip")  # fmt: skip
+        start_imported(
+            studio, versions, Imported(texts={f"{i}.py": "" for i in range(3)}), settings, "big.zip"
+        )
     assert start_imported(studio, versions, Imported(texts={"a.py": "x = 1\n"}), settings, "a")
     with pytest.raises(LimitError, match="runs"):
         start_imported(studio, versions, Imported(texts={"b.py": "x = 1\n"}), settings, "b")
@@ -207,8 +221,11 @@ def test_a_version_stores_only_the_files_that_changed_and_reads_back_whole(tmp_p
     versions = Versions(store)
     run_id = store.create_run(owner="me", spec="s")
     big = "x = 1\n" * 5000  # 30 KB, the same in every version
-    project = Project(spec="s", files=[FileSpec("big.py", ""), FileSpec("app.py", "")],
-                      contents={"big.py": big, "app.py": "print(1)\n"})  # fmt: skip
+    project = Project(
+        spec="s",
+        files=[FileSpec("big.py", ""), FileSpec("app.py", "")],
+        contents={"big.py": big, "app.py": "print(1)\n"},
+    )
     project.binary = {"logo.png": b"\x89PNG\0\1"}
     assert versions.record(run_id, project, "generated") == 1
     project.contents["app.py"] = "print(2)\n"
@@ -245,15 +262,21 @@ def test_versions_kept_whole_by_an_older_studio_are_moved_to_blobs(tmp_path):
     for step in history_schema.MIGRATIONS[:3]:
         step(conn)
     conn.execute("PRAGMA user_version = 3")
-    conn.execute("INSERT INTO runs (id, owner, title, spec, created_at, updated_at) "
-                 "VALUES ('r1', 'me', 't', 's', 0, 0)")  # fmt: skip
+    conn.execute(
+        "INSERT INTO runs (id, owner, title, spec, created_at, updated_at) "
+        "VALUES ('r1', 'me', 't', 's', 0, 0)"
+    )
     for number, text in ((1, "print(1)\n"), (2, "print(2)\n")):
         conn.execute(
             "INSERT INTO versions (run_id, number, cause, note, created_at, files, contents, "
             "binary) VALUES ('r1', ?, 'edited', '', 0, ?, ?, ?)",
-            (number, json.dumps([["app.py", ""], ["logo.png", ""]]),
-             json.dumps({"app.py": text}), json.dumps({"logo.png": "iVBORw=="})),
-        )  # fmt: skip
+            (
+                number,
+                json.dumps([["app.py", ""], ["logo.png", ""]]),
+                json.dumps({"app.py": text}),
+                json.dumps({"logo.png": "iVBORw=="}),
+            ),
+        )
     conn.commit()
     conn.close()
 

@@ -36,21 +36,35 @@ def project(**contents: str) -> Project:
 
 
 def test_each_file_has_one_status_and_the_tree_shows_folders_and_marks():
-    p = Project(spec="s", files=[FileSpec(x) for x in
-                                 ("main.py", "lib/util.py", "lib/io.py", "todo.txt", "gone.py")])  # fmt: skip
+    p = Project(
+        spec="s",
+        files=[FileSpec(x) for x in ("main.py", "lib/util.py", "lib/io.py", "todo.txt", "gone.py")],
+    )
     p.contents = {"main.py": "x = 1\n", "lib/util.py": "y = 2\n", "lib/io.py": "z = 3\n"}
     p.failed = {"gone.py": "the model's reply was empty"}
-    p.findings = {"main.py": [], "lib/util.py": [Finding("lib/util.py", 1, "m", "stub")],
-                  "lib/io.py": []}  # fmt: skip
+    p.findings = {
+        "main.py": [],
+        "lib/util.py": [Finding("lib/util.py", 1, "m", "stub")],
+        "lib/io.py": [],
+    }
     p.first_findings = {"lib/io.py": [Finding("lib/io.py", 1, "m", "stub")]}
     edited = {"main.py": "x = 1\n"}
     assert {x: file_status(p, x, edited) for x in p.paths} == {
-        "main.py": "edited", "lib/util.py": "failing", "lib/io.py": "repaired",
-        "todo.txt": "missing", "gone.py": "failed"}  # fmt: skip
+        "main.py": "edited",
+        "lib/util.py": "failing",
+        "lib/io.py": "repaired",
+        "todo.txt": "missing",
+        "gone.py": "failed",
+    }
     # Rewritten since the person's edit: theirs no longer.
     assert file_status(p, "main.py", {"main.py": "x = 0\n"}) == "written"
     assert [label for _, label in tree(p, edited)] == [
-        "⚠ gone.py", "✎ main.py", "○ todo.txt", "\u2003▸ lib/ › ↻ io.py", "\u2003✗ util.py"]  # fmt: skip
+        "⚠ gone.py",
+        "✎ main.py",
+        "○ todo.txt",
+        "\u2003▸ lib/ › ↻ io.py",
+        "\u2003✗ util.py",
+    ]
 
 
 def test_the_run_command_defaults_to_the_specs_example_then_the_entry_point():
@@ -64,8 +78,12 @@ def test_the_run_command_defaults_to_the_specs_example_then_the_entry_point():
 
 @isolated
 def test_a_command_runs_isolated_over_a_copy_and_says_how_it_ended(tmp_path):
-    p = project(**{"hello.py": "import sys, os\nprint('hi', sys.argv[1])\n"
-                                "open('made.txt', 'w').write('x')\nsys.exit(3)\n"})  # fmt: skip
+    p = project(
+        **{
+            "hello.py": "import sys, os\nprint('hi', sys.argv[1])\n"
+            "open('made.txt', 'w').write('x')\nsys.exit(3)\n"
+        }
+    )
     result = run_command(p, "python hello.py 'big world'", Settings())
     assert result.stdout == "hi big world\n" and result.exit_code == 3
     assert result.isolation == "namespaces"
@@ -84,8 +102,12 @@ def test_running_off_is_said_and_nothing_runs():
 
 
 def test_a_preview_error_concerns_the_file_it_names_then_the_pages_scripts():
-    files = {"index.html": '<script src="a.js"></script><script src="b.js"></script>',
-             "a.js": "1", "b.js": "2", "c.js": "3"}  # fmt: skip
+    files = {
+        "index.html": '<script src="a.js"></script><script src="b.js"></script>',
+        "a.js": "1",
+        "b.js": "2",
+        "c.js": "3",
+    }
     assert error_files("index.html", "b.js:3", files) == ["b.js", "a.js", "index.html"]
     assert error_files("index.html", "", files) == ["a.js", "b.js", "index.html"]
 
@@ -116,8 +138,9 @@ def test_a_streaming_file_is_shown_without_its_fence_and_follows_the_text():
 
 def test_the_examples_table_round_trips_and_keeps_what_it_does_not_show():
     p = project(**{"todo.py": "print(1)\n"})
-    spec_example = Example("lists", "command",
-                           (Command(("python", "todo.py", "list"), stdin="x", output="1"),))  # fmt: skip
+    spec_example = Example(
+        "lists", "command", (Command(("python", "todo.py", "list"), stdin="x", output="1"),)
+    )
     page_example = Example("page loads", "smoke", page="index.html", source="smoke")
     p.examples = [spec_example, page_example]
     rows = example_table(p)

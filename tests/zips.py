@@ -35,12 +35,30 @@ def build(entries: list[Entry]) -> bytes:
         crc = e.crc if e.crc is not None else zlib.crc32(e.data)
         size = e.size if e.size is not None else len(e.data)
         offset = len(out)
-        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0x800, 8, 0, 0x21, crc,
-                           len(packed), size, len(name), 0)  # fmt: skip
+        out += struct.pack(
+            "<IHHHHHIIIHH", 0x04034B50, 20, 0x800, 8, 0, 0x21, crc, len(packed), size, len(name), 0
+        )
         out += name + packed
-        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 0x0314, 20, 0x800, 8, 0,
-                               0x21, crc, len(packed), size, len(name), 0, 0, 0, 0,
-                               e.mode << 16, offset)  # fmt: skip
+        central += struct.pack(
+            "<IHHHHHHIIIHHHHHII",
+            0x02014B50,
+            0x0314,
+            20,
+            0x800,
+            8,
+            0,
+            0x21,
+            crc,
+            len(packed),
+            size,
+            len(name),
+            0,
+            0,
+            0,
+            0,
+            e.mode << 16,
+            offset,
+        )
         central += name
     start = len(out)
     out += central

@@ -23,15 +23,22 @@ def change_section(project: Project, studio: Studio, settings: Settings) -> None
     """Ask for a change to the whole project; what it did is shown as a diff."""
     state = st.session_state
     st.subheader("Ask for a change")
-    if not project.plan and st.button("Write the plan from the code", key="btn_plan_code",
-                                      help="A plan later changes follow: useful after an import"):  # fmt: skip
+    if not project.plan and st.button(
+        "Write the plan from the code",
+        key="btn_plan_code",
+        help="A plan later changes follow: useful after an import",
+    ):
         live = ready(settings)
         if run_job(studio, settings, lambda emit: plan_from_code(project, live, emit)):
             state.plan_rev += 1
             st.rerun()
-    request = st.text_area("The change, in words", key="in_change", height=90,
-                           max_chars=studio.limits.instruction_chars,
-                           placeholder="e.g. add a dark mode; store the todos in SQLite")  # fmt: skip
+    request = st.text_area(
+        "The change, in words",
+        key="in_change",
+        height=90,
+        max_chars=studio.limits.instruction_chars,
+        placeholder="e.g. add a dark mode; store the todos in SQLite",
+    )
     clicked = st.button("Change the project", key="btn_change")
     if clicked and not request.strip():
         st.warning(EMPTY["btn_change"])
@@ -74,6 +81,10 @@ def change_section(project: Project, studio: Studio, settings: Settings) -> None
         with st.expander("What changed (diff)", expanded=True):
             st.code(state.get("change_diff", "")[:200_000] or "(no difference)", language="diff")
         if state.get("change_undo") and studio.run_id:
-            st.button("Undo this change", key="btn_change_undo", on_click=restore_version,
-                      args=(studio, state.change_undo),
-                      help="Restores the version before the change (kept as a new version)")  # fmt: skip
+            st.button(
+                "Undo this change",
+                key="btn_change_undo",
+                on_click=restore_version,
+                args=(studio, state.change_undo),
+                help="Restores the version before the change (kept as a new version)",
+            )

@@ -43,7 +43,10 @@ def what_changed_section(project: Project, studio: Studio) -> None:
         with st.expander(f"What changed in {path}", expanded=False):
             st.code(diff[:100_000] or "(it is as it was before)", language="diff")
             # Put back: the editor and the tree show it too, so the whole page again.
-            if st.button(f"Undo: put back the earlier {path}", key=f"btn_undo_{path}",
-                         disabled=not diff or path not in project.paths):  # fmt: skip
+            if st.button(
+                f"Undo: put back the earlier {path}",
+                key=f"btn_undo_{path}",
+                disabled=not diff or path not in project.paths,
+            ):
                 undo_file(studio, path, change.before[path])
                 st.rerun()

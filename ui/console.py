@@ -31,9 +31,13 @@ def run_pane(project: Project, studio: Studio, settings: Settings, dock: Dock | 
         st.info(refusal)
     elif not default_command(project) and is_page_project(project):
         st.caption(PAGE_RUN_HINT)
-    command = st.text_input("Command", value=default_command(project),
-                            key=f"in_run_command_{studio.run_id}",
-                            placeholder="e.g. python main.py", live=LIVE)  # fmt: skip
+    command = st.text_input(
+        "Command",
+        value=default_command(project),
+        key=f"in_run_command_{studio.run_id}",
+        placeholder="e.g. python main.py",
+        live=LIVE,
+    )
     clicked = st.button("Run", key="btn_run_command", disabled=bool(refusal))
     if clicked and not command.strip():
         st.warning(EMPTY["btn_run_command"])

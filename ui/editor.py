@@ -44,8 +44,10 @@ def code_status(project: Project, studio: Studio, settings: Settings) -> dict[st
             f"`{path}` was cut off by the output limit even after continuing; check its end."
         )
     for path in sorted(project.looped):
-        st.warning(f"`{path}`: the model started repeating itself, so its reply was stopped there; "
-                   "check its end or regenerate it.")  # fmt: skip
+        st.warning(
+            f"`{path}`: the model started repeating itself, so its reply was stopped there; "
+            "check its end or regenerate it."
+        )
 
     checked = {p: project.check_status(p) for p in project.paths}
     if said := files_line(project):
@@ -141,9 +143,11 @@ def code_section(project: Project, studio: Studio, settings: Settings) -> None:
 
     with st.expander("Something doesn't work when you run it? Paste the error"):
         error_text = st.text_area(
-            "The error or what goes wrong", key="in_error", height=150,
+            "The error or what goes wrong",
+            key="in_error",
+            height=150,
             max_chars=studio.limits.instruction_chars * 5,  # a traceback is longer
-        )  # fmt: skip
+        )
         clicked = st.button("Fix it", key="btn_fix_error")
         if clicked and not error_text.strip():
             st.warning(EMPTY["btn_fix_error"])
@@ -214,8 +218,11 @@ def findings_list(project: Project, studio: Studio, settings: Settings, path: st
         for finding in found:
             st.caption(str(finding))
     if any(a.quick_fix for a in advice) and st.button(
-        AS_MODULE, key="btn_as_module", type="primary",
-        help="Made without the model: the page's <script> tag gets type=\"module\"."):  # fmt: skip
+        AS_MODULE,
+        key="btn_as_module",
+        type="primary",
+        help='Made without the model: the page\'s <script> tag gets type="module".',
+    ):
         quick_fix_as_module(project, studio, path)
     for i, action in enumerate(advice_actions(advice)):
         if not st.button(action, key=f"btn_advice_{i}"):
@@ -223,11 +230,18 @@ def findings_list(project: Project, studio: Studio, settings: Settings, path: st
         chosen = advice_fix(advice, action, settings)
         if chosen.adds_files:
             with st.spinner("Writing the missing files…"):
-                run_job(studio, settings,
-                        lambda emit: add_missing_files(project, ready(settings), emit))  # fmt: skip
+                run_job(
+                    studio, settings, lambda emit: add_missing_files(project, ready(settings), emit)
+                )
             st.session_state.files_rev += 1
         else:
             told = {path: chosen.instruction}
-            generate(studio, settings, [path], nochange="regenerate", instructions=told,
-                     current={path: project.contents[path]})  # fmt: skip
+            generate(
+                studio,
+                settings,
+                [path],
+                nochange="regenerate",
+                instructions=told,
+                current={path: project.contents[path]},
+            )
         st.rerun()

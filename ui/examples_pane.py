@@ -50,15 +50,20 @@ def examples_pane(project: Project, studio: Studio, settings: Settings, dock: Do
                     st.caption(name)
                     st.code(text, language=None, wrap_lines=True)
     else:
-        st.caption("No examples yet: “Run examples” makes checks from the spec's examples, and "
-                   "checks that each program and page starts well.")  # fmt: skip
+        st.caption(
+            "No examples yet: “Run examples” makes checks from the spec's examples, and "
+            "checks that each program and page starts well."
+        )
     edit_examples(project, studio, settings)
     if refusal:
         st.info(refusal)
     row = st.container(horizontal=True)
     run = row.button("Run examples", key="btn_run_examples", disabled=bool(refusal))
-    fix = row.button("Fix failing", key="btn_fix_failing",
-                     disabled=bool(refusal) or not project.failing_examples())  # fmt: skip
+    fix = row.button(
+        "Fix failing",
+        key="btn_fix_failing",
+        disabled=bool(refusal) or not project.failing_examples(),
+    )
     stopped_notice("examples")
     if run or fix:
         start_pane_job("examples", "fix" if fix else "run", studio.run_id)
@@ -73,11 +78,14 @@ def examples_pane(project: Project, studio: Studio, settings: Settings, dock: Do
         if isinstance(event, Idle):  # an example that runs long: the clock moves on
             clock.caption(f"{event.seconds:.0f} s since it started")
         elif isinstance(event, ExampleStarted):
-            line.caption(f"Running example {event.index + 1} of {len(project.examples)}: "
-                         f"{event.name}…")  # fmt: skip
+            line.caption(
+                f"Running example {event.index + 1} of {len(project.examples)}: {event.name}…"
+            )
         elif isinstance(event, Healing):
-            line.caption(f"Repairing {', '.join(event.paths)}: "
-                         + (event.reasons[0] if event.reasons else ""))  # fmt: skip
+            line.caption(
+                f"Repairing {', '.join(event.paths)}: "
+                + (event.reasons[0] if event.reasons else "")
+            )
         elif isinstance(event, FileStarted):
             line.caption(f"Rewriting {event.path}…")
 
@@ -116,14 +124,20 @@ def edit_examples(project: Project, studio: Studio, settings: Settings) -> None:
                 "“Expected output” (empty checks nothing), then save."
             )
         edited = st.data_editor(
-            base, key=f"ed_examples_{rev}", num_rows="dynamic", hide_index=True, width="stretch",
+            base,
+            key=f"ed_examples_{rev}",
+            num_rows="dynamic",
+            hide_index=True,
+            width="stretch",
             column_config={
                 "name": st.column_config.TextColumn("Name"),
                 "command": st.column_config.TextColumn("Command", help="e.g. python todo.py list"),
                 "expected output": st.column_config.TextColumn(
-                    "Expected output", help="What it prints, exactly. Empty: it only has to end well."),
+                    "Expected output",
+                    help="What it prints, exactly. Empty: it only has to end well.",
+                ),
             },
-        )  # fmt: skip
+        )
         if not st.button("Save the examples", key="btn_save_examples"):
             return
         examples, problems = examples_from_table(edited.fillna("").to_dict("records"), project)

@@ -26,10 +26,15 @@ def examples_section(project: Project, studio: Studio, settings: Settings, usabl
     """4 · Examples: how the code will be judged, in plain words, before any is written; the
     person edits, adds or deletes lines, and "Generate" writes the code against them."""
     st.subheader("4 · Examples")
-    st.caption("What is run, typed or clicked, and what must come out: how the code will be "
-               "judged. Change, add or delete lines before the code is written.")  # fmt: skip
-    proposed = st.button("Propose again" if project.examples_made else "Propose examples",
-                         key="btn_examples", disabled=not project.files)  # fmt: skip
+    st.caption(
+        "What is run, typed or clicked, and what must come out: how the code will be "
+        "judged. Change, add or delete lines before the code is written."
+    )
+    proposed = st.button(
+        "Propose again" if project.examples_made else "Propose examples",
+        key="btn_examples",
+        disabled=not project.files,
+    )
     if proposed:
         live = ready(settings)
         job = lambda emit: propose_examples(project.spec, project.plan, project.files, live, emit)  # noqa: E731
@@ -47,19 +52,28 @@ def examples_section(project: Project, studio: Studio, settings: Settings, usabl
     problems: list[str] = []
     if project.examples_made or rows:
         edited = st.data_editor(
-            pd.DataFrame(rows, columns=list(COLUMNS)), key=f"ed_step_{state.step_rev}",
-            num_rows="dynamic", hide_index=True, width="stretch",
+            pd.DataFrame(rows, columns=list(COLUMNS)),
+            key=f"ed_step_{state.step_rev}",
+            num_rows="dynamic",
+            hide_index=True,
+            width="stretch",
             column_config={
-                "does": st.column_config.TextColumn(COLUMNS["does"], width="medium",
+                "does": st.column_config.TextColumn(
+                    COLUMNS["does"],
+                    width="medium",
                     help='e.g. python calc.py 2 + 3 · open index.html; type "Ada" into #name; '
-                         "click #go · start python app.py on port 8000; GET /add?a=2&b=3"),
-                "expect": st.column_config.TextColumn(COLUMNS["expect"], width="medium",
+                    "click #go · start python app.py on port 8000; GET /add?a=2&b=3",
+                ),
+                "expect": st.column_config.TextColumn(
+                    COLUMNS["expect"],
+                    width="medium",
                     help='e.g. prints exactly "5" · prints "5" · exit status 1 · '
-                         '#greeting shows "Hello, Ada" · says "5" · empty: it only has to run'),
+                    '#greeting shows "Hello, Ada" · says "5" · empty: it only has to run',
+                ),
                 "sentence": st.column_config.TextColumn(COLUMNS["sentence"], width="small"),
                 "by": st.column_config.TextColumn(COLUMNS["by"], disabled=True, width="small"),
             },
-        )  # fmt: skip
+        )
         examples, problems = examples_from_rows(edited.to_dict("records"), state.step_from)
         for problem in problems:
             st.error(problem)
@@ -74,13 +88,27 @@ def examples_section(project: Project, studio: Studio, settings: Settings, usabl
         if rows:
             row = st.container(horizontal=True)
             shown = rows_of(project.examples)
-            row.download_button("Download as Markdown", to_markdown(shown), "examples.md",
-                                "text/markdown", key="dl_examples_md", on_click="ignore")  # fmt: skip
-            row.download_button("Download as JSON", to_json(shown), "examples.json",
-                                "application/json", key="dl_examples_json", on_click="ignore")  # fmt: skip
+            row.download_button(
+                "Download as Markdown",
+                to_markdown(shown),
+                "examples.md",
+                "text/markdown",
+                key="dl_examples_md",
+                on_click="ignore",
+            )
+            row.download_button(
+                "Download as JSON",
+                to_json(shown),
+                "examples.json",
+                "application/json",
+                key="dl_examples_json",
+                on_click="ignore",
+            )
         else:
-            st.caption("No examples: the code will only be checked to run cleanly. Add a line "
-                       "to say what it must do.")  # fmt: skip
+            st.caption(
+                "No examples: the code will only be checked to run cleanly. Add a line "
+                "to say what it must do."
+            )
         yours = sum(e.source == "you" for e in state.step_known)
         if yours:  # the table's own column shows who wrote each line when it was drawn
             st.caption(f"{yours} line(s) yours (changed or added): used as you wrote them.")

@@ -26,10 +26,12 @@ def files_section(project: Project, studio: Studio, settings: Settings) -> bool:
         column_config={
             "path": st.column_config.TextColumn("Path", required=True, width="medium"),
             "purpose": st.column_config.TextColumn(
-                "Purpose", width="large",
-                help="What the file is for; double-click a cell to read or change all of it."),
+                "Purpose",
+                width="large",
+                help="What the file is for; double-click a cell to read or change all of it.",
+            ),
         },
-    )  # fmt: skip
+    )
     table = check_table(edited.to_dict("records"), settings.max_files)
     for r in table.rejected:
         st.error(f"{path_label(r.path)} can't be used: {r.reason}")

@@ -46,8 +46,9 @@ def ready(settings: Settings) -> Settings:
     return resolved
 
 
-def run_job(studio: Studio, settings: Settings, job, on_event=None, cause=None,
-            idle: float | None = None) -> bool:  # fmt: skip
+def run_job(
+    studio: Studio, settings: Settings, job, on_event=None, cause=None, idle: float | None = None
+) -> bool:
     """Drive a pipeline step on this script thread; the history records every event, and
     each version the job makes (`cause`: what made it, when the page knows better). With
     `idle`, `on_event` also gets an `Idle` event after each `idle` silent seconds: drawing
@@ -110,8 +111,11 @@ def generate(
             bar.progress(1.0, text=f"Example {event.index + 1}: {said}"[:300])
             return
         if isinstance(event, Healing):
-            bar.progress(1.0, text=f"Repairing {', '.join(event.paths)} from what running "
-                         f"showed: {event.reasons[0] if event.reasons else ''}"[:300])  # fmt: skip
+            bar.progress(
+                1.0,
+                text=f"Repairing {', '.join(event.paths)} from what running "
+                f"showed: {event.reasons[0] if event.reasons else ''}"[:300],
+            )
             return
         if isinstance(event, ChecksDone):
             found = sum(len(v) for v in event.findings.values())
@@ -123,8 +127,9 @@ def generate(
             return
         if isinstance(event, FileStarted):
             texts[path] = ""  # a repair writes the file again from the start
-            slots[path].caption("Writing it again to repair it…" if path in finished
-                                else "Writing…")  # fmt: skip
+            slots[path].caption(
+                "Writing it again to repair it…" if path in finished else "Writing…"
+            )
             if path in finished:
                 bar.progress(1.0, text=f"Repairing {path}: the checks found a problem in it…")
         elif isinstance(event, FileDelta):
@@ -145,8 +150,10 @@ def generate(
             else:
                 slots[path].error(event.error)
             left = time_left(len(finished), len(paths), time.monotonic() - started)
-            bar.progress(len(finished) / len(paths),
-                         text=f"{len(finished)}/{len(paths)} files" + (f" · {left}" if left else ""))  # fmt: skip
+            bar.progress(
+                len(finished) / len(paths),
+                text=f"{len(finished)}/{len(paths)} files" + (f" · {left}" if left else ""),
+            )
 
     def work(emit):
         def attempt(s: Settings, _second: bool):
@@ -193,15 +200,24 @@ Dock = tuple[DeltaGenerator, DeltaGenerator]  # a progress dock's status line an
 # script at its next redraw); the job is cancelled with it, its requests ended and a program
 # it runs killed, and what finished is kept.
 STOPS = {
-    "generate": ("btn_stop", "Ends the requests now; the files already written are kept.",
-                 "Stopped: the requests were ended. The files already written are kept; "
-                 "press “Generate missing” to go on."),
-    "examples": ("btn_stop_examples", "Ends the run now; the results already in are kept.",
-                 "Stopped: the example running (or the repair asked for) was ended and nothing "
-                 "else was started. The results that came in are kept."),
-    "run": ("btn_stop_run", "Ends the program now; what it printed is kept.",
-            "Stopped: the program was ended. What it printed until then is below."),
-}  # fmt: skip
+    "generate": (
+        "btn_stop",
+        "Ends the requests now; the files already written are kept.",
+        "Stopped: the requests were ended. The files already written are kept; "
+        "press “Generate missing” to go on.",
+    ),
+    "examples": (
+        "btn_stop_examples",
+        "Ends the run now; the results already in are kept.",
+        "Stopped: the example running (or the repair asked for) was ended and nothing "
+        "else was started. The results that came in are kept.",
+    ),
+    "run": (
+        "btn_stop_run",
+        "Ends the program now; what it printed is kept.",
+        "Stopped: the program was ended. What it printed until then is below.",
+    ),
+}
 
 
 def stop_requested(what: str = "generate") -> None:

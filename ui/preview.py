@@ -96,8 +96,11 @@ def preview_pane(project: Project, studio: Studio, settings: Settings, dock: Doc
     page = st.selectbox("Page", found, key="sel_preview_page") if len(found) > 1 else found[0]
     shown = build_preview(page, project.contents, project.binary)
     if shown.missing:
-        st.warning(f"`{page}` loads " + ", ".join(f"`{p}`" for p in shown.missing)
-                   + ", which the project does not have.")  # fmt: skip
+        st.warning(
+            f"`{page}` loads "
+            + ", ".join(f"`{p}`" for p in shown.missing)
+            + ", which the project does not have."
+        )
     data = {
         "html": frame_document(shown.html),
         "digest": shown.digest,
@@ -123,13 +126,13 @@ def preview_pane(project: Project, studio: Studio, settings: Settings, dock: Doc
         )
         where = f" ({report.get('where')})" if report.get("where") else ""
         st.code(f"{report.get('message', '')}{where}", language=None, wrap_lines=True)
-        if kind in ("error", "console") and st.button(
-            "Fix this error", key=f"btn_fix_preview_{i}"):  # fmt: skip
+        if kind in ("error", "console") and st.button("Fix this error", key=f"btn_fix_preview_{i}"):
             start_pane_job("preview", (page, report), studio.run_id)
 
 
-def fix_preview_error(project: Project, studio: Studio, settings: Settings, page: str,
-                      report: dict, dock: Dock) -> None:  # fmt: skip
+def fix_preview_error(
+    project: Project, studio: Studio, settings: Settings, page: str, report: dict, dock: Dock
+) -> None:
     """Fix-from-error with what the preview reported and the page's own files."""
     chosen = preview_fix(project, page, report)
     live = ready(settings)

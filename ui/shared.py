@@ -33,9 +33,12 @@ def shared_view(studio: Studio, scope: str | None, settings: Settings) -> bool:
     st.subheader(f"Shared run: {record.title}")
     st.caption("Read-only: nothing here can be changed. Copy it to work on your own copy.")
     st.button(
-        "Copy into my projects", type="primary", key="btn_copy_shared",
-        on_click=copy_shared, args=(studio, scope, token),
-    )  # fmt: skip
+        "Copy into my projects",
+        type="primary",
+        key="btn_copy_shared",
+        on_click=copy_shared,
+        args=(studio, scope, token),
+    )
     with st.expander("Spec"):
         st.text(project.spec)
     if project.plan:
@@ -46,7 +49,11 @@ def shared_view(studio: Studio, scope: str | None, settings: Settings) -> bool:
         choice = st.selectbox("File", written, key="sel_shared_file")
         st.code(project.contents[choice], language=code_language(choice))
         st.download_button(
-            "Download .zip", data=view.bundler(settings), file_name=view.zip_name(),
-            mime="application/zip", key="dl_shared_zip", on_click="ignore",
-        )  # fmt: skip
+            "Download .zip",
+            data=view.bundler(settings),
+            file_name=view.zip_name(),
+            mime="application/zip",
+            key="dl_shared_zip",
+            on_click="ignore",
+        )
     return True

@@ -168,8 +168,9 @@ def run_consent(settings: Settings) -> Settings:
     if not why:
         return settings
     with st.sidebar:
-        st.warning(f"Generated code can't be isolated on this machine ({why}). "
-                   + WITHOUT_ISOLATION)  # fmt: skip
+        st.warning(
+            f"Generated code can't be isolated on this machine ({why}). " + WITHOUT_ISOLATION
+        )
         allowed = st.checkbox("Run it anyway", key="in_allow_unisolated")
     return settings.with_(allow_unisolated=allowed)
 

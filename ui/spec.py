@@ -121,20 +121,30 @@ def import_upload(studio: Studio, settings: Settings) -> None:
     state.files_rev += 1
     state.plan_rev += 1
     left_out = "; ".join(f"{r.path}: {r.reason}" for r in imported.skipped[:6])
-    state.import_note = (studio.run_id, "ok", f"Imported {len(imported.texts)} text and "
-                         f"{len(imported.binary)} other file(s)."
-                         + (f" Left out: {left_out}." if left_out else ""))  # fmt: skip
+    state.import_note = (
+        studio.run_id,
+        "ok",
+        f"Imported {len(imported.texts)} text and "
+        f"{len(imported.binary)} other file(s)." + (f" Left out: {left_out}." if left_out else ""),
+    )
 
 
 def import_section(studio: Studio, settings: Settings) -> None:
     """Start from code you have: upload a zip of a project."""
     with st.expander("…or start from code you have: upload a .zip of a project"):
         st.file_uploader("Project (.zip)", type=["zip"], key="in_import")
-        st.button("Import", key="btn_import", on_click=import_upload, args=(studio, settings),
-                  disabled=st.session_state.get("in_import") is None)  # fmt: skip
-        st.caption("Links, special files and names outside the project are refused; .git, "
-                   "node_modules, virtual environments and caches are left out; binary files "
-                   "are kept as they are and never sent to the model.")  # fmt: skip
+        st.button(
+            "Import",
+            key="btn_import",
+            on_click=import_upload,
+            args=(studio, settings),
+            disabled=st.session_state.get("in_import") is None,
+        )
+        st.caption(
+            "Links, special files and names outside the project are refused; .git, "
+            "node_modules, virtual environments and caches are left out; binary files "
+            "are kept as they are and never sent to the model."
+        )
     # Kept (not popped): a rerun that follows at once must not hide it; a new import replaces it.
     run, kind, text = st.session_state.get("import_note", (None, None, ""))
     if kind == "error" and run == studio.run_id:

@@ -22,6 +22,12 @@ def file_tree(project: Project, studio: Studio) -> None:
     """Every file in its folder, with its status mark; choosing one opens it in the editor."""
     rows = tree(project, edited_texts(studio))
     st.session_state.tree_file = open_file(project)  # drawn with its label of now
-    st.radio("Files", [p for p, _ in rows], key="tree_file", format_func=dict(rows).get,
-             on_change=pick_file, args=("tree_file", project.paths))  # fmt: skip
+    st.radio(
+        "Files",
+        [p for p, _ in rows],
+        key="tree_file",
+        format_func=dict(rows).get,
+        on_change=pick_file,
+        args=("tree_file", project.paths),
+    )
     st.caption(legend())

@@ -42,16 +42,27 @@ def versions_section(project: Project, studio: Studio, settings: Settings) -> No
     n_files = {v.number: v.n_files for v in listed}
     st.caption(versions_line(listed))
     # Keyed by the newest version: a new one (an edit, a fix) is the one shown, not the old.
-    number = st.selectbox("Version", [v.number for v in listed], key=f"sel_version_{listed[0].number}",
-                          format_func=lambda n: labels.get(n, f"v{n}"))  # fmt: skip
+    number = st.selectbox(
+        "Version",
+        [v.number for v in listed],
+        key=f"sel_version_{listed[0].number}",
+        format_func=lambda n: labels.get(n, f"v{n}"),
+    )
     if number is None:
         return
-    against = st.radio("Compare with", ["previous", "now"], horizontal=True, key="in_against",
-                       format_func={"previous": "the version before", "now": "the project now"}.get)  # fmt: skip
+    against = st.radio(
+        "Compare with",
+        ["previous", "now"],
+        horizontal=True,
+        key="in_against",
+        format_func={"previous": "the version before", "now": "the project now"}.get,
+    )
     diff = diff_text(versions(), studio.run_id, number, against, project)
     if diff is None:
-        st.caption(f"v{number} is the first version ({n_files[number]} files): compare it "
-                   "with the project as it is now to see what changed since.")  # fmt: skip
+        st.caption(
+            f"v{number} is the first version ({n_files[number]} files): compare it "
+            "with the project as it is now to see what changed since."
+        )
     elif diff:
         st.code(diff[:200_000], language="diff")
     else:
@@ -68,6 +79,10 @@ def versions_section(project: Project, studio: Studio, settings: Settings) -> No
         return version_zip(version, manifest=project.manifest(settings)) if version else b""
 
     right.download_button(
-        f"Download v{number} (.zip)", key="dl_version", on_click="ignore", mime="application/zip",
-        data=zipped, file_name=studio.zip_name().replace(".zip", f"-v{number}.zip"),
-    )  # fmt: skip
+        f"Download v{number} (.zip)",
+        key="dl_version",
+        on_click="ignore",
+        mime="application/zip",
+        data=zipped,
+        file_name=studio.zip_name().replace(".zip", f"-v{number}.zip"),
+    )

@@ -79,11 +79,19 @@ def bench_settings(base_url: str, args: argparse.Namespace, run: bool = False):
     from smol_core.settings import Settings
 
     return Settings.from_env(
-        {}, provider="local", base_url=base_url, model=LOCAL_MODEL_NAME,
-        temperature=args.temperature, max_tokens=args.max_tokens,
-        max_plan_tokens=args.max_plan_tokens, concurrency=1, checks=True, repair_rounds=1,
-        run_examples=run, run_rounds=args.run_rounds,
-    )  # fmt: skip
+        {},
+        provider="local",
+        base_url=base_url,
+        model=LOCAL_MODEL_NAME,
+        temperature=args.temperature,
+        max_tokens=args.max_tokens,
+        max_plan_tokens=args.max_plan_tokens,
+        concurrency=1,
+        checks=True,
+        repair_rounds=1,
+        run_examples=run,
+        run_rounds=args.run_rounds,
+    )
 
 
 def write_project(folder: Path, contents: dict[str, str]) -> None:
@@ -147,8 +155,10 @@ async def generate_studio(spec: Spec, settings, folder: Path, out: Outcome) -> d
             _say(f"    repairing from running: {', '.join(event.paths)}")
         elif isinstance(event, ChecksDone):
             found = [str(f) for items in event.findings.values() for f in items]
-            _say(f"    checks (round {event.round}): {len(found)} finding(s)"
-                 + (f": {found[0]}" if found else ""))  # fmt: skip
+            _say(
+                f"    checks (round {event.round}): {len(found)} finding(s)"
+                + (f": {found[0]}" if found else "")
+            )
 
     started = time.monotonic()
     project = await run_all(spec.text, settings, emit)
@@ -168,8 +178,11 @@ async def generate_studio(spec: Spec, settings, folder: Path, out: Outcome) -> d
     out.findings_after = sum(len(v) for v in project.findings.values())
     out.repaired = [p for p in project.paths if project.check_status(p) == "repaired"]
     out.fixed = {p: list(changes) for p, changes in project.fixed.items()}
-    out.examples = [f"{e.name}: {r.status}" + (f" ({r.reason})" if r.reason else "")
-                    for i, e in enumerate(project.examples) if (r := project.results.get(i))]  # fmt: skip
+    out.examples = [
+        f"{e.name}: {r.status}" + (f" ({r.reason})" if r.reason else "")
+        for i, e in enumerate(project.examples)
+        if (r := project.results.get(i))
+    ]
     out.healed = sorted(project.healed)
     out.checked = sum(e.checks_behaviour for e in project.examples)
     out.ran = sum(r.status in ("pass", "fail") for r in project.results.values())
@@ -185,7 +198,7 @@ async def generate_studio(spec: Spec, settings, folder: Path, out: Outcome) -> d
         "results": {
             i: {"status": r.status, "reason": r.reason, "detail": r.detail[:2000]}
             for i, r in sorted(project.results.items())
-        },  # fmt: skip
+        },
     }
 
 
@@ -204,8 +217,17 @@ def _say(message: str) -> None:
 def table(outcomes: list[Outcome]) -> str:
     rows = [("spec", "flow", "result", "seconds", "prompt tok", "compl. tok", "reason")]
     for o in outcomes:
-        rows.append((o.spec, o.flow, "PASS" if o.passed else "fail", f"{o.seconds:.0f}",
-                     str(o.prompt_tokens), str(o.completion_tokens), o.reason))  # fmt: skip
+        rows.append(
+            (
+                o.spec,
+                o.flow,
+                "PASS" if o.passed else "fail",
+                f"{o.seconds:.0f}",
+                str(o.prompt_tokens),
+                str(o.completion_tokens),
+                o.reason,
+            )
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(6)]
     lines = []
     for i, r in enumerate(rows):
@@ -277,8 +299,10 @@ def markdown(outcomes: list[Outcome], summary: dict[str, dict], meta: dict) -> s
                 cells.append("–")
                 continue
             mark = "pass" if o.passed else "FAIL"
-            cells.append(f"{mark}, {o.seconds:.0f} s, {o.prompt_tokens}+{o.completion_tokens} tok"
-                         + ("" if o.passed else f": {o.reason.replace('|', '/')}"))  # fmt: skip
+            cells.append(
+                f"{mark}, {o.seconds:.0f} s, {o.prompt_tokens}+{o.completion_tokens} tok"
+                + ("" if o.passed else f": {o.reason.replace('|', '/')}")
+            )
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines.append("")
     lines += [f"- {line}" for line in summary_lines(summary)]
@@ -294,8 +318,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--only", help="comma-separated spec names (default: all): " + ", ".join(BY_NAME)
     )
-    p.add_argument("--flows", default="original,studio,run",
-                   help="comma-separated: original,studio,run")  # fmt: skip
+    p.add_argument(
+        "--flows", default="original,studio,run", help="comma-separated: original,studio,run"
+    )
     p.add_argument("--run-rounds", type=int, default=2, help="run flow: rounds of repairs")
     p.add_argument(
         "--out", type=Path, default=None, help=f"where projects go (default {DEFAULT_OUT}/<time>)"
@@ -303,8 +328,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--temperature", type=float, default=0.0)
     p.add_argument("--max-tokens", type=int, default=600, help="output cap per file request")
     p.add_argument("--max-plan-tokens", type=int, default=400)
-    p.add_argument("--check-only", action="store_true",
-                   help="don't generate: re-run the checkers on the projects already in --out")  # fmt: skip
+    p.add_argument(
+        "--check-only",
+        action="store_true",
+        help="don't generate: re-run the checkers on the projects already in --out",
+    )
     args = p.parse_args(argv)
 
     names = [n.strip() for n in args.only.split(",")] if args.only else [s.name for s in SPECS]
@@ -317,10 +345,16 @@ def main(argv: list[str] | None = None) -> int:
         p.error("--check-only needs --out (the folder of a past run)")
     out_dir = (args.out or DEFAULT_OUT / time.strftime("%Y%m%d-%H%M%S")).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
-    meta = {"model": "Qwen2.5-Coder-1.5B (built-in)", "temperature": args.temperature,
-            "max_tokens": args.max_tokens, "max_plan_tokens": args.max_plan_tokens,
-            "repair_rounds": 1, "concurrency": 1, "studio": "checks + repair + --add-missing",
-            "run": f"studio + examples run, {args.run_rounds} rounds of repairs"}  # fmt: skip
+    meta = {
+        "model": "Qwen2.5-Coder-1.5B (built-in)",
+        "temperature": args.temperature,
+        "max_tokens": args.max_tokens,
+        "max_plan_tokens": args.max_plan_tokens,
+        "repair_rounds": 1,
+        "concurrency": 1,
+        "studio": "checks + repair + --add-missing",
+        "run": f"studio + examples run, {args.run_rounds} rounds of repairs",
+    }
     _say(f"quality bench: {len(names)} spec(s) x {', '.join(flows)} -> {out_dir}")
 
     settings = run_settings = None
@@ -355,8 +389,10 @@ def main(argv: list[str] | None = None) -> int:
                         _say(f"    {out.reason}")
                 if not out.reason:
                     check(spec, folder, out)
-                _say(f"[{name} / {flow}] {'PASS' if out.passed else 'fail'}: {out.reason} "
-                     f"({out.seconds:.0f} s, {out.prompt_tokens}+{out.completion_tokens} tokens)")  # fmt: skip
+                _say(
+                    f"[{name} / {flow}] {'PASS' if out.passed else 'fail'}: {out.reason} "
+                    f"({out.seconds:.0f} s, {out.prompt_tokens}+{out.completion_tokens} tokens)"
+                )
                 outcomes.append(out)
                 # Written as it goes: a long run stopped half way still tells what it saw.
                 (out_dir / "partial.json").write_text(
@@ -374,8 +410,12 @@ def main(argv: list[str] | None = None) -> int:
     for line in summary_lines(summary):
         print(line)
     print(f"whole run: {time.monotonic() - started:.0f} s; projects in {out_dir}")
-    results = {"meta": meta, "summary": summary, "outcomes": [asdict(o) for o in outcomes],
-               "details": details}  # fmt: skip
+    results = {
+        "meta": meta,
+        "summary": summary,
+        "outcomes": [asdict(o) for o in outcomes],
+        "details": details,
+    }
     name = "results-recheck.json" if args.check_only else "results.json"
     (out_dir / name).write_text(json.dumps(results, indent=2), encoding="utf-8")
     (out_dir / "summary.md").write_text(markdown(outcomes, summary, meta), encoding="utf-8")

@@ -115,24 +115,40 @@ async def run_original(spec: str, settings: Settings, progress=None) -> Original
     async with open_client(settings) as client:
         plan_settings = settings.with_(max_tokens=settings.max_plan_tokens)
         result = await stream_chat(
-            client, plan_settings,
-            [{"role": "system", "content": f"{IDENTITY}\n\n{PLAN_TASK}"},
-             {"role": "user", "content": f"This is the app to build: {spec}"}],
-            step="plan", continue_on_length=settings.max_plan_tokens is None,
-        )  # fmt: skip
+            client,
+            plan_settings,
+            [
+                {"role": "system", "content": f"{IDENTITY}\n\n{PLAN_TASK}"},
+                {"role": "user", "content": f"This is the app to build: {spec}"},
+            ],
+            step="plan",
+            continue_on_length=settings.max_plan_tokens is None,
+        )
         run.add("plan", None, result.usage)
         run.plan = result.text.strip()
         say("plan done")
 
         result = await stream_chat(
-            client, settings,
-            [{"role": "system", "content": f"{IDENTITY}\n\n{FILE_LIST_TASK}"},
-             {"role": "user", "content": f"I want: {spec}"},
-             {"role": "user", "content": f"The plan we agreed on:\n{run.plan}"}],
-            step="file_list", continue_on_length=False,
-            extra={"response_format": {"type": "json_schema", "json_schema": {
-                "name": "file_paths", "strict": True, "schema": FILE_PATHS_SCHEMA}}},
-        )  # fmt: skip
+            client,
+            settings,
+            [
+                {"role": "system", "content": f"{IDENTITY}\n\n{FILE_LIST_TASK}"},
+                {"role": "user", "content": f"I want: {spec}"},
+                {"role": "user", "content": f"The plan we agreed on:\n{run.plan}"},
+            ],
+            step="file_list",
+            continue_on_length=False,
+            extra={
+                "response_format": {
+                    "type": "json_schema",
+                    "json_schema": {
+                        "name": "file_paths",
+                        "strict": True,
+                        "schema": FILE_PATHS_SCHEMA,
+                    },
+                }
+            },
+        )
         run.add("file_list", None, result.usage)
         try:
             raw = json.loads(result.text).get("files", [])

@@ -135,8 +135,14 @@ def python_env(guard: str, home: str) -> dict[str, str]:
         for k, v in os.environ.items()
         if not k.startswith(("SMOL_", "OPENAI_", "PYTHON")) and "proxy" not in k.lower()
     }
-    env.update(PYTHONPATH=guard, PYTHONDONTWRITEBYTECODE="1", PYTHONIOENCODING="utf-8",
-               PYTHONUNBUFFERED="1", HOME=home, NO_PROXY="*")  # fmt: skip
+    env.update(
+        PYTHONPATH=guard,
+        PYTHONDONTWRITEBYTECODE="1",
+        PYTHONIOENCODING="utf-8",
+        PYTHONUNBUFFERED="1",
+        HOME=home,
+        NO_PROXY="*",
+    )
     return env
 
 
@@ -159,10 +165,15 @@ def run_python(
     timeout = Limits.program_seconds if timeout is None else timeout
     with _guard_dir() as guard, tempfile.TemporaryDirectory(prefix="smol-quality-home-") as home:
         proc = subprocess.Popen(
-            [sys.executable, *args], cwd=folder, env=python_env(guard, home),
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True, start_new_session=True,
-        )  # fmt: skip
+            [sys.executable, *args],
+            cwd=folder,
+            env=python_env(guard, home),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
         try:
             out, err = proc.communicate(stdin, timeout=timeout)
             return Ran(proc.returncode, out, err)
@@ -240,18 +251,24 @@ def python_server(
         log = Path(home, "server.log")
         with log.open("w") as out:
             proc = subprocess.Popen(
-                [sys.executable, *args], cwd=folder, env=python_env(guard, home),
-                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                [sys.executable, *args],
+                cwd=folder,
+                env=python_env(guard, home),
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
-            )  # fmt: skip
+            )
         base = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + timeout
             while True:
                 if proc.poll() is not None:
                     tail = [ln for ln in log.read_text(errors="replace").splitlines() if ln.strip()]
-                    raise CheckFailed(f"the server exited with code {proc.returncode}: "
-                                      f"{tail[-1] if tail else 'no output'}")  # fmt: skip
+                    raise CheckFailed(
+                        f"the server exited with code {proc.returncode}: "
+                        f"{tail[-1] if tail else 'no output'}"
+                    )
                 try:
                     http_get(base + ready_path, timeout=1.0)
                     break
@@ -359,10 +376,16 @@ def extension_context(folder: Path) -> Iterator[tuple[object, str]]:
     with _playwright() as pw, tempfile.TemporaryDirectory(prefix="smol-quality-chrome-") as ud:
         path = str(folder.resolve())
         context = pw.chromium.launch_persistent_context(
-            ud, executable_path=CHROMIUM, headless=True,
-            args=[*CHROMIUM_ARGS, "--headless=new", f"--disable-extensions-except={path}",
-                  f"--load-extension={path}"],
-        )  # fmt: skip
+            ud,
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                *CHROMIUM_ARGS,
+                "--headless=new",
+                f"--disable-extensions-except={path}",
+                f"--load-extension={path}",
+            ],
+        )
         try:
             _block_network(context)
             yield context, extension_id(folder)

@@ -144,8 +144,12 @@ A Python command-line temperature converter, standard library only, in two files
 @guarded
 def check_temperature(folder: Path) -> Verdict:
     need_files(folder, "conversions.py", "convert.py")
-    for args, want in ((["100", "--to", "f"], "212.0"), (["212", "--to", "c"], "100.0"),
-                       (["37", "--to", "f"], "98.6"), (["-40", "--to", "c"], "-40.0")):  # fmt: skip
+    for args, want in (
+        (["100", "--to", "f"], "212.0"),
+        (["212", "--to", "c"], "100.0"),
+        (["37", "--to", "f"], "98.6"),
+        (["-40", "--to", "c"], "-40.0"),
+    ):
         expect_output(
             run_python(folder, ["convert.py", *args]), want, f"convert.py {' '.join(args)}"
         )
@@ -172,8 +176,11 @@ def check_stats(folder: Path) -> Verdict:
     expect_output(
         run_python(folder, ["stats.py", "3", "1", "2"]), "min=1 max=3 mean=2.00", "stats.py 3 1 2"
     )
-    expect_output(run_python(folder, ["stats.py", "4", "7", "2", "10"]), "min=2 max=10 mean=5.75",
-                  "stats.py 4 7 2 10")  # fmt: skip
+    expect_output(
+        run_python(folder, ["stats.py", "4", "7", "2", "10"]),
+        "min=2 max=10 mean=5.75",
+        "stats.py 4 7 2 10",
+    )
     ran = call_function(folder, "mathstats", "sorted(mathstats.summarize([5, 1]).items())")
     expect_output(ran, "[('max', 5), ('mean', 3.0), ('min', 1)]", "summarize([5, 1])")
     return Verdict.ok("prints min/max/mean; summarize returns the dict")
@@ -194,8 +201,10 @@ The page shows a number in `<span id="count">`, which starts at `0`. A button
 def check_counter_page(folder: Path) -> Verdict:
     need_files(folder, "index.html", "app.js")
     with page_of(folder) as (page, errors):
-        require(text_of(page, "#count") == "0", f"#count starts at {text_of(page, '#count')!r}, not '0'"
-                + errors_hint(errors))  # fmt: skip
+        require(
+            text_of(page, "#count") == "0",
+            f"#count starts at {text_of(page, '#count')!r}, not '0'" + errors_hint(errors),
+        )
         for _ in range(3):
             page.click("#increment")
         got = text_of(page, "#count")
@@ -225,14 +234,18 @@ Opening `index.html` straight from the disk (file://) must work.
 def check_todo_page(folder: Path) -> Verdict:
     need_files(folder, "index.html", "todo.js")
     with page_of(folder) as (page, errors):
-        require(text_of(page, "#total") == "0", f"#total starts at {text_of(page, '#total')!r}"
-                + errors_hint(errors))  # fmt: skip
+        require(
+            text_of(page, "#total") == "0",
+            f"#total starts at {text_of(page, '#total')!r}" + errors_hint(errors),
+        )
         for text in ("milk", "   ", " eggs "):
             page.fill("#new-item", text)
             page.click("#add")
         items = [" ".join(t.split()) for t in page.locator("#items li").all_text_contents()]
-        require(items == ["milk", "eggs"], f"the list holds {items!r}, expected ['milk', 'eggs']"
-                + errors_hint(errors))  # fmt: skip
+        require(
+            items == ["milk", "eggs"],
+            f"the list holds {items!r}, expected ['milk', 'eggs']" + errors_hint(errors),
+        )
         require(page.input_value("#new-item") == "", "the input is not cleared after adding")
         total = text_of(page, "#total")
         require(total == "2", f"#total shows {total!r} after adding 2 items" + errors_hint(errors))
@@ -342,11 +355,14 @@ def check_extension(folder: Path) -> Verdict:
             try:
                 page.wait_for_function(
                     "w => (document.getElementById('clicks')||{}).textContent?.trim() === w",
-                    arg=want, timeout=Limits.page_ms,
-                )  # fmt: skip
+                    arg=want,
+                    timeout=Limits.page_ms,
+                )
             except Exception:  # noqa: BLE001 - a timeout: say what it shows instead
-                raise CheckFailed(f"{what}: #clicks shows {text_of(page, '#clicks')!r}, expected "
-                                  f"{want!r}{errors_hint(errors)}") from None  # fmt: skip
+                raise CheckFailed(
+                    f"{what}: #clicks shows {text_of(page, '#clicks')!r}, expected "
+                    f"{want!r}{errors_hint(errors)}"
+                ) from None
 
         shows("0", "on first open")
         page.click("#count")
@@ -356,8 +372,10 @@ def check_extension(folder: Path) -> Verdict:
         page.reload()
         shows("2", "reopened after 2 clicks")
         saved = page.evaluate("() => new Promise(r => chrome.storage.local.get('clicks', r))")
-        require(str((saved or {}).get("clicks")) == "2",
-                f"chrome.storage.local holds {saved!r}, expected clicks=2")  # fmt: skip
+        require(
+            str((saved or {}).get("clicks")) == "2",
+            f"chrome.storage.local holds {saved!r}, expected clicks=2",
+        )
     return Verdict.ok("loads in Chromium; counts clicks, keeps them in chrome.storage")
 
 

@@ -87,8 +87,9 @@ def _import_copies(
 ) -> str:
     """A function copied from a module beside the script: imported from there instead."""
     # The checks found `path` to be a script the spec runs; the names are the copies found.
-    copies = [c for c in copied_definitions(path, {**files, path: content}, {path})
-              if c.name in names]  # fmt: skip
+    copies = [
+        c for c in copied_definitions(path, {**files, path: content}, {path}) if c.name in names
+    ]
     if not copies:
         return content
     lines = content.split("\n")
@@ -97,8 +98,10 @@ def _import_copies(
     content = re.sub(r"\n{4,}", "\n\n\n", "\n".join(lines))
     imports = {c.module: [x.name for x in copies if x.module == c.module] for c in copies}
     wanted = [f"from {m} import {', '.join(names)}" for m, names in imports.items()]
-    changes += [f"imported `{', '.join(names)}` from `{m}.py` instead of keeping a copy"
-                for m, names in imports.items()]  # fmt: skip
+    changes += [
+        f"imported `{', '.join(names)}` from `{m}.py` instead of keeping a copy"
+        for m, names in imports.items()
+    ]
     return _insert_imports(content, wanted)
 
 
@@ -110,8 +113,10 @@ def _route_by_path(path: str, content: str, changes: list) -> str:
     for line, start, end, _ in reversed(routes):  # bottom-up: earlier columns stay true
         raw = lines[line - 1].encode("utf-8")  # ast's columns count bytes
         lines[line - 1] = (raw[:start] + b'self.path.split("?")[0]' + raw[end:]).decode("utf-8")
-    changes += [f"line {line}: compares the path without its query string with `{route}`"
-                for line, _, _, route in routes]  # fmt: skip
+    changes += [
+        f"line {line}: compares the path without its query string with `{route}`"
+        for line, _, _, route in routes
+    ]
     return "\n".join(lines)
 
 
@@ -197,8 +202,10 @@ def _fix_html(
             fixed = _drop_reference(path, content, f.target)
             if fixed != content:
                 content = fixed
-                changes.append(f"removed the reference to `{f.target}`, which is not one of the "
-                               "files the description asks for")  # fmt: skip
+                changes.append(
+                    f"removed the reference to `{f.target}`, which is not one of the "
+                    "files the description asks for"
+                )
         elif f.kind == "script-unloaded" and f.target:
             src = posixpath.relpath(f.target, posixpath.dirname(path) or ".")
             tag = f'<script src="{src}"></script>'

@@ -47,8 +47,10 @@ def optional_arguments(path: str, source: str, detail: str) -> Trimmed | None:
             and node.args[0].value in names
             and not any(k.arg in ("nargs", "action", "required", None) for k in node.keywords)
         ):
-            last = max([*node.args, *(k.value for k in node.keywords)],
-                       key=lambda n: (n.end_lineno or 0, n.end_col_offset or 0))  # fmt: skip
+            last = max(
+                [*node.args, *(k.value for k in node.keywords)],
+                key=lambda n: (n.end_lineno or 0, n.end_col_offset or 0),
+            )
             if last.end_lineno is not None and last.end_col_offset is not None:
                 row = lines[last.end_lineno - 1].encode()[: last.end_col_offset].decode()
                 ends.append(starts[last.end_lineno - 1] + len(row))

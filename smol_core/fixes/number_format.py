@@ -59,5 +59,6 @@ def fewer_decimals(path: str, source: str, expected: str, got: str) -> Trimmed |
     after = f"{m.group('head')}.{want}f" if ending == ".py" else f".toFixed({want})"
     changed = source[: m.start()] + after + source[m.end() :]
     line = source.count("\n", 0, m.start())
-    return Trimmed(changed, source.splitlines()[line].strip(), changed.splitlines()[line].strip(),
-                   DECIMALS)  # fmt: skip
+    return Trimmed(
+        changed, source.splitlines()[line].strip(), changed.splitlines()[line].strip(), DECIMALS
+    )

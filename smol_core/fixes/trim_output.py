@@ -65,8 +65,11 @@ def trimmed_print(source: str, expected: str, printed: str) -> Trimmed | None:
     except (SyntaxError, ValueError):
         return None
     if len(want) == len(got):
-        found = [(call, f"print({kept})") for call in _prints(tree)
-                 if (kept := _the_field(*_shape(call.args), want, got))]  # fmt: skip
+        found = [
+            (call, f"print({kept})")
+            for call in _prints(tree)
+            if (kept := _the_field(*_shape(call.args), want, got))
+        ]
         why = PRINTS_ONLY
     elif len(got) == 1 and 1 < len(want) <= MAX_LINES:
         found = _spread(_prints(tree), want, got[0])
@@ -89,9 +92,15 @@ def trimmed_print(source: str, expected: str, printed: str) -> Trimmed | None:
 
 def _prints(tree: ast.AST) -> list[ast.Call]:
     """Every `print(...)` call with values and no keywords (`sep=`, `end=`: not guessed)."""
-    return [node for node in ast.walk(tree)
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-            and node.func.id == "print" and node.args and not node.keywords]  # fmt: skip
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "print"
+        and node.args
+        and not node.keywords
+    ]
 
 
 def _spread(calls: list[ast.Call], want: list[str], line: str) -> list[tuple[ast.Call, str]]:
@@ -169,8 +178,14 @@ def _shape(args: list[ast.expr]) -> tuple[str | None, list[str]]:
         pieces = _pieces(arg)
         if pieces is None:
             return None, []
-        said.append([(p.value, "") if isinstance(p, ast.Constant) and isinstance(p.value, str)
-                     else ("", ast.unparse(p)) for p in pieces])  # fmt: skip
+        said.append(
+            [
+                (p.value, "")
+                if isinstance(p, ast.Constant) and isinstance(p.value, str)
+                else ("", ast.unparse(p))
+                for p in pieces
+            ]
+        )
     return _pattern(said)
 
 

@@ -65,9 +65,14 @@ def warm_up() -> None:
 
     asyncio.run(touch())
     ChatCompletionChunk.model_validate(
-        {"id": "x", "object": "chat.completion.chunk", "created": 0, "model": "m",
-         "choices": [{"index": 0, "delta": {"content": "x"}, "finish_reason": None}]}
-    )  # fmt: skip
+        {
+            "id": "x",
+            "object": "chat.completion.chunk",
+            "created": 0,
+            "model": "m",
+            "choices": [{"index": 0, "delta": {"content": "x"}, "finish_reason": None}],
+        }
+    )
 
 
 _warming = threading.Lock()

@@ -186,8 +186,9 @@ def start_local_server(
         running = _spawn(wanted, Path(model_path))
         running.config = wanted
         if wanted.warm:
-            running.warming = threading.Thread(target=_warm, args=(running.base_url,),
-                                               daemon=True, name="smol-local-warm")  # fmt: skip
+            running.warming = threading.Thread(
+                target=_warm, args=(running.base_url,), daemon=True, name="smol-local-warm"
+            )
             running.warming.start()
         _RUNNING = running
         if not _ATEXIT_REGISTERED:
@@ -225,10 +226,12 @@ def _warm(base_url: str) -> None:
     marker = "\u0000SPEC\u0000"
     messages = plan_messages(marker, style="brief")
     messages[-1]["content"] = messages[-1]["content"].split(marker)[0]
-    body = json.dumps({"model": LOCAL_MODEL_NAME, "messages": messages, "max_tokens": 1,
-                       "temperature": 0.0}).encode()  # fmt: skip
-    request = urllib.request.Request(base_url + "/chat/completions", data=body,
-                                     headers={"Content-Type": "application/json"})  # fmt: skip
+    body = json.dumps(
+        {"model": LOCAL_MODEL_NAME, "messages": messages, "max_tokens": 1, "temperature": 0.0}
+    ).encode()
+    request = urllib.request.Request(
+        base_url + "/chat/completions", data=body, headers={"Content-Type": "application/json"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=120.0) as resp:
             resp.read()

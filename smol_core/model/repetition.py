@@ -110,9 +110,11 @@ class LoopGuard:
                 break
             if not "".join(lines[-period:]).strip():
                 continue  # blank lines: leave them to the token limit
-            for kind, seq, needed in (("exact", lines, EXACT_REPEATS),
-                                      ("shape", self._shapes, SHAPE_REPEATS),
-                                      ("names", self._names, NAMES_REPEATS)):  # fmt: skip
+            for kind, seq, needed in (
+                ("exact", lines, EXACT_REPEATS),
+                ("shape", self._shapes, SHAPE_REPEATS),
+                ("names", self._names, NAMES_REPEATS),
+            ):
                 count = _repeats(seq, period)
                 if count >= needed:
                     # Keep what came before the loop and one copy of the repeated block.

@@ -24,11 +24,30 @@ from .web import _check_html, _check_js, unsaved_state
 # Kinds, most serious first. "missing-file" findings name a file that should be added; every
 # other kind is fixed by writing its own file again (repair.REPAIRABLE).
 KINDS = (
-    "syntax", "echo", "undefined-name", "missing-module", "missing-name", "missing-file",
-    "route-query", "dom-id", "script-unloaded", "script-early", "script-module", "inline-script",
-    "js-global", "const-assigned", "stub", "unused", "entry-point", "manifest", "permission",
-    "copied", "storage-call", "storage-unread", "storage-missing",
-)  # fmt: skip
+    "syntax",
+    "echo",
+    "undefined-name",
+    "missing-module",
+    "missing-name",
+    "missing-file",
+    "route-query",
+    "dom-id",
+    "script-unloaded",
+    "script-early",
+    "script-module",
+    "inline-script",
+    "js-global",
+    "const-assigned",
+    "stub",
+    "unused",
+    "entry-point",
+    "manifest",
+    "permission",
+    "copied",
+    "storage-call",
+    "storage-unread",
+    "storage-missing",
+)
 
 
 @dataclass(frozen=True)
@@ -82,8 +101,15 @@ def _echo(path: str, content: str, headings: frozenset[str]) -> list[Finding]:
     lines = [i for i, ln in enumerate(content.splitlines(), 1) if ln.strip() in headings]
     if len(lines) < 2:
         return []
-    return [Finding(path, lines[0], "is a copy of the instructions it was written from (the "
-                    "description, the plan, the file list), not the file itself", "echo")]  # fmt: skip
+    return [
+        Finding(
+            path,
+            lines[0],
+            "is a copy of the instructions it was written from (the "
+            "description, the plan, the file list), not the file itself",
+            "echo",
+        )
+    ]
 
 
 def referenced_paths(path: str, content: str, files: Mapping[str, str]) -> set[str]:

@@ -39,8 +39,9 @@ def _resolve(base_file: str, ref: str) -> str:
 
 
 def _missing_file(path: str, line: int | None, what: str, target: str) -> Finding:
-    return Finding(path, line, f"{what} `{target}`, which is not in the file list", "missing-file",
-                   target)  # fmt: skip
+    return Finding(
+        path, line, f"{what} `{target}`, which is not in the file list", "missing-file", target
+    )
 
 
 _MEMO_SIZE = 512  # file versions remembered (small entries: findings, names)
@@ -62,10 +63,21 @@ def _remember(cache: OrderedDict, key, make):
 
 
 def _unused(path: str, line: int, name: str) -> Finding:
-    return Finding(path, line, f"defines `{name}`, but nothing in the project uses it: wire it "
-                   "up where the description needs it, or remove it", "unused", name)  # fmt: skip
+    return Finding(
+        path,
+        line,
+        f"defines `{name}`, but nothing in the project uses it: wire it "
+        "up where the description needs it, or remove it",
+        "unused",
+        name,
+    )
 
 
 def _stub(path: str, line: int, name: str) -> Finding:
-    return Finding(path, line, f"`{name}` is empty (only a comment, `pass` or `...`): write its "
-                   "code", "stub", name)  # fmt: skip
+    return Finding(
+        path,
+        line,
+        f"`{name}` is empty (only a comment, `pass` or `...`): write its code",
+        "stub",
+        name,
+    )

@@ -152,8 +152,11 @@ def copied_definitions(
             if theirs.get(node.name) != ast.dump(node):
                 continue
             outside = _outside_names(node) - {node.name}
-            if all((g in _BUILTINS and g not in mine and g not in theirs)
-                   or (g in mine and mine[g] == theirs.get(g)) for g in outside):  # fmt: skip
+            if all(
+                (g in _BUILTINS and g not in mine and g not in theirs)
+                or (g in mine and mine[g] == theirs.get(g))
+                for g in outside
+            ):
                 first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
                 module = posixpath.basename(home)[:-3]
                 out.append(Copied(node.name, first, node.end_lineno or node.lineno, home, module))

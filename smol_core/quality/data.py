@@ -17,8 +17,14 @@ def _check_json(path: str, content: str, project: _Project) -> list[Finding]:
     try:
         data = json.loads(content)
     except ValueError as exc:
-        return [Finding(path, getattr(exc, "lineno", None), f"is not valid JSON: {getattr(exc, 'msg', exc)}",
-                        "syntax")]  # fmt: skip
+        return [
+            Finding(
+                path,
+                getattr(exc, "lineno", None),
+                f"is not valid JSON: {getattr(exc, 'msg', exc)}",
+                "syntax",
+            )
+        ]
     is_manifest = PurePosixPath(path).name == "manifest.json" and isinstance(data, dict)
     if is_manifest and "manifest_version" in data:
         return _check_extension_manifest(path, data, project)
@@ -73,12 +79,31 @@ def _check_extension_manifest(path: str, data: dict, project: _Project) -> list[
     scripts = "\n".join(c for p, c in project.files.items() if _ext(p) in (".js", ".mjs"))
     for api in _PERMISSION_APIS:
         if api not in granted and re.search(rf"\b(chrome|browser)\.{api}\b", scripts):
-            out.append(Finding(path, None, f"the scripts use `chrome.{api}`, but the manifest's "
-                               f"permissions lack `\"{api}\"`", "permission", api))  # fmt: skip
+            out.append(
+                Finding(
+                    path,
+                    None,
+                    f"the scripts use `chrome.{api}`, but the manifest's "
+                    f'permissions lack `"{api}"`',
+                    "permission",
+                    api,
+                )
+            )
     return out
 
 
 # Extension APIs that exist only with the permission of the same name (chrome.tabs mostly works
 # without one).
-_PERMISSION_APIS = ("storage", "alarms", "notifications", "contextMenus", "scripting",
-                    "downloads", "bookmarks", "history", "cookies", "identity", "sidePanel")  # fmt: skip
+_PERMISSION_APIS = (
+    "storage",
+    "alarms",
+    "notifications",
+    "contextMenus",
+    "scripting",
+    "downloads",
+    "bookmarks",
+    "history",
+    "cookies",
+    "identity",
+    "sidePanel",
+)

@@ -48,8 +48,12 @@ class _HtmlScan(HTMLParser):
             self.id_order.setdefault(a["id"], self._order)
         if any(k.startswith("on") for k in a):
             self.inline.append(line)
-        self._in_script = tag == "script" and "src" not in a and a.get("type", "js").lower() in (
-            "js", "text/javascript", "module", "application/javascript")  # fmt: skip
+        self._in_script = (
+            tag == "script"
+            and "src" not in a
+            and a.get("type", "js").lower()
+            in ("js", "text/javascript", "module", "application/javascript")
+        )
         if tag == "script" and "src" in a:
             self.refs.append((line, "a script", a["src"]))
             waits = bool(names & {"defer", "async"}) or a.get("type", "").lower() == "module"

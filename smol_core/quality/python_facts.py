@@ -54,8 +54,15 @@ def _analyse_python(path: str, content: str) -> _PythonFacts:
     for msg in sorted(flakes.messages, key=lambda m: m.lineno):
         if isinstance(msg, (messages.UndefinedName, messages.UndefinedLocal)):
             name = msg.message_args[0]
-            undefined.append(Finding(path, msg.lineno, f"uses `{name}`, which is never defined "
-                                     "or imported", "undefined-name", name))  # fmt: skip
+            undefined.append(
+                Finding(
+                    path,
+                    msg.lineno,
+                    f"uses `{name}`, which is never defined or imported",
+                    "undefined-name",
+                    name,
+                )
+            )
     imports: list[tuple[int, str, int, tuple[str, ...]]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -63,24 +70,43 @@ def _analyse_python(path: str, content: str) -> _PythonFacts:
         elif isinstance(node, ast.ImportFrom):
             names = tuple(a.name for a in node.names)
             imports.append((node.lineno, node.module or "", node.level, names))
-    return _PythonFacts(None, tuple(undefined), tuple(imports), _runs_something(tree),
-                        tuple(_python_stubs(tree)), tuple(_python_unused(tree)),
-                        tuple(_bare_routes(tree)))  # fmt: skip
+    return _PythonFacts(
+        None,
+        tuple(undefined),
+        tuple(imports),
+        _runs_something(tree),
+        tuple(_python_stubs(tree)),
+        tuple(_python_unused(tree)),
+        tuple(_bare_routes(tree)),
+    )
 
 
 def _bare_routes(tree: ast.Module) -> list[tuple[int, int, int, str]]:
     out = []
-    handlers = [c for c in ast.walk(tree) if isinstance(c, ast.ClassDef)
-                and any(ast.unparse(b).endswith("RequestHandler") for b in c.bases)]  # fmt: skip
+    handlers = [
+        c
+        for c in ast.walk(tree)
+        if isinstance(c, ast.ClassDef)
+        and any(ast.unparse(b).endswith("RequestHandler") for b in c.bases)
+    ]
     for node in (n for c in handlers for n in ast.walk(c)):
         if not (isinstance(node, ast.Compare) and ast.unparse(node.left) == "self.path"):
             continue
         if not all(isinstance(op, (ast.Eq, ast.NotEq, ast.In, ast.NotIn)) for op in node.ops):
             continue
-        routes = [e for c in node.comparators
-                  for e in (c.elts if isinstance(c, (ast.Tuple, ast.List, ast.Set)) else [c])]  # fmt: skip
-        bare = [r.value for r in routes if isinstance(r, ast.Constant) and isinstance(r.value, str)
-                and r.value.startswith("/") and "?" not in r.value]  # fmt: skip
+        routes = [
+            e
+            for c in node.comparators
+            for e in (c.elts if isinstance(c, (ast.Tuple, ast.List, ast.Set)) else [c])
+        ]
+        bare = [
+            r.value
+            for r in routes
+            if isinstance(r, ast.Constant)
+            and isinstance(r.value, str)
+            and r.value.startswith("/")
+            and "?" not in r.value
+        ]
         left = node.left
         if bare and left.end_lineno == left.lineno and left.end_col_offset is not None:
             out.append((left.lineno, left.col_offset, left.end_col_offset, bare[0]))
@@ -113,13 +139,24 @@ def _python_stubs(tree: ast.Module) -> list[tuple[int, str]]:
     for node in tree.body:
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.decorator_list:
             continue
-        body = [b for b in node.body if not (isinstance(b, ast.Expr)
-                and isinstance(b.value, ast.Constant) and isinstance(b.value.value, str))]  # fmt: skip
+        body = [
+            b
+            for b in node.body
+            if not (
+                isinstance(b, ast.Expr)
+                and isinstance(b.value, ast.Constant)
+                and isinstance(b.value.value, str)
+            )
+        ]
         empty = all(
-            isinstance(b, ast.Pass) or (isinstance(b, ast.Expr) and isinstance(b.value, ast.Constant)
-                                        and b.value.value is Ellipsis)
+            isinstance(b, ast.Pass)
+            or (
+                isinstance(b, ast.Expr)
+                and isinstance(b.value, ast.Constant)
+                and b.value.value is Ellipsis
+            )
             for b in body
-        )  # fmt: skip
+        )
         if empty:
             out.append((node.lineno, node.name))
     return out

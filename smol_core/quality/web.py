@@ -30,15 +30,28 @@ def _check_html(path: str, content: str, project: _Project) -> list[Finding]:
                 out.append(_missing_file(path, line, f"loads {what}", target))
     out += _script_findings(path, scan, project)
     if scan.inline and project.is_extension():
-        out.append(Finding(path, scan.inline[0], "has inline JavaScript (a <script> with code, or "
-                           "an on...= attribute), which Chrome blocks in extension pages: move it "
-                           "into the page's .js file", "inline-script"))  # fmt: skip
+        out.append(
+            Finding(
+                path,
+                scan.inline[0],
+                "has inline JavaScript (a <script> with code, or "
+                "an on...= attribute), which Chrome blocks in extension pages: move it "
+                "into the page's .js file",
+                "inline-script",
+            )
+        )
     htmls = [p for p in project.files if _ext(p) in (".html", ".htm")]
     if len(htmls) == 1:
         # With one page, every id the plan names for the DOM must be in it.
         for missing in sorted(_plan_dom_ids(project.plan) - project.html_ids()):
-            out.append(Finding(path, None, f"has no element with id `{missing}`, which the plan "
-                               "names", "dom-id"))  # fmt: skip
+            out.append(
+                Finding(
+                    path,
+                    None,
+                    f"has no element with id `{missing}`, which the plan names",
+                    "dom-id",
+                )
+            )
     return out
 
 
@@ -48,21 +61,37 @@ def _script_findings(path: str, scan: _HtmlScan, project: _Project) -> list[Find
     loaded = {_resolve(path, src) for _, src, _, _ in scan.scripts if _local(src)}
     for js in project.page_scripts_of(path):
         if js not in loaded and not project.loaded_elsewhere(js):
-            out.append(Finding(path, None, f"never loads `{js}`, the script written for it "
-                               f'(add `<script src="...">`)', "script-unloaded", js))  # fmt: skip
+            out.append(
+                Finding(
+                    path,
+                    None,
+                    f'never loads `{js}`, the script written for it (add `<script src="...">`)',
+                    "script-unloaded",
+                    js,
+                )
+            )
     for line, src, order, waits in scan.scripts:
         target = _resolve(path, src) if _local(src) else None
         content = project.files.get(project.lower.get((target or "").lower(), ""))
         if waits or content is None or _WAITS_FOR_PAGE.search(content):
             continue
         later = [
-            name for m in _ID_USES.finditer(content)
+            name
+            for m in _ID_USES.finditer(content)
             if scan.id_order.get(name := m.group(1) or m.group(2), 0) > order
-        ]  # fmt: skip
+        ]
         if later:
-            out.append(Finding(path, line, f"loads `{src}` before the element `#{later[0]}` it "
-                               "looks up exists (move the tag to the end of the body, or add "
-                               "`defer`)", "script-early", target))  # fmt: skip
+            out.append(
+                Finding(
+                    path,
+                    line,
+                    f"loads `{src}` before the element `#{later[0]}` it "
+                    "looks up exists (move the tag to the end of the body, or add "
+                    "`defer`)",
+                    "script-early",
+                    target,
+                )
+            )
     return out
 
 
@@ -98,22 +127,43 @@ def _page_script_findings(path: str, content: str, project: _Project) -> list[Fi
     """What a script a page loads with a plain `<script src>` must not do."""
     out: list[Finding] = []
     if m := _MODULE_SYNTAX.search(content):
-        out.append(Finding(path, _line_of(content, m.start()), f"uses `{m.group(1)}`, but the "
-                           "page loads it as a plain `<script src>`, where import/export is an "
-                           "error: write it without them", "script-module"))  # fmt: skip
+        out.append(
+            Finding(
+                path,
+                _line_of(content, m.start()),
+                f"uses `{m.group(1)}`, but the "
+                "page loads it as a plain `<script src>`, where import/export is an "
+                "error: write it without them",
+                "script-module",
+            )
+        )
     if m := _REQUIRE.search(content):
-        out.append(Finding(path, _line_of(content, m.start()), "uses `require`, which only Node "
-                           "has: in a page it is not defined and the script stops there; use "
-                           "what the page loads with its own `<script src>` tags instead",
-                           "script-module"))  # fmt: skip
+        out.append(
+            Finding(
+                path,
+                _line_of(content, m.start()),
+                "uses `require`, which only Node "
+                "has: in a page it is not defined and the script stops there; use "
+                "what the page loads with its own `<script src>` tags instead",
+                "script-module",
+            )
+        )
     redeclared = [(m.start(), m.group(2)) for m in _GLOBAL_REDECLARED.finditer(content)]
-    redeclared += [(m.start(), re.split(r"\s*,\s*", m.group(1))[0])
-                   for m in GLOBAL_UNPACKED.finditer(content)]  # fmt: skip
+    redeclared += [
+        (m.start(), re.split(r"\s*,\s*", m.group(1))[0]) for m in GLOBAL_UNPACKED.finditer(content)
+    ]
     for start, name in sorted(redeclared):
-        out.append(Finding(path, _line_of(content, start), f"declares `{name}`, which the "
-                           "browser already defines: the page stops with \"Identifier has "
-                           "already been declared\"; use the browser's own", "js-global",
-                           name))  # fmt: skip
+        out.append(
+            Finding(
+                path,
+                _line_of(content, start),
+                f"declares `{name}`, which the "
+                'browser already defines: the page stops with "Identifier has '
+                "already been declared\"; use the browser's own",
+                "js-global",
+                name,
+            )
+        )
     for m in _JS_FUNCTION.finditer(content):
         name = m.group(1)
         uses = len(re.findall(rf"(?<![\w$]){re.escape(name)}(?![\w$])", content))
@@ -160,13 +210,17 @@ def storage_pairs(content: str) -> list[tuple[int, int, int, str]]:
 
 
 # Saving and reading back, in either storage a page or extension keeps a number in.
-_SAVES = re.compile(r"\bchrome\.storage\.(local|sync|session)\.set\s*\(|\blocalStorage\s*"
-                    r"(?:\.\s*setItem\s*\(|\[[^\]]+\]\s*=(?!=)|\.\s*(?!getItem\b|setItem\b|"
-                    r"removeItem\b|clear\b|key\b|length\b)\w+\s*=(?!=))")  # fmt: skip
+_SAVES = re.compile(
+    r"\bchrome\.storage\.(local|sync|session)\.set\s*\(|\blocalStorage\s*"
+    r"(?:\.\s*setItem\s*\(|\[[^\]]+\]\s*=(?!=)|\.\s*(?!getItem\b|setItem\b|"
+    r"removeItem\b|clear\b|key\b|length\b)\w+\s*=(?!=))"
+)
 # A read: `.get(`, `getItem(`, or a property of localStorage that is not assigned right there
 # (`localStorage.n === "1"` and `+=` read it; `localStorage.n = 1` does not).
-_READS = re.compile(r"\.\s*get\s*\(|\bonChanged\b|\blocalStorage\s*(?:\.\s*(?!setItem\b)\w+|"
-                    r"\[[^\]]*\])(?!\s*=(?![=>]))|\bObject\.\w+\(\s*localStorage\b")  # fmt: skip
+_READS = re.compile(
+    r"\.\s*get\s*\(|\bonChanged\b|\blocalStorage\s*(?:\.\s*(?!setItem\b)\w+|"
+    r"\[[^\]]*\])(?!\s*=(?![=>]))|\bObject\.\w+\(\s*localStorage\b"
+)
 
 
 def unread_storage(path: str, content: str, project: _Project) -> Finding | None:
@@ -181,9 +235,14 @@ def unread_storage(path: str, content: str, project: _Project) -> Finding | None
         return None
     area = f"chrome.storage.{saved.group(1)}" if saved.group(1) else "localStorage"
     read = f"`{area}.get`" if saved.group(1) else "`localStorage.getItem`"
-    return Finding(path, _line_of(content, saved.start()), f"saves to `{area}`, but no script of "
-                   f"the project reads it back ({read}): what was saved never shows when the "
-                   "page opens again; read it when the page loads and show it", "storage-unread")  # fmt: skip
+    return Finding(
+        path,
+        _line_of(content, saved.start()),
+        f"saves to `{area}`, but no script of "
+        f"the project reads it back ({read}): what was saved never shows when the "
+        "page opens again; read it when the page loads and show it",
+        "storage-unread",
+    )
 
 
 # A description asking that what a page shows survive the page being opened again.
@@ -261,16 +320,31 @@ def _check_js(path: str, content: str, project: _Project, use_node: bool) -> lis
     if use_node:
         out += _node_check(path, content)
     for start, _, _, key in storage_pairs(content):
-        out.append(Finding(path, _line_of(content, start), f"calls `chrome.storage` `set` with a "
-                           f"key and a value: it takes one object (`set({{ {key!r}: value }})`), "
-                           "and throws \"No matching signature\" as written", "storage-call",
-                           key))  # fmt: skip
+        out.append(
+            Finding(
+                path,
+                _line_of(content, start),
+                f"calls `chrome.storage` `set` with a "
+                f"key and a value: it takes one object (`set({{ {key!r}: value }})`), "
+                'and throws "No matching signature" as written',
+                "storage-call",
+                key,
+            )
+        )
     if unread := unread_storage(path, content, project):
         out.append(unread)
     for name, line in const_assigned(content).items():
-        out.append(Finding(path, line, f"assigns to `{name}`, which is declared with `const`: "
-                           "the script stops there with \"Assignment to constant variable\"; "
-                           "declare it with `let`", "const-assigned", name))  # fmt: skip
+        out.append(
+            Finding(
+                path,
+                line,
+                f"assigns to `{name}`, which is declared with `const`: "
+                'the script stops there with "Assignment to constant variable"; '
+                "declare it with `let`",
+                "const-assigned",
+                name,
+            )
+        )
     if path in project.classic_scripts():
         out += _page_script_findings(path, content, project)
     for m in _JS_STUB.finditer(content):
@@ -282,8 +356,14 @@ def _check_js(path: str, content: str, project: _Project, use_node: bool) -> lis
             name = m.group(1) or m.group(2)
             if name not in ids:
                 line = _line_of(content, m.start())
-                out.append(Finding(path, line, f"looks up the element `#{name}`, which no HTML "
-                                   "file of the project has", "dom-id"))  # fmt: skip
+                out.append(
+                    Finding(
+                        path,
+                        line,
+                        f"looks up the element `#{name}`, which no HTML file of the project has",
+                        "dom-id",
+                    )
+                )
     return out
 
 
@@ -310,8 +390,9 @@ def _run_node_check(path: str, content: str) -> list[Finding] | None:
         file = Path(tmp) / f"check{suffix}"
         file.write_text(content, encoding="utf-8")
         try:
-            proc = subprocess.run([NODE or "node", "--check", str(file)], capture_output=True, text=True,
-                                  timeout=20)  # fmt: skip
+            proc = subprocess.run(
+                [NODE or "node", "--check", str(file)], capture_output=True, text=True, timeout=20
+            )
         except (OSError, subprocess.TimeoutExpired):
             return None
     if proc.returncode == 0:

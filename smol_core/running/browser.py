@@ -30,9 +30,17 @@ from .sandbox import Sandbox
 
 STEP_MS = 3000
 TEXT_WAIT_S = 1.0
-_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-quic", "--headless=new"]  # fmt: skip
+_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--headless=new",
+]
 ORIGIN = "http://project.localhost/"  # a page with ES modules is served from here, from the copy
 _MODULE = re.compile(r"""<script\b[^>]*\btype\s*=\s*["']?module""", re.I)
 NO_BROWSER = "no Chrome, Edge or Chromium found (install one, or set SMOL_BROWSER to its path)"
@@ -81,12 +89,17 @@ def run_page(example: Example, box: Sandbox, popup: str | None) -> ExampleResult
     why = unavailable()
     if why:
         # A sentence for the person; what a developer would install, in the details.
-        return ExampleResult(example.name, "not_run", "page not checked: the browser that "
-                             "checks pages is not set up on this machine", detail=why,
-                             files=(example.page,))  # fmt: skip
+        return ExampleResult(
+            example.name,
+            "not_run",
+            "page not checked: the browser that checks pages is not set up on this machine",
+            detail=why,
+            files=(example.page,),
+        )
     if not box.isolated and not box.allow_unisolated:
-        return ExampleResult(example.name, "not_run", "not run: no isolation here",
-                             files=(example.page,))  # fmt: skip
+        return ExampleResult(
+            example.name, "not_run", "not run: no isolation here", files=(example.page,)
+        )
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
@@ -98,9 +111,15 @@ def run_page(example: Example, box: Sandbox, popup: str | None) -> ExampleResult
     except PlaywrightError as exc:
         status, reason = "fail", f"the browser failed: {_line(str(exc))}"
     detail = (f"Opened {example.page}, then:\n{told}\n" if told else "") + "\n".join(errors[:5])
-    return ExampleResult(example.name, status, reason, detail=detail[:3000],
-                         files=(example.page,), seconds=round(time.monotonic() - started, 3),
-                         reached=reached)  # fmt: skip
+    return ExampleResult(
+        example.name,
+        status,
+        reason,
+        detail=detail[:3000],
+        files=(example.page,),
+        seconds=round(time.monotonic() - started, 3),
+        reached=reached,
+    )
 
 
 def _launcher(box: Sandbox) -> str:
@@ -132,9 +151,13 @@ def _page(pw, box: Sandbox, page_path: str, popup: str | None, errors: list[str]
         folder = str(box.inside(box.folder))
         args += [f"--disable-extensions-except={folder}", f"--load-extension={folder}"]
     context = pw.chromium.launch_persistent_context(
-        str(box.inside(profile)), executable_path=_launcher(box), headless=True, args=args,
-        env=box.env(), timeout=30_000,
-    )  # fmt: skip
+        str(box.inside(profile)),
+        executable_path=_launcher(box),
+        headless=True,
+        args=args,
+        env=box.env(),
+        timeout=30_000,
+    )
     try:
         context.route("**/*", functools.partial(_route, box))
         context.add_init_script(_READ_AT_START)
@@ -228,11 +251,14 @@ def _drive(page, example: Example, errors: list[str]) -> tuple[str, str, int, st
 def _said(step: PageStep) -> str:
     """A step in a person's words: what a repair is told was done before it failed."""
     target = css_selector(step.target)
-    return {"click": f"clicked {target}", "fill": f"typed {step.value!r} into {target}",
-            "text": f"{target} should show {step.value!r}",
-            "count": f"{target} should hold {step.value} elements",
-            "reload": "opened the page again (reloaded)",
-            "stored": _stored_said(step)}.get(step.action, step.action)  # fmt: skip
+    return {
+        "click": f"clicked {target}",
+        "fill": f"typed {step.value!r} into {target}",
+        "text": f"{target} should show {step.value!r}",
+        "count": f"{target} should hold {step.value} elements",
+        "reload": "opened the page again (reloaded)",
+        "stored": _stored_said(step),
+    }.get(step.action, step.action)
 
 
 def _stored_said(step: PageStep) -> str:

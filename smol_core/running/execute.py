@@ -49,8 +49,15 @@ def run_examples(
         started = time.monotonic()
         with Sandbox(contents, limits, allow_unisolated=allow_unisolated, cancel=cancel) as box:
             result = _run_one(example, box, contents, popup)
-        where = trace_failure(contents, example, result, _run_server, limits=limits,
-                              allow_unisolated=allow_unisolated, cancel=cancel)  # fmt: skip
+        where = trace_failure(
+            contents,
+            example,
+            result,
+            _run_server,
+            limits=limits,
+            allow_unisolated=allow_unisolated,
+            cancel=cancel,
+        )
         if where:
             result = replace(result, detail=f"{result.detail}\n\n{where}")
         if not result.seconds:
@@ -70,8 +77,9 @@ def _with_seconds(result: ExampleResult, seconds: float) -> ExampleResult:
     return replace(result, seconds=round(seconds, 3))
 
 
-def _run_one(example: Example, box: Sandbox, contents: Mapping[str, str],
-             popup: str | None) -> ExampleResult:  # fmt: skip
+def _run_one(
+    example: Example, box: Sandbox, contents: Mapping[str, str], popup: str | None
+) -> ExampleResult:
     for path, text in example.input_files:
         try:
             box.write(path, text)
@@ -95,25 +103,42 @@ def _run_commands(example: Example, box: Sandbox, contents: Mapping[str, str]) -
         files += [f for f in concerned(command.args, "", contents) if f not in files]
         if tuple(command.args[:3]) == ("python", "-m", "pytest") and not pytest_installed():
             # The tool is missing, not the code wrong: a failure would send it to be rewritten.
-            return ExampleResult(example.name, "not_run", "not run: pytest is not installed "
-                                 "here", reached=number - 1, files=tuple(files))  # fmt: skip
+            return ExampleResult(
+                example.name,
+                "not_run",
+                "not run: pytest is not installed here",
+                reached=number - 1,
+                files=tuple(files),
+            )
         result = box.run(command.args, command.stdin)
         verdict = _judge(command, result, box)
         step = f"command {number} of {len(example.commands)}: " if len(example.commands) > 1 else ""
         if verdict is not None:
             status, reason = verdict
             files = concerned(command.args, result.stderr, contents) or files
-            return ExampleResult(example.name, status, step + reason, reached=number - 1,
-                                 detail=_detail(command, result), files=tuple(files),
-                                 printed=result.stdout[:DETAIL_CHARS])  # fmt: skip
+            return ExampleResult(
+                example.name,
+                status,
+                step + reason,
+                reached=number - 1,
+                detail=_detail(command, result),
+                files=tuple(files),
+                printed=result.stdout[:DETAIL_CHARS],
+            )
     return ExampleResult(example.name, "pass", files=tuple(files))
 
 
 def _run_call(example: Example, box: Sandbox, contents: Mapping[str, str]) -> ExampleResult:
     box.write("_smol_example.py", example.code + "\n")
     expect = example.commands[0] if example.commands else Command(())
-    command = Command(("python", "_smol_example.py"), expect.stdin, expect.exit_code,
-                      expect.output, expect.contains, expect.files)  # fmt: skip
+    command = Command(
+        ("python", "_smol_example.py"),
+        expect.stdin,
+        expect.exit_code,
+        expect.output,
+        expect.contains,
+        expect.files,
+    )
     result = box.run(command.args, command.stdin)
     files = tuple(imported_modules(example.code, contents))
     verdict = _judge(command, result, box)
@@ -121,9 +146,13 @@ def _run_call(example: Example, box: Sandbox, contents: Mapping[str, str]) -> Ex
         return ExampleResult(example.name, "pass", files=files)
     status, reason = verdict
     traced = [f for f in concerned((), result.stderr, contents) if f != "_smol_example.py"]
-    return ExampleResult(example.name, status, reason,
-                         detail=f"The code run:\n{example.code}\n\n" + _detail(command, result),
-                         files=tuple(dict.fromkeys([*traced, *files])))  # fmt: skip
+    return ExampleResult(
+        example.name,
+        status,
+        reason,
+        detail=f"The code run:\n{example.code}\n\n" + _detail(command, result),
+        files=tuple(dict.fromkeys([*traced, *files])),
+    )
 
 
 def _run_server(example: Example, box: Sandbox, contents: Mapping[str, str]) -> ExampleResult:
@@ -134,8 +163,10 @@ def _run_server(example: Example, box: Sandbox, contents: Mapping[str, str]) -> 
     if why:
         return ExampleResult(example.name, "refused", f"refused before running: {why}")
     requests = [[r.path, r.status, list(r.contains)] for r in example.requests]
-    box.write("_smol_driver.py", _DRIVER.format(args=list(start.args), port=example.port,
-                                                requests=requests))  # fmt: skip
+    box.write(
+        "_smol_driver.py",
+        _DRIVER.format(args=list(start.args), port=example.port, requests=requests),
+    )
     result = box.run(("python", "_smol_driver.py"))
     files = tuple(concerned(start.args, result.stderr, contents))
     if result.reason.startswith("not run") or result.stopped:
@@ -151,8 +182,9 @@ def _run_server(example: Example, box: Sandbox, contents: Mapping[str, str]) -> 
         else (result.reason or "the server check did not finish")
     )
     reached = sum(1 for line in lines if line == "ANSWERED")
-    return ExampleResult(example.name, "fail", reason, detail=_cap(result.stderr), files=files,
-                         reached=reached)  # fmt: skip
+    return ExampleResult(
+        example.name, "fail", reason, detail=_cap(result.stderr), files=files, reached=reached
+    )
 
 
 _DRIVER = """\
@@ -205,13 +237,47 @@ _NO_SCREEN = ("no display name", "couldn't connect to display", "No available vi
 
 # Packages people ask for by name; any other missing module counts as a package only where the
 # project declares it (requirements.txt, pyproject.toml, package.json).
-_KNOWN_PACKAGES = frozenset([
-    "flask", "fastapi", "django", "requests", "numpy", "pandas", "matplotlib", "scipy", "sklearn",
-    "pygame", "PIL", "bs4", "yaml", "dotenv", "click", "typer", "rich", "tqdm", "sqlalchemy",
-    "pydantic", "uvicorn", "aiohttp", "httpx", "jinja2", "streamlit", "tkinter", "torch",
-    "tensorflow", "openai", "express", "react", "vue", "axios", "lodash", "chalk", "commander",
-    "pytest",
-])  # fmt: skip
+_KNOWN_PACKAGES = frozenset(
+    [
+        "flask",
+        "fastapi",
+        "django",
+        "requests",
+        "numpy",
+        "pandas",
+        "matplotlib",
+        "scipy",
+        "sklearn",
+        "pygame",
+        "PIL",
+        "bs4",
+        "yaml",
+        "dotenv",
+        "click",
+        "typer",
+        "rich",
+        "tqdm",
+        "sqlalchemy",
+        "pydantic",
+        "uvicorn",
+        "aiohttp",
+        "httpx",
+        "jinja2",
+        "streamlit",
+        "tkinter",
+        "torch",
+        "tensorflow",
+        "openai",
+        "express",
+        "react",
+        "vue",
+        "axios",
+        "lodash",
+        "chalk",
+        "commander",
+        "pytest",
+    ]
+)
 _DECLARED = ("requirements.txt", "pyproject.toml", "package.json", "setup.py", "Pipfile")
 
 

@@ -77,12 +77,20 @@ def smoke_examples(contents: Mapping[str, str], covered: Iterable[Example] = ())
     if plain:
         names = [p[:-3].replace("/", ".").removesuffix(".__init__") for p in plain]
         code = "".join(f"import {n}\n" for n in names)
-        out.append(Example("every module imports cleanly", "smoke",
-                           (Command((), exit_code=0),), code=code, source="smoke"))  # fmt: skip
+        out.append(
+            Example(
+                "every module imports cleanly",
+                "smoke",
+                (Command((), exit_code=0),),
+                code=code,
+                source="smoke",
+            )
+        )
     for page in contents:
         if page.lower().endswith((".html", ".htm")) and page not in seen:
-            out.append(Example(f"{page} loads and its controls work", "smoke", page=page,
-                               source="smoke"))  # fmt: skip
+            out.append(
+                Example(f"{page} loads and its controls work", "smoke", page=page, source="smoke")
+            )
     for test in tests:
         out.append(test_example(test, contents[test]))
     return out

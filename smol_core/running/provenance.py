@@ -270,8 +270,11 @@ def describe(events: list, contents: Mapping[str, str]) -> str:
     """The trace as lines a model reads: consecutive events of one line are one entry."""
     entries: list[list] = []  # [kind, path, line, text or code]
     # The trace file is in the program's own folder: what it holds is hostile like the program.
-    wellformed = [e for e in events if isinstance(e, list) and len(e) == 4] if isinstance(
-        events, list) else []  # fmt: skip
+    wellformed = (
+        [e for e in events if isinstance(e, list) and len(e) == 4]
+        if isinstance(events, list)
+        else []
+    )
     for kind, path, line, value in wellformed:
         if not isinstance(path, str) or path not in contents or type(line) is not int:
             continue
@@ -304,8 +307,9 @@ def describe(events: list, contents: Mapping[str, str]) -> str:
         source = f"`{_line(contents[path], line)}`" + (because if because != said else "")
         said = because
         if kind == "exit":
-            out.append(f"- `{path}` line {line}, {source}: ended the program with exit "
-                       f"status {value}")  # fmt: skip
+            out.append(
+                f"- `{path}` line {line}, {source}: ended the program with exit status {value}"
+            )
         elif kind == "set":
             out.append(f"- `{path}` line {line}, {source}: {value}")
         elif kind == "return":

@@ -117,8 +117,18 @@ if [ "$LOCK" = setpriv ]; then
 fi
 exec unshare --user --map-root-user -- "$@"
 """
-_UNSHARE = ("--user", "--map-root-user", "--mount", "--net", "--pid", "--ipc", "--uts",
-            "--cgroup", "--fork", "--kill-child")  # fmt: skip
+_UNSHARE = (
+    "--user",
+    "--map-root-user",
+    "--mount",
+    "--net",
+    "--pid",
+    "--ipc",
+    "--uts",
+    "--cgroup",
+    "--fork",
+    "--kill-child",
+)
 # What a person agrees to when they let generated code run where it can't be isolated.
 WITHOUT_ISOLATION = (
     "Without isolation it still runs as a process of its own, with no key of yours in its "
@@ -132,10 +142,28 @@ _DEVICES = ("null", "zero", "full", "random", "urandom")
 _TOP_LINKS = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
 # /etc as the program sees it: these, copied when the host has them, and a passwd, group, hosts,
 # nsswitch.conf and hostname of its own. Nothing with a secret (shadow, ssl/private, ssh, …).
-_ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone", "mime.types",
-        "os-release", "debian_version", "alternatives", "fonts", "ssl/certs", "ssl/openssl.cnf",
-        "ca-certificates.conf", "python3", f"python3.{sys.version_info[1]}", "chromium",
-        "chromium.d", "gai.conf", "protocols", "services")  # fmt: skip
+_ETC = (
+    "ld.so.cache",
+    "ld.so.conf",
+    "ld.so.conf.d",
+    "localtime",
+    "timezone",
+    "mime.types",
+    "os-release",
+    "debian_version",
+    "alternatives",
+    "fonts",
+    "ssl/certs",
+    "ssl/openssl.cnf",
+    "ca-certificates.conf",
+    "python3",
+    f"python3.{sys.version_info[1]}",
+    "chromium",
+    "chromium.d",
+    "gai.conf",
+    "protocols",
+    "services",
+)
 
 
 # Where the init script looks for its tools first (`pivot_root` and `ip` are in sbin, which an
@@ -168,8 +196,9 @@ def isolation() -> str:
             (top / sub).mkdir()
         probe = [*_isolated(top, Limits(), ()), "true"]
         try:
-            done = subprocess.run(probe, capture_output=True, text=True, timeout=20,
-                                  env=_base_env(_inside(top)))  # fmt: skip
+            done = subprocess.run(
+                probe, capture_output=True, text=True, timeout=20, env=_base_env(_inside(top))
+            )
         except (OSError, subprocess.TimeoutExpired) as exc:
             return f"none: unshare failed ({exc})"
     finally:
@@ -195,8 +224,20 @@ def _isolated(top: Path, limits: Limits, extra: Sequence[str]) -> list[str]:
     root = _skeleton(shown)
     fstab = top / f".fstab-{root.name}"  # one per skeleton: a browser's may differ
     fstab.write_text(_fstab(root, shown, limits))
-    return [_which("unshare") or "unshare", *_UNSHARE, "sh", "-c", _INIT, "smol-init", str(top),
-            str(_inside(top)), str(root), str(fstab), lock(), _STAGE2]  # fmt: skip
+    return [
+        _which("unshare") or "unshare",
+        *_UNSHARE,
+        "sh",
+        "-c",
+        _INIT,
+        "smol-init",
+        str(top),
+        str(_inside(top)),
+        str(root),
+        str(fstab),
+        lock(),
+        _STAGE2,
+    ]
 
 
 def _fstab(root: Path, shown: Sequence[str], limits: Limits) -> str:
@@ -209,8 +250,10 @@ def _fstab(root: Path, shown: Sequence[str], limits: Limits) -> str:
     lines = [f"{field(r)} {field(r)} none bind 0 0"]
     lines += [f"{field(p)} {field(r + p)} none bind,ro,nosuid,nodev 0 0" for p in shown]
     lines += [f"/dev/{n} {field(r)}/dev/{n} none bind 0 0" for n in _DEVICES]
-    lines.append(f"smol-files {field(r)}/tmp tmpfs size={limits.disk_bytes},"
-                 f"nr_inodes={limits.files},mode=0755 0 0")  # fmt: skip
+    lines.append(
+        f"smol-files {field(r)}/tmp tmpfs size={limits.disk_bytes},"
+        f"nr_inodes={limits.files},mode=0755 0 0"
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -228,9 +271,15 @@ def _shown(extra: tuple[str, ...]) -> tuple[str, ...]:
         if path.is_dir() and not path.is_symlink():
             shown.append(str(path))
     home = os.path.realpath(os.path.expanduser("~"))
-    wanted = [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
-              os.path.dirname(os.path.realpath(sys.executable)), *extra,
-              "/var/cache/fontconfig"]  # fmt: skip
+    wanted = [
+        sys.prefix,
+        sys.base_prefix,
+        sys.exec_prefix,
+        sys.base_exec_prefix,
+        os.path.dirname(os.path.realpath(sys.executable)),
+        *extra,
+        "/var/cache/fontconfig",
+    ]
     for folder in wanted:
         real = os.path.realpath(folder)
         if real in ("/", home) or "\n" in real or not os.path.isdir(real):
@@ -264,8 +313,12 @@ def _skeleton(shown: tuple[str, ...]) -> Path:
                 (root / name).symlink_to(os.readlink(path))
         for name in _DEVICES:
             (root / "dev" / name).touch()
-        for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
-                             ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):  # fmt: skip
+        for name, target in (
+            ("fd", "/proc/self/fd"),
+            ("stdin", "/proc/self/fd/0"),
+            ("stdout", "/proc/self/fd/1"),
+            ("stderr", "/proc/self/fd/2"),
+        ):
             (root / "dev" / name).symlink_to(target)
         _copy_etc(root / "etc")
         atexit.register(shutil.rmtree, root, True)
@@ -282,8 +335,9 @@ def _copy_etc(etc: Path) -> None:
                 shutil.copy2(source, target, follow_symlinks=False)
             elif source.is_dir():
                 shutil.copytree(source, target, symlinks=True)
-    (etc / "passwd").write_text("root:x:0:0:root:/tmp:/bin/sh\n"
-                                "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n")  # fmt: skip
+    (etc / "passwd").write_text(
+        "root:x:0:0:root:/tmp:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"
+    )
     (etc / "group").write_text("root:x:0:\nnogroup:x:65534:\n")
     (etc / "hosts").write_text("127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n")
     (etc / "nsswitch.conf").write_text("passwd: files\ngroup: files\nhosts: files\n")
@@ -384,36 +438,61 @@ class Sandbox:
         with open(self.folder / normalize_path(path), "rb") as f:
             return f.read(limit).decode("utf-8", "replace")
 
-    def run(self, argv: Sequence[str], stdin: str = "",
-            on_output: Callable[[str], None] | None = None) -> RunResult:  # fmt: skip
+    def run(
+        self, argv: Sequence[str], stdin: str = "", on_output: Callable[[str], None] | None = None
+    ) -> RunResult:
         """Run one command in the copy and wait for it (at most `limits.seconds`).
         `on_output` is called with each piece of output (stdout and stderr, as they come, only
         what the cap keeps) from the threads reading them: it must be quick and thread-safe."""
         argv = tuple(argv)
         if not self.isolated and not self.allow_unisolated:
-            return RunResult(argv, None, "", "", 0.0, self.isolation,
-                             reason=f"not run: no isolation here ({self.isolation[6:]})")  # fmt: skip
+            return RunResult(
+                argv,
+                None,
+                "",
+                "",
+                0.0,
+                self.isolation,
+                reason=f"not run: no isolation here ({self.isolation[6:]})",
+            )
         if self.cancel is not None and self.cancel.is_set():
-            return RunResult(argv, None, "", "", 0.0, self.isolation, reason=STOPPED,
-                             stopped=True)  # fmt: skip
+            return RunResult(argv, None, "", "", 0.0, self.isolation, reason=STOPPED, stopped=True)
         command = self.command([_interpreter(argv[0]), *argv[1:]] if argv else ["true"])
         with _pids_group(self.limits.processes) as group:
             return self._run(argv, command, stdin, group, on_output)
 
-    def _run(self, argv: tuple[str, ...], command: list[str], stdin: str,
-             group: Path | None, on_output: Callable[[str], None] | None) -> RunResult:  # fmt: skip
+    def _run(
+        self,
+        argv: tuple[str, ...],
+        command: list[str],
+        stdin: str,
+        group: Path | None,
+        on_output: Callable[[str], None] | None,
+    ) -> RunResult:
         limits = self.limits
         started = time.monotonic()
         try:
             proc = subprocess.Popen(
-                command, cwd=self.folder, env=self.env(),
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                start_new_session=True, close_fds=True,
+                command,
+                cwd=self.folder,
+                env=self.env(),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+                close_fds=True,
                 preexec_fn=functools.partial(_limit_child, limits, group),
-            )  # fmt: skip
+            )
         except OSError as exc:
-            return RunResult(argv, None, "", "", 0.0, self.isolation,
-                             reason=f"could not start: {exc.strerror or exc}")  # fmt: skip
+            return RunResult(
+                argv,
+                None,
+                "",
+                "",
+                0.0,
+                self.isolation,
+                reason=f"could not start: {exc.strerror or exc}",
+            )
         out, err = (
             _Capped(proc.stdout, limits.output_bytes, on_output),
             _Capped(proc.stderr, limits.output_bytes, on_output),
@@ -433,9 +512,17 @@ class Sandbox:
             why = stderr[stderr.rindex(SETUP_MARK) + len(SETUP_MARK) :].strip()[:300]
             reason = f"not run: the isolation could not be set up ({why})"
         return RunResult(
-            argv, code, out.text(), stderr, seconds, self.isolation,
-            timed_out=timed_out, cut=out.cut or err.cut, reason=reason, stopped=stopped,
-        )  # fmt: skip
+            argv,
+            code,
+            out.text(),
+            stderr,
+            seconds,
+            self.isolation,
+            timed_out=timed_out,
+            cut=out.cut or err.cut,
+            reason=reason,
+            stopped=stopped,
+        )
 
 
 def _interpreter(name: str) -> str:

@@ -27,12 +27,17 @@ from .words import (
 _BLOCK_OUTPUT = re.compile(
     FED_COMMAND + r"(?:" + NOT_A_COMMAND + r"[^\n.!?`]|[.!?](?!\s)){0,120}?"
     r"\b(?:prints|outputs|should\s+print|shows|displays|writes)\b[^`\n.]{0,40}:\s*\n\s*"
-    r"```[^\n`]*\n(.*?)\n?```", re.S)  # fmt: skip
+    r"```[^\n`]*\n(.*?)\n?```",
+    re.S,
+)
 # A terminal session in a fenced block: "$ python todo.py add milk", then what it printed.
 _PROMPT = re.compile(r"^\s*[$%>]\s+(.+)$")
 # What an error prints: a session that shows it doesn't show the status it ends with.
-_ERROR_WORDS = re.compile(r"\b(?:error|usage|not\s+found|invalid|unknown|no\s+such|missing|"
-                          r"cannot|can't)\b", re.I)  # fmt: skip
+_ERROR_WORDS = re.compile(
+    r"\b(?:error|usage|not\s+found|invalid|unknown|no\s+such|missing|"
+    r"cannot|can't)\b",
+    re.I,
+)
 
 
 # A block no output can be expected of: what a random pick or today's date prints, a program that
@@ -89,8 +94,15 @@ def transcripts(spec: str, contents: Mapping[str, str]) -> list[dict]:
             else:
                 command["output"] = printed
         told = ", then ".join(f"`{c['args']}`" for c in commands)
-        out.append({"kind": "command", "name": f"the session: {told}"[:80], "commands": commands,
-                    "input_files": list(given.values()), "session": True})  # fmt: skip
+        out.append(
+            {
+                "kind": "command",
+                "name": f"the session: {told}"[:80],
+                "commands": commands,
+                "input_files": list(given.values()),
+                "session": True,
+            }
+        )
     return out
 
 
@@ -104,6 +116,12 @@ def block_outputs(spec: str, contents: Mapping[str, str]) -> list[dict]:
         if LIKE.search(lead) or _unknowable(paragraph_of(spec, match.start()), match[2]):
             continue  # "prints something like:"; a random pick, a question, a server
         if fed is not None and runnable(fed):
-            items.append(command_item(f"`{match[1]}` prints its block", fed,
-                               exit_code=status(spec, match), output=match.group(2)))  # fmt: skip
+            items.append(
+                command_item(
+                    f"`{match[1]}` prints its block",
+                    fed,
+                    exit_code=status(spec, match),
+                    output=match.group(2),
+                )
+            )
     return items

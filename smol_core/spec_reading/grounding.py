@@ -64,10 +64,12 @@ def filled_outputs(args: Sequence[str], spec: str) -> set[str]:
                 continue
             if len(words) != len(args) or words[:2] != list(args[:2]):
                 continue
-            fills = {w: a for w, a in zip(words[2:], args[2:], strict=True)
-                     if PLACEHOLDER.fullmatch(w)}  # fmt: skip
-            if not fills or any(w != a for w, a in zip(words[2:], args[2:], strict=True)
-                                if w not in fills):  # fmt: skip
+            fills = {
+                w: a for w, a in zip(words[2:], args[2:], strict=True) if PLACEHOLDER.fullmatch(w)
+            }
+            if not fills or any(
+                w != a for w, a in zip(words[2:], args[2:], strict=True) if w not in fills
+            ):
                 continue
             rest = sentence[m.end() :]
             for said in re.finditer(r"`([^`\n]+)`", rest):
@@ -169,8 +171,9 @@ def held_to_sentences(example: Example, spec: str, files: Collection[str]) -> Ex
             exit_code: int | None = code if code < 256 else None
         else:
             exit_code = None if _FAILS.search(told) or c.exit_code != 0 else 0
-        needed = [a for a in c.args[1:] if _DATA_FILE.fullmatch(a) and a not in files
-                  and a not in inputs]  # fmt: skip
+        needed = [
+            a for a in c.args[1:] if _DATA_FILE.fullmatch(a) and a not in files and a not in inputs
+        ]
         # An example of a failure needs no file (it may be the one missing).
         if needed and exit_code == 0 and not _NO_FILE.search(sentence):
             given = {n: given_content(spec, n, sentence) for n in needed}

@@ -32,8 +32,9 @@ def fed_command(
         words = list(lexer)
     except ValueError:
         return None
-    feeder, args = (words[: words.index("|")], words[words.index("|") + 1 :]) if "|" in words \
-        else ([], words)  # fmt: skip
+    feeder, args = (
+        (words[: words.index("|")], words[words.index("|") + 1 :]) if "|" in words else ([], words)
+    )
     if feeder and feeder[0] not in ("echo", "printf"):
         return None  # fed by another program: what it prints is not known here
     if feeder and feeder[0] == "printf" and "%" in " ".join(feeder[1:]).replace("%%", ""):
@@ -70,8 +71,10 @@ FENCE = re.compile(r"```[^\n`]*\n(.*?)\n?```", re.S)
 _CONTAINING = r"\b(?:contains|containing|holds|holding|with\s+the\s+(?:text|lines?|content))\b"
 _LEAD = re.compile(rf"\s*:\s*|[^`.]{{0,40}}?{_CONTAINING}\s*:?\s*")  # from the name to its block
 # One quoted text, not the first of several ("the lines `buy milk` and `TODO call`").
-_QUOTED_TEXT = (r"\s*:?\s*(?:\"([^\"\n]*)\"|`([^`\n]+)`)"
-                r"(?!\s*(?:,\s*|and\s+|then\s+)(?:\"|`(?!(?:python3?|node)\s)))")  # fmt: skip
+_QUOTED_TEXT = (
+    r"\s*:?\s*(?:\"([^\"\n]*)\"|`([^`\n]+)`)"
+    r"(?!\s*(?:,\s*|and\s+|then\s+)(?:\"|`(?!(?:python3?|node)\s)))"
+)
 _CONTAINS_QUOTED = re.compile(rf"\s+{_CONTAINING}{_QUOTED_TEXT}")  # "`notes.txt` contains `a b`"
 _TOLD_OUTPUT = re.compile(rf"\b(?:{SHOWS})\b")
 
@@ -96,10 +99,12 @@ def _text(quoted: re.Match) -> str:
 
 
 # "If the file does not exist it prints `error: no such file` and exits with status 1".
-_NO_FILE = re.compile(r"\b(?:if|when)\s+(?:the\s+)?(?:input\s+|given\s+)?file\s+(?:does\s+not|doesn't|"
-                      r"is\s+not|isn't|cannot\s+be)\s+(?:exist|there|found)|\b(?:if|when|for)\s+(?:the|a)"
-                      r"\s+(?:input\s+)?file\s+(?:is\s+)?missing\b|\b(?:a|the)\s+missing\s+file\b",
-                      re.I)  # fmt: skip
+_NO_FILE = re.compile(
+    r"\b(?:if|when)\s+(?:the\s+)?(?:input\s+|given\s+)?file\s+(?:does\s+not|doesn't|"
+    r"is\s+not|isn't|cannot\s+be)\s+(?:exist|there|found)|\b(?:if|when|for)\s+(?:the|a)"
+    r"\s+(?:input\s+)?file\s+(?:is\s+)?missing\b|\b(?:a|the)\s+missing\s+file\b",
+    re.I,
+)
 
 
 def missing_input(spec: str, items: list[dict]) -> list[dict]:
@@ -113,7 +118,12 @@ def missing_input(spec: str, items: list[dict]) -> list[dict]:
         said = re.search(r"\b(?:prints|outputs|shows|says|writes)\s+`([^`\n]+)`", sentence)
         status = said_status(re.sub(r"`[^`\n]*`", "``", sentence))
         if _NO_FILE.search(sentence) and (said or status is not None):
-            return [command_item(f"`{shlex.join(args)}` (the file not there)", (args, "", []),
-                                 exit_code=status,
-                                 **({"contains": [said.group(1)]} if said else {}))]  # fmt: skip
+            return [
+                command_item(
+                    f"`{shlex.join(args)}` (the file not there)",
+                    (args, "", []),
+                    exit_code=status,
+                    **({"contains": [said.group(1)]} if said else {}),
+                )
+            ]
     return []

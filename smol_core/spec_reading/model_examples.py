@@ -97,10 +97,10 @@ def _example_of(
     grounded = _grounding(spec)
     if kind in ("command", "sequence", "cli"):
         commands = tuple(
-            c for c in (_command_of(c, grounded, contents, spec)
-                        for c in _list(item.get("commands")))
+            c
+            for c in (_command_of(c, grounded, contents, spec) for c in _list(item.get("commands")))
             if c
-        )  # fmt: skip
+        )
         if not commands and item.get("args"):
             single = _command_of(item, grounded, contents, spec)
             commands = (single,) if single else ()
@@ -124,8 +124,13 @@ def _example_of(
         expect = _command_of({**item, "args": ["python", "-c", "…"]}, grounded)
         if expect and "print" not in code:
             expect = replace(expect, output=None, contains=())  # it can't print what it expects
-        return Example(name, "call", (replace(expect, args=()),) if expect else (), code=code,
-                       input_files=_input_files(item, contents))  # fmt: skip
+        return Example(
+            name,
+            "call",
+            (replace(expect, args=()),) if expect else (),
+            code=code,
+            input_files=_input_files(item, contents),
+        )
     if kind == "page":
         page = _project_path(item.get("page"), contents, (".html", ".htm"))
         if page is None:
@@ -142,8 +147,9 @@ def _example_of(
         requests = tuple(
             r for r in (_request_of(r, grounded) for r in _list(item.get("requests"))) if r
         )
-        return Example(name, "server", (replace(start, exit_code=None),), port=port,
-                       requests=requests)  # fmt: skip
+        return Example(
+            name, "server", (replace(start, exit_code=None),), port=port, requests=requests
+        )
     return None
 
 
@@ -170,9 +176,10 @@ def _command_of(
     ):
         output = None
     contains = tuple(
-        c for c in (str(x) for x in _list(item.get("contains")) if isinstance(x, (str, int, float)))
+        c
+        for c in (str(x) for x in _list(item.get("contains")) if isinstance(x, (str, int, float)))
         if c.strip() and (_expected(c, grounded, files) or _squash(c) in filled)
-    )  # fmt: skip
+    )
     code = item.get("exit_code", 0)
     return Command(
         args=tuple(args)[:40],

@@ -39,20 +39,30 @@ _DELTA = re.compile(
 )
 _SET = re.compile(r"\b(?:sets?|resets?|puts?|brings?|turns?)\b[^.;]{0,40}?\bto\s+`(-?\d+)`")
 _APPEND = re.compile(r"\b(?:appends?|adds?|inserts?)\b[^.;]{0,40}?(?:`?<li>`?|\bitem\b|\bentry\b)")
-_CLEARS = re.compile(r"\b(?:clears?|empties|resets?)\s+the\s+(?:input|field|text\s*box)\b"
-                     r"|\b(?:input|field)\s+is\s+(?:then\s+)?(?:cleared|emptied)\b")  # fmt: skip
-_BLANK = re.compile(r"\b(?:empty|blank|only\s+spaces|whitespace)\b[^.]{0,60}?\b(?:adds?|does)"
-                    r"\s+nothing\b")  # fmt: skip
+_CLEARS = re.compile(
+    r"\b(?:clears?|empties|resets?)\s+the\s+(?:input|field|text\s*box)\b"
+    r"|\b(?:input|field)\s+is\s+(?:then\s+)?(?:cleared|emptied)\b"
+)
+_BLANK = re.compile(
+    r"\b(?:empty|blank|only\s+spaces|whitespace)\b[^.]{0,60}?\b(?:adds?|does)"
+    r"\s+nothing\b"
+)
 _HOW_MANY = re.compile(r"\bhow\s+many\b|\bnumber\s+of\s+items\b|\bcount\s+of\b")
 _KEPT = re.compile(r"\b(?:saved|stored|storage|localStorage|remembers?|persists?|kept|keeps)\b")
 _AREA = r"`(chrome\.storage\.(?:local|sync|session)|localStorage|sessionStorage)`"
 _KEY = r"\bkey\s+`([\w.:-]{1,80})`"
 _STORE = re.compile(rf"{_AREA}[^.;]{{0,80}}?{_KEY}|{_KEY}[^.;]{{0,80}}?\b(?:in|of)\s+{_AREA}")
 # "Typing `hello` makes it show `5`": what is typed into an input, and what an element then shows.
-_TYPED = re.compile(r"\b(?:typ(?:e|es|ing)|enter(?:s|ing)?|writ(?:e|es|ing)|past(?:e|es|ing))"
-                    r"\s+(?:in\s+)?`([^`\n]+)`", re.I)  # fmt: skip
-_SHOWN = re.compile(r"\b(?:shows?|showing|displays?|reads?|becomes?|says?|(?:changes?|updates?|"
-                    r"turns?)\s+to)\s*:?\s+`([^`\n]*)`", re.I)  # fmt: skip
+_TYPED = re.compile(
+    r"\b(?:typ(?:e|es|ing)|enter(?:s|ing)?|writ(?:e|es|ing)|past(?:e|es|ing))"
+    r"\s+(?:in\s+)?`([^`\n]+)`",
+    re.I,
+)
+_SHOWN = re.compile(
+    r"\b(?:shows?|showing|displays?|reads?|becomes?|says?|(?:changes?|updates?|"
+    r"turns?)\s+to)\s*:?\s+`([^`\n]*)`",
+    re.I,
+)
 _IT = re.compile(r"^\W*(?:it|this|that)\b|\bmakes?\s+it\b|\b(?:then|and)\s+it\b", re.I)
 _CLICKS = re.compile(r"\b(?:click|press|tap)\w*\b", re.I)
 # "Clicking the save button stores the textarea's text …": what is typed is kept, and "when the
@@ -116,8 +126,11 @@ def spec_pages(spec: str, contents: Mapping[str, str]) -> list[Example]:
                 stores.setdefault(showing[0], where)
         found = list(_START.finditer(sentence)) or _only_number(sentence, mentions, tags)
         for m in found:
-            shown = [x for x in mentions if x.at < m.start() and tags[x.id] not in
-                     _BUTTONS + _INPUTS + _LISTS]  # fmt: skip
+            shown = [
+                x
+                for x in mentions
+                if x.at < m.start() and tags[x.id] not in _BUTTONS + _INPUTS + _LISTS
+            ]
             if shown:
                 value = int(next(v for v in m.groups() if v is not None))
                 starts.setdefault(shown[-1].id, value)
@@ -140,17 +153,31 @@ def spec_pages(spec: str, contents: Mapping[str, str]) -> list[Example]:
         steps += [PageStep("text", ident, value) for ident, value in last.items()]
         # Where the spec names the storage and key: a number must be there (shown after a
         # reload from localStorage, it passed where the spec asked for chrome.storage).
-        steps += [PageStep("stored", stores[ident], value) for ident, value in last.items()
-                  if ident in stores and value.lstrip("-").isdigit()]  # fmt: skip
+        steps += [
+            PageStep("stored", stores[ident], value)
+            for ident, value in last.items()
+            if ident in stores and value.lstrip("-").isdigit()
+        ]
     for button, field, where in saves[:1]:
         if field in restored:  # typed, saved, and there again when the page opens again
-            steps += [PageStep("fill", field, _SAMPLE), PageStep("click", button),
-                      PageStep("reload", "page"), PageStep("text", field, _SAMPLE)]  # fmt: skip
+            steps += [
+                PageStep("fill", field, _SAMPLE),
+                PageStep("click", button),
+                PageStep("reload", "page"),
+                PageStep("text", field, _SAMPLE),
+            ]
             steps += [PageStep("stored", where, _SAMPLE)] if where else []
     if not any(s.action in ("click", "fill") for s in steps):
         return []
-    return [Example("what the description says the page does", "page", page=page,
-                    steps=tuple(steps[:MAX_STEPS]), source="spec")]  # fmt: skip
+    return [
+        Example(
+            "what the description says the page does",
+            "page",
+            page=page,
+            steps=tuple(steps[:MAX_STEPS]),
+            source="spec",
+        )
+    ]
 
 
 def _only_number(
@@ -180,9 +207,12 @@ def _where(sentence: str) -> str:
 
 
 def _typing(
-    sentence: str, mentions: list[_Mention], tags: Mapping[str, str], shows: list[_Mention],
+    sentence: str,
+    mentions: list[_Mention],
+    tags: Mapping[str, str],
+    shows: list[_Mention],
     pressed: list[str],
-) -> list[PageStep]:  # fmt: skip
+) -> list[PageStep]:
     """What typing makes the page show ("Typing `hello` in the textarea makes the span show
     `5`"): type into the input (the one named, or the page's only one), click the buttons named
     after it, expect the element the sentence names (after the value, else before it, else the
@@ -201,16 +231,22 @@ def _typing(
     target = (between[-1:] or later or earlier[-1:] or (alone if len(alone) == 1 else []))[:1]
     if len(inputs) != 1 or not target:
         return []
-    clicks = [PageStep("click", x.id) for x in mentions
-              if tags[x.id] in _BUTTONS and typing.end() <= x.at < shown.start()]  # fmt: skip
+    clicks = [
+        PageStep("click", x.id)
+        for x in mentions
+        if tags[x.id] in _BUTTONS and typing.end() <= x.at < shown.start()
+    ]
     if not clicks and _CLICKS.search(sentence):
         # "… and clicking it shows `32`": the button spoken of last, or the page's only one.
         only = [i for i, t in tags.items() if t in _BUTTONS]
         clicks = [PageStep("click", b) for b in (pressed[-1:] or (only if len(only) == 1 else []))]
         if not clicks:
             return []
-    return [PageStep("fill", inputs[0], typing.group(1)), *clicks,
-            PageStep("text", target[0], shown.group(1))]  # fmt: skip
+    return [
+        PageStep("fill", inputs[0], typing.group(1)),
+        *clicks,
+        PageStep("text", target[0], shown.group(1)),
+    ]
 
 
 def _page(spec: str, contents: Mapping[str, str]) -> str | None:
@@ -224,10 +260,16 @@ def _page(spec: str, contents: Mapping[str, str]) -> str | None:
 def _naming(tags: Mapping[str, str]) -> list[tuple[re.Pattern[str], str]]:
     """How a sentence may name each element: `#id`, "the <id> <tag>" ("the add button"); and
     "the span" / "the button" / "the list" / "the input" when the page has only one of those."""
-    out = [(re.compile(rf"`#{re.escape(i)}`|\bthe\s+`?{re.escape(i)}`?\s+{t}\b"), i)
-           for i, t in tags.items()]  # fmt: skip
-    by_kind = {"span": ("span",), "button": _BUTTONS, "list": _LISTS,
-               r"(?:input|textarea|field|text\s*(?:box|field))": _INPUTS}  # fmt: skip
+    out = [
+        (re.compile(rf"`#{re.escape(i)}`|\bthe\s+`?{re.escape(i)}`?\s+{t}\b"), i)
+        for i, t in tags.items()
+    ]
+    by_kind = {
+        "span": ("span",),
+        "button": _BUTTONS,
+        "list": _LISTS,
+        r"(?:input|textarea|field|text\s*(?:box|field))": _INPUTS,
+    }
     for word, kinds in by_kind.items():
         same = [i for i, t in tags.items() if t in kinds]
         if len(same) == 1:
@@ -250,9 +292,11 @@ def _mentions(
 
 
 def _actions(
-    clauses: list[tuple[str, str]], tags: Mapping[str, str], starts: dict[str, int],
+    clauses: list[tuple[str, str]],
+    tags: Mapping[str, str],
+    starts: dict[str, int],
     counters: set[str],
-) -> list[PageStep]:  # fmt: skip
+) -> list[PageStep]:
     numbers = [i for i in starts if i not in counters]
     inputs = [i for i, t in tags.items() if t in _INPUTS]
     lists = [i for i, t in tags.items() if t in _LISTS]
@@ -260,8 +304,11 @@ def _actions(
     shown = dict(starts)
     for button, clause in clauses:
         if _APPEND.search(clause) and len(inputs) == 1 and len(lists) == 1:
-            steps += [PageStep("fill", inputs[0], f"  {_SAMPLE} "), PageStep("click", button),
-                      PageStep("text", lists[0], _SAMPLE)]  # fmt: skip
+            steps += [
+                PageStep("fill", inputs[0], f"  {_SAMPLE} "),
+                PageStep("click", button),
+                PageStep("text", lists[0], _SAMPLE),
+            ]
             for c in counters:
                 shown[c] += 1
                 steps.append(PageStep("text", c, str(shown[c])))

@@ -30,8 +30,12 @@ PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9_]+|<[^>]*>|\[[^\]]*\]|\.\.\.|…")
 def command_item(name: str, fed: Fed, **expect: object) -> dict:
     """One command example as `parse_examples` reads it, with what the spec feeds it."""
     args, stdin, given = fed
-    return {"kind": "command", "name": name[:80], "input_files": given,
-            "commands": [{"args": shlex.join(args), "stdin": stdin, **expect}]}  # fmt: skip
+    return {
+        "kind": "command",
+        "name": name[:80],
+        "input_files": given,
+        "commands": [{"args": shlex.join(args), "stdin": stdin, **expect}],
+    }
 
 
 def runnable(fed: Fed | None) -> bool:
@@ -39,12 +43,16 @@ def runnable(fed: Fed | None) -> bool:
     return fed is not None and not any(PLACEHOLDER.fullmatch(w) for w in fed[0][2:])
 
 
-ASKS = re.compile(r"\b(?:asks?|prompts?|waits?\s+for|reads?\s+(?:a|the)\s+\w+\s+from\s+the\s+"
-                   r"(?:keyboard|user))\b", re.I)  # fmt: skip
+ASKS = re.compile(
+    r"\b(?:asks?|prompts?|waits?\s+for|reads?\s+(?:a|the)\s+\w+\s+from\s+the\s+"
+    r"(?:keyboard|user))\b",
+    re.I,
+)
 RANDOM = re.compile(r"\brandom(?:ly)?\b|\bshuffl\w*", re.I)
 # Outputs that change from one run to the next: "prints today's date, like `2024-03-01`".
-CHANGING = re.compile(r"\b(?:today\w*|now|current(?:ly)?|clock|time\s+of\s+day|uuid|timestamp)\b",
-                       re.I)  # fmt: skip
+CHANGING = re.compile(
+    r"\b(?:today\w*|now|current(?:ly)?|clock|time\s+of\s+day|uuid|timestamp)\b", re.I
+)
 
 
 def paragraph_of(spec: str, at: int) -> str:

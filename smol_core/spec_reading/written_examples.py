@@ -65,8 +65,10 @@ _SPEC_EXAMPLE = re.compile(
 
 
 # More of what the same command prints, quoted right after the first: "`A`, `B` and then `C`".
-_MORE = re.compile(r"\s*(,\s*(?:and\s+)?(?:then\s+)?|\s+and\s+(?:then\s+)?|\s+then\s+|"
-                   r"\s+followed\s+by\s+|,?\s+and\s+on\s+the\s+next\s+line\s+)`([^`\n]*)`")  # fmt: skip
+_MORE = re.compile(
+    r"\s*(,\s*(?:and\s+)?(?:then\s+)?|\s+and\s+(?:then\s+)?|\s+then\s+|"
+    r"\s+followed\s+by\s+|,?\s+and\s+on\s+the\s+next\s+line\s+)`([^`\n]*)`"
+)
 _EITHER = re.compile(r"\s*,?\s+or\s+`")
 _LINES = re.compile(r"\blines?\b|\bthen\b|\bnext\b|\bfollowed\b|\bone\s+per\b|\beach\b", re.I)
 
@@ -112,9 +114,14 @@ def _exact_outputs(spec: str, contents: Mapping[str, str]) -> tuple[list[dict], 
         if answers and not fed[1]:
             # "asks for a name; entering `Ada` prints `Hello, Ada!`": read from its input, after
             # the question it prints.
-            items.append(command_item(f"`{match[1].strip()}` given {', '.join(answers)}",
-                               (fed[0], "\n".join(answers) + "\n", fed[2]),
-                               exit_code=status(spec, match), contains=[output]))  # fmt: skip
+            items.append(
+                command_item(
+                    f"`{match[1].strip()}` given {', '.join(answers)}",
+                    (fed[0], "\n".join(answers) + "\n", fed[2]),
+                    exit_code=status(spec, match),
+                    contains=[output],
+                )
+            )
             continue
         if ASKS.search(told(spec, match)) and not fed[1]:
             continue  # it asks, and the spec gives no answer: it would end on an empty input
@@ -140,8 +147,14 @@ def _exact_outputs(spec: str, contents: Mapping[str, str]) -> tuple[list[dict], 
         elif LIKE.search(between):
             expect = {"contains": [output]}  # "prints the total, like `5.75`": in its output
         # A status of None: it fails, with a status the spec doesn't give (any status).
-        items.append(command_item(f"`{match[1].strip()}` prints `{output}`", fed,
-                           exit_code=status(spec, match), **expect))  # fmt: skip
+        items.append(
+            command_item(
+                f"`{match[1].strip()}` prints `{output}`",
+                fed,
+                exit_code=status(spec, match),
+                **expect,
+            )
+        )
     return items, exact
 
 
@@ -156,16 +169,24 @@ def _contained_outputs(spec: str, contents: Mapping[str, str], exact: set[int]) 
             continue  # "today's date, e.g. `2024-03-01`", "a number, e.g. `4`": one of many
         fed = fed_command(match.group(1).strip(), spec, contents, told(spec, match))
         if fed is not None and runnable(fed):
-            items.append(command_item(f"`{match[1]}` prints `{match[2]}`", fed,
-                               exit_code=status(spec, match), contains=[match.group(2)]))  # fmt: skip
+            items.append(
+                command_item(
+                    f"`{match[1]}` prints `{match[2]}`",
+                    fed,
+                    exit_code=status(spec, match),
+                    contains=[match.group(2)],
+                )
+            )
     return items
 
 
 # "entering `Ada`", "type `2` and `3` when asked": what a person answers the program's questions.
-_ANSWER = re.compile(r"\b(?:enter(?:s|ing)?|typ(?:e|es|ing)|answer(?:s|ing)?(?:\s+with)?|"
-                     r"input(?:s|ting)?|respond(?:s|ing)?\s+with|repl(?:y|ies|ying)\s+with)\s+"
-                     r"(?:in\s+)?`([^`\n]*)`((?:\s*(?:,|and|then|,\s*then|,\s*and)\s+`[^`\n]*`)*)",
-                     re.I)  # fmt: skip
+_ANSWER = re.compile(
+    r"\b(?:enter(?:s|ing)?|typ(?:e|es|ing)|answer(?:s|ing)?(?:\s+with)?|"
+    r"input(?:s|ting)?|respond(?:s|ing)?\s+with|repl(?:y|ies|ying)\s+with)\s+"
+    r"(?:in\s+)?`([^`\n]*)`((?:\s*(?:,|and|then|,\s*then|,\s*and)\s+`[^`\n]*`)*)",
+    re.I,
+)
 
 
 def _answers(between: str) -> list[str]:
@@ -177,8 +198,11 @@ def _answers(between: str) -> list[str]:
 
 
 _VERB = re.compile(rf"\b(?:{SAYS})\b|→|->|=>")
-_ITS_OWN = re.compile(r"\b(?:it|this|that|the\s+(?:program|script|command|tool|output))\s+"
-                      r"(?:then\s+|also\s+|now\s+)?$", re.I)  # fmt: skip
+_ITS_OWN = re.compile(
+    r"\b(?:it|this|that|the\s+(?:program|script|command|tool|output))\s+"
+    r"(?:then\s+|also\s+|now\s+)?$",
+    re.I,
+)
 
 
 def _of_the_command(between: str) -> bool:
@@ -202,8 +226,11 @@ _ANY = re.compile(rf"\b(?:{SHOWS})\s+(?:out\s+)?(?:a|an|some|any|one|your)\b", r
 
 
 # "So the last line of `python fizz.py 15` is `FizzBuzz`": a line the output holds.
-_LINE_OF = re.compile(r"\b(?:first|last|final|second|third)\s+line\s+(?:of|printed\s+by)\s+"
-                      + FED_COMMAND + r"\s+(?:is|reads|says|should\s+be)\s*:?\s*`([^`\n]+)`")  # fmt: skip
+_LINE_OF = re.compile(
+    r"\b(?:first|last|final|second|third)\s+line\s+(?:of|printed\s+by)\s+"
+    + FED_COMMAND
+    + r"\s+(?:is|reads|says|should\s+be)\s*:?\s*`([^`\n]+)`"
+)
 # "`python weekday.py 2024-03-01` prints the day of the week of the date, e.g. `Friday`".
 _FOR_INSTANCE = re.compile(
     FED_COMMAND + r"(?:" + NOT_A_COMMAND + r"[^\n.!?`]|[.!?](?!\s)|\n(?![ \t]*\n)){0,200}?"
@@ -230,8 +257,10 @@ def _partial(spec: str, match: re.Match) -> bool:
 
 # Subcommands that make state, and those that take it away: a sequence of one program's
 # subcommands runs the first kind first and the second last (`add`, then `list`, then `clear`).
-_MAKES = re.compile(r"add|new|create|set|put|push|insert|save|store|record|append|write|"
-                    r"register|init|start|log|track|enter|post|deposit|import|load")  # fmt: skip
+_MAKES = re.compile(
+    r"add|new|create|set|put|push|insert|save|store|record|append|write|"
+    r"register|init|start|log|track|enter|post|deposit|import|load"
+)
 _TAKES = re.compile(r"clear|delete|remove|rm|del|reset|drop|clean|purge|wipe|pop|erase")
 
 
@@ -259,9 +288,12 @@ def _in_turn(items: list[dict]) -> list[dict]:
         told = ", then ".join(f"`{shlex.join(args[2:])}`" for _, args in members)
         first = min(index for index, _ in members)
         given = {f["path"]: f for index, _ in members for f in items[index].get("input_files", [])}
-        sessions[first] = {"kind": "command", "name": f"{program[1]}: {told}"[:80],
-                           "commands": [items[index]["commands"][0] for index, _ in members],
-                           "input_files": list(given.values())}  # fmt: skip
+        sessions[first] = {
+            "kind": "command",
+            "name": f"{program[1]}: {told}"[:80],
+            "commands": [items[index]["commands"][0] for index, _ in members],
+            "input_files": list(given.values()),
+        }
         folded.update(index for index, _ in members if index != first)
     return [sessions.get(i, item) for i, item in enumerate(items) if i not in folded]
 
@@ -272,12 +304,17 @@ def _rank(subcommand: str) -> int:
 
 # Sample values for the placeholders of a usage line: a word for a text, 1 for a number (an id
 # given after an `add` is then the first item). A file, a port or anything else: not filled.
-_SAMPLE = {"1": re.compile(r"N|NUM|NUMBER|COUNT|AMOUNT|ID|INDEX|VALUE|X|Y|[A-Z]?_?(?:ID|NUM)"),
-           "hello": re.compile(r"TEXT|WORD|NAME|MESSAGE|MSG|TITLE|ITEM|NOTE|TASK|STRING|QUERY")}  # fmt: skip
+_SAMPLE = {
+    "1": re.compile(r"N|NUM|NUMBER|COUNT|AMOUNT|ID|INDEX|VALUE|X|Y|[A-Z]?_?(?:ID|NUM)"),
+    "hello": re.compile(r"TEXT|WORD|NAME|MESSAGE|MSG|TITLE|ITEM|NOTE|TASK|STRING|QUERY"),
+}
 # A paragraph that speaks of failing is not run with an exit status of 0 expected, nor one of a
 # program that asks for input (it would end on an empty stdin).
-_FAILING_WORDS = re.compile(r"\b(?:exit|exits|status|error|errors|fail|fails|invalid|usage|asks?|"
-                            r"prompts?|interactive|enters?|types?|stdin|input)\b", re.I)  # fmt: skip
+_FAILING_WORDS = re.compile(
+    r"\b(?:exit|exits|status|error|errors|fail|fails|invalid|usage|asks?|"
+    r"prompts?|interactive|enters?|types?|stdin|input)\b",
+    re.I,
+)
 
 
 def spec_commands(spec: str, contents: Mapping[str, str]) -> list[Example]:
@@ -297,8 +334,13 @@ def spec_commands(spec: str, contents: Mapping[str, str]) -> list[Example]:
                 commands.append(filled)
     if not commands or len(commands) > 6:
         return []
-    return [Example("the description's commands, in order", "command",
-                    tuple(Command(c, exit_code=0) for c in commands))]  # fmt: skip
+    return [
+        Example(
+            "the description's commands, in order",
+            "command",
+            tuple(Command(c, exit_code=0) for c in commands),
+        )
+    ]
 
 
 def _sample(arg: str) -> str:
@@ -342,8 +384,12 @@ def spec_calls(spec: str, contents: Mapping[str, str]) -> list[Example]:
                 continue
             dotted = module[:-3].replace("/", ".")
             code = f"from {dotted} import {name}\nprint(repr({name}({args})))"
-            example = Example(f"`{name}({args})` returns `{value}`"[:80], "call",
-                              (Command((), output=expected),), code=code)  # fmt: skip
+            example = Example(
+                f"`{name}({args})` returns `{value}`"[:80],
+                "call",
+                (Command((), output=expected),),
+                code=code,
+            )
             if example not in out:
                 out.append(example)
     return out[:MAX_EXAMPLES]
@@ -379,8 +425,11 @@ def spec_server(spec: str, contents: Mapping[str, str]) -> list[Example]:
         status = re.search(r"\b(?:status|code)\s*(\d{3})\b", rest)
         if not status:
             continue
-        texts = [t for t in re.findall(r"`([^`\n]+)`", rest[status.end():])
-                 if not re.fullmatch(r"[\w.+-]+/[\w.+-]+", t) and not _is_json(t)]  # fmt: skip
+        texts = [
+            t
+            for t in re.findall(r"`([^`\n]+)`", rest[status.end() :])
+            if not re.fullmatch(r"[\w.+-]+/[\w.+-]+", t) and not _is_json(t)
+        ]
         requests.append(Request(path, int(status.group(1)), tuple(texts[:1])))
     for clause in re.split(r"[.,;\n](?=\s|$)", spec):
         # In the same clause ("unknown paths are logged, and errors give status 500" is not
@@ -392,8 +441,15 @@ def spec_server(spec: str, contents: Mapping[str, str]) -> list[Example]:
     if not requests:
         return []
     name = f"`{' '.join(start)}` answers " + ", ".join(r.path for r in requests)
-    return [Example(name[:80], "server", (Command(start, exit_code=None),),
-                    port=SPEC_SERVER_PORT, requests=tuple(requests[:6]))]  # fmt: skip
+    return [
+        Example(
+            name[:80],
+            "server",
+            (Command(start, exit_code=None),),
+            port=SPEC_SERVER_PORT,
+            requests=tuple(requests[:6]),
+        )
+    ]
 
 
 def _is_json(text: str) -> bool:

@@ -78,8 +78,13 @@ CHANGE_SCHEMA = {
     "required": ["files"],
     "additionalProperties": False,
 }
-_MODE_ARGS = structured_args("change_plan", CHANGE_SCHEMA, TOOL_NAME,
-                             "Save which files to change, add or delete.", strict=True)  # fmt: skip
+_MODE_ARGS = structured_args(
+    "change_plan",
+    CHANGE_SCHEMA,
+    TOOL_NAME,
+    "Save which files to change, add or delete.",
+    strict=True,
+)
 
 
 class ChangeError(SmolError):
@@ -114,15 +119,24 @@ async def decide_change(
     emit: Emit = no_emit,
 ) -> ChangePlan:
     """Which files to change, add or delete; ChangeError if no mode gives a usable answer."""
-    ask = {"role": "user", "content": render("change_request", settings.prompts_dir,
-                                             request=request)}  # fmt: skip
+    ask = {
+        "role": "user",
+        "content": render("change_request", settings.prompts_dir, request=request),
+    }
     tried: list[str] = []
     for mode in mode_order(settings):
         try:
             messages = context.messages(ask, what="the change plan")
-            result = await stream_chat(client, settings, messages, step="change_plan",
-                                       emit=emit, extra=_MODE_ARGS[mode], stop_loops=False,
-                                       continue_on_length=False)  # fmt: skip
+            result = await stream_chat(
+                client,
+                settings,
+                messages,
+                step="change_plan",
+                emit=emit,
+                extra=_MODE_ARGS[mode],
+                stop_loops=False,
+                continue_on_length=False,
+            )
         except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
             tried.append(f"{mode}: rejected by the endpoint (HTTP {exc.status_code})")
             continue
@@ -130,26 +144,39 @@ async def decide_change(
         entries = parse_change_plan(raw, allow_lines=mode == "text")
         if entries is None:
             start = " ".join((raw or "").split())[:80]
-            tried.append(f"{mode}: no change plan in the reply ({start!r})" if start
-                         else f"{mode}: empty reply")  # fmt: skip
+            tried.append(
+                f"{mode}: no change plan in the reply ({start!r})"
+                if start
+                else f"{mode}: empty reply"
+            )
             continue
         plan = check_change_plan(entries, project, settings.max_files)
         plan.mode = mode
         if plan.changes:
             return plan
         why = "; ".join(f"{safe_repr(r.path, 40)} {r.reason}" for r in plan.rejected[:3])
-        raise ChangeError("The model proposed no change it could make" + (f" ({why})." if why
-                          else ": it found nothing to change for this request."))  # fmt: skip
-    raise ChangeError("The model did not say which files to change. Tried "
-                      + "; ".join(tried) + ".")  # fmt: skip
+        raise ChangeError(
+            "The model proposed no change it could make"
+            + (f" ({why})." if why else ": it found nothing to change for this request.")
+        )
+    raise ChangeError(
+        "The model did not say which files to change. Tried " + "; ".join(tried) + "."
+    )
 
 
 # ------------------------------------------------------------------------------ the writing
 async def _whole(
     client: openai.AsyncOpenAI, settings: Settings, messages: list[Message], path: str, emit: Emit
 ) -> str:
-    result = await stream_chat(client, settings, messages, step="code", path=path, emit=emit,
-                               on_text=lambda t: emit(FileDelta(path, t)))  # fmt: skip
+    result = await stream_chat(
+        client,
+        settings,
+        messages,
+        step="code",
+        path=path,
+        emit=emit,
+        on_text=lambda t: emit(FileDelta(path, t)),
+    )
     if result.truncated:
         raise SmolError(f"The new {path} was cut off by the output limit.")
     if result.finish_reason == LOOPED:  # cut where it started repeating: not a whole file
@@ -177,10 +204,14 @@ async def write_changed_file(
         concerned = concerned_functions(f"{request}\n{change.what}", current)
     if concerned:
         names = ", ".join(f"`{n}`" for n in concerned)
-        change = replace(change, what=f"{change.what or request} (this concerns {names}; the "
-                                       "other functions stay exactly as they are)")  # fmt: skip
-    text, method = await _write_changed_file(client, settings, context, request, change,
-                                             current, emit)  # fmt: skip
+        change = replace(
+            change,
+            what=f"{change.what or request} (this concerns {names}; the "
+            "other functions stay exactly as they are)",
+        )
+    text, method = await _write_changed_file(
+        client, settings, context, request, change, current, emit
+    )
     if concerned and current is not None:
         text, cut = cut_back(current, text, concerned)
         if cut:
@@ -204,21 +235,38 @@ async def _write_changed_file(
         ask = render("change_new", d, request=request, path=path, what=what)
         new = context.messages({"role": "user", "content": ask}, what=path)
         return await _whole(client, settings, new, path, emit), "new"
-    whole_ask = {"role": "user", "content": render("change_whole", d, request=request,
-                 path=path, what=what, current=fenced(current))}  # fmt: skip
+    whole_ask = {
+        "role": "user",
+        "content": render(
+            "change_whole", d, request=request, path=path, what=what, current=fenced(current)
+        ),
+    }
     how = edit_format_for(settings, current, path)
     if how == "whole":
-        return await _whole(client, settings, context.messages(whole_ask, what=path), path,
-                            emit), "whole"  # fmt: skip
+        return await _whole(
+            client, settings, context.messages(whole_ask, what=path), path, emit
+        ), "whole"
     if how == "functions":
         # The file once: where the context already shows it whole, the ask points to it (on
         # the built-in model, ~700 tokens less to prefill for a 90-line file).
-        ask = render("change_functions", d, request=request, path=path, what=what,
-                     current=f"The file `{path}` as it is now is shown above.")  # fmt: skip
+        ask = render(
+            "change_functions",
+            d,
+            request=request,
+            path=path,
+            what=what,
+            current=f"The file `{path}` as it is now is shown above.",
+        )
         messages = context.messages({"role": "user", "content": ask}, what=path)
         if f"## `{path}`\n\n{fenced(current)}" not in messages[1]["content"]:
-            ask = render("change_functions", d, request=request, path=path, what=what,
-                         current=f"This is the file `{path}` as it is now:\n\n{fenced(current)}")  # fmt: skip
+            ask = render(
+                "change_functions",
+                d,
+                request=request,
+                path=path,
+                what=what,
+                current=f"This is the file `{path}` as it is now:\n\n{fenced(current)}",
+            )
             messages = context.messages({"role": "user", "content": ask}, what=path)
         reply = await stream_chat(client, settings, messages, step="edit", path=path, emit=emit)
         spliced = splice_functions(current, strip_code_fences(reply.text, path))
@@ -226,10 +274,10 @@ async def _write_changed_file(
             return spliced.text, "functions"
         if spliced.failure == NO_CHANGE:  # understood as nothing to do: the whole file would
             return current, "unchanged"  # come back the same, at 20 times the tokens
-        return await _whole(client, settings, context.messages(whole_ask, what=path), path,
-                            emit), "whole-fallback"  # fmt: skip
-    ask = render("change_blocks", d, request=request, path=path, what=what,
-                 current=fenced(current))  # fmt: skip
+        return await _whole(
+            client, settings, context.messages(whole_ask, what=path), path, emit
+        ), "whole-fallback"
+    ask = render("change_blocks", d, request=request, path=path, what=what, current=fenced(current))
     tail: list[Message] = [{"role": "user", "content": ask}]
     text = current
     for attempt in ("blocks", "blocks-retried"):
@@ -247,11 +295,15 @@ async def _write_changed_file(
         note = describe_failures(failures) if failures else "the reply held no edit blocks"
         shown = fenced(text) if text != current else "(the same as shown above: no edit was made)"
         retry = render("change_retry", d, path=path, failures=note, current=shown)
-        tail = [*tail, {"role": "assistant", "content": reply.text},
-                {"role": "user", "content": retry}]  # fmt: skip
+        tail = [
+            *tail,
+            {"role": "assistant", "content": reply.text},
+            {"role": "user", "content": retry},
+        ]
     # Still not applied exactly: the whole file instead, never an approximate edit.
-    return await _whole(client, settings, context.messages(whole_ask, what=path), path,
-                        emit), "whole-fallback"  # fmt: skip
+    return await _whole(
+        client, settings, context.messages(whole_ask, what=path), path, emit
+    ), "whole-fallback"
 
 
 async def make_change(
@@ -269,16 +321,24 @@ async def make_change(
     if not request:
         raise ChangeError("The change request is empty.")
     if settings.edit_format not in EDIT_FORMATS:
-        raise ChangeError(f"Unknown edit format {settings.edit_format!r}; choose one of "
-                          f"{', '.join(EDIT_FORMATS)}.")  # fmt: skip
+        raise ChangeError(
+            f"Unknown edit format {settings.edit_format!r}; choose one of "
+            f"{', '.join(EDIT_FORMATS)}."
+        )
     context = ChangeContext(project, request, settings)
     plan = obvious_change(project, request) or await decide_change(
         client, settings, project, request, context, emit
     )
     scope = scope_of(request, project.contents, [*project.paths, *project.binary])
     rename_only = widen(plan, scope, project, settings.max_files)
-    emit(ChangePlanned(request, tuple((c.path, c.action, c.what) for c in plan.changes),
-                       tuple(plan.rejected), plan.mode))  # fmt: skip
+    emit(
+        ChangePlanned(
+            request,
+            tuple((c.path, c.action, c.what) for c in plan.changes),
+            tuple(plan.rejected),
+            plan.mode,
+        )
+    )
     result = ChangeResult(request, plan)
     gate = asyncio.Semaphore(settings.concurrency)
 
@@ -326,11 +386,16 @@ async def plan_from_code(
     ask = {"role": "user", "content": render("plan_from_code", settings.prompts_dir)}
     messages = ChangeContext(project, "", settings).messages(ask, what="the plan")
     async with using_client(settings, client) as c:
-        result = await stream_chat(c, settings.with_(max_tokens=settings.max_plan_tokens),
-                                   messages, step="plan", emit=emit,
-                                   on_text=lambda t: emit(PlanDelta(t)),
-                                   continue_on_length=settings.max_plan_tokens is None,
-                                   distinct_lines=True)  # fmt: skip
+        result = await stream_chat(
+            c,
+            settings.with_(max_tokens=settings.max_plan_tokens),
+            messages,
+            step="plan",
+            emit=emit,
+            on_text=lambda t: emit(PlanDelta(t)),
+            continue_on_length=settings.max_plan_tokens is None,
+            distinct_lines=True,
+        )
     plan = result.text.strip()
     if not plan:
         raise SmolError("The model returned an empty plan. Try again or use another model.")

@@ -16,8 +16,19 @@ from ..settings import Settings
 from .fit import CHARS_PER_TOKEN, estimate_tokens, fitted
 from .fit import budget as prompt_budget
 
-DATA_SUFFIXES = (".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".log", ".txt", ".dat", ".xml",
-                 ".yaml", ".yml")  # fmt: skip
+DATA_SUFFIXES = (
+    ".csv",
+    ".tsv",
+    ".json",
+    ".jsonl",
+    ".ndjson",
+    ".log",
+    ".txt",
+    ".dat",
+    ".xml",
+    ".yaml",
+    ".yml",
+)
 DATA_HEAD = 2_000  # a large data file is shown by its start
 # Characters of file contents shown with the request: the built-in model has a small window.
 BUDGET_LOCAL = 12_000
@@ -94,14 +105,24 @@ def change_prefix(
         if limit := prompt_budget(settings):  # half the prompt, at most: the file asked for
             budget = min(budget, int(limit * CHARS_PER_TOKEN / 2))  # and the ask need room
     plan = project.plan if plan is None else plan
-    about = render("project", d, spec=project.spec.strip() or "(no description given: the "
-                   "project was brought as it is)", plan=plan.strip() or "(none)")  # fmt: skip
+    about = render(
+        "project",
+        d,
+        spec=project.spec.strip() or "(no description given: the project was brought as it is)",
+        plan=plan.strip() or "(none)",
+    )
     listed = [*project.files, *(FileSpec(p, "binary") for p in sorted(project.binary))]
     table = render("file_table", d, file_table=file_table(listed))
     contents = shown_contents(project, request, budget)
-    return [{"role": "system", "content": render("system", d)},
-            {"role": "user", "content": render("change_context", d, project=about,
-                                               file_table=table, contents=contents)}]  # fmt: skip
+    return [
+        {"role": "system", "content": render("system", d)},
+        {
+            "role": "user",
+            "content": render(
+                "change_context", d, project=about, file_table=table, contents=contents
+            ),
+        },
+    ]
 
 
 class ChangeContext:

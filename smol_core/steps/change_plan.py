@@ -14,8 +14,17 @@ from ..project import Project
 from .change_scope import Scope
 from .fences import strip_code_fences
 
-ACTIONS = {"change": "change", "edit": "change", "modify": "change", "update": "change",
-           "add": "add", "create": "add", "new": "add", "delete": "delete", "remove": "delete"}  # fmt: skip
+ACTIONS = {
+    "change": "change",
+    "edit": "change",
+    "modify": "change",
+    "update": "change",
+    "add": "add",
+    "create": "add",
+    "new": "add",
+    "delete": "delete",
+    "remove": "delete",
+}
 
 
 @dataclass(frozen=True)
@@ -41,8 +50,11 @@ def _entries(data: object) -> list[tuple[str, str, str]] | None:
         for key in ("files", "changes", "edits"):
             if isinstance(data.get(key), list):
                 return _entries(data[key])
-        split = [(k, a) for k, a in (("change", "change"), ("add", "add"), ("delete", "delete"))
-                 if isinstance(data.get(k), list)]  # fmt: skip
+        split = [
+            (k, a)
+            for k, a in (("change", "change"), ("add", "add"), ("delete", "delete"))
+            if isinstance(data.get(k), list)
+        ]
         if split:
             grouped: list[tuple[str, str, str]] = []
             for key, action in split:
@@ -65,8 +77,11 @@ def _entries(data: object) -> list[tuple[str, str, str]] | None:
     return out
 
 
-_LINE = re.compile(r"^\W*(change|edit|modify|update|add|create|new|delete|remove)\w*\W+"
-                   r"`?([\w./\-]+\.\w+|Makefile|Dockerfile)`?\s*[:\-–—]?\s*(.*)$", re.I)  # fmt: skip
+_LINE = re.compile(
+    r"^\W*(change|edit|modify|update|add|create|new|delete|remove)\w*\W+"
+    r"`?([\w./\-]+\.\w+|Makefile|Dockerfile)`?\s*[:\-–—]?\s*(.*)$",
+    re.I,
+)
 
 
 def parse_change_plan(
@@ -124,8 +139,13 @@ def check_change_plan(
         elif action != "delete" and path in project.binary:
             rejected.append(Rejected(path, "is a binary file: it is kept as it is"))
         else:
-            changes.append(Change(path, action if action == "delete" else
-                                  "change" if exists else "add", what.strip()))  # fmt: skip
+            changes.append(
+                Change(
+                    path,
+                    action if action == "delete" else "change" if exists else "add",
+                    what.strip(),
+                )
+            )
     added = [c.path for c in changes if c.action == "add"]
     clash = check_paths([*known.values(), *added])
     bad = {r.path: r.reason for r in clash.rejected if r.path in added}
@@ -137,12 +157,18 @@ def check_change_plan(
     return ChangePlan(changes, rejected)
 
 
-_NAMED_FILE = re.compile(r"[\w/-]+\.(?:py|js|mjs|ts|jsx|tsx|html|css|md|json|txt|csv|toml|ya?ml|"
-                         r"cfg|ini|sh|sql)\b", re.IGNORECASE)  # fmt: skip
+_NAMED_FILE = re.compile(
+    r"[\w/-]+\.(?:py|js|mjs|ts|jsx|tsx|html|css|md|json|txt|csv|toml|ya?ml|"
+    r"cfg|ini|sh|sql)\b",
+    re.IGNORECASE,
+)
 # Words of a request that may want another file than the one there is: ask which files then.
-_MORE_FILES = re.compile(r"\b(?:new|another|separate|split|rename|move|delete|tests?|readme|"
-                         r"modules?|pages?|stylesheet|folder|directory|package|dockerfile|"
-                         r"makefile|gitignore|files)\b|\.gitignore", re.IGNORECASE)  # fmt: skip
+_MORE_FILES = re.compile(
+    r"\b(?:new|another|separate|split|rename|move|delete|tests?|readme|"
+    r"modules?|pages?|stylesheet|folder|directory|package|dockerfile|"
+    r"makefile|gitignore|files)\b|\.gitignore",
+    re.IGNORECASE,
+)
 
 
 def obvious_change(project: Project, request: str) -> ChangePlan | None:
@@ -164,8 +190,9 @@ def widen(plan: ChangePlan, scope: Scope, project: Project, max_files: int) -> s
     paths that need only a rename (written without the model) are returned."""
     planned = {c.path for c in plan.changes}
     extra = [(p, "change", why) for p, why in scope.users.items() if p not in planned]
-    extra += [(p, "add", "the new file the request names") for p in scope.new_files
-              if p not in planned]  # fmt: skip
+    extra += [
+        (p, "add", "the new file the request names") for p in scope.new_files if p not in planned
+    ]
     room = max(0, max_files - len(plan.changes))
     added = check_change_plan(extra, project, max_files).changes[:room]
     plan.changes += added

@@ -33,8 +33,11 @@ _RENAMED = re.compile(
 _NOT_NAMES = frozenset({"it", "them", "this", "that", "function", "be", "is", "was", "should"})
 # A file named in the request that is not in the project and holds code or prose: it is to be
 # created (a data file named but absent is something the code reads, not something to write).
-_NEW_FILE = re.compile(r"(?<![\w./-])((?:[\w-]+/)*[\w-]+\.(?:py|js|mjs|ts|jsx|tsx|html?|css|sh|md))"
-                       r"(?![\w/-])", re.IGNORECASE)  # fmt: skip
+_NEW_FILE = re.compile(
+    r"(?<![\w./-])((?:[\w-]+/)*[\w-]+\.(?:py|js|mjs|ts|jsx|tsx|html?|css|sh|md))"
+    r"(?![\w/-])",
+    re.IGNORECASE,
+)
 
 
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -112,9 +115,12 @@ def rename_python(text: str, old: str, new: str, modules: set[str]) -> str:
     bare = any(n.module in modules and any(a.name == old for a in n.names) for n in imports)
     bare = bare or old in (top_level_names(text) or ())
     aliases = set(modules) | {
-        a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.Import)
-        for a in n.names if a.name in modules
-    }  # fmt: skip
+        a.asname or a.name
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Import)
+        for a in n.names
+        if a.name in modules
+    }
     lines = text.split("\n")
     spots: set[tuple[int, int]] = set()  # (line, character) where `old` starts
 
@@ -124,8 +130,13 @@ def rename_python(text: str, old: str, new: str, modules: set[str]) -> str:
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and node.id == old and bare:
             spots.add(at(node.lineno, node.col_offset))
-        elif (isinstance(node, ast.Attribute) and node.attr == old and node.end_lineno
-              and isinstance(node.value, ast.Name) and node.value.id in aliases):  # fmt: skip
+        elif (
+            isinstance(node, ast.Attribute)
+            and node.attr == old
+            and node.end_lineno
+            and isinstance(node.value, ast.Name)
+            and node.value.id in aliases
+        ):
             end = at(node.end_lineno, node.end_col_offset or 0)
             spots.add((end[0], end[1] - len(old)))
         elif isinstance(node, _DEFS) and node.name == old and bare:

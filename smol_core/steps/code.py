@@ -67,23 +67,39 @@ async def write_file(
         and edit_format_for(settings, current, path) == "functions"
     ):
         async with using_client(settings, client) as c:
-            done = await _rewrite_functions(spec, plan, files, path, settings, emit,
-                                            instruction, current, c)  # fmt: skip
+            done = await _rewrite_functions(
+                spec, plan, files, path, settings, emit, instruction, current, c
+            )
         if done is not None:
             return done
     messages = fitted(
         lambda the_plan, the_instruction: file_messages(
-            spec, the_plan, files, path, instruction=the_instruction, current=current,
-            directory=settings.prompts_dir, checks=checks,
+            spec,
+            the_plan,
+            files,
+            path,
+            instruction=the_instruction,
+            current=current,
+            directory=settings.prompts_dir,
+            checks=checks,
         ),
-        plan, instruction, settings, path,
-    )  # fmt: skip
+        plan,
+        instruction,
+        settings,
+        path,
+    )
     emit(FileStarted(path))
     async with using_client(settings, client) as c:
         result = await stream_chat(
-            c, settings, messages, step="code", path=path, emit=emit,
-            on_text=lambda t: emit(FileDelta(path, t)), extra=cache_hint(settings, messages),
-        )  # fmt: skip
+            c,
+            settings,
+            messages,
+            step="code",
+            path=path,
+            emit=emit,
+            on_text=lambda t: emit(FileDelta(path, t)),
+            extra=cache_hint(settings, messages),
+        )
         usage = result.usage
         content = cut_other_files(
             strip_code_fences(result.text, path), path, [f.path for f in files]
@@ -92,14 +108,27 @@ async def write_file(
         if problem:
             # Asked once more, with the bad reply and what is wrong with it: at temperature 0
             # the same request would give the same reply.
-            again = [*messages, {"role": "assistant", "content": result.text[:3000]},
-                     {"role": "user", "content": render("ask_again", settings.prompts_dir,
-                                                        path=path, problem=problem)}]  # fmt: skip
+            again = [
+                *messages,
+                {"role": "assistant", "content": result.text[:3000]},
+                {
+                    "role": "user",
+                    "content": render(
+                        "ask_again", settings.prompts_dir, path=path, problem=problem
+                    ),
+                },
+            ]
             emit(FileStarted(path))
             result = await stream_chat(
-                c, settings, again, step="code", path=path, emit=emit,
-                on_text=lambda t: emit(FileDelta(path, t)), extra=cache_hint(settings, again),
-            )  # fmt: skip
+                c,
+                settings,
+                again,
+                step="code",
+                path=path,
+                emit=emit,
+                on_text=lambda t: emit(FileDelta(path, t)),
+                extra=cache_hint(settings, again),
+            )
             usage = usage + result.usage
             content = cut_other_files(
                 strip_code_fences(result.text, path), path, [f.path for f in files]
@@ -109,8 +138,13 @@ async def write_file(
                 raise SmolError(f"The model did not write {path}: {problem}.")
     if not content.strip():
         raise SmolError(f"The model returned an empty reply for {path}.")
-    done = FileDone(path=path, content=content, truncated=result.truncated, usage=usage,
-                    looped=result.finish_reason == LOOPED)  # fmt: skip
+    done = FileDone(
+        path=path,
+        content=content,
+        truncated=result.truncated,
+        usage=usage,
+        looped=result.finish_reason == LOOPED,
+    )
     emit(done)
     return done
 
@@ -131,14 +165,30 @@ async def _rewrite_functions(
     put in place by name: the caller then asks for the whole file."""
     messages = fitted(
         lambda the_plan, the_instruction: file_messages(
-            spec, the_plan, files, path, instruction=the_instruction, current=current,
-            directory=settings.prompts_dir, functions=True,
+            spec,
+            the_plan,
+            files,
+            path,
+            instruction=the_instruction,
+            current=current,
+            directory=settings.prompts_dir,
+            functions=True,
         ),
-        plan, instruction, settings, path,
-    )  # fmt: skip
+        plan,
+        instruction,
+        settings,
+        path,
+    )
     emit(FileStarted(path))
-    result = await stream_chat(client, settings, messages, step="code", path=path, emit=emit,
-                               on_text=lambda t: emit(FileDelta(path, t)))  # fmt: skip
+    result = await stream_chat(
+        client,
+        settings,
+        messages,
+        step="code",
+        path=path,
+        emit=emit,
+        on_text=lambda t: emit(FileDelta(path, t)),
+    )
     if result.truncated or result.finish_reason in (GARBLED, LOOPED):
         return None
     spliced = splice_functions(current, strip_code_fences(result.text, path))

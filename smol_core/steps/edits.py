@@ -78,13 +78,22 @@ def parse_edit_blocks(reply: str) -> tuple[list[EditBlock], list[EditFailure]]:
             replace.append(lines[k])
             k += 1
         if j >= len(lines) or k >= len(lines):
-            problems.append(EditFailure(None, "an edit block is not closed (no ======= or "
-                                              ">>>>>>> REPLACE line); the reply was cut off?"))  # fmt: skip
+            problems.append(
+                EditFailure(
+                    None,
+                    "an edit block is not closed (no ======= or "
+                    ">>>>>>> REPLACE line); the reply was cut off?",
+                )
+            )
             break
         if any(_MIDDLE.match(line.rstrip("\r\n")) for line in replace):
             # Two dividers (a Markdown "=====" underline?): where SEARCH ends is a guess.
-            problems.append(EditFailure(None, "an edit block has two ======= lines, so where "
-                                              "its SEARCH part ends is unclear"))  # fmt: skip
+            problems.append(
+                EditFailure(
+                    None,
+                    "an edit block has two ======= lines, so where its SEARCH part ends is unclear",
+                )
+            )
         else:
             blocks.append(EditBlock(_ending(search), _ending(replace)))
         i = k + 1
@@ -122,8 +131,10 @@ def apply_edit(text: str, block: EditBlock) -> tuple[str, str | None]:
             "its SEARCH text is not in the file exactly (every character, space and line counts)",
         )
     if len(spots) > 1:
-        return text, (f"its SEARCH text is in the file {len(spots)} times; "
-                      "it must name one place (add lines around it)")  # fmt: skip
+        return text, (
+            f"its SEARCH text is in the file {len(spots)} times; "
+            "it must name one place (add lines around it)"
+        )
     pos = spots[0]
     result = padded[:pos] + block.replace + padded[pos + len(block.search) :]
     if not text.endswith("\n") and result.endswith("\n") and pos + len(block.search) == len(padded):

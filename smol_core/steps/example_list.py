@@ -65,7 +65,7 @@ EXAMPLES_SCHEMA = {
                                 "action": {
                                     "type": "string",
                                     "enum": ["click", "fill", "text", "count"],
-                                },  # fmt: skip
+                                },
                                 "target": {"type": "string"},
                                 "value": {"type": "string"},
                             },
@@ -104,8 +104,9 @@ EXAMPLES_SCHEMA = {
     },
     "required": ["examples"],
 }
-_MODE_ARGS = structured_args("examples", EXAMPLES_SCHEMA, TOOL_NAME,
-                             "Save the checks of the project.")  # fmt: skip
+_MODE_ARGS = structured_args(
+    "examples", EXAMPLES_SCHEMA, TOOL_NAME, "Save the checks of the project."
+)
 
 
 def examples_messages(
@@ -114,8 +115,10 @@ def examples_messages(
     # Brief with the brief plan (the built-in model): its instructions are prefilled at ~50
     # tokens a second, and the JSON's shape is held by the schema, not by the prose.
     name = "examples_brief" if style == "brief" else "examples"
-    return [*shared_context(spec, plan, files, directory),
-            {"role": "user", "content": render(name, directory)}]  # fmt: skip
+    return [
+        *shared_context(spec, plan, files, directory),
+        {"role": "user", "content": render(name, directory)},
+    ]
 
 
 def written_examples(
@@ -163,9 +166,15 @@ async def make_examples(
     for mode in mode_order(settings):
         try:
             result = await stream_chat(
-                client, settings, messages, step="examples", emit=emit, extra=_MODE_ARGS[mode],
-                stop_loops=False, continue_on_length=False,
-            )  # fmt: skip
+                client,
+                settings,
+                messages,
+                step="examples",
+                emit=emit,
+                extra=_MODE_ARGS[mode],
+                stop_loops=False,
+                continue_on_length=False,
+            )
         except (openai.BadRequestError, openai.UnprocessableEntityError):
             continue  # this endpoint doesn't take this kind of request: the next one
         raw = result.tool_arguments if mode == "tool" and result.tool_arguments else result.text

@@ -157,8 +157,9 @@ def example_of(row: Row | Mapping[str, Any], name: str = "") -> Example:
         raise ValueError("it writes a file but runs nothing")
     head = clauses[0][0]
     sentence, by = row.sentence.strip(), row.by.strip().lower() or "you"
-    fields: dict[str, Any] = dict(input_files=tuple(inputs), sentence=sentence,
-                                  source=by if by in WRITERS else "you")  # fmt: skip
+    fields: dict[str, Any] = dict(
+        input_files=tuple(inputs), sentence=sentence, source=by if by in WRITERS else "you"
+    )
     title = name or row.does.strip()[:80]
     if re.match(r"open\s", head):
         return Example(title, "page", page=_unword(head[5:]), steps=_page_steps(clauses), **fields)
@@ -167,8 +168,14 @@ def example_of(row: Row | Mapping[str, Any], name: str = "") -> Example:
         if not started:
             raise ValueError("a server is started as `start python server.py on port 8000`")
         requests = tuple(_request(c) for c in clauses[1:])
-        return Example(title, "server", (Command(_args(started.group(1)), exit_code=None),),
-                       port=int(started.group(2)), requests=requests, **fields)  # fmt: skip
+        return Example(
+            title,
+            "server",
+            (Command(_args(started.group(1)), exit_code=None),),
+            port=int(started.group(2)),
+            requests=requests,
+            **fields,
+        )
     if re.match(r"call\s", head):
         if len(clauses) > 1:
             raise ValueError('a call is one clause: call "code" → what it prints')
@@ -210,8 +217,10 @@ def _command(base: Command, said: Sequence[str]) -> Command:
         elif re.fullmatch(r"any\s+exit\s+status", item):
             c = replace(c, exit_code=None)
         else:
-            raise ValueError(f"can't read {item!r}: write prints \"…\", prints exactly \"…\", "
-                             "exit status N, any exit status or leaves FILE")  # fmt: skip
+            raise ValueError(
+                f'can\'t read {item!r}: write prints "…", prints exactly "…", '
+                "exit status N, any exit status or leaves FILE"
+            )
     return c
 
 
@@ -227,8 +236,10 @@ def _page_steps(clauses: list[list[str]]) -> tuple[PageStep, ...]:
             elif head.strip().lower() in ("reload", "reload the page"):
                 steps.append(PageStep("reload", "page"))
             else:
-                raise ValueError(f"can't read {head!r}: a page is typed into (type \"Ada\" "
-                                 "into #name), clicked (click #go) or reloaded (reload)")  # fmt: skip
+                raise ValueError(
+                    f'can\'t read {head!r}: a page is typed into (type "Ada" '
+                    "into #name), clicked (click #go) or reloaded (reload)"
+                )
         for item in (x for part in clause[1:] for x in _split(part, ",") if x):
             steps.append(_page_check(item))
     return tuple(steps)
@@ -242,8 +253,10 @@ def _page_check(item: str) -> PageStep:
         return PageStep("count", target, m.group(1))
     if m := re.fullmatch(r"holds\s+(.+)", rest, re.S):
         return PageStep("stored", target, _unlit(m.group(1)))
-    raise ValueError(f"can't read {item!r}: write #id shows \"…\", .item appears 3 times or "
-                     "localStorage:key holds \"…\"")  # fmt: skip
+    raise ValueError(
+        f'can\'t read {item!r}: write #id shows "…", .item appears 3 times or '
+        'localStorage:key holds "…"'
+    )
 
 
 def _request(clause: list[str]) -> Request:

@@ -70,13 +70,18 @@ def structured_args(
                 }
             ],
             "tool_choice": {"type": "function", "function": {"name": tool}},
-        },  # fmt: skip
+        },
         "text": {},
     }
 
 
-_MODE_ARGS = structured_args("file_list", FILE_LIST_SCHEMA, TOOL_NAME,
-                             "Save the list of files the project needs.", strict=True)  # fmt: skip
+_MODE_ARGS = structured_args(
+    "file_list",
+    FILE_LIST_SCHEMA,
+    TOOL_NAME,
+    "Save the list of files the project needs.",
+    strict=True,
+)
 
 # Remembered per (endpoint, model): process-wide, shared by every session of the page.
 _working_mode: dict[tuple[str, str], str] = {}
@@ -185,10 +190,42 @@ def _checked(
     return files, rejected
 
 
-_KIND_WORDS = {"html", "htm", "css", "js", "javascript", "py", "python", "json", "md", "markdown",
-               "txt", "text", "ts", "jsx", "tsx", "yaml", "yml", "toml", "sh", "sql", "csv", "xml",
-               "src", "static", "assets", "images", "img", "scripts", "styles", "templates", "lib",
-               "tests", "frontend", "backend"}  # fmt: skip
+_KIND_WORDS = {
+    "html",
+    "htm",
+    "css",
+    "js",
+    "javascript",
+    "py",
+    "python",
+    "json",
+    "md",
+    "markdown",
+    "txt",
+    "text",
+    "ts",
+    "jsx",
+    "tsx",
+    "yaml",
+    "yml",
+    "toml",
+    "sh",
+    "sql",
+    "csv",
+    "xml",
+    "src",
+    "static",
+    "assets",
+    "images",
+    "img",
+    "scripts",
+    "styles",
+    "templates",
+    "lib",
+    "tests",
+    "frontend",
+    "backend",
+}
 # Words a model sometimes returns as "paths" when it misreads the format (JSON keys, headers).
 _NOT_PATHS = {"files", "file", "path", "paths", "purpose", "name", "filename", "description"}
 _PATH_TOKEN = re.compile(
@@ -319,13 +356,19 @@ _NUMBERS = {
     "nine": 9,
     "ten": 10,
 }
-_N_FILES = re.compile(r"\b(?:in|of|as)\s+(?:exactly\s+|just\s+|only\s+)?(one|two|three|four|five|"
-                      r"six|seven|eight|nine|ten|\d{1,2})\s+files?\b", re.I)  # fmt: skip
+_N_FILES = re.compile(
+    r"\b(?:in|of|as)\s+(?:exactly\s+|just\s+|only\s+)?(one|two|three|four|five|"
+    r"six|seven|eight|nine|ten|\d{1,2})\s+files?\b",
+    re.I,
+)
 _PAGE_FILES = (".html", ".htm", ".css")
 _WEB_FILES = (*_PAGE_FILES, ".js", ".mjs")
 # Words by which a description asks for something a browser shows.
-_WEB_WORDS = re.compile(r"\b(?:html?|page|pages|web|webpages?|webapps?|website|site|browser|css|javascript|js|dom|"
-                        r"extension|popup|front-?end|ui|button|click|form|canvas|app)\b", re.I)  # fmt: skip
+_WEB_WORDS = re.compile(
+    r"\b(?:html?|page|pages|web|webpages?|webapps?|website|site|browser|css|javascript|js|dom|"
+    r"extension|popup|front-?end|ui|button|click|form|canvas|app)\b",
+    re.I,
+)
 
 
 _CODE_KINDS = {
@@ -334,14 +377,20 @@ _CODE_KINDS = {
     "HTML": (".html", ".htm"),
 }
 # Words by which a description says it has files or parts it does not name.
-_MORE_FILES = re.compile(r"\b(?:modules|files|packages?|helpers?|utilit(?:y|ies)|utils|libraries|"
-                         r"components|templates?|tests)\b(?!-)", re.I)  # fmt: skip
+_MORE_FILES = re.compile(
+    r"\b(?:modules|files|packages?|helpers?|utilit(?:y|ies)|utils|libraries|"
+    r"components|templates?|tests)\b(?!-)",
+    re.I,
+)
 # Words about what the code may import, not about its files: "no third-party packages", "without
 # external libraries", "standard-library modules only".
-_DEPENDENCIES = re.compile(r"\b(?:no|without|any|avoid|nor)\s+(?:[\w-]+\s+){0,2}?(?:packages?|"
-                           r"librar(?:y|ies)|dependencies|modules)\b|\b(?:third[- ]party|external|"
-                           r"standard[- ]library|stdlib|built-?in|pip|npm)\s+(?:packages?|"
-                           r"librar(?:y|ies)|modules)\b", re.I)  # fmt: skip
+_DEPENDENCIES = re.compile(
+    r"\b(?:no|without|any|avoid|nor)\s+(?:[\w-]+\s+){0,2}?(?:packages?|"
+    r"librar(?:y|ies)|dependencies|modules)\b|\b(?:third[- ]party|external|"
+    r"standard[- ]library|stdlib|built-?in|pip|npm)\s+(?:packages?|"
+    r"librar(?:y|ies)|modules)\b",
+    re.I,
+)
 # A Node program: its JavaScript is no page's ("Node.js", `node app.js`).
 _NODE = re.compile(r"\bnode(?:\.?js)?\b", re.I)
 
@@ -364,8 +413,14 @@ def spec_file_limits(spec: str, files: list[FileSpec]) -> tuple[list[FileSpec], 
     keep, rejected = list(files), []
     listed = {f.path for f in files}
     if len(counts) == 1 and named and counts == {len(named)} and set(named) <= listed:
-        rejected += [Rejected(f.path, f"the description asks for exactly these {len(named)} "
-                              f"files: {', '.join(named)}") for f in keep if f.path not in named]  # fmt: skip
+        rejected += [
+            Rejected(
+                f.path,
+                f"the description asks for exactly these {len(named)} files: {', '.join(named)}",
+            )
+            for f in keep
+            if f.path not in named
+        ]
         keep = [f for f in keep if f.path in named]
     if not _MORE_FILES.search(_DEPENDENCIES.sub(" ", spec)):
         # A file the description runs (`python convert.py 100`) is named too.

@@ -122,7 +122,8 @@ def splice_functions(current: str, reply: str) -> SpliceOutcome:
 
     def keyed(tree: ast.Module) -> set[str]:
         return {k for n in tree.body for k in _keys(n)} | {
-            ast.unparse(n) for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))}  # fmt: skip
+            ast.unparse(n) for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))
+        }
 
     old_defs = {n.name for n in old_tree.body if isinstance(n, _DEFS)}
     if old_defs and keyed(old_tree) <= keyed(new_tree):  # the whole file again
@@ -131,16 +132,23 @@ def splice_functions(current: str, reply: str) -> SpliceOutcome:
             return _failed(original, NO_CHANGE)
         return _done(SpliceOutcome(whole, replaced=sorted(old_defs)), crlf)
 
-    methods = {m.name for c in old_tree.body if isinstance(c, ast.ClassDef) for m in c.body
-               if isinstance(m, _DEFS)}  # fmt: skip
+    methods = {
+        m.name
+        for c in old_tree.body
+        if isinstance(c, ast.ClassDef)
+        for m in c.body
+        if isinstance(m, _DEFS)
+    }
     lines, reply_lines = _lines(current), _lines(reply)
     outcome = SpliceOutcome(original)
     # Edits as (start, end, new lines), applied bottom-up so earlier line numbers stay true.
     edits: list[tuple[int, int, list[str]]] = []
     where = {k: n for n in old_tree.body for k in _keys(n)}
     main = where.get("__main__")
-    imports_end = max((_span(n)[1] for n in old_tree.body
-                       if isinstance(n, (ast.Import, ast.ImportFrom))), default=0)  # fmt: skip
+    imports_end = max(
+        (_span(n)[1] for n in old_tree.body if isinstance(n, (ast.Import, ast.ImportFrom))),
+        default=0,
+    )
     if not imports_end:  # after the module docstring, else after the leading comments
         if old_tree.body and isinstance(old_tree.body[0], ast.Expr):
             imports_end = _span(old_tree.body[0])[1]
@@ -159,20 +167,26 @@ def splice_functions(current: str, reply: str) -> SpliceOutcome:
         if not keys:
             if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
                 continue  # a docstring or a stray string: nothing to place
-            return _failed(original, f"line {node.lineno} of the reply is not a function, "
-                           "class, import, assignment or main block")  # fmt: skip
+            return _failed(
+                original,
+                f"line {node.lineno} of the reply is not a function, "
+                "class, import, assignment or main block",
+            )
         olds = {id(where[k]): where[k] for k in keys if k in where}
         if len(olds) > 1:
-            return _failed(original, f"line {node.lineno} of the reply would replace several "
-                           "statements of the file")  # fmt: skip
+            return _failed(
+                original,
+                f"line {node.lineno} of the reply would replace several statements of the file",
+            )
         old = next(iter(olds.values()), None)
         if old is None:
             args = (
                 node.args.args if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else []
             )
             if keys[0] in methods and args and args[0].arg in ("self", "cls"):
-                return _failed(original, f"`{keys[0]}` is a method: the reply must give it "
-                               "inside its class")  # fmt: skip
+                return _failed(
+                    original, f"`{keys[0]}` is a method: the reply must give it inside its class"
+                )
             if main is not None and keys[0] != "__main__":  # before the main block
                 edits.append((_span(main)[0], _span(main)[0], [*text, "", ""]))
             else:
@@ -181,8 +195,11 @@ def splice_functions(current: str, reply: str) -> SpliceOutcome:
         elif isinstance(old, ast.ClassDef) and isinstance(node, ast.ClassDef):
             class_edits = _class_edits(old, node, reply_lines)
             if class_edits is None:
-                return _failed(original, f"the reply gives class `{node.name}` in part and "
-                               "changes more than its methods")  # fmt: skip
+                return _failed(
+                    original,
+                    f"the reply gives class `{node.name}` in part and "
+                    "changes more than its methods",
+                )
             edits += class_edits
             outcome.replaced.append(keys[0])
         else:
@@ -226,8 +243,12 @@ def _class_edits(
         parts = [*c.decorator_list, *c.bases, *c.keywords]
         return c.name + "|" + "|".join(ast.unparse(p) for p in parts)
 
-    others = [n for n in new.body if not isinstance(n, _DEFS)
-              and not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]  # fmt: skip
+    others = [
+        n
+        for n in new.body
+        if not isinstance(n, _DEFS)
+        and not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))
+    ]
     if others or header(old) != header(new):
         return None
     edits: list[tuple[int, int, list[str]]] = []

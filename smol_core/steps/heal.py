@@ -77,9 +77,14 @@ async def run_round(
 
     try:
         results = await asyncio.to_thread(
-            run_examples, contents, project.examples, allow_unisolated=settings.allow_unisolated,
-            on_start=started, on_result=done, cancel=cancel,
-        )  # fmt: skip
+            run_examples,
+            contents,
+            project.examples,
+            allow_unisolated=settings.allow_unisolated,
+            on_start=started,
+            on_result=done,
+            cancel=cancel,
+        )
     except BaseException:  # cancelled: the worker thread must not go on running examples
         cancel.set()
         raise
@@ -147,8 +152,11 @@ def heal_targets(
             continue
         files = [f for f in result.files if f in contents]
         for page in [f for f in files if f.lower().endswith((".html", ".htm"))]:
-            scripts = sorted(p for p in referenced_paths(page, contents[page], contents)
-                             if p.endswith((".js", ".mjs")))  # fmt: skip
+            scripts = sorted(
+                p
+                for p in referenced_paths(page, contents[page], contents)
+                if p.endswith((".js", ".mjs"))
+            )
             files = scripts + [f for f in files if f not in scripts]
         files.sort(key=lambda f: f.rsplit("/", 1)[-1].startswith("test_"))
         pages = any(f.lower().endswith((".html", ".htm")) for f in result.files)
@@ -205,8 +213,9 @@ async def run_and_heal(
     best = (standing(), dict(project.contents), results)
     # A file that refers to a file not written yet is not rewritten around it: adding the
     # missing file is the fix (offered to the person; the CLI's --add-missing).
-    waiting = {p for p, items in project.findings.items()
-               if any(f.kind == "missing-file" for f in items)}  # fmt: skip
+    waiting = {
+        p for p, items in project.findings.items() if any(f.kind == "missing-file" for f in items)
+    }
     asking, fresh = settings, False
     round_no = 0
     while round_no < settings.run_rounds:
@@ -225,13 +234,21 @@ async def run_and_heal(
                 results = _go_back(project, emit, best[1], best[2])
             before = dict(project.contents)
             await generate_files(
-                project.spec, project.plan, project.files, asking, emit, paths=list(todo),
-                instructions={p: heal_instruction(items, settings, related_files(project, p),
-                                                  fresh) for p, items in todo.items()},
+                project.spec,
+                project.plan,
+                project.files,
+                asking,
+                emit,
+                paths=list(todo),
+                instructions={
+                    p: heal_instruction(items, settings, related_files(project, p), fresh)
+                    for p, items in todo.items()
+                },
                 current={} if fresh else {p: project.contents[p] for p in todo},
-                checks=checks_by_path(project.examples, project.paths), client=client,
+                checks=checks_by_path(project.examples, project.paths),
+                client=client,
                 finish=False,
-            )  # fmt: skip
+            )
             _tidy(project, settings, emit, list(todo), settings.repair_rounds + round_no)
             changed = project.contents != before
             if changed:
@@ -273,8 +290,9 @@ def _tidy(
 ) -> None:
     """After a rewrite: the mechanical fixes (a forgotten import...), without the model."""
     report = check(project, settings, emit, round_no)
-    fixes = autofix(project.contents, {p: report.findings.get(p, []) for p in paths},
-                    project.ruled_out())  # fmt: skip
+    fixes = autofix(
+        project.contents, {p: report.findings.get(p, []) for p in paths}, project.ruled_out()
+    )
     for fix in fixes.values():
         emit(FileDone(path=fix.path, content=fix.content, fixed=fix.changes))
     if fixes:

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import re
 
-_TAG = re.compile(r"<\s*(?:!doctype|html|head|body|div|main|section|form|p|h[1-6]|ul|ol|table|"
-                  r"button|input|span|script|link|meta|title|template|svg|a)\b", re.I)  # fmt: skip
+_TAG = re.compile(
+    r"<\s*(?:!doctype|html|head|body|div|main|section|form|p|h[1-6]|ul|ol|table|"
+    r"button|input|span|script|link|meta|title|template|svg|a)\b",
+    re.I,
+)
 _MARKUP_START = re.compile(r"\s*<\s*(?:!doctype|html|head|body)\b", re.I)
 _HTML = (".html", ".htm")
 _CODE = (".js", ".mjs", ".cjs", ".ts", ".py", ".css", ".json")

@@ -78,8 +78,9 @@ def cut_back(current: str, new: str, concerned: list[str]) -> tuple[str, list[st
     added = set(new_defs) - set(old_defs)
     wanted = set(concerned) | added
     # What the concerned functions call is theirs to change too (a fix in a helper).
-    wanted |= {n for n in old_defs if any(_uses(new_defs[c], {n}) for c in concerned
-                                          if c in new_defs)}  # fmt: skip
+    wanted |= {
+        n for n in old_defs if any(_uses(new_defs[c], {n}) for c in concerned if c in new_defs)
+    }
     cut = [
         name
         for name, node in new_defs.items()

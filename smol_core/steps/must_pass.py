@@ -83,8 +83,11 @@ def _said(example: Example) -> str:
         )
         return f"- `{shlex.join(command.args)}` serves on port {example.port}: {asked}"
     said = [f"`{shlex.join(c.args)}`" + _stdin(c) + _outcome(c) for c in example.commands]
-    given = "".join(f"with the file `{p}` holding:\n{_block(text)}\n  " for p, text
-                    in example.input_files if len(text) <= MAX_CHARS // 3)  # fmt: skip
+    given = "".join(
+        f"with the file `{p}` holding:\n{_block(text)}\n  "
+        for p, text in example.input_files
+        if len(text) <= MAX_CHARS // 3
+    )
     if len(said) == 1:
         return "- " + given + said[0]
     return "- " + given + "in one folder, in turn: " + "; then ".join(said)

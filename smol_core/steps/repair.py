@@ -103,9 +103,11 @@ async def check_and_repair(
     report = check(project, settings, emit, first_round)
     for round_no in range(first_round + 1, first_round + settings.repair_rounds + 1):
         # Mechanical fixes first: instant, and certain where the model's second try is not.
-        fixes = autofix(project.contents, {
-            p: items for p, items in report.findings.items() if only is None or p in only
-        }, project.ruled_out())  # fmt: skip
+        fixes = autofix(
+            project.contents,
+            {p: items for p, items in report.findings.items() if only is None or p in only},
+            project.ruled_out(),
+        )
         for fix in fixes.values():
             emit(FileDone(path=fix.path, content=fix.content, fixed=fix.changes))
         if fixes:
@@ -122,16 +124,25 @@ async def check_and_repair(
         if not todo:
             break
         await generate_files(
-            project.spec, project.plan, project.files, settings, emit,
+            project.spec,
+            project.plan,
+            project.files,
+            settings,
+            emit,
             paths=list(todo),
             instructions={
                 p: repair_instruction(items, settings, related_files(project, p))
                 for p, items in todo.items()
             },
             # A copy of the instructions is not shown back: the file is written anew.
-            current={p: project.contents[p] for p, items in todo.items()
-                     if not any(f.kind == "echo" for f in items)},
-            checks=checks_by_path(project.examples, project.paths), client=client, finish=False,
-        )  # fmt: skip
+            current={
+                p: project.contents[p]
+                for p, items in todo.items()
+                if not any(f.kind == "echo" for f in items)
+            },
+            checks=checks_by_path(project.examples, project.paths),
+            client=client,
+            finish=False,
+        )
         report = check(project, settings, emit, round_no)
     return report

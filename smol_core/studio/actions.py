@@ -112,8 +112,11 @@ def change_note(done: ChangeDone) -> tuple[str, str]:
     that was made is kept even when not clean (the best version it reached), with the reason."""
     if not done.applied:
         return "error", done.reason
-    names = [*done.changed, *(f"{p} (new)" for p in done.added),
-             *(f"{p} (deleted)" for p in done.deleted)]  # fmt: skip
+    names = [
+        *done.changed,
+        *(f"{p} (new)" for p in done.added),
+        *(f"{p} (deleted)" for p in done.deleted),
+    ]
     what = "Changed: " + (", ".join(names) or "nothing")
     return ("warn", f"{what}. Not clean: {done.reason}") if done.reason else ("ok", what)
 

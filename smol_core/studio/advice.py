@@ -18,50 +18,93 @@ AS_MODULE = "Load it as a module"  # made without the model: the page's <script>
 # file the finding is about, when it has one.
 PLAIN: dict[str, tuple[str, str]] = {
     "syntax": ("This file has a mistake that stops it from running at all.", REWRITE),
-    "echo": ("This file is a copy of the studio's instructions (your description and the plan), "
-             "not the file itself.", REWRITE),
-    "undefined-name": ("It uses `{target}` without ever defining or importing it, so it stops "
-                       "with an error when it gets there.", REWRITE),
-    "missing-module": ("It needs a module that is neither a file of the project nor installed, "
-                       "so it stops as soon as it starts.", REWRITE),
-    "missing-name": ("It takes something from another file of the project that isn't there, "
-                     "so it stops as soon as it starts.", REWRITE),
-    "missing-file": ("It needs `{target}`, a file the project does not have yet.",
-                     "Add {target}"),
-    "route-query": ("The server answers `{target}` only when the address has nothing after "
-                    "it, so `{target}?a=1` gets \"not found\".", REWRITE),
-    "dom-id": ("It looks for a part of the page that the page does not have, so that part "
-               "won't work.", REWRITE),
-    "script-unloaded": ("The page never loads its script `{target}`, so its buttons do "
-                        "nothing.", REWRITE),
-    "script-early": ("The page runs its script before the parts of the page the script needs "
-                     "exist, so the script stops at once.", REWRITE),
-    "script-module": ("The script is written as a module, but the page loads it as an ordinary "
-                      "script: the browser refuses to run it, and nothing on the page works.",
-                      REWRITE),
-    "inline-script": ("Chrome refuses code written inside an extension's page: it must move "
-                      "into the page's script file.", REWRITE),
-    "js-global": ("The script redefines a name the browser already has, so it stops before "
-                  "doing anything.", REWRITE),
-    "const-assigned": ("The script changes a value it declared as never changing, so it "
-                       "stops with an error when it gets there.", REWRITE),
+    "echo": (
+        "This file is a copy of the studio's instructions (your description and the plan), "
+        "not the file itself.",
+        REWRITE,
+    ),
+    "undefined-name": (
+        "It uses `{target}` without ever defining or importing it, so it stops "
+        "with an error when it gets there.",
+        REWRITE,
+    ),
+    "missing-module": (
+        "It needs a module that is neither a file of the project nor installed, "
+        "so it stops as soon as it starts.",
+        REWRITE,
+    ),
+    "missing-name": (
+        "It takes something from another file of the project that isn't there, "
+        "so it stops as soon as it starts.",
+        REWRITE,
+    ),
+    "missing-file": ("It needs `{target}`, a file the project does not have yet.", "Add {target}"),
+    "route-query": (
+        "The server answers `{target}` only when the address has nothing after "
+        'it, so `{target}?a=1` gets "not found".',
+        REWRITE,
+    ),
+    "dom-id": (
+        "It looks for a part of the page that the page does not have, so that part won't work.",
+        REWRITE,
+    ),
+    "script-unloaded": (
+        "The page never loads its script `{target}`, so its buttons do nothing.",
+        REWRITE,
+    ),
+    "script-early": (
+        "The page runs its script before the parts of the page the script needs "
+        "exist, so the script stops at once.",
+        REWRITE,
+    ),
+    "script-module": (
+        "The script is written as a module, but the page loads it as an ordinary "
+        "script: the browser refuses to run it, and nothing on the page works.",
+        REWRITE,
+    ),
+    "inline-script": (
+        "Chrome refuses code written inside an extension's page: it must move "
+        "into the page's script file.",
+        REWRITE,
+    ),
+    "js-global": (
+        "The script redefines a name the browser already has, so it stops before doing anything.",
+        REWRITE,
+    ),
+    "const-assigned": (
+        "The script changes a value it declared as never changing, so it "
+        "stops with an error when it gets there.",
+        REWRITE,
+    ),
     "stub": ("A function was left empty: what it should do is missing.", REWRITE),
-    "unused": ("Something was written that nothing uses: a feature may not be connected.",
-               REWRITE),
+    "unused": ("Something was written that nothing uses: a feature may not be connected.", REWRITE),
     "entry-point": ("Running this file does nothing: its main part is never started.", REWRITE),
-    "copied": ("It repeats code another file of the project already has, instead of using "
-               "it: a fix to one would not reach the other.", REWRITE),
-    "storage-call": ("The script saves to the extension's storage in a form Chrome refuses, "
-                     "so saving fails with an error.", REWRITE),
-    "storage-unread": ("The script saves a value but nothing ever reads it back, so what was "
-                       "saved is lost when the page opens again.", REWRITE),
-    "storage-missing": ("The description asks that the page keep what it shows when opened "
-                        "again, but nothing is saved, so it starts over on every reload.",
-                        REWRITE),
+    "copied": (
+        "It repeats code another file of the project already has, instead of using "
+        "it: a fix to one would not reach the other.",
+        REWRITE,
+    ),
+    "storage-call": (
+        "The script saves to the extension's storage in a form Chrome refuses, "
+        "so saving fails with an error.",
+        REWRITE,
+    ),
+    "storage-unread": (
+        "The script saves a value but nothing ever reads it back, so what was "
+        "saved is lost when the page opens again.",
+        REWRITE,
+    ),
+    "storage-missing": (
+        "The description asks that the page keep what it shows when opened "
+        "again, but nothing is saved, so it starts over on every reload.",
+        REWRITE,
+    ),
     "manifest": ("The extension's manifest is not one Chrome accepts.", REWRITE),
-    "permission": ("The extension uses a browser feature its manifest does not ask permission "
-                   "for.", REWRITE),
-}  # fmt: skip
+    "permission": (
+        "The extension uses a browser feature its manifest does not ask permission for.",
+        REWRITE,
+    ),
+}
 
 assert set(PLAIN) == set(KINDS), "every kind of finding is said in plain words"
 

@@ -27,7 +27,6 @@ def purposes_kept(files: Sequence[FileSpec], before: Sequence[FileSpec]) -> list
     its marks); a purpose they changed is theirs as typed."""
     was = {f.path: f.purpose for f in before}
     return [
-        FileSpec(f.path, was[f.path]) if f.path in was and readable(was[f.path]) == f.purpose
-        else f
+        FileSpec(f.path, was[f.path]) if f.path in was and readable(was[f.path]) == f.purpose else f
         for f in files
-    ]  # fmt: skip
+    ]

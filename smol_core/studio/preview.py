@@ -43,18 +43,20 @@ MESSAGE_TAG = "smol-preview"  # every message the preview posts carries it
 PAGE_SUFFIXES = (".html", ".htm")
 SCRIPT_SUFFIXES = (".js", ".mjs")
 
-CSP = "; ".join([
-    "default-src 'none'",
-    "script-src 'unsafe-inline' 'unsafe-eval' data: blob:",
-    "style-src 'unsafe-inline' data:",
-    "img-src data: blob:",
-    "font-src data:",
-    "media-src data: blob:",
-    "worker-src data: blob:",
-    "connect-src 'none'",
-    "form-action 'none'",
-    "base-uri 'none'",
-])  # fmt: skip
+CSP = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'unsafe-inline' 'unsafe-eval' data: blob:",
+        "style-src 'unsafe-inline' data:",
+        "img-src data: blob:",
+        "font-src data:",
+        "media-src data: blob:",
+        "worker-src data: blob:",
+        "connect-src 'none'",
+        "form-action 'none'",
+        "base-uri 'none'",
+    ]
+)
 # The frame around the page: the same policy (the page's document inherits it), and no frame of
 # it may go anywhere: frame-src is checked against this document for every navigation of the
 # page's frame, its own `location.href = …` included.
@@ -296,7 +298,9 @@ class _Builder:
             elif tag == "link":
                 out.append(self._link_tag(page, attrs))
             elif tag == "meta" and (attrs.get("http-equiv") or "").lower() in (
-                "refresh", "content-security-policy"):  # fmt: skip
+                "refresh",
+                "content-security-policy",
+            ):
                 out.append("")  # no navigating away, no loosening of the policy
             else:
                 src = attrs.get("src")

@@ -14,8 +14,15 @@ from ..events import Event, FileDelta, FileDone, FileFailed, FileStarted
 
 # What a file of each kind usually takes, in tokens, before any file of the run is done; then
 # the run's own mean replaces it. Servers stream about one token per chunk (llama.cpp: one).
-_TYPICAL_TOKENS = {".md": 250, ".txt": 120, ".json": 120, ".css": 300, ".html": 350,
-                   ".js": 450, ".py": 450}  # fmt: skip
+_TYPICAL_TOKENS = {
+    ".md": 250,
+    ".txt": 120,
+    ".json": 120,
+    ".css": 300,
+    ".html": 350,
+    ".js": 450,
+    ".py": 450,
+}
 _DEFAULT_TOKENS = 350
 
 

@@ -96,9 +96,12 @@ def shared_run(store: RunStore, token: str | None) -> RunRecord | None:
 def copy_run(store: RunStore, record: RunRecord, owner: str) -> str:
     """An editable copy of a (shared) run in `owner`'s history; returns the new run's id."""
     new_id = store.create_run(
-        owner=owner, spec=record.spec, model=record.model, base_url=record.base_url_host,
+        owner=owner,
+        spec=record.spec,
+        model=record.model,
+        base_url=record.base_url_host,
         title=record.title,
-    )  # fmt: skip
+    )
     store.save_plan(new_id, record.plan)
     store.save_file_list(new_id, [(f.path, f.purpose) for f in record.files])
     for f in record.files:

@@ -123,7 +123,11 @@ class Versions:
             ).fetchone()
             if row is not None and tuple(row[1:]) == (frozen.files, frozen.contents, frozen.binary):
                 return None
-            known = set(json.loads(row[2]).values()) | set(json.loads(row[3]).values()) if row else set()  # fmt: skip
+            known = (
+                set(json.loads(row[2]).values()) | set(json.loads(row[3]).values())
+                if row
+                else set()
+            )
             conn.executemany(
                 "INSERT OR IGNORE INTO version_blobs (run_id, sha, data) VALUES (?, ?, ?)",
                 [(run_id, sha, data) for sha, data in frozen.blobs.items() if sha not in known],
@@ -132,9 +136,17 @@ class Versions:
             conn.execute(
                 "INSERT INTO versions (run_id, number, cause, note, created_at, files, "
                 "contents, binary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (run_id, number, cause, note, time.time(), frozen.files, frozen.contents,
-                 frozen.binary),
-            )  # fmt: skip
+                (
+                    run_id,
+                    number,
+                    cause,
+                    note,
+                    time.time(),
+                    frozen.files,
+                    frozen.contents,
+                    frozen.binary,
+                ),
+            )
             return number
 
     def list(self, run_id: str) -> list[VersionInfo]:
@@ -167,10 +179,12 @@ class Versions:
             for i in range(0, len(wanted), 500):  # under SQLite's limit of bound values
                 chunk = wanted[i : i + 500]
                 marks = ",".join("?" * len(chunk))
-                out.update(conn.execute(
-                    f"SELECT sha, data FROM version_blobs WHERE run_id = ? AND sha IN ({marks})",
-                    (run_id, *chunk),
-                ).fetchall())  # fmt: skip
+                out.update(
+                    conn.execute(
+                        f"SELECT sha, data FROM version_blobs WHERE run_id = ? AND sha IN ({marks})",
+                        (run_id, *chunk),
+                    ).fetchall()
+                )
         return out
 
     def get(self, run_id: str, number: int) -> Version | None:
@@ -181,8 +195,16 @@ class Versions:
         contents = {p: bytes(blobs[sha]).decode("utf-8") for p, sha in m.contents.items()}
         binary = {p: bytes(blobs[sha]) for p, sha in m.binary.items()}
         i = m.info
-        return Version(i.number, i.cause, i.note, i.created_at, i.n_files, files=m.files,
-                       contents=contents, binary=binary)  # fmt: skip
+        return Version(
+            i.number,
+            i.cause,
+            i.note,
+            i.created_at,
+            i.n_files,
+            files=m.files,
+            contents=contents,
+            binary=binary,
+        )
 
     def latest(self, run_id: str) -> Version | None:
         listed = self.list(run_id)
@@ -341,12 +363,16 @@ def start_imported(
         raise LimitError(f"This session has started its {cap} runs (the limit here).")
     too_long = [p for p, t in imported.texts.items() if len(t) > studio.limits.file_chars]
     if too_long or len(imported.texts) > settings.max_files:
-        why = (f"{too_long[0]} is longer than {studio.limits.file_chars:,} characters" if too_long
-               else f"it holds {len(imported.texts)} files; a run has at most {settings.max_files}")  # fmt: skip
+        why = (
+            f"{too_long[0]} is longer than {studio.limits.file_chars:,} characters"
+            if too_long
+            else f"it holds {len(imported.texts)} files; a run has at most {settings.max_files}"
+        )
         raise LimitError(f"This project can't be imported here: {why}.")
     studio.runs_started += 1
-    run_id = studio.store.create_run(owner=studio.owner, spec="", model=settings.model,
-                                     title=f"Imported {name}")  # fmt: skip
+    run_id = studio.store.create_run(
+        owner=studio.owner, spec="", model=settings.model, title=f"Imported {name}"
+    )
     files = [FileSpec(p, "") for p in sorted(imported.texts)]
     studio.store.save_file_list(run_id, [(f.path, f.purpose) for f in files])
     for path in sorted(imported.texts):
@@ -368,8 +394,9 @@ def change_job(
     request = request.strip()
     cap = studio.limits.instruction_chars
     if len(request) > cap:
-        raise LimitError(f"The change request is too long ({len(request):,} characters; "
-                         f"the limit is {cap:,}).")  # fmt: skip
+        raise LimitError(
+            f"The change request is too long ({len(request):,} characters; the limit is {cap:,})."
+        )
     return lambda emit: change_project(project, request, settings, emit)
 
 

@@ -82,8 +82,13 @@ def default_command(project: Project) -> str:
     for name in ("main.py", "app.py", "cli.py"):
         if name in contents:
             return f"python {name}"
-    node = [p for p in project.paths if p.endswith((".js", ".mjs")) and p in contents
-            and re.search(r"\bprocess\.argv|\brequire\(", contents[p])]  # fmt: skip
+    node = [
+        p
+        for p in project.paths
+        if p.endswith((".js", ".mjs"))
+        and p in contents
+        and re.search(r"\bprocess\.argv|\brequire\(", contents[p])
+    ]
     if node:
         return f"node {shlex.quote(node[0])}"
     return f"python {shlex.quote(python[0])}" if python else ""
@@ -103,12 +108,16 @@ PAGE_RUN_HINT = (
 def run_refusal(settings: Settings) -> str:
     """Why the Run tab can't run anything here, in words ("" when it can)."""
     if not settings.run_examples:
-        return ("Running the generated code is turned off in this studio (its owner can turn "
-                "it on with SMOL_RUN_EXAMPLES=on).")  # fmt: skip
+        return (
+            "Running the generated code is turned off in this studio (its owner can turn "
+            "it on with SMOL_RUN_EXAMPLES=on)."
+        )
     where = isolation()
     if where != "namespaces" and not settings.allow_unisolated:
-        return (f"This machine can't isolate generated code ({where[6:]}), so it is not run "
-                "here unless you tick “Run it anyway” in the sidebar.")  # fmt: skip
+        return (
+            f"This machine can't isolate generated code ({where[6:]}), so it is not run "
+            "here unless you tick “Run it anyway” in the sidebar."
+        )
     return ""
 
 
@@ -132,8 +141,7 @@ def run_command(
     if refusal := run_refusal(settings):
         return RunResult(tuple(argv), None, "", "", 0.0, isolation(), reason=f"not run: {refusal}")
     files = project.all_files() if isinstance(project, Project) else project
-    with Sandbox(files, Limits(), allow_unisolated=settings.allow_unisolated,
-                 cancel=cancel) as box:  # fmt: skip
+    with Sandbox(files, Limits(), allow_unisolated=settings.allow_unisolated, cancel=cancel) as box:
         return box.run(argv, on_output=on_output)
 
 
@@ -156,8 +164,9 @@ class LiveRun:
         self._thread.start()
 
     def _go(self, files: Mapping[str, str | bytes], settings: Settings) -> None:
-        self.result = run_command(files, self.command, settings, on_output=self._add,
-                                  cancel=self._cancel)  # fmt: skip
+        self.result = run_command(
+            files, self.command, settings, on_output=self._add, cancel=self._cancel
+        )
 
     def _add(self, text: str) -> None:
         with self._lock:
@@ -230,14 +239,17 @@ def example_rows(project: Project) -> list[dict[str, str]]:
         said = plain(result.reason or result.status) if result else "not run yet"
         if result is not None and example_mark(example, result) == RAN:
             said = NOT_CHECKED
-        rows.append({
-            "": example_mark(example, result),
-            "example": example.name,
-            "command": "; ".join(shlex.join(c.args) for c in example.commands if c.args)
-                       or example.page or example.kind,
-            "expected": "\n".join(expected),
-            "actual": said,
-        })  # fmt: skip
+        rows.append(
+            {
+                "": example_mark(example, result),
+                "example": example.name,
+                "command": "; ".join(shlex.join(c.args) for c in example.commands if c.args)
+                or example.page
+                or example.kind,
+                "expected": "\n".join(expected),
+                "actual": said,
+            }
+        )
     return rows
 
 
@@ -265,17 +277,24 @@ def example_details(project: Project) -> list[tuple[str, str]]:
 
 def _editable(example: Example) -> bool:
     """An example the table edits: one command and what it must print."""
-    return example.kind == "command" and len(example.commands) == 1 and example.source not in (
-        "smoke", "tests")  # fmt: skip
+    return (
+        example.kind == "command"
+        and len(example.commands) == 1
+        and example.source not in ("smoke", "tests")
+    )
 
 
 def example_table(project: Project) -> list[dict[str, str]]:
     """The examples a person can edit, as rows: name, command, expected output."""
     return [
-        {"name": e.name, "command": shlex.join(e.commands[0].args),
-         "expected output": e.commands[0].output or ""}
-        for e in project.examples if _editable(e)
-    ]  # fmt: skip
+        {
+            "name": e.name,
+            "command": shlex.join(e.commands[0].args),
+            "expected output": e.commands[0].output or "",
+        }
+        for e in project.examples
+        if _editable(e)
+    ]
 
 
 def examples_from_table(
@@ -284,14 +303,18 @@ def examples_from_table(
     """The project's examples with the table's rows in place of the editable ones (an
     unchanged row keeps its example as it was); and what is wrong with rows that can't be
     used, in words (then nothing should be saved)."""
-    before = {(r["name"], r["command"], r["expected output"]): e
-              for r, e in zip(example_table(project),
-                              [e for e in project.examples if _editable(e)], strict=True)}  # fmt: skip
+    before = {
+        (r["name"], r["command"], r["expected output"]): e
+        for r, e in zip(
+            example_table(project), [e for e in project.examples if _editable(e)], strict=True
+        )
+    }
     made: list[Example] = [e for e in project.examples if not _editable(e)]
     problems: list[str] = []
     for number, row in enumerate(rows, 1):
-        name, command, expected = (str(row.get(k) or "").strip()
-                                   for k in ("name", "command", "expected output"))  # fmt: skip
+        name, command, expected = (
+            str(row.get(k) or "").strip() for k in ("name", "command", "expected output")
+        )
         if not (name or command or expected):
             continue  # a blank row
         if (name, command, expected) in before:
@@ -305,8 +328,11 @@ def examples_from_table(
         if not args:
             problems.append(f"Row {number}: it has no command to run.")
             continue
-        made.append(Example(name or command, "command",
-                            (Command(args, output=expected or None),), source="you"))  # fmt: skip
+        made.append(
+            Example(
+                name or command, "command", (Command(args, output=expected or None),), source="you"
+            )
+        )
     return made, problems
 
 
@@ -315,8 +341,11 @@ def error_files(page: str, where: str, contents: Mapping[str, str]) -> list[str]
     """The files a preview error concerns: the file it names first, then the page's scripts,
     then the page (what "Fix this error" rewrites, at most three)."""
     named = where.rsplit(":", 1)[0] if where else ""
-    loaded = sorted(p for p in referenced_paths(page, contents.get(page, ""), contents)
-                    if p.lower().endswith((".js", ".mjs")))  # fmt: skip
+    loaded = sorted(
+        p
+        for p in referenced_paths(page, contents.get(page, ""), contents)
+        if p.lower().endswith((".js", ".mjs"))
+    )
     ordered = [p for p in [named, *loaded, page] if p in contents]
     return list(dict.fromkeys(ordered))[:3]
 
@@ -339,12 +368,17 @@ class Change:
     added: tuple[str, ...] = ()
 
     def diff(self, path: str, now: Mapping[str, str]) -> str:
-        return unified_diff({path: self.before[path]}, {path: now[path]} if path in now else {},
-                            old="before", new="now")  # fmt: skip
+        return unified_diff(
+            {path: self.before[path]},
+            {path: now[path]} if path in now else {},
+            old="before",
+            new="now",
+        )
 
 
-def what_changed(run_id: str, what: str, before: Mapping[str, str],
-                 after: Mapping[str, str]) -> Change | None:  # fmt: skip
+def what_changed(
+    run_id: str, what: str, before: Mapping[str, str], after: Mapping[str, str]
+) -> Change | None:
     """The files a job rewrote (or deleted) that had text before; None when it rewrote none
     (a first generation only adds files: nothing to undo there)."""
     changes = changed_paths(dict(before), dict(after))
@@ -384,7 +418,23 @@ def changed_files_line(change: Change) -> str:
 
 
 __all__: Sequence[str] = [
-    "MARKS", "Change", "default_command", "example_table", "examples_from_table", "error_files", "error_request", "example_rows",
-    "file_status", "fix_failing", "legend", "live_code", "LiveRun", "run_command", "run_examples_now",
-    "run_outcome", "run_refusal", "tree", "what_changed",
-]  # fmt: skip
+    "MARKS",
+    "Change",
+    "default_command",
+    "example_table",
+    "examples_from_table",
+    "error_files",
+    "error_request",
+    "example_rows",
+    "file_status",
+    "fix_failing",
+    "legend",
+    "live_code",
+    "LiveRun",
+    "run_command",
+    "run_examples_now",
+    "run_outcome",
+    "run_refusal",
+    "tree",
+    "what_changed",
+]

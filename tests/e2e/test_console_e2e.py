@@ -28,10 +28,17 @@ from tests.scripted_server import ScriptedServer
 pytestmark = pytest.mark.e2e
 SHOTS = ROOT / "test-artifacts" / "workspace"
 # Prints a line, then (given a number) sleeps that long: past the runner's 20 s limit.
-SLOW = ("import sys, time\n\nWAIT_SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 0\n"
-        "print('first line', flush=True)\ntime.sleep(WAIT_SECONDS)\nprint('second line')\n")  # fmt: skip
-EXAMPLES = [{"kind": "command", "name": "it waits", "commands": [
-    {"args": ["python", "slow.py", "60"], "output": "first line\nsecond line"}]}]  # fmt: skip
+SLOW = (
+    "import sys, time\n\nWAIT_SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 0\n"
+    "print('first line', flush=True)\ntime.sleep(WAIT_SECONDS)\nprint('second line')\n"
+)
+EXAMPLES = [
+    {
+        "kind": "command",
+        "name": "it waits",
+        "commands": [{"args": ["python", "slow.py", "60"], "output": "first line\nsecond line"}],
+    }
+]
 STOP_WITHIN = 10.0  # seconds from the click on Stop to the page saying so (loaded machine)
 
 
@@ -39,8 +46,9 @@ STOP_WITHIN = 10.0  # seconds from the click on Stop to the page saying so (load
 def studio(tmp_path_factory):
     need_chromium()
     tmp = tmp_path_factory.mktemp("console")
-    model = ScriptedServer("# Plan\n\n`slow.py` prints, then waits.\n", {"slow.py": SLOW},
-                           examples=EXAMPLES).start()  # fmt: skip
+    model = ScriptedServer(
+        "# Plan\n\n`slow.py` prints, then waits.\n", {"slow.py": SLOW}, examples=EXAMPLES
+    ).start()
     env = clean_env(
         OPENAI_BASE_URL=model.base_url,
         OPENAI_API_KEY="sk-console-env-key-123456",
@@ -137,8 +145,10 @@ def test_output_shows_as_it_comes_and_stop_ends_examples_and_programs(studio):
         tab.get_by_text("The program was stopped before it ended (").wait_for()
         assert tab.get_by_test_id("stCode").filter(has_text="first line").count()  # kept
         page.screenshot(path=str(SHOTS / "console-3-program-stopped.png"))
-        print(f"\n[console] first line shown {first_seen:.2f} s after Run; Stop → killed: "
-              f"{during_generation:.2f} s (generation's example), {during_examples:.2f} s "
-              f"(Run examples), {during_program:.2f} s (Run tab); the limit is 20 s")  # fmt: skip
+        print(
+            f"\n[console] first line shown {first_seen:.2f} s after Run; Stop → killed: "
+            f"{during_generation:.2f} s (generation's example), {during_examples:.2f} s "
+            f"(Run examples), {during_program:.2f} s (Run tab); the limit is 20 s"
+        )
     finally:
         page.context.close()

@@ -33,8 +33,13 @@ FILES = {
     "about.html": "<!doctype html>\n<html><body><h1>About</h1></body></html>\n",
     "hello.py": "print('hello')\n",
 }
-EXAMPLES = [{"kind": "command", "name": "it greets", "commands": [
-    {"args": ["python", "hello.py"], "output": "hello"}]}]  # fmt: skip
+EXAMPLES = [
+    {
+        "kind": "command",
+        "name": "it greets",
+        "commands": [{"args": ["python", "hello.py"], "output": "hello"}],
+    }
+]
 GRID_HEADER_PX = 35  # glide-data-grid's header and row height in Streamlit
 GRID_ROW_PX = 35
 GRID_MARKER_PX = 32  # the row-marker column on the left of an editable grid
@@ -44,8 +49,9 @@ GRID_MARKER_PX = 32  # the row-marker column on the left of an editable grid
 def studio(tmp_path_factory):
     need_chromium()
     tmp = tmp_path_factory.mktemp("fragments")
-    model = ScriptedServer("# Plan\n\nTwo pages and a greeting script.\n", FILES,
-                           examples=EXAMPLES).start()  # fmt: skip
+    model = ScriptedServer(
+        "# Plan\n\nTwo pages and a greeting script.\n", FILES, examples=EXAMPLES
+    ).start()
     env = clean_env(
         OPENAI_BASE_URL=model.base_url,
         OPENAI_API_KEY="sk-fragments-env-key-123456",
@@ -139,8 +145,9 @@ def test_a_click_in_a_pane_reruns_the_pane_alone(studio):
         def edit_cell() -> None:
             box = grid.bounding_box()
             assert box is not None
-            page.mouse.dblclick(box["x"] + GRID_MARKER_PX + 30,
-                                box["y"] + GRID_HEADER_PX + GRID_ROW_PX / 2)  # fmt: skip
+            page.mouse.dblclick(
+                box["x"] + GRID_MARKER_PX + 30, box["y"] + GRID_HEADER_PX + GRID_ROW_PX / 2
+            )
             editor = page.get_by_test_id("portal").locator("textarea")
             editor.wait_for()
             editor.fill("it still greets")

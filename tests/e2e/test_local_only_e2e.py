@@ -59,10 +59,18 @@ def started(tmp_path_factory):
     # A key in the shell of whoever started it: nobody refused may see or spend it.
     env = clean_env(SMOL_HISTORY_DB=str(tmp / "h.sqlite3"), OPENAI_API_KEY=FAKE_KEY)
     proc = subprocess.Popen(
-        [*start_command(), f"--server.port={port}", "--server.headless=true",
-         "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        [
+            *start_command(),
+            f"--server.port={port}",
+            "--server.headless=true",
+            "--browser.gatherUsageStats=false",
+            "--server.fileWatcherType=none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 45
         while time.monotonic() < deadline:

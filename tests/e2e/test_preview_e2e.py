@@ -38,7 +38,8 @@ def test_a_page_of_modules_runs_and_a_click_changes_its_text(browser):
         frame.locator("#plus").click()
         wait_until(lambda: frame.locator("#count").inner_text() == "2", 5, "two clicks")
         assert frame.evaluate("getComputedStyle(document.querySelector('h1')).color") == (
-            "rgb(200, 0, 0)")  # fmt: skip
+            "rgb(200, 0, 0)"
+        )
         assert tab.evaluate("window.msgs") == []  # no error, storage included
     finally:
         tab.close()
@@ -48,8 +49,11 @@ def test_a_page_of_modules_runs_and_a_click_changes_its_text(browser):
 def test_errors_and_console_errors_are_posted_to_the_parent_with_the_file(browser):
     host, tab, frame = show(browser, BROKEN)
     try:
-        msgs = wait_until(lambda: len(tab.evaluate("window.msgs")) >= 2 and tab.evaluate(
-            "window.msgs"), 5, "two reports")  # fmt: skip
+        msgs = wait_until(
+            lambda: len(tab.evaluate("window.msgs")) >= 2 and tab.evaluate("window.msgs"),
+            5,
+            "two reports",
+        )
         assert {m["tag"] for m in msgs} == {"smol-preview"}
         assert [(m["kind"], m["where"]) for m in msgs] == [("console", ""), ("error", "app.js:3")]
         assert "totalOf is not defined" in msgs[1]["message"]
@@ -63,8 +67,11 @@ def test_the_preview_can_not_reach_the_page_that_shows_it(browser):
     host, tab, frame = show(browser, HOSTILE)
     try:
         ids = ("parent", "cookie", "fetch", "top", "storage")
-        wait_until(lambda: all(frame.locator(f"#{i}").inner_text() != "waiting" for i in ids), 5,
-                   "every attempt")  # fmt: skip
+        wait_until(
+            lambda: all(frame.locator(f"#{i}").inner_text() != "waiting" for i in ids),
+            5,
+            "every attempt",
+        )
         got = {i: frame.locator(f"#{i}").inner_text() for i in ids}
         assert got == dict.fromkeys(ids, "refused"), got
         tab.wait_for_timeout(300)

@@ -78,8 +78,10 @@ class Listener:
                 self.sent[index] += chunk
                 if b"\r\n\r\n" in self.sent[index]:
                     with contextlib.suppress(OSError):
-                        conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-type: text/html\r\n"
-                                     b"content-length: 6\r\nconnection: close\r\n\r\nleaked")  # fmt: skip
+                        conn.sendall(
+                            b"HTTP/1.1 200 OK\r\ncontent-type: text/html\r\n"
+                            b"content-length: 6\r\nconnection: close\r\n\r\nleaked"
+                        )
                     break
 
     def _udp(self) -> None:
@@ -148,15 +150,20 @@ def test_a_head_written_in_a_comment_does_not_switch_the_policy_off(browser, lis
     )
     with shown(browser, page) as (tab, frame):
         frame.locator("#done").wait_for()
-        wait_until(lambda: frame.evaluate("document.title") in ("fetched", "refused"), 5,
-                   "the fetch to end")  # fmt: skip
+        wait_until(
+            lambda: frame.evaluate("document.title") in ("fetched", "refused"),
+            5,
+            "the fetch to end",
+        )
         tab.wait_for_timeout(500)
         blocked = [m for m in reports(tab) if m.get("kind") == "blocked"]
         title = frame.evaluate("document.title")
     assert listener.requests() == [] and title == "refused", (listener.requests(), title)
     assert len(blocked) >= 3, blocked  # the image, the script, the fetch (and the stylesheet)
-    print(f"\n[preview] `<!-- <head> -->` before the real head: 4 requests tried (image, script, "
-          f"fetch, stylesheet); 0 reached 127.0.0.1, {len(blocked)} reported as refused")  # fmt: skip
+    print(
+        f"\n[preview] `<!-- <head> -->` before the real head: 4 requests tried (image, script, "
+        f"fetch, stylesheet); 0 reached 127.0.0.1, {len(blocked)} reported as refused"
+    )
 
 
 @pytest.mark.parametrize("how", ["location.href", "location.replace", "meta refresh"])
@@ -170,7 +177,7 @@ def test_the_page_can_not_navigate_itself_to_the_network(browser, listener, how)
         "meta refresh": (
             'const m = document.createElement("meta"); m.httpEquiv = "refresh"; '
             f'm.content = "0;url={target}"; document.head.appendChild(m);'
-        ),  # fmt: skip
+        ),
     }[how]
     page = (
         "<p id=start>the page</p><script>if (window.name !== 'left') {"  # once: shown again,
@@ -178,18 +185,24 @@ def test_the_page_can_not_navigate_itself_to_the_network(browser, listener, how)
     )  # it stays
     with shown(browser, page) as (tab, _frame):
         told = wait_until(  # the studio told, or the request made
-            lambda: listener.requests() or [m for m in reports(tab)
-                                             if "another address" in m.get("message", "")], 8,
-            "the preview to say the page tried to leave")  # fmt: skip
+            lambda: (
+                listener.requests()
+                or [m for m in reports(tab) if "another address" in m.get("message", "")]
+            ),
+            8,
+            "the preview to say the page tried to leave",
+        )
         assert listener.requests() == [], listener.requests()
         again = page_frame(tab)
         wait_until(lambda: again.locator("#start").count() == 1, 5, "the page shown again")
         tab.wait_for_timeout(300)
         said = told
     assert listener.requests() == [] and b"SECRET" not in b"".join(listener.sent)
-    print(f"\n[preview] navigates itself ({how}) to 127.0.0.1: 0 requests, 0 bytes reached it "
-          f"(Chromium's own preconnect opened {listener.connections} empty connection(s)); the "
-          f"studio was told ({said[0]['kind']}) and the page shown again")  # fmt: skip
+    print(
+        f"\n[preview] navigates itself ({how}) to 127.0.0.1: 0 requests, 0 bytes reached it "
+        f"(Chromium's own preconnect opened {listener.connections} empty connection(s)); the "
+        f"studio was told ({said[0]['kind']}) and the page shown again"
+    )
 
 
 def test_webrtc_sends_no_packet(browser, listener):
@@ -218,8 +231,10 @@ document.getElementById("out").textContent = tried.join("; ");
         time.sleep(2.5)  # ICE gathering sends its STUN requests within a second when it can
     assert "made" not in said, said
     assert listener.datagrams == [], f"{len(listener.datagrams)} UDP packets reached 127.0.0.1"
-    print(f"\n[preview] WebRTC to a STUN server on 127.0.0.1: 4 ways tried ({said}); 0 UDP "
-          f"packets reached it")  # fmt: skip
+    print(
+        f"\n[preview] WebRTC to a STUN server on 127.0.0.1: 4 ways tried ({said}); 0 UDP "
+        f"packets reached it"
+    )
 
 
 # ---------------------------------------------------------------------------- forms (issue 32)
@@ -242,8 +257,11 @@ def test_a_page_with_a_form_runs_its_submit_handler_in_the_preview(browser, list
     the page's own submit handler never ran, and no error came back."""
     with shown(browser, DAYS) as (tab, frame):
         frame.locator("#count").click()
-        wait_until(lambda: frame.locator("#result").inner_text() == "24 days", 5,
-                   "the submit handler's answer")  # fmt: skip
+        wait_until(
+            lambda: frame.locator("#result").inner_text() == "24 days",
+            5,
+            "the submit handler's answer",
+        )
         tab.wait_for_timeout(300)
         blocked = [t for t in tab.console_messages if "Blocked form submission" in t]
         said = reports(tab)
@@ -256,15 +274,20 @@ def test_a_page_with_a_form_runs_its_submit_handler_in_the_preview(browser, list
 
 
 def test_a_form_nobody_stops_is_not_sent_and_the_page_stays(browser, listener):
-    page = (f'<form id=f action="{listener.url}/send" method=post><input name=secret '
-            f'value=SECRET><button id=go>Send</button></form><p id=seen>not yet</p><script>'
-            f'document.getElementById("f").addEventListener("submit", () => '
-            f'{{ document.getElementById("seen").textContent = "handler ran"; }});</script>')  # fmt: skip
+    page = (
+        f'<form id=f action="{listener.url}/send" method=post><input name=secret '
+        f"value=SECRET><button id=go>Send</button></form><p id=seen>not yet</p><script>"
+        f'document.getElementById("f").addEventListener("submit", () => '
+        f'{{ document.getElementById("seen").textContent = "handler ran"; }});</script>'
+    )
     with shown(browser, page) as (tab, frame):
         frame.locator("#go").click()
         wait_until(lambda: frame.locator("#seen").inner_text() == "handler ran", 5, "the handler")
-        said = wait_until(lambda: [m for m in reports(tab) if m.get("kind") == "form"], 5,
-                          "the preview to say the form was not sent")  # fmt: skip
+        said = wait_until(
+            lambda: [m for m in reports(tab) if m.get("kind") == "form"],
+            5,
+            "the preview to say the form was not sent",
+        )
         tab.wait_for_timeout(500)
         assert page_frame(tab).locator("#seen").inner_text() == "handler ran"  # not reloaded
     assert listener.requests() == [] and b"SECRET" not in b"".join(listener.sent)

@@ -144,8 +144,11 @@ def test_nothing_is_lost_across_a_kill_a_refresh_and_a_click(model, tmp_path, ca
             settled(page)
             before_refresh = done(run_id)
             assert written(page) >= len(before_refresh) - 4  # at most one wave still landing
-            wait_until(lambda: not [r for r in model.requests if r.outcome == "pending"], 10,
-                       "the interrupted run to stop")  # fmt: skip
+            wait_until(
+                lambda: not [r for r in model.requests if r.outcome == "pending"],
+                10,
+                "the interrupted run to stop",
+            )
             after = done(run_id)
             assert before_refresh.items() <= after.items()
             page.reload()  # shows what the stopped run saved up to its last moment
@@ -166,8 +169,11 @@ def test_nothing_is_lost_across_a_kill_a_refresh_and_a_click(model, tmp_path, ca
             before_click = done(run_id)
             page.get_by_test_id("stNumberInputStepUp").first.click()  # "Files at once" + 1
             settled(page)
-            wait_until(lambda: not [r for r in model.requests if r.outcome == "pending"], 10,
-                       "the interrupted run to stop")  # fmt: skip
+            wait_until(
+                lambda: not [r for r in model.requests if r.outcome == "pending"],
+                10,
+                "the interrupted run to stop",
+            )
             after_click = done(run_id)
             assert before_click.items() <= after_click.items()
             assert written(page) >= len(before_click)
@@ -205,6 +211,8 @@ def test_nothing_is_lost_across_a_kill_a_refresh_and_a_click(model, tmp_path, ca
     hits = leaks(ENV_KEY, places)
     with capsys.disabled():
         print("\n[restart] " + "; ".join(figures) + f"; final {len(final)}/{N} files")
-        print(f"[secrets owner key from env, restart e2e] places grepped={len(places)} "
-              f"hits={sum(hits.values())}")  # fmt: skip
+        print(
+            f"[secrets owner key from env, restart e2e] places grepped={len(places)} "
+            f"hits={sum(hits.values())}"
+        )
     assert hits == {}

@@ -79,9 +79,11 @@ def deployment(tmp_path_factory):
 def echo_key_in_errors(model, key: str) -> None:
     model.add_fault(Fault.status(401, message=f"Incorrect API key provided: {key}"), kind="plan")
     model.add_fault(
-        Fault.status(500, message=f"upstream refused key={key}"), kind="code", path="util.py",
+        Fault.status(500, message=f"upstream refused key={key}"),
+        kind="code",
+        path="util.py",
         times=None,
-    )  # fmt: skip
+    )
 
 
 def full_run(page, tmp, name: str) -> bytes:
@@ -165,8 +167,9 @@ def test_keys_on_a_public_deployment(deployment, capsys):
         # The spec's uploader (the page has another one, for a project's zip).
         uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"][accept*=".md"]')
         png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
-        uploader.set_input_files(files=[{"name": "notes.md", "mimeType": "text/markdown",
-                                         "buffer": png}])  # fmt: skip
+        uploader.set_input_files(
+            files=[{"name": "notes.md", "mimeType": "text/markdown", "buffer": png}]
+        )
         page.get_by_text("is not UTF-8 text").wait_for()
         settled(page)  # that upload's rerun is over before the next file is chosen
         assert "notes.md" in " ".join(page_errors(page))
@@ -178,8 +181,9 @@ def test_keys_on_a_public_deployment(deployment, capsys):
             "() => document.querySelector('textarea[aria-label=Spec]').value.includes('pomodoro')"
         )
         for attempt in range(3):
-            uploader.set_input_files(files=[{"name": "timer.md", "mimeType": "text/markdown",
-                                             "buffer": good}])  # fmt: skip
+            uploader.set_input_files(
+                files=[{"name": "timer.md", "mimeType": "text/markdown", "buffer": good}]
+            )
             try:
                 page.wait_for_function(filled, timeout=15_000)
                 break

@@ -102,8 +102,10 @@ def test_a_share_link_is_read_only_for_another_browser(studio, capsys):
 
     after = store.load_run(run_id, owner_id)
     assert (after.spec, after.plan, [(f.path, f.content, f.status) for f in after.files]) == (
-        before.spec, before.plan, [(f.path, f.content, f.status) for f in before.files],
-    )  # fmt: skip
+        before.spec,
+        before.plan,
+        [(f.path, f.content, f.status) for f in before.files],
+    )
     assert [r.id for r in store.list_runs(viewer_id)] == [copy_id]
     assert [r.id for r in store.list_runs(owner_id)] == [run_id]
     with capsys.disabled():

@@ -163,11 +163,13 @@ def test_five_people_at_once_see_only_their_own_work(studio, capsys):
             found = [
                 what
                 for what, needle in [
-                    ("spec/files", other), ("key", KEYS[other]),
-                    ("run id", runs[other]), ("owner id", owners[other]),
+                    ("spec/files", other),
+                    ("key", KEYS[other]),
+                    ("run id", runs[other]),
+                    ("owner id", owners[other]),
                 ]
                 if needle.encode() in seen[name]
-            ]  # fmt: skip
+            ]
             leaks += len(found)
             assert found == [], f"{name}'s page shows {other}'s {found}"
             assert other not in sidebars[name]

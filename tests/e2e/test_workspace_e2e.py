@@ -132,8 +132,11 @@ def test_a_script_error_in_the_preview_is_listed_on_the_page_with_fix_this_error
         fixes = page.get_by_role("button", name="Fix this error")
         assert fixes.count() == 2  # one per report: console.error first, then the exception
         fixes.nth(1).click()
-        wait_until(lambda: preview(page).locator("#out").inner_text() == "fixed", 20,
-                   "the fixed page in the preview")  # fmt: skip
+        wait_until(
+            lambda: preview(page).locator("#out").inner_text() == "fixed",
+            20,
+            "the fixed page in the preview",
+        )
         settled(page)
         asked = [r for r in model.requests[before:] if r.kind == "code"]
         assert "app.js" in [r.path for r in asked]
@@ -145,8 +148,11 @@ def test_a_script_error_in_the_preview_is_listed_on_the_page_with_fix_this_error
         page.get_by_text('+document.getElementById("out").textContent = "fixed";').first.wait_for()
         shot(page, "3-fixed-and-its-diff")
         button(page, "Undo: put back the earlier app.js").click()
-        wait_until(lambda: preview(page).locator("#out").inner_text() == "ran", 20,
-                   "the page as it was, in the preview")  # fmt: skip
+        wait_until(
+            lambda: preview(page).locator("#out").inner_text() == "ran",
+            20,
+            "the page as it was, in the preview",
+        )
         tabs.get_by_text("totalOf is not defined (app.js:3)").wait_for()
     finally:
         page.context.close()
@@ -155,8 +161,7 @@ def test_a_script_error_in_the_preview_is_listed_on_the_page_with_fix_this_error
 def test_the_preview_can_not_reach_the_studio(studio):
     app, _, _ = studio
     page = new_tab(studio[2])
-    page.context.add_cookies([{"name": "studio_session", "value": "COOKIE-SECRET",
-                               "url": app.url}])  # fmt: skip
+    page.context.add_cookies([{"name": "studio_session", "value": "COOKIE-SECRET", "url": app.url}])
     page.context.close()
     page = generated(studio, HOSTILE)
     asked: list[str] = []
@@ -164,8 +169,11 @@ def test_the_preview_can_not_reach_the_studio(studio):
     try:
         frame = preview(page)
         ids = ("parent", "cookie", "fetch", "top", "storage")
-        wait_until(lambda: all(frame.locator(f"#{i}").inner_text() != "waiting" for i in ids), 10,
-                   "every attempt to reach the studio")  # fmt: skip
+        wait_until(
+            lambda: all(frame.locator(f"#{i}").inner_text() != "waiting" for i in ids),
+            10,
+            "every attempt to reach the studio",
+        )
         got = {i: frame.locator(f"#{i}").inner_text() for i in ids}
         assert got == dict.fromkeys(ids, "refused"), got
         page.wait_for_timeout(500)
@@ -301,11 +309,16 @@ def underscore_pixels(page, word: str) -> int:
     box = page.frame_locator(ACE).locator(".ace_editor").evaluate(CHAR_BOX, word)
     frame = page.locator(ACE).bounding_box()
     assert box and frame, (box, frame)
-    clip = {"x": frame["x"] + box["x"], "y": frame["y"] + box["y"], "width": box["width"],
-            "height": box["height"]}  # fmt: skip
+    clip = {
+        "x": frame["x"] + box["x"],
+        "y": frame["y"] + box["y"],
+        "width": box["width"],
+        "height": box["height"],
+    }
     image = Image.open(io.BytesIO(page.screenshot(clip=clip))).convert("L")
-    return sum(1 for y in range(image.height) for x in range(image.width)
-               if image.getpixel((x, y)) < 160)  # fmt: skip
+    return sum(
+        1 for y in range(image.height) for x in range(image.width) if image.getpixel((x, y)) < 160
+    )
 
 
 def test_an_edit_is_kept_without_apply_and_survives_switching_files(studio):
@@ -346,8 +359,9 @@ def test_an_edit_is_kept_without_apply_and_survives_switching_files(studio):
         page.keyboard.press("Control+End")  # land on an editor a rerun was replacing)
         page.keyboard.type(" h1 { font-size: 9px; }")
         typed = time.monotonic()
-        wait_until(lambda: preview_font_size(page) == "9px", 10, "the preview after an edit",
-                   step=0.02)  # fmt: skip
+        wait_until(
+            lambda: preview_font_size(page) == "9px", 10, "the preview after an edit", step=0.02
+        )
         seconds = time.monotonic() - typed
         print(f"\n[preview] last key typed -> preview shows it: {seconds * 1000:.0f} ms")
         assert seconds < 5
@@ -390,7 +404,8 @@ def test_listing_the_files_says_what_is_happening_while_it_runs(studio):
         model.latency = 3.0  # the model takes its time to answer
         button(page, "List files").click()
         page.get_by_text("Listing the files to write: the model is deciding…").wait_for(
-            timeout=2_500)  # fmt: skip
+            timeout=2_500
+        )
         model.latency = 0.0
         button(page, "Generate all (1)").wait_for()
     finally:
