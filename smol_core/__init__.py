@@ -21,7 +21,7 @@ _EXPORTS = {
     "make_plan": "steps.plan",
     "run_all": "runs",
     "propose_examples": "runs",
-    "change_project": "runs",
+    "change_project": "changes",
     "import_folder": "importing",
     "import_zip": "importing",
     "improve_folder": "improve",

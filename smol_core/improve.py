@@ -21,13 +21,13 @@ from pathlib import Path
 from typing import TextIO
 
 from .bundle import MANIFEST_NAME, write_folder
+from .changes import change_project
 from .diffs import unified_diff
 from .errors import SmolError
 from .events import Emit, no_emit
 from .importing import Imported, import_folder
 from .paths import UnsafePath, normalize_path
 from .project import Project, applying, restore
-from .runs import change_project
 from .settings import Settings
 from .steps.change import ChangeResult
 

@@ -10,9 +10,9 @@ import re
 
 import pytest
 
+from smol_core.changes import change_project
 from smol_core.events import ChangeDone, ChangePlanned, FileDone, FileEdited, FilesDeleted
 from smol_core.records import FileSpec
-from smol_core.runs import change_project
 from smol_core.steps.change import ChangeError, parse_change_plan
 from smol_core.steps.change_context import shown_contents
 from smol_core.steps.edits import EditBlock, apply_edit, apply_edits, parse_edit_blocks

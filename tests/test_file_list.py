@@ -169,7 +169,8 @@ def test_a_brief_plan_lists_its_files_without_a_request(server):
 
 
 def test_files_the_description_rules_out_are_taken_off_with_the_reason(make_server):
-    from smol_core.steps.file_list import make_file_list, spec_file_limits
+    from smol_core.steps.file_limits import spec_file_limits
+    from smol_core.steps.file_list import make_file_list
 
     def paths(files):
         return [f.path for f in files]
@@ -198,7 +199,7 @@ def test_files_the_description_rules_out_are_taken_off_with_the_reason(make_serv
 
 
 def test_code_files_named_by_the_description_are_all_of_their_kind():
-    from smol_core.steps.file_list import spec_file_limits
+    from smol_core.steps.file_limits import spec_file_limits
 
     def limited(spec, *paths):
         kept, rejected = spec_file_limits(spec, [FileSpec(p, "") for p in paths])

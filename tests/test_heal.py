@@ -377,7 +377,7 @@ def test_a_call_the_spec_writes_out_is_a_check_and_its_result_repairs_the_functi
     """The spec's own `f(args)` returns `value` is run as it is written (no examples request on
     the built-in model's way); a function that returns something else is repaired with what it
     returned, and passes."""
-    from smol_core.spec_reading.written_examples import spec_calls
+    from smol_core.spec_reading.written_calls import spec_calls
 
     (call,) = spec_calls(SLUG_SPEC, {"textutils.py": ""})
     assert call.code == 'from textutils import slugify\nprint(repr(slugify("Hello, World!")))'

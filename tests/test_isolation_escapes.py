@@ -614,7 +614,7 @@ def test_a_setup_that_fails_runs_nothing(monkeypatch):
     """Fail closed: an isolation step that fails ends the run before the command starts."""
     if isolation() != "namespaces":
         pytest.skip(f"no isolation on this machine: {isolation()}")
-    monkeypatch.setattr(sandbox, "_shown", lambda extra: ("/usr", "/no/such/folder"))
+    monkeypatch.setattr(sandbox, "shown_folders", lambda extra: ("/usr", "/no/such/folder"))
     with sandbox.Sandbox({"prog.py": "open('ran.txt', 'w').write('ran')"}) as box:
         result = box.run(["python", "prog.py"])
         assert result.reason.startswith("not run: the isolation could not be set up"), result

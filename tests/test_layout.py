@@ -19,7 +19,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # words both faces use for what running showed.
     ("faces", ("__init__", "__main__", "api", "cli", "cli_progress", "report", "studio")),
     # A whole run, or a change to a project, made of steps.
-    ("orchestration", ("runs", "improve")),
+    ("orchestration", ("runs", "changes", "improve")),
     # Every request to the model, and what each is told (the heal loop and repairs included).
     ("steps", ("steps",)),
     # Reading the spec's English into examples; changes to the code made without the model.

@@ -409,7 +409,7 @@ def test_a_server_example_is_answered_inside_the_sandbox():
 
 @isolated
 def test_a_server_the_spec_starts_and_the_answers_it_writes_out_are_an_example():
-    from smol_core.spec_reading.written_examples import OTHER_PATH, spec_server
+    from smol_core.spec_reading.written_calls import OTHER_PATH, spec_server
 
     spec = """`python s.py --port PORT` listens on 127.0.0.1. It answers:
 - `GET /health`: status 200, body `ok` (Content-Type `text/plain`);

@@ -10,7 +10,8 @@ import asyncio
 import pytest
 
 from smol_core.records import FileSpec
-from smol_core.steps.file_list import make_file_list, spec_file_limits
+from smol_core.steps.file_limits import spec_file_limits
+from smol_core.steps.file_list import make_file_list
 from smol_core.steps.smallest import named_files, smallest_project, with_named
 from tests.conftest import fast_settings
 

@@ -7,10 +7,11 @@ import asyncio
 import io
 import zipfile
 
+from smol_core.changes import change_project
 from smol_core.importing import Imported
 from smol_core.project import Project
 from smol_core.records import FileSpec
-from smol_core.runs import change_project, events_of, generate_checked
+from smol_core.runs import events_of, generate_checked
 from smol_core.studio.history import RunStore
 from smol_core.studio.session import Studio
 from smol_core.studio.versions import (

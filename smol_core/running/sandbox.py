@@ -22,7 +22,6 @@ the command running and keeps any later one from starting.
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import functools
 import os
@@ -49,6 +48,7 @@ from .sandbox_process import (
     _reason,
     _wait,
 )
+from .sandbox_root import fstab, shown_folders, skeleton
 
 # What the run sees, set up inside new user, mount, PID, network, IPC, UTS and cgroup namespaces
 # by the script below (util-linux `unshare`, `mount`, `pivot_root`, `setpriv`), which fails
@@ -57,7 +57,7 @@ from .sandbox_process import (
 #   its /tmp, /run and /dev/shm being links into it, holding the copy of the project (copied in,
 #   and copied back to the host's copy when the command ends: the next command and the studio see
 #   what it left), its HOME and TMPDIR.
-# - Its root: a skeleton folder made by this process (`_skeleton`): the interpreter and its
+# - Its root: a skeleton folder made by this process (`sandbox_root.skeleton`): the interpreter and its
 #   libraries (/usr, Python's prefix, a browser's folder) bound read-only, a few /etc files the
 #   interpreter needs (dynamic linker cache, time zone, fonts, certificates, a passwd naming only
 #   root and nobody), /dev with null, zero, full, random and urandom, and a fresh /proc of its own
@@ -75,7 +75,7 @@ fail() { echo "smol-sandbox: $*" >&2; exit 125; }
 W="$1"; IN="$2"; R="$3"; FSTAB="$4"; LOCK="$5"; S2="$6"; shift 6
 RUN_PATH="$PATH"  # the program gets its PATH back in stage 2; the tools are in sbin too
 PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH"
-# One process mounts it all (`_fstab`): the skeleton on itself, what is shown read-only, the
+# One process mounts it all (`sandbox_root.fstab`): the skeleton on itself, what is shown read-only, the
 # devices, and the tmpfs that is its /tmp (its /run and /dev/shm are links into it).
 mount --all --fstab "$FSTAB" || fail "could not mount what the run sees"
 mkdir "$R/tmp/.run" "$R/tmp/.shm" "$R$IN" || fail "could not make its folders"
@@ -138,34 +138,6 @@ WITHOUT_ISOLATION = (
 SETUP_FAILED = 125  # the exit status of the init script when isolation could not be set up
 SETUP_MARK = "smol-sandbox: "  # starts the init script's own messages
 STOPPED = "stopped before it ended"  # the reason of a run its `cancel` event ended
-_DEVICES = ("null", "zero", "full", "random", "urandom")
-_TOP_LINKS = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
-# /etc as the program sees it: these, copied when the host has them, and a passwd, group, hosts,
-# nsswitch.conf and hostname of its own. Nothing with a secret (shadow, ssl/private, ssh, …).
-_ETC = (
-    "ld.so.cache",
-    "ld.so.conf",
-    "ld.so.conf.d",
-    "localtime",
-    "timezone",
-    "mime.types",
-    "os-release",
-    "debian_version",
-    "alternatives",
-    "fonts",
-    "ssl/certs",
-    "ssl/openssl.cnf",
-    "ca-certificates.conf",
-    "python3",
-    f"python3.{sys.version_info[1]}",
-    "chromium",
-    "chromium.d",
-    "gai.conf",
-    "protocols",
-    "services",
-)
-
-
 # Where the init script looks for its tools first (`pivot_root` and `ip` are in sbin, which an
 # ordinary user's PATH may lack); the program itself gets `_base_env`'s PATH.
 TOOLS_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -220,10 +192,10 @@ def _inside(top: Path) -> Path:
 def _isolated(top: Path, limits: Limits, extra: Sequence[str]) -> list[str]:
     """The command prefix that runs what follows isolated over the copy in `top`; `extra`:
     more host folders the program may read (a browser's). Writes its fstab in `top`."""
-    shown = _shown(tuple(extra))
-    root = _skeleton(shown)
-    fstab = top / f".fstab-{root.name}"  # one per skeleton: a browser's may differ
-    fstab.write_text(_fstab(root, shown, limits))
+    shown = shown_folders(tuple(extra))
+    root = skeleton(shown)
+    table = top / f".fstab-{root.name}"  # one per skeleton: a browser's may differ
+    table.write_text(fstab(root, shown, limits))
     return [
         _which("unshare") or "unshare",
         *_UNSHARE,
@@ -234,114 +206,10 @@ def _isolated(top: Path, limits: Limits, extra: Sequence[str]) -> list[str]:
         str(top),
         str(_inside(top)),
         str(root),
-        str(fstab),
+        str(table),
         lock(),
         _STAGE2,
     ]
-
-
-def _fstab(root: Path, shown: Sequence[str], limits: Limits) -> str:
-    """What the init script mounts, in order, in one `mount --all --fstab`."""
-
-    def field(path: str) -> str:  # fstab's own escapes: space, tab, newline, backslash
-        return "".join(f"\\{ord(c):03o}" if c in " \t\n\\" else c for c in path)
-
-    r = str(root)
-    lines = [f"{field(r)} {field(r)} none bind 0 0"]
-    lines += [f"{field(p)} {field(r + p)} none bind,ro,nosuid,nodev 0 0" for p in shown]
-    lines += [f"/dev/{n} {field(r)}/dev/{n} none bind 0 0" for n in _DEVICES]
-    lines.append(
-        f"smol-files {field(r)}/tmp tmpfs size={limits.disk_bytes},"
-        f"nr_inodes={limits.files},mode=0755 0 0"
-    )
-    return "\n".join(lines) + "\n"
-
-
-def _covered(path: str, shown: Sequence[str]) -> bool:
-    return any(path == s or path.startswith(s.rstrip("/") + "/") for s in shown)
-
-
-@functools.cache
-def _shown(extra: tuple[str, ...]) -> tuple[str, ...]:
-    """The host folders a run may read (read-only): /usr, the top-level folders that are not
-    links into it, Python's prefixes (where the interpreter and its packages are), `extra`."""
-    shown = ["/usr"]
-    for name in _TOP_LINKS:
-        path = Path("/", name)
-        if path.is_dir() and not path.is_symlink():
-            shown.append(str(path))
-    home = os.path.realpath(os.path.expanduser("~"))
-    wanted = [
-        sys.prefix,
-        sys.base_prefix,
-        sys.exec_prefix,
-        sys.base_exec_prefix,
-        os.path.dirname(os.path.realpath(sys.executable)),
-        *extra,
-        "/var/cache/fontconfig",
-    ]
-    for folder in wanted:
-        real = os.path.realpath(folder)
-        if real in ("/", home) or "\n" in real or not os.path.isdir(real):
-            continue  # never the whole disk or a person's home
-        if not _covered(real, shown):
-            shown = [s for s in shown if not _covered(s, [real])] + [real]
-    return tuple(shown)
-
-
-_SKELETONS: dict[tuple[str, ...], Path] = {}
-_SKELETON_LOCK = threading.Lock()
-
-
-def _skeleton(shown: tuple[str, ...]) -> Path:
-    """The folder that becomes the program's root (made once per process and set of folders,
-    again if something removed it): mount points, links and the /etc it may read."""
-    with _SKELETON_LOCK:
-        made = _SKELETONS.get(shown)
-        if made is not None and (made / "etc" / "passwd").exists():
-            return made
-        root = Path(tempfile.mkdtemp(prefix="smol-root-"))
-        for sub in ("proc", "dev", "tmp", "etc"):
-            (root / sub).mkdir(parents=True)
-        (root / "run").symlink_to("/tmp/.run")  # one tmpfs, one cap for all it writes
-        (root / "dev" / "shm").symlink_to("/tmp/.shm")
-        for folder in shown:
-            (root / folder.lstrip("/")).mkdir(parents=True, exist_ok=True)
-        for name in _TOP_LINKS:
-            path = Path("/", name)
-            if path.is_symlink():
-                (root / name).symlink_to(os.readlink(path))
-        for name in _DEVICES:
-            (root / "dev" / name).touch()
-        for name, target in (
-            ("fd", "/proc/self/fd"),
-            ("stdin", "/proc/self/fd/0"),
-            ("stdout", "/proc/self/fd/1"),
-            ("stderr", "/proc/self/fd/2"),
-        ):
-            (root / "dev" / name).symlink_to(target)
-        _copy_etc(root / "etc")
-        atexit.register(shutil.rmtree, root, True)
-        _SKELETONS[shown] = root
-        return root
-
-
-def _copy_etc(etc: Path) -> None:
-    for name in _ETC:
-        source, target = Path("/etc", name), etc / name
-        with contextlib.suppress(OSError, shutil.Error):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if source.is_symlink() or source.is_file():
-                shutil.copy2(source, target, follow_symlinks=False)
-            elif source.is_dir():
-                shutil.copytree(source, target, symlinks=True)
-    (etc / "passwd").write_text(
-        "root:x:0:0:root:/tmp:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"
-    )
-    (etc / "group").write_text("root:x:0:\nnogroup:x:65534:\n")
-    (etc / "hosts").write_text("127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n")
-    (etc / "nsswitch.conf").write_text("passwd: files\ngroup: files\nhosts: files\n")
-    (etc / "hostname").write_text("sandbox\n")
 
 
 class Sandbox:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Iterator
 
 Fed = tuple[list[str], str, list[dict]]  # a command's own arguments, its input, the files given
 
@@ -126,3 +127,17 @@ def bare_runs(spec: str) -> str:
         return _BARE_FILE.sub(lambda f: f"`python {f.group(1)}`", text)
 
     return _SENTENCE.sub(sentence, spec)
+
+
+def paragraphs(spec: str) -> list[str]:
+    """The spec's paragraphs; each item of a list is one."""
+    return re.split(r"\n\s*\n|\n(?=\s*[-*] )", spec)
+
+
+def quoted_commands(text: str) -> Iterator[list[str] | None]:
+    """The arguments of each command quoted in `text`, None for one that can't be split."""
+    for m in QUOTED_COMMAND.finditer(text):
+        try:
+            yield shlex.split(m.group(1))
+        except ValueError:
+            yield None

@@ -5,17 +5,15 @@ examples (model_examples.py)."""
 
 from __future__ import annotations
 
-import ast
-import json
 import re
 import shlex
 from collections.abc import Iterator, Mapping
 
-from ..records import Command, Example, Request
+from ..records import Command, Example
 from ..running.programs import refusal
 from .blocks import block_outputs, transcripts
 from .inputs import fed_command, missing_input
-from .model_examples import MAX_EXAMPLES, parse_examples
+from .model_examples import parse_examples
 from .words import (
     ASKS,
     CHANGING,
@@ -30,25 +28,12 @@ from .words import (
     SHOWS,
     command_item,
     paragraph_of,
+    paragraphs,
+    quoted_commands,
     runnable,
     status,
     told,
 )
-
-
-def _paragraphs(spec: str) -> list[str]:
-    """The spec's paragraphs; each item of a list is one."""
-    return re.split(r"\n\s*\n|\n(?=\s*[-*] )", spec)
-
-
-def _quoted_commands(text: str) -> Iterator[list[str] | None]:
-    """The arguments of each command quoted in `text`, None for one that can't be split."""
-    for m in QUOTED_COMMAND.finditer(text):
-        try:
-            yield shlex.split(m.group(1))
-        except ValueError:
-            yield None
-
 
 # "`python convert.py 100 --to f` prints `212.0`": a command and its output, both quoted, with
 # a verb between. Read straight from the spec, no model involved: exact by construction.
@@ -323,8 +308,8 @@ def spec_commands(spec: str, contents: Mapping[str, str]) -> list[Example]:
     cleanly: the checks a model would make of such a spec, asked of none. [] unless every
     command quoted can be run as written or with a sample for its placeholders."""
     commands: list[tuple[str, ...]] = []
-    for paragraph in _paragraphs(spec):
-        for args in _quoted_commands(paragraph):
+    for paragraph in paragraphs(spec):
+        for args in quoted_commands(paragraph):
             if args is None:
                 return []
             filled = tuple(_sample(a) for a in args)
@@ -348,115 +333,3 @@ def _sample(arg: str) -> str:
     if not PLACEHOLDER.fullmatch(arg) and not re.fullmatch(r"[A-Z]", arg):
         return arg
     return next((value for value, word in _SAMPLE.items() if word.fullmatch(arg)), "")
-
-
-# `f(args)` returns `value`, in one sentence: a call the spec writes out with its result.
-_SPEC_CALL = re.compile(
-    r"`([A-Za-z_]\w*)\(([^`\n]*)\)`"
-    r"(?:[^`\n.;!?]|[.;!?](?!\s)){0,30}?"
-    r"\b(?:returns|return|gives|is|==|evaluates to|->|→)\s*(?:exactly\s*)?:?\s*`([^`\n]+)`"
-)
-_MODULE = re.compile(r"`([\w/]+)\.py`")
-
-
-def spec_calls(spec: str, contents: Mapping[str, str]) -> list[Example]:
-    """The function calls a spec writes out with their results (`slugify("Hello, World!")`
-    returns `"hello-world"`), as "call" examples: exact, and asked of no model. The module is
-    the Python file the same paragraph names, or the project's only one; arguments and result
-    must be Python literals (the result is compared as its repr)."""
-    modules = [
-        p for p in contents if p.endswith(".py") and not p.rsplit("/", 1)[-1].startswith("test")
-    ]
-    out: list[Example] = []
-    for paragraph in _paragraphs(spec):
-        for m in _SPEC_CALL.finditer(paragraph):
-            name, args, value = m.groups()
-            try:
-                ast.literal_eval(f"({args},)" if args.strip() else "()")
-                expected = repr(ast.literal_eval(value))
-            except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-                continue
-            named = [f"{n}.py" for n in _MODULE.findall(paragraph[: m.start()])]
-            module = next((n for n in reversed(named) if n in modules), None)
-            if module is None and len(modules) == 1:
-                module = modules[0]
-            if module is None:
-                continue
-            dotted = module[:-3].replace("/", ".")
-            code = f"from {dotted} import {name}\nprint(repr({name}({args})))"
-            example = Example(
-                f"`{name}({args})` returns `{value}`"[:80],
-                "call",
-                (Command((), output=expected),),
-                code=code,
-            )
-            if example not in out:
-                out.append(example)
-    return out[:MAX_EXAMPLES]
-
-
-_SPEC_GET = re.compile(r"`GET\s+(/[^`\s]*)`((?:(?!`GET\s)[^\n])*)")  # up to the next request
-# A clause that gives a status for paths (routes, addresses) and names none: what a path the
-# server has no route for answers ("Requests for a route it lacks get status 404").
-_PATHS = re.compile(r"\b(?:paths?|urls?|routes?|pages?|address(?:es)?|endpoints?)\b", re.I)
-_CLAUSE_STATUS = re.compile(r"\b(?:status|code)\s*`?(4\d\d)\b")
-OTHER_PATH = "/no-such-path"
-_PORT_WORD = re.compile(r"^(?:PORT|<port>|\{port\}|\$PORT)$", re.I)
-SPEC_SERVER_PORT = 8765  # inside the sandbox's own network namespace: any free port
-
-
-def spec_server(spec: str, contents: Mapping[str, str]) -> list[Example]:
-    """A server the spec starts (`python server.py --port PORT`) and the answers it writes out
-    (`GET /health`: status 200, body `ok`), as one "server" example, asked of no model. Plain
-    texts of an answer are checked as contained; JSON bodies are not (their spacing may differ),
-    their status is."""
-    start = None
-    for args in _quoted_commands(spec):
-        if args is None or not args[0].startswith("python"):
-            continue
-        if len(args) > 2 and args[1] in contents and any(_PORT_WORD.match(a) for a in args[2:]):
-            start = tuple(str(SPEC_SERVER_PORT) if _PORT_WORD.match(a) else a for a in args)
-            break
-    if start is None or refusal(start, contents):
-        return []
-    requests = []
-    for m in _SPEC_GET.finditer(spec):
-        path, rest = m.group(1), m.group(2)
-        status = re.search(r"\b(?:status|code)\s*(\d{3})\b", rest)
-        if not status:
-            continue
-        texts = [
-            t
-            for t in re.findall(r"`([^`\n]+)`", rest[status.end() :])
-            if not re.fullmatch(r"[\w.+-]+/[\w.+-]+", t) and not _is_json(t)
-        ]
-        requests.append(Request(path, int(status.group(1)), tuple(texts[:1])))
-    for clause in re.split(r"[.,;\n](?=\s|$)", spec):
-        # In the same clause ("unknown paths are logged, and errors give status 500" is not
-        # it), naming no path of its own (not "`/add` with a bad number: status 400").
-        status = _CLAUSE_STATUS.search(clause)
-        if status and requests and _PATHS.search(clause) and not re.search(r"`[^`]*/", clause):
-            requests.append(Request(OTHER_PATH, int(status.group(1)), ()))
-            break
-    if not requests:
-        return []
-    name = f"`{' '.join(start)}` answers " + ", ".join(r.path for r in requests)
-    return [
-        Example(
-            name[:80],
-            "server",
-            (Command(start, exit_code=None),),
-            port=SPEC_SERVER_PORT,
-            requests=tuple(requests[:6]),
-        )
-    ]
-
-
-def _is_json(text: str) -> bool:
-    if not text.lstrip().startswith(("{", "[")):
-        return False
-    try:
-        json.loads(text)
-    except ValueError:
-        return False
-    return True

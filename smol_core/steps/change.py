@@ -10,7 +10,7 @@
    (applied strictly: edits.py) or whole. Blocks that don't apply are sent back once; if they
    still don't, the whole file is asked for. Never an approximate edit.
 
-Nothing here changes the project: the result is returned, and runs.change_project applies it
+Nothing here changes the project: the result is returned, and changes.change_project applies it
 only when every file of the change was written (so a failure leaves the previous version).
 """
 

@@ -23,7 +23,8 @@ from ..spec_reading.grounding import held_to_sentences, with_sentences
 from ..spec_reading.model_examples import merged, parse_examples
 from ..spec_reading.pages import spec_pages
 from ..spec_reading.words import bare_runs
-from ..spec_reading.written_examples import spec_calls, spec_commands, spec_examples, spec_server
+from ..spec_reading.written_calls import spec_calls, spec_server
+from ..spec_reading.written_examples import spec_commands, spec_examples
 from .file_list import mode_order, structured_args
 
 TOOL_NAME = "save_examples"

@@ -14,13 +14,13 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
 from ..bundle import build_zip
+from ..changes import change_project
 from ..diffs import unified_diff
 from ..errors import LimitError, SmolError
 from ..events import ChecksDone, Emit, Event, FileDone
 from ..importing import Imported
 from ..project import Project
 from ..records import FileSpec
-from ..runs import change_project
 from ..settings import Settings
 from ..steps.change import ChangeResult
 from .history import RunStore

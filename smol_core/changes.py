@@ -1,0 +1,132 @@
+"""A change request on a project in hand: applied all or nothing, then checked, repaired and
+run like new code, with the request's own examples as its checks; a failure after the change
+was written keeps it (the best version it reached) with the reason it is not clean."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Sequence
+
+import openai
+
+from .errors import describe
+from .events import ChangeDone, Emit, ExamplesReady, FileDone, FileListDone, FilesDeleted, no_emit
+from .model.client import prepare, using_client
+from .project import Project, applying, run_done
+from .records import FileSpec
+from .runs import verify
+from .settings import Settings
+from .spec_reading.model_examples import merged
+from .steps.change import ChangeResult, make_change
+from .steps.example_list import written_examples
+
+
+async def change_project(
+    project: Project,
+    request: str,
+    settings: Settings,
+    emit: Emit | None = None,
+    *,
+    client: openai.AsyncOpenAI | None = None,
+) -> ChangeResult:
+    """Change the whole project as asked, then check, repair and run it like after generation.
+
+    All or nothing: the new files are applied only once every file of the change is written;
+    if one fails, the project is left exactly as it was (`applied` False, `failed` says why).
+    Ends with ChangeDone (then RunDone, when applied). `emit` must fold events into `project`
+    (the default does)."""
+    emit = emit or applying(project, no_emit)
+    started = time.monotonic()
+    settings = await prepare(settings)
+    async with using_client(settings, client) as c:
+        result = await make_change(project, request, settings, emit, client=c)
+        if result.failed:
+            real = [p for p in result.failed if "another file" not in result.failed[p]]
+            first = (real or list(result.failed))[0]
+            result.reason = (
+                f"{first} could not be written ({result.failed[first]}); nothing was changed"
+            )
+            emit(
+                ChangeDone(applied=False, failed=tuple(result.failed.items()), reason=result.reason)
+            )
+            return result
+        added = result.plan.paths("add")
+        changed = [
+            p for p in result.plan.paths("change") if result.contents[p] != project.contents.get(p)
+        ]
+        purposes = {c.path: c.what for c in result.plan.changes}
+        if added or result.deleted:
+            gone = set(result.deleted)
+            listed = [f for f in project.files if f.path not in gone]
+            listed += [FileSpec(p, purposes[p]) for p in added]
+            emit(FileListDone(tuple(listed), tuple(project.rejected), project.file_list_mode))
+            if gone:
+                emit(FilesDeleted(tuple(result.deleted)))
+        for path in [*changed, *added]:
+            emit(FileDone(path=path, content=result.contents[path]))
+        result.applied = True
+        if changed or added:
+            result.unclean = await _verify_change(
+                project, request, settings, emit, c, [*changed, *added]
+            )
+    emit(
+        ChangeDone(
+            applied=True,
+            changed=tuple(changed),
+            added=tuple(added),
+            deleted=tuple(result.deleted),
+            reason=result.unclean,
+        )
+    )
+    emit(run_done(project, [*changed, *added], started))
+    return result
+
+
+async def _verify_change(
+    project: Project,
+    request: str,
+    settings: Settings,
+    emit: Emit,
+    client: openai.AsyncOpenAI,
+    paths: list[str],
+) -> str:
+    """Check, repair and run a change just applied; why it is not clean ("" when it is).
+
+    A folder brought as code has no spec: the request is the spec of its repairs (they are
+    asked with the spec as their context, and an empty one is refused). A repair or run that
+    fails keeps the change as it stands, the best version it reached: the work is never lost
+    for a failure after it was written."""
+    had = project.spec
+    if not had.strip():
+        project.spec = request
+    # The request's own examples (the commands it quotes and what they print...) are the
+    # change's checks, before the project's older ones that run the same commands.
+    asked = written_examples(request, project.contents, commands=True)
+    if asked:
+        emit(ExamplesReady(tuple(merged(asked, project.examples))))
+    try:
+        await verify(project, settings, emit, client=client, only=paths)
+    except (asyncio.CancelledError, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # noqa: BLE001 - the change is kept; what stopped is said
+        return f"its checks and repairs stopped: {describe(exc, settings)}"
+    finally:
+        project.spec = had
+    return unclean_reason(project, paths)
+
+
+def unclean_reason(project: Project, paths: Sequence[str]) -> str:
+    """Why a project after a change is not clean ("" when it is): findings of the checks left
+    in the files it wrote, files a repair could not write, examples still failing when run."""
+    why = []
+    found = [p for p in paths if project.findings.get(p)]
+    if found:
+        why.append(f"still failing checks: {', '.join(found)} ({project.findings[found[0]][0]})")
+    failed = [p for p in paths if p in project.failed]
+    if failed:
+        why.append(f"{', '.join(failed)} could not be repaired ({project.failed[failed[0]]})")
+    if project.examples_state() == "failing":
+        names = ", ".join(r.name for r in project.failing_examples())
+        why.append(f"still failing when run: {names}")
+    return "; ".join(why)
