@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 
 from bench.common import Figure, report
 from bench.speculation import inventory
+from smol_core.changes import change_project
 from smol_core.events import Event, UsageReport
 from smol_core.project import Project
 from smol_core.records import Command, Example, FileSpec
 from smol_core.running.execute import run_examples
-from smol_core.runs import change_project
 from smol_core.settings import Settings
 from smol_core.steps.change import ChangeError
 from smol_core.usage import TokenUsage

@@ -28,6 +28,7 @@ from bench.common import Figure, report
 from bench.local_model import rss_mib
 from bench.speculation import REQUEST, inventory
 from bench.then import run_then
+from smol_core.changes import change_project
 from smol_core.events import (
     ChecksDone,
     ExamplesReady,
@@ -46,7 +47,7 @@ from smol_core.model.local_server import (
 from smol_core.project import Project
 from smol_core.records import Command, Example, FileSpec
 from smol_core.running.execute import run_examples
-from smol_core.runs import change_project, run_all
+from smol_core.runs import run_all
 from smol_core.settings import Settings
 
 SPEC = (
