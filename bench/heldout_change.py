@@ -154,7 +154,9 @@ def run(argv: list[str] | None = None) -> list[Outcome]:
     wanted = [t for t in args.tasks.split(",") if t]
     tasks = sorted(
         d
-        for d in Path(args.set).iterdir()
+        # Absolute: each checkout's CLI runs in its own folder, where a relative request path
+        # names nothing (an older checkout without the set failed every task in 0.5 s).
+        for d in Path(args.set).resolve().iterdir()
         if d.is_dir()
         and (d / "request.md").is_file()
         and (not wanted or any(d.name.startswith(w) for w in wanted))
