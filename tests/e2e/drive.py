@@ -83,6 +83,19 @@ def write_spec(page, spec: str) -> None:
     )
 
 
+def start_generating(page, spec: str, files: int) -> None:
+    """The walk every workspace test begins with: the spec written, the plan made, the file
+    list made, then "Generate all (N)" clicked (the files are still being written)."""
+    write_spec(page, spec)
+    button(page, "Plan").click()
+    button(page, "List files").wait_for()
+    settled(page)
+    button(page, "List files").click()
+    button(page, f"Generate all ({files})").wait_for()
+    settled(page)
+    button(page, f"Generate all ({files})").click()
+
+
 def type_key(page, key: str) -> None:
     box = page.get_by_label("API key", exact=True)
     box.fill(key)

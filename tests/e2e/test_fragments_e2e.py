@@ -19,8 +19,8 @@ from tests.e2e.drive import (
     new_tab,
     open_page,
     settled,
+    start_generating,
     wait_until,
-    write_spec,
 )
 from tests.harness import StreamlitApp, clean_env
 from tests.scripted_server import ScriptedServer
@@ -97,14 +97,9 @@ def test_a_click_in_a_pane_reruns_the_pane_alone(studio):
     page.set_viewport_size({"width": 1600, "height": 1100})
     try:
         open_page(page, app.url)
-        write_spec(page, "A small site: index.html and about.html, and hello.py prints hello.")
-        button(page, "Plan").click()
-        button(page, "List files").wait_for()
-        settled(page)
-        button(page, "List files").click()
-        button(page, "Generate all (3)").wait_for()
-        settled(page)
-        button(page, "Generate all (3)").click()
+        start_generating(
+            page, "A small site: index.html and about.html, and hello.py prints hello.", 3
+        )
         page.get_by_text("3/3 files written").wait_for(timeout=60_000)
         settled(page)
         assert {"page", "preview", "run", "examples", "versions", "changed"} <= set(runs(page))

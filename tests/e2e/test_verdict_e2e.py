@@ -11,7 +11,15 @@ import pytest
 
 from smol_core.running.sandbox import isolation
 from tests.e2e.conftest import E2E_FILES, E2E_PLAN
-from tests.e2e.drive import button, chromium, need_chromium, new_tab, open_page, settled, write_spec
+from tests.e2e.drive import (
+    button,
+    chromium,
+    need_chromium,
+    new_tab,
+    open_page,
+    settled,
+    start_generating,
+)
 from tests.harness import ROOT, StreamlitApp, clean_env
 from tests.scripted_server import ScriptedServer
 
@@ -50,14 +58,7 @@ def test_an_unchecked_run_shows_no_tick_and_add_an_example_opens_a_new_row(studi
     page.set_viewport_size({"width": 1600, "height": 1100})
     try:
         open_page(page, app.url)
-        write_spec(page, "A greeter program.")
-        button(page, "Plan").click()
-        button(page, "List files").wait_for()
-        settled(page)
-        button(page, "List files").click()
-        button(page, "Generate all (2)").wait_for()
-        settled(page)
-        button(page, "Generate all (2)").click()
+        start_generating(page, "A greeter program.", 2)
         verdict = page.get_by_text("No behaviour checked", exact=False).first
         verdict.wait_for(timeout=90_000)  # written, checked, then run
         settled(page)
