@@ -322,14 +322,13 @@ def _reload(page) -> None:
     any pause before the reload): when what the document found at its start lacks what the page
     had stored, that is the browser's loss, not the page's; it is put back and opened again."""
     stored = page.evaluate("() => JSON.stringify(Object.entries(localStorage))")
+    kept = set(map(tuple, json.loads(stored)))
     for _ in range(3):
         page.reload()
         page.wait_for_load_state("load")
         page.wait_for_timeout(150)
         found = page.evaluate(f"() => globalThis.{_AT_START} ?? null")
-        if found is None or set(map(tuple, json.loads(stored))) <= set(
-            map(tuple, json.loads(found))
-        ):
+        if found is None or kept <= set(map(tuple, json.loads(found))):
             return
         page.evaluate(_PUT_BACK, stored)
 

@@ -66,7 +66,8 @@ def _whole_items(raw: object) -> list[object]:
         return []
     decoder, at, items = json.JSONDecoder(), start.end(), list[object]()
     while True:
-        at += len(raw[at:]) - len(raw[at:].lstrip(", \t\r\n"))
+        while at < len(raw) and raw[at] in ", \t\r\n":
+            at += 1
         try:
             item, at = decoder.raw_decode(raw, at)
         except ValueError:
