@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import openai
 
@@ -14,9 +15,11 @@ from .errors import describe
 from .events import ChangeDone, Emit, ExamplesReady, FileDone, FileListDone, FilesDeleted, no_emit
 from .model.client import prepare, using_client
 from .project import Project, applying, run_done
-from .records import FileSpec
+from .records import Command, Example, FileSpec
+from .running.baseline import printed_now
 from .runs import verify
 from .settings import Settings
+from .spec_reading.kept_outputs import kept_commands
 from .spec_reading.model_examples import merged
 from .steps.change import ChangeResult, make_change
 from .steps.example_list import written_examples
@@ -38,6 +41,7 @@ async def change_project(
     (the default does)."""
     emit = emit or applying(project, no_emit)
     started = time.monotonic()
+    before = dict(project.contents)
     settings = await prepare(settings)
     async with using_client(settings, client) as c:
         result = await make_change(project, request, settings, emit, client=c)
@@ -68,7 +72,7 @@ async def change_project(
         result.applied = True
         if changed or added:
             result.unclean = await _verify_change(
-                project, request, settings, emit, c, [*changed, *added]
+                project, request, settings, emit, c, [*changed, *added], before
             )
     emit(
         ChangeDone(
@@ -90,6 +94,7 @@ async def _verify_change(
     emit: Emit,
     client: openai.AsyncOpenAI,
     paths: list[str],
+    before: Mapping[str, str],
 ) -> str:
     """Check, repair and run a change just applied; why it is not clean ("" when it is).
 
@@ -103,6 +108,7 @@ async def _verify_change(
     # The request's own examples (the commands it quotes and what they print...) are the
     # change's checks, before the project's older ones that run the same commands.
     asked = written_examples(request, project.contents, commands=True)
+    asked = await _as_before(asked, request, before, settings)
     if asked:
         emit(ExamplesReady(tuple(merged(asked, project.examples))))
     try:
@@ -114,6 +120,34 @@ async def _verify_change(
     finally:
         project.spec = had
     return unclean_reason(project, paths)
+
+
+async def _as_before(
+    asked: list[Example], request: str, before: Mapping[str, str], settings: Settings
+) -> list[Example]:
+    """The request's examples, where it says a command's output stays as it is now, expecting
+    what that command printed before the change (run over a copy of the project as it was)."""
+    kept = kept_commands(request)
+    if not kept or not settings.run_examples:
+        return asked
+    now = await asyncio.to_thread(
+        printed_now, before, kept, allow_unisolated=settings.allow_unisolated
+    )
+    if not now:
+        return asked
+
+    def as_now(c: Command) -> Command:
+        if c.args not in now or c.checks_output:
+            return c
+        printed, code = now[c.args]
+        return replace(c, output=printed, exit_code=code)
+
+    out = [replace(e, commands=tuple(as_now(c) for c in e.commands)) for e in asked]
+    seen = {c.args for e in out for c in e.commands}
+    rest = tuple(Command(a, exit_code=now[a][1], output=now[a][0]) for a in now if a not in seen)
+    if rest:
+        out.append(Example("prints what it printed before the change", "command", rest))
+    return out
 
 
 def unclean_reason(project: Project, paths: Sequence[str]) -> str:

@@ -125,3 +125,97 @@ def test_a_file_named_in_another_sentence_or_under_another_condition_is_not_run_
     bare = [c for e in found for c in e.commands if c.args == ("python", "greet.py")]
     assert all(c.output is None for c in bare)  # a case of its own: not its whole output
     assert bare_runs(spec) == spec  # no sentence runs it with no arguments
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("`python sums.py add 2 3` prints 5.", [(("add", "2", "3"), "5")]),
+        (
+            "Running `python sums.py avg 1 2` should print 1.5, rounded.",
+            [(("avg", "1", "2"), "1.5")],
+        ),
+        (
+            "`python sums.py mul 2 3` prints 6 (and `mul 4 -1` prints -4, as for the others).",
+            [(("mul", "2", "3"), "6"), (("mul", "4", "-1"), "-4")],
+        ),
+        (
+            "`python sums.py add 1 1` outputs `2`; `add 2 2` outputs 4 and exits with status 0.",
+            [(("add", "1", "1"), "2"), (("add", "2", "2"), "4")],
+        ),
+    ],
+)
+def test_an_output_given_unquoted_is_the_commands_output(sentence, expected):
+    """Issue 30: "`python calc.py div 7 2` prints 3.5 (and `div 8 2` prints 4)" became an
+    example expecting `div 8 2`, a text of the request's own, which failed every right program."""
+    found = written_examples(f"A calculator. {sentence}", {"sums.py": ""}, commands=True)
+    got = [(c.args[2:], c.output) for e in found for c in e.commands]
+    assert got == expected, found
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "`python wc.py notes.txt` prints 3 lines: one per count.",
+        "`python sums.py add 2 3` prints the sum, like `5`.",
+        "`python sums.py add 2 3` prints 2 numbers.",
+        "`python sums.py add 2 3` prints `5`, and `sub 9 1` is the other command.",
+    ],
+)
+def test_a_number_saying_how_much_or_a_text_without_a_verb_is_no_output(sentence):
+    found = written_examples(
+        f"A tool. {sentence}", {"sums.py": "", "wc.py": "", "notes.txt": "a"}, commands=True
+    )
+    outputs = [c.output for e in found for c in e.commands]
+    assert all(o in (None, "5") for o in outputs), found
+    assert all(c.args[2:3] != ("sub",) for e in found for c in e.commands), found
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "`python conv.py km 10` prints 16.2 but 10 km is 6.2 miles, please fix it.",
+        "Right now `python conv.py km 10` prints `16.2`, which is wrong.",
+        "`python conv.py km 10` outputs 16.2; however the answer is 6.2 miles.",
+    ],
+)
+def test_an_output_a_bug_report_calls_wrong_is_never_expected(sentence):
+    """A change request tells what the program prints now and why it is wrong: expecting that
+    output would fail the fix and keep the bug."""
+    found = written_examples(sentence, {"conv.py": ""}, commands=True)
+    assert all(c.output != "16.2" and "16.2" not in c.contains for e in found for c in e.commands)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "contains"),
+    [
+        ("`python inv.py total` prints `total: N`.", ("total:",)),
+        ("`python inv.py total` prints `total: <count>`, the sum of all items.", ("total:",)),
+        ("`python inv.py total` prints `{n} items in stock`.", ("items in stock",)),
+        ("`python inv.py total` should print the sum on one line like `total: 20`.", ("total:",)),
+        ("`python inv.py total` prints it, e.g. `total: 20 (3 kinds)`.", ("total:", "kinds)")),
+        ("`python inv.py list` prints each item as `#N: NAME`.", ()),
+    ],
+)
+def test_a_template_or_an_instance_expects_only_what_every_right_program_prints(sentence, contains):
+    """A template (`total: N`) was expected word for word, so a right program printing
+    `total: 35` failed and was "repaired" toward printing the placeholder; an instance with
+    a label (`total: 20`) expected its sample number."""
+    found = written_examples(f"An inventory. {sentence}", {"inv.py": ""}, commands=True)
+    commands = [c for e in found for c in e.commands]
+    assert [c.output for c in commands] == [None], found
+    assert commands[0].contains == contains
+
+
+def test_a_filled_template_and_an_output_in_capitals_stay_exact():
+    spec = (
+        "`python greet.py NAME` prints `Hello, NAME!`. `python greet.py Ada` prints `Hello, Ada!`."
+        " `python shout.py hi` prints `HI!!!`. `python tip.py 50` prints the tip, like `7.50`."
+    )
+    found = written_examples(spec, {"greet.py": "", "shout.py": "", "tip.py": ""}, commands=True)
+    got = {c.args[1]: (c.output, c.contains) for e in found for c in e.commands}
+    assert got == {
+        "greet.py": ("Hello, Ada!", ()),
+        "shout.py": ("HI!!!", ()),
+        "tip.py": (None, ("7.50",)),
+    }

@@ -450,3 +450,27 @@ def test_the_request_s_own_example_is_run_and_what_fails_it_is_repaired(srv, tmp
     assert (root / "tally.py").read_text() == TALLY_RIGHT
     assert 'example 1: fail: expected "8", got "9"  [`python tally.py double 4`' in err
     assert "example 1 (after repair 1): pass" in err
+
+
+def test_a_command_the_request_keeps_as_it_is_now_is_held_to_what_it_printed(
+    srv, tmp_path, monkeypatch
+):
+    """Issue 30: a refactor that must print "exactly what it prints now" had nothing to check
+    it against; the project before the change is run for that output, and a change that
+    prints another is repaired."""
+    monkeypatch.setenv("SMOL_RUN_EXAMPLES", "1")
+    root = tmp_path / "tally"
+    root.mkdir()
+    (root / "tally.py").write_text(TALLY)
+    srv.add_fault(plan_reply(("tally.py", "change", "a double command")), kind="change")
+    broke = TALLY_RIGHT.replace("print(len(args))", "print(len(args) + 1)")
+    srv.add_fault(Fault.text(broke), kind="code", path="tally.py")  # the count broken
+    srv.files["tally.py"] = TALLY_RIGHT  # what a repair writes
+    request = (
+        "Add a `double` command that prints twice its number. "
+        "`python tally.py a b c` must print exactly what it prints now."
+    )
+    code, out, err = cli("--improve", str(root), "--prompt", request, "--edit-format", "whole")
+    assert code == 0, err
+    assert 'fail: expected "3", got "4"' in err
+    assert (root / "tally.py").read_text() == TALLY_RIGHT

@@ -28,6 +28,7 @@ from .grounding import (
     filled_outputs,
     illustration,
 )
+from .words import OUTPUT_SLOT, fixed_parts
 
 PAGE_ACTIONS = ("click", "fill", "text", "count", "reload", "stored")
 MAX_EXAMPLES = 8
@@ -181,6 +182,11 @@ def _command_of(
         for c in (str(x) for x in _list(item.get("contains")) if isinstance(x, (str, int, float)))
         if c.strip() and (_expected(c, grounded, files) or _squash(c) in filled)
     )
+    # A template (`total: N`) is no output: what every right program prints of it is.
+    parts = fixed_parts(output) if output is not None else None
+    if parts is not None and _squash(output or "") not in filled:
+        output, contains = None, (*parts, *contains)
+    contains = tuple(dict.fromkeys(p for c in contains for p in _fixed(c, filled)))
     code = item.get("exit_code", 0)
     return Command(
         args=tuple(args)[:40],
@@ -191,6 +197,13 @@ def _command_of(
         contains=contains[:10],
         files=tuple(p for p in (clean_path(f) for f in _list(item.get("files_left"))) if p)[:10],
     )
+
+
+def _fixed(text: str, filled: Collection[str]) -> list[str]:
+    """A text an output must contain, or the fixed parts of it when it is a template."""
+    if _squash(text) in filled or not OUTPUT_SLOT.search(text):
+        return [text]
+    return fixed_parts(text) or []
 
 
 def _step_of(item: object, grounded: str, named: str) -> PageStep | None:

@@ -28,6 +28,30 @@ SHOWS = r"prints|outputs|shows|displays|writes|returns|gives"
 PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9_]+|<[^>]*>|\[[^\]]*\]|\.\.\.|…")
 
 
+# A placeholder in an output the spec writes as a template: `total: N`, `<count> items`,
+# `{name}`, `Hello, NAME!`, `1. milk ...`. Only the usual names of a value: an output in
+# capitals (`HELLO THERE!!!`, `OK`) is literal.
+OUTPUT_SLOT = re.compile(
+    r"<[^<>\n]+>|\{[^{}\n]*\}|\.\.\.|…|(?<![\w-])(?:N|M|NUM|NUMBER|COUNT|TOTAL|AMOUNT|VALUE|"
+    r"ID|INDEX|NAME|TEXT|WORD|ITEM|TITLE|DATE|PATH|FILE|FILENAME|MESSAGE|MSG|TASK|STRING|QUERY|"
+    r"KEY|PRICE|SUM|RESULT|AVERAGE)(?![\w-])"
+)
+_SAMPLE_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:[.,]\d+)*(?![\w.])")
+
+
+def fixed_parts(template: str, *, sample_numbers: bool = False) -> list[str] | None:
+    """The parts of an output every right program prints, when `template` is one (a slot in
+    it, or with `sample_numbers` a number of an output given for instance, `total: 20`): the
+    text between the slots that has a letter in it (`total:`). None when it is no template."""
+    slot = OUTPUT_SLOT
+    if sample_numbers and _SAMPLE_NUMBER.search(template) and re.search(r"[A-Za-z]", template):
+        slot = re.compile(f"{OUTPUT_SLOT.pattern}|{_SAMPLE_NUMBER.pattern}")
+    if not slot.search(template):
+        return None
+    parts = (p.strip() for line in template.splitlines() for p in slot.split(line))
+    return [p for p in dict.fromkeys(parts) if re.search(r"[A-Za-z]{2}", p)]
+
+
 def command_item(name: str, fed: Fed, **expect: object) -> dict:
     """One command example as `parse_examples` reads it, with what the spec feeds it."""
     args, stdin, given = fed
@@ -127,6 +151,47 @@ def bare_runs(spec: str) -> str:
         return _BARE_FILE.sub(lambda f: f"`python {f.group(1)}`", text)
 
     return _SENTENCE.sub(sentence, spec)
+
+
+# "`python calc.py add 2 3` prints 5": an output given as a bare number. Only one that ends its
+# clause: "prints 3 lines" says how much, not what.
+_BARE_NUMBER = re.compile(
+    rf"(?P<head>{FED_COMMAND}[^`\n!?]{{0,60}}?\b(?:{SAYS})\s+)(?P<n>-?\d+(?:\.\d+)?)"
+    r"(?=\s*(?:$|[,;:)(]|\.(?!\d)|\s(?:and|or|but|when|if|for|instead|because|as|while|then)\b))"
+)
+# "(and `div 8 2` prints 4)": a program's arguments quoted alone, right after the command that
+# runs it, with what they print.
+_SHORT = re.compile(rf"`(?P<args>[a-z][\w-]*\s[^`\n]+)`(?=[^`\n.!?]{{0,30}}?\b(?:{SAYS})\b)")
+
+
+def bare_outputs(spec: str) -> str:
+    """The spec with the outputs it gives unquoted, quoted as its readers expect: a bare number
+    after a command and its verb (`prints 5` → prints `5`), and a command's arguments quoted
+    alone after a full command of the same program and subcommand (`div 8 2` → `python calc.py
+    div 8 2`). Nothing else changes."""
+    out = []
+    for paragraph in re.split(r"(\n\s*\n)", spec):
+        out.append(_BARE_NUMBER.sub(_quote_number, _full_commands(paragraph)))
+    return "".join(out)
+
+
+def _quote_number(m: re.Match) -> str:
+    return f"{m['head']}`{m['n']}`"
+
+
+def _full_commands(paragraph: str) -> str:
+    def full(m: re.Match) -> str:
+        before = [a for a in quoted_commands(paragraph[: m.start()]) if a and len(a) > 2]
+        try:
+            words = shlex.split(m["args"])
+        except ValueError:
+            return m.group(0)
+        for args in reversed(before):
+            if args[2] == words[0] and args[0] in ("python", "python3", "node"):
+                return f"`{shlex.join([*args[:2], *words])}`"
+        return m.group(0)
+
+    return _SHORT.sub(full, paragraph)
 
 
 def paragraphs(spec: str) -> list[str]:

@@ -27,6 +27,7 @@ from .words import (
     SAYS,
     SHOWS,
     command_item,
+    fixed_parts,
     paragraph_of,
     paragraphs,
     quoted_commands,
@@ -88,6 +89,8 @@ def _exact_outputs(spec: str, contents: Mapping[str, str]) -> tuple[list[dict], 
         if not _of_the_command(spec[match.end(1) : match.start(2)]):
             continue  # "… An invalid date prints `invalid date`": another case's output
         exact.add(match.start())
+        if _WRONG_NOW.match(spec, match.end()):
+            continue  # "prints `194.2` but 212°F is 100°C": a bug told, not what it must print
         fed = fed_command(match.group(1).strip(), spec, contents, told(spec, match))
         if fed is None or not runnable(fed):
             continue  # a pipe from another program, a file the spec gives nothing of, a usage line
@@ -130,7 +133,8 @@ def _exact_outputs(spec: str, contents: Mapping[str, str]) -> tuple[list[dict], 
             # of many. It must end cleanly.
             expect = {}
         elif LIKE.search(between):
-            expect = {"contains": [output]}  # "prints the total, like `5.75`": in its output
+            # "prints the total, like `5.75`": in its output; "like `total: 20`": its label.
+            expect = _for_instance(output)
         # A status of None: it fails, with a status the spec doesn't give (any status).
         items.append(
             command_item(
@@ -141,6 +145,14 @@ def _exact_outputs(spec: str, contents: Mapping[str, str]) -> tuple[list[dict], 
             )
         )
     return items, exact
+
+
+# Words after an output that say it is what the program does now and should not: a bug report.
+_WRONG_NOW = re.compile(
+    r"\W{0,3}\s*(?:but|however|although|though|which\s+is\s+(?:wrong|incorrect|not\s+right)|"
+    r"(?:and\s+)?that(?:'s|\s+is)\s+(?:wrong|incorrect|not\s+right))\b",
+    re.I,
+)
 
 
 def _contained_outputs(spec: str, contents: Mapping[str, str], exact: set[int]) -> list[dict]:
@@ -159,10 +171,19 @@ def _contained_outputs(spec: str, contents: Mapping[str, str], exact: set[int]) 
                     f"`{match[1]}` prints `{match[2]}`",
                     fed,
                     exit_code=status(spec, match),
-                    contains=[match.group(2)],
+                    **_for_instance(match.group(2)),
                 )
             )
     return items
+
+
+def _for_instance(output: str) -> dict:
+    """What an output given for instance asks of the real one: to contain it, or where it
+    has a label and numbers (`total: 20`), the label: the numbers are one case of many."""
+    parts = fixed_parts(output, sample_numbers=True)
+    if parts is None:
+        return {"contains": [output]}
+    return {"contains": parts} if parts else {}
 
 
 # "entering `Ada`", "type `2` and `3` when asked": what a person answers the program's questions.
@@ -219,8 +240,8 @@ _LINE_OF = re.compile(
 # "`python weekday.py 2024-03-01` prints the day of the week of the date, e.g. `Friday`".
 _FOR_INSTANCE = re.compile(
     FED_COMMAND + r"(?:" + NOT_A_COMMAND + r"[^\n.!?`]|[.!?](?!\s)|\n(?![ \t]*\n)){0,200}?"
-    r"\b(?:prints|outputs|shows|displays|writes|returns)\b[^`\n]{0,120}?"
-    r"(?:\be\.g\.|\bfor\s+(?:example|instance)\b|\bsuch\s+as\b),?\s*`([^`\n]+)`"
+    r"\b(?:prints?|outputs?|shows?|displays?|writes?|returns?)\b[^`\n]{0,120}?"
+    r"(?:\be\.g\.|\bfor\s+(?:example|instance)\b|\bsuch\s+as\b|\blike\b),?\s*`([^`\n]+)`"
 )
 # Words saying the quoted output is printed only in some cases: "`Fizz` for multiples of 3",
 # "prints the numbers 1 to 15, but prints `Fizz`…".

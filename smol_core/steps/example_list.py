@@ -22,7 +22,7 @@ from ..settings import Settings
 from ..spec_reading.grounding import held_to_sentences, with_sentences
 from ..spec_reading.model_examples import merged, parse_examples
 from ..spec_reading.pages import spec_pages
-from ..spec_reading.words import bare_runs
+from ..spec_reading.words import bare_outputs, bare_runs
 from ..spec_reading.written_calls import spec_calls, spec_server
 from ..spec_reading.written_examples import spec_commands, spec_examples
 from .file_list import mode_order, structured_args
@@ -129,7 +129,8 @@ def written_examples(
     model: a quoted command and what it prints, a call and its value, a server's answers, a
     page's elements and what its buttons do; each names its sentence. With `commands`, when
     there are none, the project's commands it quotes without an output, each to end cleanly."""
-    runs = bare_runs(text)  # a file run with no arguments, read as the command it is
+    # A file run with no arguments, read as the command it is; outputs given unquoted, quoted.
+    runs = bare_outputs(bare_runs(text))
     found = merged(spec_examples(runs, contents), spec_calls(text, contents))
     found = merged(merged(found, spec_server(text, contents)), spec_pages(text, contents))
     if not found and commands:
