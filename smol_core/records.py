@@ -48,13 +48,16 @@ class Command:
     # spaces aside)
     contains: tuple[str, ...] = ()  # texts the output must contain
     files: tuple[str, ...] = ()  # files it must leave in the project folder
+    # Whole outputs it must no longer print: what a bug report says it prints now, wrongly.
+    not_output: tuple[str, ...] = ()
 
     @property
     def checks_output(self) -> bool:
         """It asserts something beyond "ends with status 0": what it prints, contains or
         leaves, or a failing status the spec asks for."""
         failing = self.exit_code is not None and self.exit_code != 0
-        return self.output is not None or bool(self.contains or self.files) or failing
+        told = self.contains or self.files or self.not_output
+        return self.output is not None or bool(told) or failing
 
 
 @dataclass(frozen=True)
@@ -169,6 +172,7 @@ def example_from_dict(data: Mapping[str, Any]) -> Example:
                     output=c.get("output"),
                     contains=tuple(c.get("contains", ())),
                     files=tuple(c.get("files", ())),
+                    not_output=tuple(c.get("not_output", ())),
                 )
                 for c in data.get("commands", ())
             ),

@@ -82,6 +82,12 @@ EXAMPLES = [
         code="from slug import slug\nprint(slug('X Y'))",
         source="model",
     ),
+    Example(
+        "fixed",
+        "command",
+        (Command(("python", "conv.py", "km", "10"), not_output=("16.2", "a, b")),),
+        source="spec",
+    ),
 ]
 
 
@@ -111,6 +117,7 @@ def test_rows_read_as_plain_words():
         '→ says "3"; GET /nope'
     )
     assert rows[4].expect == "status 404"
+    assert rows[6].expect == 'not "16.2", not "a, b"'
 
 
 def test_markdown_and_json_read_back_to_the_same_examples():

@@ -9,6 +9,8 @@ import asyncio
 import pytest
 
 from smol_core.records import Command, FileSpec
+from smol_core.running.execute import run_examples
+from smol_core.running.sandbox import isolation
 from smol_core.runs import propose_examples
 from smol_core.spec_reading.grounding import _squash, illustration
 from smol_core.spec_reading.model_examples import parse_examples
@@ -219,3 +221,22 @@ def test_a_filled_template_and_an_output_in_capitals_stay_exact():
         "shout.py": ("HI!!!", ()),
         "tip.py": (None, ("7.50",)),
     }
+
+
+@pytest.mark.skipif(isolation() != "namespaces", reason=f"no isolation here: {isolation()}")
+def test_a_bug_report_s_output_is_what_the_fix_must_no_longer_print():
+    """A bug report gives the wrong output: the change is checked to print something else,
+    and a program that still prints it fails (a right one passes)."""
+    found = written_examples(
+        "`python conv.py km 10` prints 16.2 but 10 km is 6.2 miles, please fix it.",
+        {"conv.py": ""},
+        commands=True,
+    )
+    commands = [c for e in found for c in e.commands]
+    assert [(c.output, c.not_output) for c in commands] == [(None, ("16.2",))]
+    assert commands[0].checks_output
+    wrong = {"conv.py": "print(16.2)\n"}
+    right = {"conv.py": "print(6.2)\n"}
+    results = [run_examples(c, found)[0] for c in (wrong, right)]
+    assert [r.status for r in results] == ["fail", "pass"], results
+    assert "still prints" in results[0].reason

@@ -131,14 +131,7 @@ def _run_commands(example: Example, box: Sandbox, contents: Mapping[str, str]) -
 def _run_call(example: Example, box: Sandbox, contents: Mapping[str, str]) -> ExampleResult:
     box.write("_smol_example.py", example.code + "\n")
     expect = example.commands[0] if example.commands else Command(())
-    command = Command(
-        ("python", "_smol_example.py"),
-        expect.stdin,
-        expect.exit_code,
-        expect.output,
-        expect.contains,
-        expect.files,
-    )
+    command = replace(expect, args=("python", "_smol_example.py"))
     result = box.run(command.args, command.stdin)
     files = tuple(imported_modules(example.code, contents))
     verdict = _judge(command, result, box)
@@ -372,6 +365,8 @@ def _judge(command: Command, result: RunResult, box: Sandbox) -> tuple[str, str]
                 "fail",
                 f'expected the output to contain "{_short(text)}", got "{_short(result.stdout)}"',
             )
+    if any(_normal(text) == out for text in command.not_output):
+        return "fail", f'it still prints "{_short(result.stdout)}", which was said to be wrong'
     for path in command.files:
         if not box.exists(path):
             return "fail", f"expected it to leave the file {path}, which is not there"

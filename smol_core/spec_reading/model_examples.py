@@ -196,6 +196,9 @@ def _command_of(
         output=output,
         contains=contains[:10],
         files=tuple(p for p in (clean_path(f) for f in _list(item.get("files_left"))) if p)[:10],
+        not_output=tuple(
+            t for t in (str(x) for x in _list(item.get("not_output"))) if _said(t, grounded)
+        )[:3],
     )
 
 

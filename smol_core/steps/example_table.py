@@ -106,6 +106,7 @@ def _command_expects(c: Command) -> list[str]:
     out = [f"prints exactly {_lit(c.output)}"] if c.output is not None else []
     out += [f"prints {_lit(t)}" for t in c.contains]
     out += [f"leaves {_word(f)}" for f in c.files]
+    out += [f"not {_lit(t)}" for t in c.not_output]
     if c.exit_code is None:
         out.append("any exit status")
     elif c.exit_code != 0:
@@ -210,6 +211,8 @@ def _command(base: Command, said: Sequence[str]) -> Command:
             c = replace(c, output=_unlit(m.group(1)))
         elif m := re.fullmatch(r"(?:prints|contains|says)\s+(.+)", item, re.S):
             c = replace(c, contains=(*c.contains, _unlit(m.group(1))))
+        elif m := re.fullmatch(r"not\s+(.+)", item, re.S):
+            c = replace(c, not_output=(*c.not_output, _unlit(m.group(1))))
         elif m := re.fullmatch(r"leaves\s+(.+)", item):
             c = replace(c, files=(*c.files, _unword(m.group(1))))
         elif m := re.fullmatch(r"exit\s+status\s+(\d{1,3})", item):
@@ -218,7 +221,7 @@ def _command(base: Command, said: Sequence[str]) -> Command:
             c = replace(c, exit_code=None)
         else:
             raise ValueError(
-                f'can\'t read {item!r}: write prints "…", prints exactly "…", '
+                f'can\'t read {item!r}: write prints "…", prints exactly "…", not "…", '
                 "exit status N, any exit status or leaves FILE"
             )
     return c

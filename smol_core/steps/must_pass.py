@@ -108,6 +108,7 @@ def _outcome(command: Command) -> str:
     if command.exit_code not in (0, None):
         told.append(f"ends with exit status {command.exit_code}")
     told += [f"leaves the file `{f}`" for f in command.files]
+    told += [f"no longer prints `{text}` (said to be wrong)" for text in command.not_output]
     return (" " + ", and ".join(told)) if told else " runs without an error"
 
 

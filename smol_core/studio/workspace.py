@@ -234,6 +234,7 @@ def example_rows(project: Project) -> list[dict[str, str]]:
         result = project.results.get(i)
         expected = [c.output for c in example.commands if c.output is not None]
         expected += [", ".join(c.contains) for c in example.commands if c.contains]
+        expected += [f"not {t}" for c in example.commands for t in c.not_output]
         expected += [f"{s.action} {s.target} {s.value}".strip() for s in example.steps]
         # A sentence: the run's details (output, tracebacks) go under the Details expander.
         said = plain(result.reason or result.status) if result else "not run yet"
