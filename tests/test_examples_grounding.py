@@ -240,3 +240,44 @@ def test_a_bug_report_s_output_is_what_the_fix_must_no_longer_print():
     results = [run_examples(c, found)[0] for c in (wrong, right)]
     assert [r.status for r in results] == ["fail", "pass"], results
     assert "still prints" in results[0].reason
+
+
+LAID_OUT = {
+    "fenced": (
+        "Write grades.py. It reads marks.txt and prints a summary:\n\n```\n"
+        "students: <how many>\nbest: <name of the best>\nmean mark: <one decimal>\n```\n\n"
+        "Run it as `python grades.py`."
+    ),
+    "bulleted": (
+        "`python grades.py` reads marks.txt. It should output, one per line:\n"
+        "- students: the number of students\n- best: the best student's name\n"
+        "- mean mark: the mean, one decimal\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("spec", LAID_OUT.values(), ids=list(LAID_OUT))
+def test_an_output_laid_out_as_labels_expects_each_label_of_its_one_command(spec):
+    """A report laid out as `label: what` lines was run and checked for nothing: a program
+    that left out a line of it was called clean."""
+    found = written_examples(spec, {"grades.py": "", "marks.txt": "x"}, commands=True)
+    commands = [c for e in found for c in e.commands]
+    assert [(c.args, c.contains) for c in commands] == [
+        (("python", "grades.py"), ("students:", "best:", "mean mark:"))
+    ]
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        # Two ways of running it: which prints the layout is not known.
+        LAID_OUT["fenced"] + " `python grades.py --top` prints the best only.",
+        # A layout that is not an output.
+        "`python grades.py` reads its settings from a file laid out as follows:\n\n"
+        "    students: 10\n    best: yes\n",
+        "The settings file is:\n\nstudents: 10\nbest: yes\n\nRun `python grades.py`.",
+    ],
+)
+def test_labels_are_expected_only_of_a_program_s_one_run_and_of_an_output(spec):
+    found = written_examples(spec, {"grades.py": "", "marks.txt": "x"}, commands=True)
+    assert all(not c.contains for e in found for c in e.commands), found

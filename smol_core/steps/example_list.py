@@ -20,6 +20,7 @@ from ..prompts import render, shared_context
 from ..records import Example, FileSpec
 from ..settings import Settings
 from ..spec_reading.grounding import held_to_sentences, with_sentences
+from ..spec_reading.labels import with_labels
 from ..spec_reading.model_examples import merged, parse_examples
 from ..spec_reading.pages import spec_pages
 from ..spec_reading.words import bare_outputs, bare_runs
@@ -135,7 +136,7 @@ def written_examples(
     found = merged(merged(found, spec_server(text, contents)), spec_pages(text, contents))
     if not found and commands:
         found = spec_commands(runs, contents)
-    return with_sentences(found, text)
+    return with_sentences(with_labels(found, runs), text)
 
 
 async def make_examples(
