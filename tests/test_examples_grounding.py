@@ -281,3 +281,9 @@ def test_an_output_laid_out_as_labels_expects_each_label_of_its_one_command(spec
 def test_labels_are_expected_only_of_a_program_s_one_run_and_of_an_output(spec):
     found = written_examples(spec, {"grades.py": "", "marks.txt": "x"}, commands=True)
     assert all(not c.contains for e in found for c in e.commands), found
+
+
+def test_another_program_compared_is_no_output():
+    spec = "Use `python files.py list` to show them, like `ls` does."
+    found = written_examples(spec, {"files.py": ""}, commands=True)
+    assert all(not c.contains and c.output is None for e in found for c in e.commands), found

@@ -250,6 +250,8 @@ _FOR_INSTANCE = re.compile(
     FED_COMMAND + r"(?:" + NOT_A_COMMAND + r"[^\n.!?`]|[.!?](?!\s)|\n(?![ \t]*\n)){0,200}?"
     r"\b(?:prints?|outputs?|shows?|displays?|writes?|returns?)\b[^`\n]{0,120}?"
     r"(?:\be\.g\.|\bfor\s+(?:example|instance)\b|\bsuch\s+as\b|\blike\b),?\s*`([^`\n]+)`"
+    # "…, like `ls` does": another program compared, not an output.
+    r"(?!\s+(?:does|do|would|command|tool|program)\b)"
 )
 # Words saying the quoted output is printed only in some cases: "`Fizz` for multiples of 3",
 # "prints the numbers 1 to 15, but prints `Fizz`…".
