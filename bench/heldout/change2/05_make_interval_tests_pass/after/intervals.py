@@ -1,0 +1,22 @@
+"""Helpers for closed integer ranges written as (start, end) tuples."""
+
+
+def overlaps(a, b):
+    """True if the two ranges share at least one point."""
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def merge(ranges):
+    """Merge overlapping or touching ranges into a sorted list of tuples."""
+    result = []
+    for start, end in sorted(ranges):
+        if result and start <= result[-1][1]:
+            result[-1] = (result[-1][0], max(result[-1][1], end))
+        else:
+            result.append((start, end))
+    return result
+
+
+def total_length(ranges):
+    """Length covered by the ranges, counting overlapping parts once."""
+    return sum(end - start for start, end in merge(ranges))
