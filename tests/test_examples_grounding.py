@@ -18,6 +18,10 @@ from smol_core.spec_reading.words import bare_runs
 from smol_core.steps.example_list import written_examples
 from tests.conftest import fast_settings
 
+isolated = pytest.mark.skipif(
+    isolation() != "namespaces", reason=f"no isolation on this machine: {isolation()}"
+)
+
 SPEC = """# linecount
 
 One script, `count.py`.
@@ -223,7 +227,7 @@ def test_a_filled_template_and_an_output_in_capitals_stay_exact():
     }
 
 
-@pytest.mark.skipif(isolation() != "namespaces", reason=f"no isolation here: {isolation()}")
+@isolated
 def test_a_bug_report_s_output_is_what_the_fix_must_no_longer_print():
     """A bug report gives the wrong output: the change is checked to print something else,
     and a program that still prints it fails (a right one passes)."""
@@ -287,3 +291,85 @@ def test_another_program_compared_is_no_output():
     spec = "Use `python files.py list` to show them, like `ls` does."
     found = written_examples(spec, {"files.py": ""}, commands=True)
     assert all(not c.contains and c.output is None for e in found for c in e.commands), found
+
+
+SESSION_SPEC = """# shapes.py
+
+A module for areas, in `shapes.py`.
+
+```pycon
+>>> from shapes import area
+>>> area("square", 3)
+9
+>>> area("circle", 0)
+0.0
+>>> round(area("circle", 1), 2)
+3.14
+>>> area("hexagon", 1)
+Traceback (most recent call last):
+  ...
+ValueError: unknown shape: hexagon
+>>> shapes_seen = [area("square", n) for n in (1, 2)]
+>>> print(shapes_seen)
+[1, 4]
+```
+"""
+SHAPES = (
+    "import math\n\n\ndef area(kind, n):\n    if kind == 'square':\n        return n * n\n"
+    "    if kind == 'circle':\n        return math.pi * n * n\n"
+    "    raise ValueError(f'unknown shape: {kind}')\n"
+)
+
+
+@isolated
+def test_a_python_session_in_the_spec_is_a_check_of_each_call():
+    """A module's spec written as a `>>>` session (Python's own way) was read as nothing:
+    the module was never checked."""
+    found = written_examples(SESSION_SPEC, {"shapes.py": SHAPES})
+    assert [e.kind for e in found] == ["call"] * 5, found
+    assert all(e.checks_behaviour for e in found)
+    right = run_examples({"shapes.py": SHAPES}, found)
+    assert [r.status for r in right] == ["pass"] * 5, right
+    wrong = SHAPES.replace("return n * n", "return n + n").replace("raise ValueError", "return 0#")
+    results = run_examples({"shapes.py": wrong}, found)
+    assert [r.status for r in results] == ["fail", "pass", "pass", "fail", "fail"], results
+
+
+INDENTED_SPEC = """Write `tally.py`, which counts the words of a file.
+
+Say words.txt:
+
+    one two
+    three
+
+Then:
+
+    $ python tally.py words.txt
+    3 words
+"""
+
+
+@isolated
+def test_code_indented_is_read_like_code_fenced():
+    """Markdown's indented code blocks (a session, a file's content) were not read at all."""
+    right = {"tally.py": "import sys\nprint(len(open(sys.argv[1]).read().split()), 'words')\n"}
+    found = written_examples(INDENTED_SPEC, right)
+    assert [(c.args, c.output) for e in found for c in e.commands] == [
+        (("python", "tally.py", "words.txt"), "3 words")
+    ]
+    assert found[0].input_files == (("words.txt", "one two\nthree\n"),)
+    assert [r.status for r in run_examples(right, found)] == ["pass"]
+
+
+def test_a_session_of_a_program_of_chance_expects_no_output():
+    """A generator's session shows one draw of many; the spec says it is random anywhere."""
+    session = "Example:\n\n    $ python roll.py 2d6\n    3 5\n"
+    told = [
+        [c.output for e in written_examples(spec, {"roll.py": ""}) for c in e.commands]
+        for spec in (
+            f"Write `roll.py`. It rolls dice using the `secrets` module.\n\n{session}",
+            f"Write `roll.py`. Rolls are unpredictable.\n\n{session}",
+            f"Write `roll.py`. It adds the dice up.\n\n{session}",
+        )
+    ]
+    assert told == [[], [], ["3 5"]]

@@ -56,6 +56,29 @@ def _unknowable(context: str, printed: str) -> bool:
     return any(_SERVES.search(line) or _ANSWERED.search(line) for line in printed.splitlines())
 
 
+_INDENTED = re.compile(r"(?:(?<=\n\n)|\A)((?:(?: {4}|\t)[^\n]*\n?(?:[ \t]*\n(?= {4}|\t))*)+)")
+
+
+def indented_as_fenced(spec: str) -> str:
+    """The spec with each block of code written indented (four spaces or a tab, after a blank
+    line: Markdown's other way of writing one) fenced instead, so that every reader of fenced
+    blocks reads it too; fenced blocks and everything else are left as they are."""
+    out, at = [], 0
+    for fence in [*FENCE.finditer(spec), None]:
+        end = fence.start() if fence else len(spec)
+        out.append(_INDENTED.sub(_fence, spec[at:end]))
+        if fence:
+            out.append(fence.group(0))
+            at = fence.end()
+    return "".join(out)
+
+
+def _fence(m: re.Match) -> str:
+    lines = m.group(1).rstrip("\n").split("\n")
+    body = "\n".join(line[4:] if line.startswith("    ") else line[1:] for line in lines)
+    return f"```\n{body}\n```\n"
+
+
 def transcripts(spec: str, contents: Mapping[str, str]) -> list[dict]:
     """Each fenced block written as a terminal session of the project's own commands, as one
     session: the commands in turn in one folder, each printing exactly the lines under it.
@@ -81,6 +104,8 @@ def transcripts(spec: str, contents: Mapping[str, str]) -> list[dict]:
         ):
             continue
         context = paragraph_of(spec, max(block.start() - 2, 0))
+        if RANDOM.search(spec):
+            context = spec  # a session of a program of chance shows one draw of many
         if any(_unknowable(context, "\n".join(c["lines"])) for c in commands):
             continue
         for command in commands:

@@ -83,7 +83,8 @@ def given_content(spec: str, name: str, example: str = "") -> str | None:
     """The content the spec gives for the file `name`, or None when it gives none; a file
     given with no name ("for a file containing "a b"") is the one the example's text (from its
     command's sentence to its output) speaks of."""
-    for m in re.finditer(rf"`{re.escape(name)}`", spec):
+    # Quoted, or bare right before its colon ("e.g. expenses.csv:" and a block).
+    for m in re.finditer(rf"`{re.escape(name)}`|(?<![\w./`-]){re.escape(name)}(?=:)", spec):
         lead = _LEAD.match(spec, m.end())
         block = FENCE.match(spec, lead.end()) if lead and not _TOLD_OUTPUT.search(lead[0]) else None
         if block and not re.match(r"\s*[$%>]\s", block.group(1)):

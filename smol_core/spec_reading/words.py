@@ -73,7 +73,7 @@ ASKS = re.compile(
     r"(?:keyboard|user))\b",
     re.I,
 )
-RANDOM = re.compile(r"\brandom(?:ly)?\b|\bshuffl\w*", re.I)
+RANDOM = re.compile(r"\brandom\w*|\bshuffl\w*|\bsecrets\b|\bunpredictabl\w*", re.I)
 # Outputs that change from one run to the next: "prints today's date, like `2024-03-01`".
 CHANGING = re.compile(
     r"\b(?:today\w*|now|current(?:ly)?|clock|time\s+of\s+day|uuid|timestamp)\b", re.I

@@ -27,9 +27,6 @@ def spec_calls(spec: str, contents: Mapping[str, str]) -> list[Example]:
     returns `"hello-world"`), as "call" examples: exact, and asked of no model. The module is
     the Python file the same paragraph names, or the project's only one; arguments and result
     must be Python literals (the result is compared as its repr)."""
-    modules = [
-        p for p in contents if p.endswith(".py") and not p.rsplit("/", 1)[-1].startswith("test")
-    ]
     out: list[Example] = []
     for paragraph in paragraphs(spec):
         for m in _SPEC_CALL.finditer(paragraph):
@@ -39,13 +36,9 @@ def spec_calls(spec: str, contents: Mapping[str, str]) -> list[Example]:
                 expected = repr(ast.literal_eval(value))
             except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
                 continue
-            named = [f"{n}.py" for n in _MODULE.findall(paragraph[: m.start()])]
-            module = next((n for n in reversed(named) if n in modules), None)
-            if module is None and len(modules) == 1:
-                module = modules[0]
-            if module is None:
+            dotted = call_module(paragraph[: m.start()], contents)
+            if dotted is None:
                 continue
-            dotted = module[:-3].replace("/", ".")
             code = f"from {dotted} import {name}\nprint(repr({name}({args})))"
             example = Example(
                 f"`{name}({args})` returns `{value}`"[:80],
@@ -56,6 +49,19 @@ def spec_calls(spec: str, contents: Mapping[str, str]) -> list[Example]:
             if example not in out:
                 out.append(example)
     return out[:MAX_EXAMPLES]
+
+
+def call_module(before: str, contents: Mapping[str, str]) -> str | None:
+    """The module (dotted) a call is made of: the last of the project's Python files the text
+    before it names, or the project's only one (tests aside); None when that is not known."""
+    modules = [
+        p for p in contents if p.endswith(".py") and not p.rsplit("/", 1)[-1].startswith("test")
+    ]
+    named = [f"{n}.py" for n in _MODULE.findall(before)]
+    module = next((n for n in reversed(named) if n in modules), None)
+    if module is None and len(modules) == 1:
+        module = modules[0]
+    return module[:-3].replace("/", ".") if module else None
 
 
 _SPEC_GET = re.compile(r"`GET\s+(/[^`\s]*)`((?:(?!`GET\s)[^\n])*)")  # up to the next request

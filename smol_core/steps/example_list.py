@@ -19,6 +19,8 @@ from ..model.chat import stream_chat
 from ..prompts import render, shared_context
 from ..records import Example, FileSpec
 from ..settings import Settings
+from ..spec_reading.blocks import indented_as_fenced
+from ..spec_reading.doctests import session_calls
 from ..spec_reading.grounding import held_to_sentences, with_sentences
 from ..spec_reading.labels import with_labels
 from ..spec_reading.model_examples import merged, parse_examples
@@ -131,8 +133,10 @@ def written_examples(
     page's elements and what its buttons do; each names its sentence. With `commands`, when
     there are none, the project's commands it quotes without an output, each to end cleanly."""
     # A file run with no arguments, read as the command it is; outputs given unquoted, quoted.
-    runs = bare_outputs(bare_runs(text))
-    found = merged(spec_examples(runs, contents), spec_calls(text, contents))
+    runs = bare_outputs(bare_runs(indented_as_fenced(text)))
+    calls = spec_calls(text, contents)
+    calls += [e for e in session_calls(runs, contents) if e.code not in {c.code for c in calls}]
+    found = merged(spec_examples(runs, contents), calls)
     found = merged(merged(found, spec_server(text, contents)), spec_pages(text, contents))
     if not found and commands:
         found = spec_commands(runs, contents)

@@ -13,8 +13,8 @@ last clause's expectations sit in their own column. Literal texts are written as
     start python server.py on port 8000; GET /add?a=2 | status 200, says "5"
     call "from calc import add\\nprint(add(2, 3))"     | prints exactly "5"
 
-It also reads and writes the table as Markdown and JSON (the CLI's `--examples FILE`, the page's
-download).
+`not "…"`: an output it must no longer print. Read and written as Markdown and JSON too (the
+CLI's `--examples FILE`, the page's download).
 """
 
 from __future__ import annotations
@@ -91,15 +91,12 @@ def row_of(example: Example) -> Row:
             clauses.append((head, _command_expects(c)))
     *first, (last, expected) = clauses
     does = "; ".join([*(f"{h} {ARROW} {', '.join(e)}" if e else h for h, e in first), last])
-    return Row(does, ", ".join(expected), example.sentence, _writer(example.source))
+    writer = example.source if example.source in WRITERS else "spec"
+    return Row(does, ", ".join(expected), example.sentence, writer)
 
 
 def rows_of(examples: Iterable[Example]) -> list[Row]:
     return [row_of(e) for e in examples if tabled(e)]
-
-
-def _writer(source: str) -> str:
-    return source if source in WRITERS else "spec"
 
 
 def _command_expects(c: Command) -> list[str]:
@@ -221,8 +218,8 @@ def _command(base: Command, said: Sequence[str]) -> Command:
             c = replace(c, exit_code=None)
         else:
             raise ValueError(
-                f'can\'t read {item!r}: write prints "…", prints exactly "…", not "…", '
-                "exit status N, any exit status or leaves FILE"
+                f'can\'t read {item!r}: write prints "…", prints exactly "…", '
+                'not "…", exit status N, any exit status or leaves FILE'
             )
     return c
 
