@@ -19,7 +19,7 @@ from .records import Command, Example, FileSpec
 from .running.baseline import printed_now
 from .runs import verify
 from .settings import Settings
-from .spec_reading.kept_outputs import kept_commands
+from .spec_reading.kept_outputs import added_options, kept_commands
 from .spec_reading.model_examples import merged
 from .steps.change import ChangeResult, make_change
 from .steps.example_list import written_examples
@@ -128,11 +128,15 @@ async def _as_before(
     """The request's examples, where it says a command's output stays as it is now, expecting
     what that command printed before the change (run over a copy of the project as it was)."""
     kept = kept_commands(request)
-    if not kept or not settings.run_examples:
+    options = added_options(request, before)
+    helps = [("python", program, "--help") for program in dict.fromkeys(p for p, _ in options)]
+    if not (kept or helps) or not settings.run_examples:
         return asked
     now = await asyncio.to_thread(
-        printed_now, before, kept, allow_unisolated=settings.allow_unisolated
+        printed_now, before, [*kept, *helps], allow_unisolated=settings.allow_unisolated
     )
+    asked = [*asked, *_listed(options, now)]
+    now = {args: told for args, told in now.items() if args in kept}
     if not now:
         return asked
 
@@ -147,6 +151,23 @@ async def _as_before(
     rest = tuple(Command(a, exit_code=now[a][1], output=now[a][0]) for a in now if a not in seen)
     if rest:
         out.append(Example("prints what it printed before the change", "command", rest))
+    return out
+
+
+def _listed(
+    options: Sequence[tuple[str, str]], now: Mapping[tuple[str, ...], tuple[str, int]]
+) -> list[Example]:
+    """A check that each program's help lists the options the request adds to it: where its
+    help, before the change, answered with a usage and did not list them yet."""
+    out = []
+    for program in dict.fromkeys(p for p, _ in options):
+        printed, code = now.get(("python", program, "--help"), ("", 1))
+        new = tuple(o for p, o in options if p == program and o not in printed)
+        if code == 0 and "usage" in printed.lower() and new:
+            command = Command(("python", program, "--help"), contains=new)
+            out.append(
+                Example(f"`python {program} --help` lists {', '.join(new)}", "command", (command,))
+            )
     return out
 
 

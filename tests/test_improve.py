@@ -474,3 +474,35 @@ def test_a_command_the_request_keeps_as_it_is_now_is_held_to_what_it_printed(
     assert code == 0, err
     assert 'fail: expected "3", got "4"' in err
     assert (root / "tally.py").read_text() == TALLY_RIGHT
+
+
+GREET = (
+    "import argparse\n\n\ndef main():\n    parser = argparse.ArgumentParser()\n"
+    "    parser.add_argument('name')\n    args = parser.parse_args()\n"
+    "    print(f'Hello, {args.name}')\n\n\nmain()\n"
+)
+GREET_SHOUT = GREET.replace(
+    "    args = parser.parse_args()\n    print(f'Hello, {args.name}')\n",
+    "    parser.add_argument('--shout', action='store_true')\n    args = parser.parse_args()\n"
+    "    text = f'Hello, {args.name}'\n    print(text.upper() if args.shout else text)\n",
+)
+
+
+def test_an_option_the_request_adds_must_be_listed_by_the_programs_own_help(
+    srv, tmp_path, monkeypatch
+):
+    """Issue 30: "Add a `--chars` option" quoted no command; a change that never added the
+    option was called clean. The program's own help (it had one before) now says."""
+    monkeypatch.setenv("SMOL_RUN_EXAMPLES", "1")
+    root = tmp_path / "greet"
+    root.mkdir()
+    (root / "greet.py").write_text(GREET)
+    srv.add_fault(plan_reply(("greet.py", "change", "a --shout option")), kind="change")
+    forgot = GREET.replace("Hello", "Hi")  # changed, but no option
+    srv.add_fault(Fault.text(forgot), kind="code", path="greet.py")
+    srv.files["greet.py"] = GREET_SHOUT  # what a repair writes
+    request = "Add a `--shout` option to greet.py that prints the greeting in capitals."
+    code, out, err = cli("--improve", str(root), "--prompt", request, "--edit-format", "whole")
+    assert code == 0, err
+    assert 'expected the output to contain "--shout"' in err
+    assert (root / "greet.py").read_text() == GREET_SHOUT

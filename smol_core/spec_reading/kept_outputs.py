@@ -1,11 +1,13 @@
-"""Commands a change request says must go on printing what they print now ("`python main.py`
-prints exactly what it prints now", "the output of `python app.py list` stays the same"): a
-refactor, a rename or a split is checked against the project as it was before the change,
-the one place that output is written down."""
+"""What a change request says of the project as it is: commands that must go on printing what
+they print now ("`python main.py` prints exactly what it prints now", "the output of `python
+app.py list` stays the same"), checked against the project before the change, the one place
+that output is written down; and options it adds to a program (`--chars`), which that
+program's own help lists once it has them."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from .grounding import spec_sentences
 from .words import PLACEHOLDER, bare_runs, quoted_commands
@@ -35,4 +37,30 @@ def kept_commands(text: str) -> list[tuple[str, ...]]:
                 continue
             if tuple(args) not in found:
                 found.append(tuple(args))
+    return found
+
+
+# "Add a `--chars` option to count.py", "support a new flag --dry-run in sync.py".
+_ADDS = re.compile(r"\b(?:add|adds|adding|new|support|accept|introduce)\b", re.I)
+_OPTION = re.compile(r"(?<![\w-])`?(--[a-z][a-z0-9-]*)`?(?![\w-])")
+_PROGRAM = re.compile(r"(?<![\w/.-])`?([\w/-]+\.py)`?")
+
+
+def added_options(text: str, files: Collection[str]) -> list[tuple[str, str]]:
+    """(program, option) for each option a sentence of the request adds to a program of the
+    project: the program it names, or the project's only one."""
+    programs = [
+        p for p in files if p.endswith(".py") and not p.rsplit("/", 1)[-1].startswith("test")
+    ]
+    found: list[tuple[str, str]] = []
+    for sentence in spec_sentences(text):
+        if not _ADDS.search(sentence):
+            continue
+        named = [p for p in _PROGRAM.findall(sentence) if p in programs]
+        program = named[0] if named else programs[0] if len(programs) == 1 else None
+        if program is None:
+            continue
+        for option in _OPTION.findall(sentence):
+            if (program, option) not in found and option not in ("--help", "--version"):
+                found.append((program, option))
     return found
