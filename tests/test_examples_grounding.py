@@ -373,3 +373,19 @@ def test_a_session_of_a_program_of_chance_expects_no_output():
         )
     ]
     assert told == [[], [], ["3 5"]]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "output"),
+    [
+        ("Also make `python d.py 2024-01-01 2024-03-01` print `60`.", "60"),
+        ("`python d.py 2024-01-01 2024-03-01` must print `60`.", "60"),
+        ("Running `python d.py 2024-01-01 2024-03-01` will output `60`.", "60"),
+        ("`python d.py 2024-01-01 2024-03-01` does not print `60`.", None),
+        ("`python d.py 2024-01-01 2024-03-01` never prints `60` twice.", None),
+    ],
+)
+def test_the_plain_verb_after_a_word_that_asks_for_it_says_the_output(sentence, output):
+    """A change request's "make `python d.py …` print `60`" was read as nothing."""
+    found = written_examples(sentence, {"d.py": ""}, commands=True)
+    assert [c.output for e in found for c in e.commands] == [output], found

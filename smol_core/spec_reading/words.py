@@ -21,7 +21,12 @@ LIKE = re.compile(r"\b(?:like|similar\s+to|e\.g\.?|for\s+(?:example|instance)|su
 FED_COMMAND = rf"`((?:(?:echo|printf)\s[^`|\n]*\|\s*)?{RUN})`"
 # The verbs that say what a command puts out, one alternation for a regular expression: SAYS
 # before a quoted output ("prints `4`", "should print", "answers"), SHOWS before words about it.
-SAYS = r"prints|outputs|should print|shows|displays|writes|gives|returns|answers"
+# "make `python a.py 2` print `4`", "must print": the plain verb only after a word that asks
+# for it, or right after the command (never "does not print").
+SAYS = (
+    r"prints|outputs|(?:should|must|will|shall|would|to)\s+(?:print|output|show|display|return)|"
+    r"(?<=`\s)(?:print|output|show|display|return)|shows|displays|writes|gives|returns|answers"
+)
 SHOWS = r"prints|outputs|shows|displays|writes|returns|gives"
 
 

@@ -89,6 +89,8 @@ def _exact_outputs(spec: str, contents: Mapping[str, str]) -> tuple[list[dict], 
         if not _of_the_command(spec[match.end(1) : match.start(2)]):
             continue  # "… An invalid date prints `invalid date`": another case's output
         exact.add(match.start())
+        if _NEGATED.search(spec[match.end(1) : match.start(2)]):
+            continue  # "does not print `x`", "never prints `x` twice": not what it prints
         wrong = bool(_WRONG_NOW.match(spec, match.end()))
         fed = fed_command(match.group(1).strip(), spec, contents, told(spec, match))
         if fed is None or not runnable(fed):
@@ -140,6 +142,8 @@ def _exact_outputs(spec: str, contents: Mapping[str, str]) -> tuple[list[dict], 
             # for multiples of 3": a part, under a condition; "prints a number, like `4`": one
             # of many. It must end cleanly.
             expect = {}
+        elif _COMPARED.match(spec, match.end()):
+            expect = {}  # "…, like `ls` does": another program compared, not an output
         elif LIKE.search(between):
             # "prints the total, like `5.75`": in its output; "like `total: 20`": its label.
             expect = _for_instance(output)
@@ -155,6 +159,8 @@ def _exact_outputs(spec: str, contents: Mapping[str, str]) -> tuple[list[dict], 
     return items, exact
 
 
+_NEGATED = re.compile(r"\b(?:not|never|no\s+longer|nothing)\b|n't\b", re.I)
+_COMPARED = re.compile(r"\s+(?:does|do|would|command|tool|program)\b")
 # Words after an output that say it is what the program does now and should not: a bug report.
 _WRONG_NOW = re.compile(
     r"\W{0,3}\s*(?:but|however|although|though|which\s+is\s+(?:wrong|incorrect|not\s+right)|"
@@ -251,7 +257,7 @@ _FOR_INSTANCE = re.compile(
     r"\b(?:prints?|outputs?|shows?|displays?|writes?|returns?)\b[^`\n]{0,120}?"
     r"(?:\be\.g\.|\bfor\s+(?:example|instance)\b|\bsuch\s+as\b|\blike\b),?\s*`([^`\n]+)`"
     # "…, like `ls` does": another program compared, not an output.
-    r"(?!\s+(?:does|do|would|command|tool|program)\b)"
+    r"(?!" + _COMPARED.pattern + ")"
 )
 # Words saying the quoted output is printed only in some cases: "`Fizz` for multiples of 3",
 # "prints the numbers 1 to 15, but prints `Fizz`…".
