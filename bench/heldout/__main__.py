@@ -49,15 +49,23 @@ class Outcome:
     check_passed: bool
     check_reason: str
     examples: int = 0  # run or not
-    checked: int = 0  # examples that check a behaviour
+    checked: int = 0  # examples that check a behaviour and ran (pass or fail)
     ran: int = 0  # examples that ran (pass or fail)
     failed: int = 0
     files: tuple[str, ...] = ()
+    checked_passed: int = 0  # examples that check a behaviour and passed
 
     @property
     def claimed_working(self) -> bool:
-        """The studio said so: every example it ran passed, and at least one ran."""
-        return self.exit_code == 0 and self.ran > 0 and self.failed == 0
+        """The studio said so: a behaviour it checked passed and nothing it ran failed. A run
+        that checked nothing is said as "ran without errors: behaviour not checked", which
+        claims nothing (the issue's own rule: an example that asserts nothing is no pass)."""
+        return self.exit_code == 0 and self.checked_passed > 0 and self.failed == 0
+
+    @property
+    def ran_clean_unchecked(self) -> bool:
+        """Every example it ran passed, none checked a behaviour: said as not checked."""
+        return self.exit_code == 0 and self.ran > 0 and self.failed == 0 and not self.checked
 
     @property
     def false_pass(self) -> bool:
@@ -131,10 +139,14 @@ def read_examples(project: Path) -> dict[str, int]:
             examples.append(example_from_dict(item))
         except ValueError:
             continue
-    results = [result_from_dict(r) for r in manifest.get("example_results") or []]
+    raw = manifest.get("example_results") or []
+    results = [result_from_dict(r) for r in raw]
+    by_index = {int(r.get("index", i)): res for i, (r, res) in enumerate(zip(raw, results))}
+    checked = [by_index.get(i) for i, e in enumerate(examples) if e.checks_behaviour]
     return {
         "examples": len(examples),
-        "checked": sum(e.checks_behaviour for e in examples),
+        "checked": sum(r is not None and r.status in ("pass", "fail") for r in checked),
+        "checked_passed": sum(r is not None and r.status == "pass" for r in checked),
         "ran": sum(r.status in ("pass", "fail") for r in results),
         "failed": sum(r.status == "fail" for r in results),
     }
@@ -188,7 +200,9 @@ def report(outcomes: list[Outcome]) -> str:
     passes = sum(o.check_passed for o in outcomes)
     rows += [
         "",
-        f"passes {passes}/{len(outcomes)}; false passes {sum(o.false_pass for o in outcomes)}; "
+        f"passes {passes}/{len(outcomes)}; false passes {sum(o.false_pass for o in outcomes)} "
+        f"(ran clean with no behaviour checked, said so: "
+        f"{sum(o.ran_clean_unchecked and not o.check_passed for o in outcomes)}); "
         f"false fails {sum(o.false_fail for o in outcomes)}; specs with a checked behaviour "
         f"{sum(o.checked > 0 for o in outcomes)}/{len(outcomes)} "
         f"({100 * sum(o.checked > 0 for o in outcomes) / n:.0f} %); "
