@@ -305,6 +305,8 @@ A module for areas, in `shapes.py`.
 0.0
 >>> round(area("circle", 1), 2)
 3.14
+>>> [area("square", n) for n in range(30)]
+[0, 1, 4, ...]
 >>> area("hexagon", 1)
 Traceback (most recent call last):
   ...
