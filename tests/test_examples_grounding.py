@@ -166,6 +166,9 @@ def test_an_output_given_unquoted_is_the_commands_output(sentence, expected):
         "`python sums.py add 2 3` prints the sum, like `5`.",
         "`python sums.py add 2 3` prints 2 numbers.",
         "`python sums.py add 2 3` prints `5`, and `sub 9 1` is the other command.",
+        "`python sums.py list` prints 1. milk and 2. eggs.",
+        "`python sums.py list` prints 1, 2 and 3.",
+        "`python sums.py list` prints 1 and 2.",
     ],
 )
 def test_a_number_saying_how_much_or_a_text_without_a_verb_is_no_output(sentence):

@@ -162,7 +162,9 @@ def bare_runs(spec: str) -> str:
 # clause: "prints 3 lines" says how much, not what.
 _BARE_NUMBER = re.compile(
     rf"(?P<head>{FED_COMMAND}[^`\n!?]{{0,60}}?\b(?:{SAYS})\s+)(?P<n>-?\d+(?:\.\d+)?)"
-    r"(?=\s*(?:$|[,;:)(]|\.(?!\d)|\s(?:and|or|but|when|if|for|instead|because|as|while|then)\b))"
+    # What may follow it: the clause's end, never more of a list ("prints 1, 2 and 3", "1. milk").
+    r"(?=\s*$|\s*[;)(]|,(?!\s*-?\d)|\.(?=\s+[A-Z(`\"]|\s*$)|\s(?:and|or)\s(?!\s*-?\d)|"
+    r"\s(?:but|when|if|for|instead|because|as|while|then)\b)"
 )
 # "(and `div 8 2` prints 4)": a program's arguments quoted alone, right after the command that
 # runs it, with what they print.
