@@ -39,6 +39,7 @@ from ..project import Project
 from ..prompts import Message, render
 from ..settings import Settings
 from .change_context import ChangeContext, fenced
+from .change_move import apply_moves, moves_asked
 from .change_plan import ACTIONS as ACTIONS
 from .change_plan import (
     Change,
@@ -162,6 +163,23 @@ async def decide_change(
     raise ChangeError(
         "The model did not say which files to change. Tried " + "; ".join(tried) + "."
     )
+
+
+def _plan_moves(plan: ChangePlan, request: str, project: Project) -> dict[str, str]:
+    """The texts of the files a move the request asks changes or creates, each made part of
+    `plan` (a new target added, a file the model left out or would delete changed); {} when
+    there is no move, or it can't be made exactly (the model then does it as before)."""
+    moved = apply_moves(project.contents, moves_asked(request, project.contents)) or {}
+    # Not capped at max_files: written without the model, and a part of a move breaks imports.
+    checked = check_change_plan([(p, "change", "") for p in moved], project, len(moved))
+    if not moved or checked.rejected:
+        return {}
+    whats = {c.path: c.what for c in plan.changes}
+    plan.changes = [c for c in plan.changes if c.path not in moved] + [
+        replace(c, what=whats.get(c.path) or "moved as the request asks (no model)")
+        for c in checked.changes
+    ]
+    return moved
 
 
 # ------------------------------------------------------------------------------ the writing
@@ -331,6 +349,7 @@ async def make_change(
     )
     scope = scope_of(request, project.contents, [*project.paths, *project.binary])
     rename_only = widen(plan, scope, project, settings.max_files)
+    moved = _plan_moves(plan, request, project)
     emit(
         ChangePlanned(
             request,
@@ -354,7 +373,9 @@ async def make_change(
                     # writes is then the rest of the request (a small model renaming by
                     # functions leaves the old definition beside the new one).
                     current = apply_renames(change.path, current, scope, project.contents)
-                if change.path in rename_only and current is not None:
+                if change.path in moved:  # cut and pasted exactly (change_move.py): no model
+                    text, method = moved[change.path], "moved"
+                elif change.path in rename_only and current is not None:
                     text, method = current, "renamed"  # only a name to carry: no model
                 else:
                     text, method = await write_changed_file(
