@@ -18,7 +18,7 @@ from typing import TextIO
 from .bundle import MANIFEST_NAME, build_zip, read_folder, write_folder
 from .cli_progress import Progress
 from .errors import SmolError, describe
-from .events import Event, ExamplesReady, FileListDone
+from .events import Event, ExamplesReady, FileDone, FileListDone
 from .improve import improve_command, undo_command
 from .project import Project, applying, restore
 from .records import Example
@@ -151,6 +151,7 @@ def main(
         argv, command = argv[:cut], argv[cut + 1 :]
     args = build_parser().parse_args(argv)
     settings: Settings | None = None
+    shown: Shown | None = None
     try:
         settings = Settings.from_env(
             provider=args.provider,
@@ -214,6 +215,11 @@ def main(
         return _deliver(project, settings, args, stdout, stderr, time.monotonic() - started)
     except KeyboardInterrupt:
         stderr.write("\ninterrupted\n")
+        if shown is not None and shown.files:
+            # What was written before Ctrl+C is kept, said as unchecked (it may lack files).
+            report = write_folder(Path(args.out), shown.files)
+            kept = len(shown.files) - len(report.rejected)
+            stderr.write(f"kept the {kept} file(s) written so far in {args.out} (not checked)\n")
         return 130
     except (SmolError, ValueError, OSError) as exc:
         stderr.write(f"\nerror: {describe(exc, settings) if isinstance(exc, SmolError) else exc}\n")
@@ -249,10 +255,13 @@ class Shown:
 
     def __init__(self, out: TextIO | None, progress: Progress):
         self.out, self.progress, self.done, self.listed = out, progress, False, 0.0
+        self.files: dict[str, str] = {}  # the latest text of each file written: kept on Ctrl+C
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, FileListDone):
             self.listed = time.monotonic()
+        if isinstance(event, FileDone):
+            self.files[event.path] = event.content
         if isinstance(event, ExamplesReady) and not self.done:
             self.done = True  # later ones add the smoke checks, once the code is there
             took = time.monotonic() - self.listed if self.listed else 0.0

@@ -234,3 +234,44 @@ def test_cli_uses_the_examples_file_instead_of_proposing(cli_env, tmp_path):
         ]
     )
     assert code == 1 and "Row 1: can't read 'prints'" in stderr
+
+
+def test_ctrl_c_keeps_the_files_written_so_far(server, tmp_path):
+    """A run stopped with Ctrl+C wrote nothing: minutes of a model's work were lost. The files
+    written before the stop are kept, said as not checked."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    server.add_fault(Fault.hang(60), kind="code", path="util.py")
+    out = tmp_path / "out"
+    env = {
+        **os.environ,
+        "OPENAI_BASE_URL": server.base_url,
+        "OPENAI_API_KEY": FAKE_KEY,
+        "SMOL_RUN_EXAMPLES": "0",
+        "SMOL_CONCURRENCY": "1",
+    }
+    env.pop("SMOL_PROVIDER", None)
+    argv = ["--prompt", "a greeter", "--generate_folder_path", str(out), "--model", "m"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "smol_core", *argv],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # util.py is asked once main.py is written (one at a time)
+        if any(r.path == "util.py" for r in server.requests):
+            break
+        time.sleep(0.05)
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert (out / "main.py").read_text() == FILES["main.py"]
+    assert not (out / "util.py").exists()
+    assert "kept the 1 file(s) written so far" in err
