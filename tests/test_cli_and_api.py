@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 
 import pytest
 
@@ -239,12 +244,6 @@ def test_cli_uses_the_examples_file_instead_of_proposing(cli_env, tmp_path):
 def test_ctrl_c_keeps_the_files_written_so_far(server, tmp_path):
     """A run stopped with Ctrl+C wrote nothing: minutes of a model's work were lost. The files
     written before the stop are kept, said as not checked."""
-    import os
-    import signal
-    import subprocess
-    import sys
-    import time
-
     server.add_fault(Fault.hang(60), kind="code", path="util.py")
     out = tmp_path / "out"
     env = {
