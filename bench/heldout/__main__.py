@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -108,8 +109,13 @@ def generate(spec: Path, code: Path, project: Path, timeout: float) -> tuple[int
         try:
             code_ = proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, 9)
-            proc.wait()
+            # Ctrl+C first, as a person out of patience would: the CLI keeps what it wrote.
+            os.killpg(proc.pid, signal.SIGINT)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
             code_ = None
     return code_, round(time.monotonic() - started, 1)
 
