@@ -9,7 +9,8 @@ import sys
 
 import pytest
 
-from smol_core.steps.change_move import Move, apply_moves, moves_asked
+from smol_core.steps.change_move import apply_moves
+from smol_core.steps.move_asked import Move, moves_asked
 from tests.change_kit import plan_reply
 from tests.test_improve import cli, srv  # noqa: F401 - the fixture, used by name
 
@@ -171,20 +172,24 @@ def test_a_module_attribute_use_is_sent_to_the_new_module_in_code_only():
     )
 
 
-def test_a_move_needing_a_helper_left_behind_is_not_made():
+def test_what_the_moved_code_uses_of_what_stays_is_imported_back_unless_that_is_a_cycle():
     source = GEOMETRY.replace('f"{a:.2f}"', "f'{a:.{DIGITS}f}'").replace(
         "import math\n", "import math\n\nDIGITS = 2\n"
     )
-    assert apply_moves({"geometry.py": source}, [Move(TWO, "geometry.py", "fmt.py")]) is None
-    # Moved with it, the helper is no obstacle.
-    only_table = Move(("format_table",), "geometry.py", "fmt.py")
-    got = apply_moves({"geometry.py": GEOMETRY}, [only_table])
-    assert got is None  # format_table uses format_area, which stays: a circular import
+    got = apply_moves({"geometry.py": source}, [Move(TWO, "geometry.py", "fmt.py")])
+    assert got is not None
+    assert got["fmt.py"].startswith("from typing import Sequence\nfrom geometry import DIGITS\n")
+    assert "DIGITS = 2" in got["geometry.py"] and "def format_area" not in got["geometry.py"]
+    # The source still calls a moved function, and the moved code needs what stays: each
+    # module would import the other.
+    cycle = source + "\n\ndef report() -> str:\n    return format_table([area(1)])\n"
+    assert apply_moves({"geometry.py": cycle}, [Move(TWO, "geometry.py", "fmt.py")]) is None
 
 
 def test_a_move_into_an_existing_module_goes_before_its_main_guard():
     got = apply_moves(PROJECT, [Move(("format_table",), "geometry.py", "main.py")])
-    assert got is None  # it needs format_area, left in geometry.py
+    assert got is not None  # it needs format_area, left in geometry.py: imported from there
+    assert "from geometry import format_area" in got["main.py"]
     got = apply_moves(PROJECT, [Move(TWO, "geometry.py", "main.py")])
     assert got is not None
     main = got["main.py"]

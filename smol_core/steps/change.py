@@ -39,7 +39,7 @@ from ..project import Project
 from ..prompts import Message, render
 from ..settings import Settings
 from .change_context import ChangeContext, fenced
-from .change_move import apply_moves, moves_asked
+from .change_move import apply_moves
 from .change_plan import ACTIONS as ACTIONS
 from .change_plan import (
     Change,
@@ -55,6 +55,7 @@ from .fences import strip_code_fences
 from .file_list import mode_order, structured_args
 from .function_edits import NO_CHANGE, edit_format_for, splice_functions
 from .local_cut import concerned_functions, cut_back
+from .move_asked import moves_asked
 
 EDIT_FORMATS = ("auto", "whole", "blocks", "functions")
 TOOL_NAME = "save_change_plan"
