@@ -11,6 +11,7 @@ from collections.abc import Collection
 
 from .grounding import spec_sentences
 from .words import PLACEHOLDER, bare_runs, quoted_commands
+from .written_calls import own_modules
 
 # "what it prints now", "as they are now", "as before", "stays the same", "unchanged", "keeps
 # its output". Words of any request that keeps behaviour, not of one phrasing.
@@ -49,9 +50,7 @@ _PROGRAM = re.compile(r"(?<![\w/.-])`?([\w/-]+\.py)`?")
 def added_options(text: str, files: Collection[str]) -> list[tuple[str, str]]:
     """(program, option) for each option a sentence of the request adds to a program of the
     project: the program it names, or the project's only one."""
-    programs = [
-        p for p in files if p.endswith(".py") and not p.rsplit("/", 1)[-1].startswith("test")
-    ]
+    programs = own_modules(files)
     found: list[tuple[str, str]] = []
     for sentence in spec_sentences(text):
         if not _ADDS.search(sentence):

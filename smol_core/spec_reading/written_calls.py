@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from ..records import Command, Example, Request
 from ..running.programs import refusal
@@ -51,12 +51,15 @@ def spec_calls(spec: str, contents: Mapping[str, str]) -> list[Example]:
     return out[:MAX_EXAMPLES]
 
 
+def own_modules(files: Iterable[str]) -> list[str]:
+    """The project's Python files that are not its tests."""
+    return [p for p in files if p.endswith(".py") and not p.rsplit("/", 1)[-1].startswith("test")]
+
+
 def call_module(before: str, contents: Mapping[str, str]) -> str | None:
     """The module (dotted) a call is made of: the last of the project's Python files the text
     before it names, or the project's only one (tests aside); None when that is not known."""
-    modules = [
-        p for p in contents if p.endswith(".py") and not p.rsplit("/", 1)[-1].startswith("test")
-    ]
+    modules = own_modules(contents)
     named = [f"{n}.py" for n in _MODULE.findall(before)]
     module = next((n for n in reversed(named) if n in modules), None)
     if module is None and len(modules) == 1:
