@@ -19,8 +19,9 @@ from .records import Command, Example, FileSpec
 from .running.baseline import printed_now
 from .runs import verify
 from .settings import Settings
-from .spec_reading.kept_outputs import added_options, kept_commands
+from .spec_reading.kept_outputs import added_options, kept_commands, untouched_commands
 from .spec_reading.model_examples import merged
+from .spec_reading.test_asserts import given_tests
 from .steps.change import ChangeResult, make_change
 from .steps.example_list import written_examples
 
@@ -109,8 +110,11 @@ async def _verify_change(
     # change's checks, before the project's older ones that run the same commands.
     asked = written_examples(request, project.contents, commands=True)
     asked = await _as_before(asked, request, before, settings)
-    if asked:
-        emit(ExamplesReady(tuple(merged(asked, project.examples))))
+    # The tests the request is about, each assertion a check of its own (a script of asserts
+    # stops at its first failure and shows no value): all of them, past the examples' cap.
+    tests = given_tests(request, before)
+    if asked or tests:
+        emit(ExamplesReady(tuple([*merged(asked, project.examples), *tests])))
     try:
         await verify(project, settings, emit, client=client, only=paths)
     except (asyncio.CancelledError, KeyboardInterrupt):
@@ -127,10 +131,13 @@ async def _as_before(
 ) -> list[Example]:
     """The request's examples, where it says a command's output stays as it is now, expecting
     what that command printed before the change (run over a copy of the project as it was)."""
+    if not settings.run_examples:
+        return asked
+    asked = [*asked, *await _untouched(request, before, settings)]
     kept = kept_commands(request)
     options = added_options(request, before)
     helps = [("python", program, "--help") for program in dict.fromkeys(p for p, _ in options)]
-    if not (kept or helps) or not settings.run_examples:
+    if not (kept or helps):
         return asked
     now = await asyncio.to_thread(
         printed_now, before, [*kept, *helps], allow_unisolated=settings.allow_unisolated
@@ -152,6 +159,32 @@ async def _as_before(
     if rest:
         out.append(Example("prints what it printed before the change", "command", rest))
     return out
+
+
+async def _untouched(request: str, before: Mapping[str, str], settings: Settings) -> list[Example]:
+    """A check that the commands the project documents and the request leaves alone print
+    what they printed before the change: run twice over copies of the project as it was,
+    kept where both runs agree and end with 0 (a clock or chance in the output is not held)."""
+    commands = untouched_commands(request, before)
+    if not commands:
+        return []
+    runs = [
+        await asyncio.to_thread(
+            printed_now, before, commands, allow_unisolated=settings.allow_unisolated
+        )
+        for _ in range(2)
+    ]
+    held = tuple(
+        Command(args, output=runs[0][args][0])
+        for args in commands
+        if args in runs[0]
+        and runs[0][args] == runs[1].get(args)
+        and runs[0][args][1] == 0
+        and runs[0][args][0].strip()
+    )
+    return (
+        [Example("what the change leaves alone prints as before", "command", held)] if held else []
+    )
 
 
 def _listed(

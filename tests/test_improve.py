@@ -506,3 +506,97 @@ def test_an_option_the_request_adds_must_be_listed_by_the_programs_own_help(
     assert code == 0, err
     assert 'expected the output to contain "--shout"' in err
     assert (root / "greet.py").read_text() == GREET_SHOUT
+
+
+STACK_WRONG = (
+    "class Stack:\n    def __init__(self):\n        self.items = []\n\n"
+    "    def push(self, item):\n        self.items.append(item)\n\n"
+    "    def pop(self):\n        return self.items.pop(0)\n"
+)
+STACK_RIGHT = STACK_WRONG.replace("pop(0)", "pop()")
+STACK_TESTS = (
+    "from stack import Stack\n\n\ndef test_order():\n    s = Stack()\n    s.push(1)\n"
+    "    s.push(2)\n    assert s.pop() == 2\n    assert s.pop() == 1\n\n\n"
+    'if __name__ == "__main__":\n    test_order()\n    print("ok")\n'
+)
+
+
+def test_given_tests_are_checked_one_assertion_at_a_time_and_never_rewritten(
+    srv, tmp_path, monkeypatch
+):
+    """Issue 30: a test script stops at its first failing `assert` and says only
+    `AssertionError`; each assertion is now a check of its own, with the value the code gave.
+    The request says not to edit the tests: the change leaves them as they are, even where
+    the model's plan would rewrite them."""
+    monkeypatch.setenv("SMOL_RUN_EXAMPLES", "1")
+    root = tmp_path / "stack"
+    root.mkdir()
+    (root / "stack.py").write_text(STACK_WRONG)
+    (root / "test_stack.py").write_text(STACK_TESTS)
+    srv.add_fault(
+        plan_reply(("stack.py", "change", "pop the last"), ("test_stack.py", "change", "fit")),
+        kind="change",
+    )
+    srv.add_fault(
+        Fault.text("# a stack\n" + STACK_WRONG), kind="code", path="stack.py"
+    )  # still wrong
+    srv.files["stack.py"] = STACK_RIGHT  # what a repair writes
+    srv.files["test_stack.py"] = "print('ok')\n"  # a rewrite of the tests that passes anything
+    request = "Make `python test_stack.py` pass. Do not edit test_stack.py."
+    code, out, err = cli("--improve", str(root), "--prompt", request, "--edit-format", "whole")
+    assert code == 0, err
+    assert (root / "test_stack.py").read_text() == STACK_TESTS
+    assert (root / "stack.py").read_text() == STACK_RIGHT
+    assert 'fail: expected "2", got "1"  [test_stack.py: `s.pop() == 2`' in err
+    assert 'fail: expected "1", got "2"  [test_stack.py: `s.pop() == 1`' in err
+    assert "skipped 'test_stack.py': is one the request says not to change" in err
+
+
+SHOP_CLI = (
+    '"""Stock.\n\nusage:\n    python shop.py show\n    python shop.py add NAME\n"""\n'
+    "import sys\n\nSTOCK = {'pen': 2, 'ink': 3}\n\n\ndef main(args):\n"
+    "    if args[:1] == ['show']:\n        for name in sorted(STOCK):\n"
+    "            print(f'{name}: {STOCK[name]}')\n"
+    "    elif args[:1] == ['total']:\n        print(f'total: {sum(STOCK.values())}')\n\n\n"
+    "main(sys.argv[1:])\n"
+)
+SHOP_BEFORE = SHOP_CLI.replace(
+    "    elif args[:1] == ['total']:\n        print(f'total: {sum(STOCK.values())}')\n", ""
+)
+
+
+def test_an_added_command_leaves_the_documented_ones_printing_what_they_printed(
+    srv, tmp_path, monkeypatch
+):
+    """Issue 30: a change that added `total` and broke `show` (which the request never named)
+    was called clean. A request that only adds holds the commands the project documents, and
+    the request leaves alone, to what they printed before; the break is repaired."""
+    monkeypatch.setenv("SMOL_RUN_EXAMPLES", "1")
+    root = tmp_path / "shop"
+    root.mkdir()
+    (root / "shop.py").write_text(SHOP_BEFORE)
+    srv.add_fault(plan_reply(("shop.py", "change", "a total command")), kind="change")
+    broke = SHOP_CLI.replace("print(f'{name}: {STOCK[name]}')", "print(name)")
+    srv.add_fault(Fault.text(broke), kind="code", path="shop.py")
+    srv.files["shop.py"] = SHOP_CLI  # what a repair writes
+    request = "Add a `total` command: `python shop.py total` prints `total: 5`."
+    code, out, err = cli("--improve", str(root), "--prompt", request, "--edit-format", "whole")
+    assert code == 0, err
+    assert 'expected "ink: 3⏎pen: 2", got "ink⏎pen"' in err, err
+    assert "[what the change leaves alone prints as before]" in err
+    assert (root / "shop.py").read_text() == SHOP_CLI
+
+
+def test_a_fix_may_change_what_unnamed_commands_print(srv, tmp_path, monkeypatch):
+    monkeypatch.setenv("SMOL_RUN_EXAMPLES", "1")
+    root = tmp_path / "shop"
+    root.mkdir()
+    (root / "shop.py").write_text(SHOP_BEFORE)
+    srv.add_fault(plan_reply(("shop.py", "change", "fix")), kind="change")
+    fixed = SHOP_BEFORE.replace("'pen': 2", "'pen': 4")
+    srv.add_fault(Fault.text(fixed), kind="code", path="shop.py")
+    request = "Fix the stock: add the 2 new pens, the count is wrong."
+    code, out, err = cli("--improve", str(root), "--prompt", request, "--edit-format", "whole")
+    assert code == 0, err
+    assert "leaves alone" not in err
+    assert (root / "shop.py").read_text() == fixed

@@ -1,13 +1,15 @@
 """What a change request says of the project as it is: commands that must go on printing what
 they print now ("`python main.py` prints exactly what it prints now", "the output of `python
 app.py list` stays the same"), checked against the project before the change, the one place
-that output is written down; and options it adds to a program (`--chars`), which that
-program's own help lists once it has them."""
+that output is written down; options it adds to a program (`--chars`), which that
+program's own help lists once it has them; and files it says to leave as they are ("don't
+change the test file", "do not edit `test_stack.py`")."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+import shlex
+from collections.abc import Collection, Mapping
 
 from .grounding import spec_sentences
 from .words import PLACEHOLDER, bare_runs, quoted_commands
@@ -62,4 +64,103 @@ def added_options(text: str, files: Collection[str]) -> list[tuple[str, str]]:
         for option in _OPTION.findall(sentence):
             if (program, option) not in found and option not in ("--help", "--version"):
                 found.append((program, option))
+    return found
+
+
+# "don't change", "do not edit", "without touching", "must not modify", "never rewrite": what
+# follows, up to the end of its clause, is what stays as it is.
+_HANDS_OFF = re.compile(
+    r"\b(?:do(?:n['’]?t|\s+not)|never|without|must\s*not|mustn['’]?t|should\s*not|"
+    r"shouldn['’]?t|may\s+not|can['’]?t|cannot)\s+(?:\w+\s+)?"
+    r"(?:chang|edit|touch|modif|alter|rewrit|updat)\w*\b([^,;:]*)",
+    re.I,
+)
+_LEAVE = re.compile(
+    r"\b(?:leave|keep)\s+([^,;:]*?)\s+(?:alone|as\s+(?:it\s+is|they\s+are)|unchanged|untouched)\b",
+    re.I,
+)
+_TESTS = re.compile(r"(?:unit\s+)?tests?(?:\s+files?|\s+scripts?|\s+suite)?\b", re.I)
+# Words before the file itself ("the existing `test_x.py` file", "anything in main.py"); a
+# clause that starts otherwise is about something else ("the output of main.py").
+_LEAD = re.compile(
+    r"^(?:\s|`|(?:the|a|any|this|that|these|those|its|existing|given|provided|original|"
+    r"file|files|module|script|anything|code|in|of)\b)*",
+    re.I,
+)
+
+
+def left_alone(text: str, files: Collection[str]) -> set[str]:
+    """The project's files a request says not to change: the object of "don't change ..."
+    (or "leave ... alone"), by name, or its test files where that object is the tests."""
+    tests = [p for p in files if p.rsplit("/", 1)[-1].startswith("test") and p.endswith(".py")]
+    found: set[str] = set()
+    for sentence in spec_sentences(text):
+        for match in [*_HANDS_OFF.finditer(sentence), *_LEAVE.finditer(sentence)]:
+            clause = match.group(1)
+            rest = clause[_LEAD.match(clause).end() :]  # type: ignore[union-attr]
+            named = {p for p in files if _names(rest, p)}
+            if any(_starts_with(rest, p) for p in named):
+                found |= named
+            elif _TESTS.match(rest):
+                found |= set(tests)
+    return found
+
+
+def _names(text: str, path: str) -> bool:
+    base = re.escape(path.rsplit("/", 1)[-1])
+    return re.search(rf"(?<![\w/.-])(?:[\w.-]+/)*{base}(?![\w-])", text) is not None
+
+
+def _starts_with(text: str, path: str) -> bool:
+    base = re.escape(path.rsplit("/", 1)[-1])
+    return re.match(rf"(?:[\w.-]+/)*{base}(?![\w-])", text) is not None
+
+
+# A request that keeps what it does not name: it says so, or it only adds (a command, an
+# option, a file) and reports no fault. A fix may rightly change what an unnamed command
+# prints (the figure it got wrong): there, only what the request names is checked.
+_KEEPS_REST = re.compile(
+    r"\b(?:change|touch|modify|alter)\s+nothing\s+else\b|\bnothing\s+else\s+(?:changes?|"
+    r"should\s+change|must\s+change)\b|\b(?:everything|all)\s+else\s+(?:stays?|remains?|"
+    r"(?:should|must)\s+(?:stay|remain|keep|work))\b|\bkeep\s+(?:the\s+rest|everything\s+else)\b",
+    re.I,
+)
+_FAULT = re.compile(
+    r"\b(?:fix\w*|bugs?|wrong\w*|broken|incorrect\w*|mistakes?|errors?\s+in)\b", re.I
+)
+_DOCUMENTED = re.compile(
+    r"^[ \t]*(?:\$[ \t]*)?(python3?[ \t]+[\w./-]+\.py(?:[ \t]+[^\n`#]*)?)$", re.M
+)
+
+
+def untouched_commands(text: str, contents: Mapping[str, str]) -> list[tuple[str, ...]]:
+    """The commands the project documents (a usage line of a docstring or the README, a
+    command its README quotes) that a request keeping the rest leaves alone: every argument
+    written out (no `NAME` to fill in), none of them a word the request uses. A program run
+    bare or asked for its help is left out: its usage lists what the change adds."""
+    if not (_KEEPS_REST.search(text) or (_ADDS.search(text) and not _FAULT.search(text))):
+        return []
+    words = {w.lower() for w in re.findall(r"[\w.-]+", text)}
+    found: list[tuple[str, ...]] = []
+    for path, body in contents.items():
+        if not path.lower().endswith((".py", ".md", ".txt", ".rst")):
+            continue
+        written = [m.group(1) for m in _DOCUMENTED.finditer(body)]
+        if not path.endswith(".py"):
+            written += [" ".join(a) for a in quoted_commands(body) if a]
+        for line in written:
+            try:
+                args = tuple(shlex.split(line))
+            except ValueError:
+                continue
+            rest = args[2:]
+            if (
+                not rest
+                or args[1] not in contents
+                or any(PLACEHOLDER.fullmatch(a) or a in ("-h", "--help") for a in rest)
+                or any(a.lower() in words for a in rest)
+                or args in found
+            ):
+                continue
+            found.append(args)
     return found

@@ -34,10 +34,11 @@ from ..events import (
 )
 from ..model.chat import LOOPED, stream_chat
 from ..model.client import prepare, using_client
-from ..paths import safe_repr
+from ..paths import Rejected, safe_repr
 from ..project import Project
 from ..prompts import Message, render
 from ..settings import Settings
+from ..spec_reading.kept_outputs import left_alone
 from .change_context import ChangeContext, fenced
 from .change_move import apply_moves
 from .change_plan import ACTIONS as ACTIONS
@@ -184,6 +185,18 @@ def _plan_moves(plan: ChangePlan, request: str, project: Project) -> dict[str, s
 
 
 # ------------------------------------------------------------------------------ the writing
+def _leave_alone(plan: ChangePlan, kept: set[str]) -> None:
+    """Take out of `plan` the files the request says not to change ("don't edit the tests"):
+    a test rewritten to pass proves nothing, and the person said so."""
+    if kept:
+        plan.rejected += [
+            Rejected(c.path, "is one the request says not to change")
+            for c in plan.changes
+            if c.path in kept
+        ]
+        plan.changes = [c for c in plan.changes if c.path not in kept]
+
+
 async def _whole(
     client: openai.AsyncOpenAI, settings: Settings, messages: list[Message], path: str, emit: Emit
 ) -> str:
@@ -351,6 +364,7 @@ async def make_change(
     scope = scope_of(request, project.contents, [*project.paths, *project.binary])
     rename_only = widen(plan, scope, project, settings.max_files)
     moved = _plan_moves(plan, request, project)
+    _leave_alone(plan, left_alone(request, project.paths))
     emit(
         ChangePlanned(
             request,

@@ -34,6 +34,7 @@ from .repair import check, related_files, with_related
 WENT_BACK = "went back to the version that passed more examples"
 SAMPLING_TEMPERATURE = 0.8
 FRESH_CANDIDATES = 3  # candidates written anew in a round, each run, until one does better
+TOLD_CHECKS = 8  # failing checks told in full to one file's repair
 
 
 def full_examples(project: Project) -> list[Example]:
@@ -179,10 +180,20 @@ def heal_instruction(
     """What failed, for a rewrite of the file shown; `fresh`: for a file written anew."""
     # Written anew, the file is not shown, nor the trace of its lines (they would be copied).
     details = [(untraced(r.detail) if fresh else r.detail).strip() for r in failures]
-    told = "\n\n".join(
-        f'Check "{r.name}": {r.reason}' + (f"\n\n{detail}" if detail else "")
-        for r, detail in zip(failures, details, strict=True)
-    )
+    # A detail many checks share (one import error failing a test file's every case) is told
+    # once; past TOLD_CHECKS, checks are only counted: a small model's prompt stays short.
+    parts: list[str] = []
+    shown: set[str] = set()
+    for r, detail in zip(failures, details, strict=True):
+        if len(parts) < TOLD_CHECKS:
+            again = detail in shown
+            parts.append(
+                f'Check "{r.name}": {r.reason}' + (f"\n\n{detail}" if detail and not again else "")
+            )
+            shown.add(detail)
+    if len(failures) > len(parts):
+        parts.append(f"({len(failures) - len(parts)} more checks failed.)")
+    told = "\n\n".join(parts)
     name = "run_failed_fresh" if fresh else "run_failed"
     return with_related(render(name, settings.prompts_dir, failures=told), related, settings)
 
