@@ -155,3 +155,10 @@ def test_the_documented_commands_a_request_leaves_alone():
         ("python", "app.py", "list"),
         ("python", "app.py", "report", "weekly"),
     ]
+
+
+def test_only_a_request_that_adds_a_thing_or_keeps_the_rest_holds_them():
+    files = {"app.py": '"""usage:\n    python app.py list\n"""\n'}
+    assert untouched_commands("Add a `--json` flag.", files) == [("python", "app.py", "list")]
+    assert untouched_commands("Add colour to the output.", files) == []  # all output changes
+    assert untouched_commands("Add tests for list.", files) == []  # it names `list`

@@ -113,7 +113,7 @@ def _names(text: str, path: str) -> bool:
 
 def _starts_with(text: str, path: str) -> bool:
     base = re.escape(path.rsplit("/", 1)[-1])
-    return re.match(rf"(?:[\w.-]+/)*{base}(?![\w-])", text) is not None
+    return re.match(rf"(?:[\w.-]+/)*{base}(?![\w-]|['’]s\b)", text) is not None
 
 
 # A request that keeps what it does not name: it says so, or it only adds (a command, an
@@ -123,6 +123,13 @@ _KEEPS_REST = re.compile(
     r"\b(?:change|touch|modify|alter)\s+nothing\s+else\b|\bnothing\s+else\s+(?:changes?|"
     r"should\s+change|must\s+change)\b|\b(?:everything|all)\s+else\s+(?:stays?|remains?|"
     r"(?:should|must)\s+(?:stay|remain|keep|work))\b|\bkeep\s+(?:the\s+rest|everything\s+else)\b",
+    re.I,
+)
+# Adding a thing beside what is there: "Add a `total` command", "a new `--chars` option".
+_ADDS_THING = re.compile(
+    r"\b(?:add|adds|adding|introduce|support|create|new)\b[^.;:!?]{0,40}?\b(?:sub)?(?:commands?|"
+    r"options?|flags?|switch(?:es)?|arguments?|files?|modules?|scripts?|functions?|methods?|"
+    r"endpoints?|routes?|pages?|tests?)\b",
     re.I,
 )
 _FAULT = re.compile(
@@ -135,12 +142,13 @@ _DOCUMENTED = re.compile(
 
 def untouched_commands(text: str, contents: Mapping[str, str]) -> list[tuple[str, ...]]:
     """The commands the project documents (a usage line of a docstring or the README, a
-    command its README quotes) that a request keeping the rest leaves alone: every argument
+    command its README quotes) that a request keeping the rest (it says so, or it adds a
+    command, an option, a file... and reports no fault) leaves alone: every argument
     written out (no `NAME` to fill in), none of them a word the request uses. A program run
     bare or asked for its help is left out: its usage lists what the change adds."""
-    if not (_KEEPS_REST.search(text) or (_ADDS.search(text) and not _FAULT.search(text))):
+    if not (_KEEPS_REST.search(text) or (_ADDS_THING.search(text) and not _FAULT.search(text))):
         return []
-    words = {w.lower() for w in re.findall(r"[\w.-]+", text)}
+    words = {w.lower() for w in re.findall(r"[\w-]+(?:\.\w+)*", text)}
     found: list[tuple[str, ...]] = []
     for path, body in contents.items():
         if not path.lower().endswith((".py", ".md", ".txt", ".rst")):
