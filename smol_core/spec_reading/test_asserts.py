@@ -70,14 +70,18 @@ def assert_calls(path: str, text: str) -> list[Example]:
                 )
                 if example not in out:
                     out.append(example)
-            setup.append(_as_setup(statement))
+            if not _imports_pytest(statement):
+                setup.append(_as_setup(statement))
             if len(out) >= MAX_CASES:
                 return out
     return out
 
 
 def _is_header(node: ast.stmt) -> bool:
-    """What a test module holds besides its tests: imports, constants, helpers."""
+    """What a test module holds besides its tests: imports, constants, helpers (pytest left
+    out: its `raises` is read here, and it may not be installed where the code runs)."""
+    if _imports_pytest(node):
+        return False
     if isinstance(node, ast.If):  # the `if __name__ == "__main__":` that runs the tests
         return False
     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -99,6 +103,23 @@ def _tests(tree: ast.Module) -> Iterator[ast.FunctionDef]:
             yield from (m for m in methods if _plain(m, method=True) and not _uses_self(m))
 
 
+def _imports_pytest(node: ast.stmt) -> bool:
+    if isinstance(node, ast.Import):
+        return any(a.name.split(".")[0] == "pytest" for a in node.names)
+    return isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "pytest"
+
+
+def _needs_pytest(node: ast.FunctionDef) -> bool:
+    """Whether a test uses pytest for more than `pytest.raises` (`approx`, `mark`...)."""
+    return any(
+        isinstance(sub, ast.Attribute)
+        and isinstance(sub.value, ast.Name)
+        and sub.value.id == "pytest"
+        and sub.attr != "raises"
+        for sub in ast.walk(node)
+    )
+
+
 def _plain(node: ast.FunctionDef, *, method: bool) -> bool:
     wanted = 1 if method else 0
     args = node.args
@@ -109,6 +130,7 @@ def _plain(node: ast.FunctionDef, *, method: bool) -> bool:
         and count == wanted
         and args.vararg is None
         and args.kwarg is None
+        and not _needs_pytest(node)
     )
 
 
