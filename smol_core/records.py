@@ -57,7 +57,18 @@ class Command:
         leaves, or a failing status the spec asks for."""
         failing = self.exit_code is not None and self.exit_code != 0
         told = self.contains or self.files or self.not_output
-        return self.output is not None or bool(told) or failing
+        return self.output is not None or bool(told) or failing or self.runs_tests
+
+    @property
+    def runs_tests(self) -> bool:
+        """It runs a test file (`python test_stack.py`) or a test runner (`python -m
+        unittest`) to its end: its status is what its tests assert."""
+        if self.args[:1] not in (("python",), ("python3",)) or self.exit_code != 0:
+            return False
+        if self.args[1:2] == ("-m",):
+            return self.args[2:3] in (("unittest",), ("pytest",))
+        base = self.args[1].rsplit("/", 1)[-1] if len(self.args) > 1 else ""
+        return base.endswith(".py") and (base.startswith("test_") or base.endswith("_test.py"))
 
 
 @dataclass(frozen=True)

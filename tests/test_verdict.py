@@ -104,6 +104,10 @@ RUN = ("python", "app.py")
         (Example("call", "call", (Command((), output="6"),), code="import m; print(m.f())"), True),
         (Example("call runs", "call", (Command(()),), code="import m; m.f()"), False),
         (Example("tests", "test", (Command(("python", "-m", "pytest", "test_m.py")),)), True),
+        # A test script run to its end as a command: its status is what its tests assert.
+        (Example("test script", "command", (Command(("python", "test_m.py")),)), True),
+        (Example("unittest", "command", (Command(("python", "-m", "unittest")),)), True),
+        (Example("a program", "command", (Command(("python", "testing.py")),)), False),
     ],
     ids=lambda v: v.name if isinstance(v, Example) else str(v),
 )
