@@ -10,7 +10,7 @@ from smol_core.running.execute import run_examples
 from smol_core.running.sandbox import isolation
 from smol_core.spec_reading.kept_outputs import left_alone, untouched_commands
 from smol_core.spec_reading.test_asserts import assert_calls, given_tests
-from smol_core.steps.heal import TOLD_CHECKS, heal_instruction
+from smol_core.steps.heal import TOLD_CHECKS, heal_instruction, heal_targets
 from tests.conftest import fast_settings
 
 isolated = pytest.mark.skipif(
@@ -164,3 +164,13 @@ def test_only_a_request_that_adds_a_thing_or_keeps_the_rest_holds_them():
     assert untouched_commands("Add a `--json` flag.", files) == [("python", "app.py", "list")]
     assert untouched_commands("Add colour to the output.", files) == []  # all output changes
     assert untouched_commands("Add tests for list.", files) == []  # it names `list`
+
+
+def test_a_change_s_failure_is_repaired_in_the_file_the_change_wrote():
+    """A bug report quotes `python temps.py ...`; the change fixed `convert.py`, which temps.py
+    imports. A failure concerns the program first: its repair went nowhere (temps.py is not
+    the change's to rewrite), now it goes to the first concerned file the change wrote."""
+    failed = ExampleResult("f2c", "fail", "still prints 194.2", files=("temps.py", "convert.py"))
+    files = {"temps.py": "import convert\n", "convert.py": "def f(x):\n    return x\n"}
+    assert list(heal_targets([failed], files, ["convert.py"])) == ["convert.py"]
+    assert list(heal_targets([failed], files, None)) == ["temps.py"]

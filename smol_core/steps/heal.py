@@ -165,9 +165,11 @@ def heal_targets(
         # script's doing. A page rewritten anyway was seen coming back with an inline script
         # (an extension refuses it) or without its script tag.
         found = result.reached > 0 and "has no element" not in result.reason
+        # Only the files a change wrote may be rewritten: the first of those the failure
+        # concerns (a fix made in an imported module, not in the program that printed it).
+        files = [f for f in files if only is None or f in only]
         for path in files[: 2 if pages and not found else 1]:
-            if only is None or path in only:
-                todo.setdefault(path, []).append(result)
+            todo.setdefault(path, []).append(result)
     return todo
 
 
