@@ -37,7 +37,8 @@ from smol_core.running.sandbox import Limits, Sandbox
 
 CHECKED = "p"  # where the result sits beside check.py in the sandbox
 # What the CLI prints when the model has written a file of the change (cli.Progress).
-_WROTE = re.compile(r"^\s+(?:\S+: written \(|wrote \S)", re.M)
+# A file written (a change made): one the model wrote back as it was is no change to lose.
+_WROTE = re.compile(r"^\s+(?:\S+: written \((?!unchanged\))|wrote \S)", re.M)
 
 
 @dataclass

@@ -71,6 +71,9 @@ async def change_project(
         for path in [*changed, *added]:
             emit(FileDone(path=path, content=result.contents[path]))
         result.applied = True
+        if not (changed or added or result.deleted):
+            # The request asked for a change and none came: said, never a clean exit.
+            result.unclean = "nothing was changed: every file of the change came back as it was"
         if changed or added:
             result.unclean = await _verify_change(
                 project, request, settings, emit, c, [*changed, *added], before

@@ -539,6 +539,8 @@ def test_a_function_written_back_unchanged_is_not_asked_again_whole(srv):
     assert result.methods == {"store.py": "unchanged"}
     assert project.contents["store.py"] == LONG
     assert not [r for r in srv.requests if r.kind == "code"]
+    # Nothing came of the request: said so, never a clean end.
+    assert result.unclean.startswith("nothing was changed"), result.unclean
 
 
 def test_a_reply_never_silently_loses_or_misplaces_code():
