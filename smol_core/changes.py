@@ -71,13 +71,20 @@ async def change_project(
         for path in [*changed, *added]:
             emit(FileDone(path=path, content=result.contents[path]))
         result.applied = True
+        # Where every file came back as it was, the request's own checks may still show what
+        # to change (a bug report's output, run): they are run and repaired as for a change.
+        targets = [*changed, *added] or (
+            [] if result.deleted else [p for p in result.plan.paths("change") if p in before]
+        )
+        if targets:
+            result.unclean = await _verify_change(
+                project, request, settings, emit, c, targets, before
+            )
+        changed = [p for p in before if project.contents.get(p) not in (None, before[p])]
         if not (changed or added or result.deleted):
             # The request asked for a change and none came: said, never a clean exit.
-            result.unclean = "nothing was changed: every file of the change came back as it was"
-        if changed or added:
-            result.unclean = await _verify_change(
-                project, request, settings, emit, c, [*changed, *added], before
-            )
+            nothing = "nothing was changed: every file of the change came back as it was"
+            result.unclean = "; ".join(w for w in (nothing, result.unclean) if w)
     emit(
         ChangeDone(
             applied=True,

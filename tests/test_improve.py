@@ -600,3 +600,37 @@ def test_a_fix_may_change_what_unnamed_commands_print(srv, tmp_path, monkeypatch
     assert code == 0, err
     assert "leaves alone" not in err
     assert (root / "shop.py").read_text() == fixed
+
+
+def test_a_change_that_came_back_as_it_was_is_still_held_to_the_request_s_checks(
+    srv, tmp_path, monkeypatch
+):
+    """Issue 30: asked to fix a bug, the small model wrote the file back as it was, and the
+    change ended there with exit 0. The request's own check (what it must no longer print) is
+    now run on it all the same, and repaired; a change that changed nothing exits 2."""
+    monkeypatch.setenv("SMOL_RUN_EXAMPLES", "1")
+    root = tmp_path / "tally"
+    root.mkdir()
+    (root / "tally.py").write_text(TALLY_OFF)
+    srv.add_fault(plan_reply(("tally.py", "change", "fix double")), kind="change")
+    srv.add_fault(Fault.text(TALLY_OFF), kind="code", path="tally.py")  # back as it was
+    srv.files["tally.py"] = TALLY_RIGHT  # what a repair writes
+    request = "`python tally.py double 4` prints `9`, which is wrong. Please fix it."
+    code, out, err = cli("--improve", str(root), "--prompt", request, "--edit-format", "whole")
+    assert code == 0, err
+    assert "it still prints" in err, err
+    assert (root / "tally.py").read_text() == TALLY_RIGHT
+
+
+def test_a_change_that_changed_nothing_is_never_clean(srv, tmp_path):
+    root = tmp_path / "tally"
+    root.mkdir()
+    (root / "tally.py").write_text(TALLY_RIGHT)
+    srv.add_fault(plan_reply(("tally.py", "change", "fix")), kind="change")
+    srv.add_fault(Fault.text(TALLY_RIGHT), kind="code", path="tally.py")
+    code, out, err = cli(
+        "--improve", str(root), "--prompt", "make it better", "--edit-format", "whole"
+    )
+    assert code == 2, err
+    assert "not clean: nothing was changed" in err
+    assert (root / "tally.py").read_text() == TALLY_RIGHT
