@@ -394,3 +394,23 @@ def test_the_plain_verb_after_a_word_that_asks_for_it_says_the_output(sentence, 
     """A change request's "make `python d.py …` print `60`" was read as nothing."""
     found = written_examples(sentence, {"d.py": ""}, commands=True)
     assert [c.output for e in found for c in e.commands] == [output], found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "right"),
+    [
+        ("`python conv.py km 10` prints `16.2`, which is wrong: it should print `6.2`.", "6.2"),
+        ("`python conv.py km 10` prints `16.2` but expected `6.2`.", "6.2"),
+        ("`python conv.py km 10` prints `16.2` but 10 km is 6.2 miles.", None),
+        (
+            "`python conv.py km 10` prints `16.2`, which is wrong. `python conv.py mi 1` prints `1.6`.",
+            None,
+        ),
+    ],
+)
+def test_a_bug_report_that_quotes_the_right_output_expects_it(sentence, right):
+    """ "prints `16.2`, which is wrong: it should print `6.2`": the fix's output is told; only
+    the one quoted in the same breath, never the next command's."""
+    found = written_examples(sentence, {"conv.py": ""}, commands=True)
+    first = next(c for e in found for c in e.commands if c.args[2:3] == ("km",))
+    assert (first.output, first.not_output) == (right, ("16.2",))

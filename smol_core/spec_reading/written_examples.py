@@ -102,12 +102,17 @@ def _exact_outputs(spec: str, contents: Mapping[str, str]) -> tuple[list[dict], 
             continue  # a game of chance: what it answers to a guess is not known
         if wrong:
             # "prints `194.2` but 212°F is 100°C": a bug told, not what it must print. What is
-            # known of the fix: it prints something else, and ends cleanly.
-            items.append(
-                command_item(
-                    f"`{match[1].strip()}` no longer prints `{output}`", fed, not_output=[output]
-                )
+            # known of the fix: it prints something else, and ends cleanly; and what it prints,
+            # where the report goes on to quote it ("it should print `100.0`").
+            right = _RIGHT_NEXT.match(spec, match.end())
+            said = right and (right.group(1) or right.group(2))
+            name = (
+                f"`{match[1].strip()}` prints `{said}`, not `{output}`"
+                if said
+                else (f"`{match[1].strip()}` no longer prints `{output}`")
             )
+            fixed = {"output": said} if said else {}
+            items.append(command_item(name, fed, not_output=[output], **fixed))
             continue
         if answers and not fed[1]:
             # "asks for a name; entering `Ada` prints `Hello, Ada!`": read from its input, after
@@ -165,6 +170,15 @@ _COMPARED = re.compile(r"\s+(?:does|do|would|command|tool|program)\b")
 _WRONG_NOW = re.compile(
     r"\W{0,3}\s*(?:but|however|although|though|which\s+is\s+(?:wrong|incorrect|not\s+right)|"
     r"(?:and\s+)?that(?:'s|\s+is)\s+(?:wrong|incorrect|not\s+right))\b",
+    re.I,
+)
+
+
+# After a bug told, the right output quoted close by: "it should print `8`", "expected `8`".
+_RIGHT_NEXT = re.compile(
+    r"[^`\n]{0,80}?\b(?:should|must|ought\s+to|is\s+supposed\s+to)\s+(?:(?:instead|really|"
+    r"rather)\s+)?(?:print|output|show|say|give|return|read)s?\b\s*:?\s*`([^`\n]+)`|"
+    r"[^`\n]{0,80}?\b(?:expected|want(?:ed)?)\s*:?\s*`([^`\n]+)`",
     re.I,
 )
 
