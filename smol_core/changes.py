@@ -126,7 +126,7 @@ async def _verify_change(
     if asked or tests:
         emit(ExamplesReady(tuple([*merged(asked, project.examples), *tests])))
     try:
-        await verify(project, settings, emit, client=client, only=paths)
+        await verify(project, settings, emit, client=client, only=paths, never_anew=before)
     except (asyncio.CancelledError, KeyboardInterrupt):
         raise
     except Exception as exc:  # noqa: BLE001 - the change is kept; what stopped is said

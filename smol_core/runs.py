@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
 from typing import TypeVar
 
 import openai
@@ -197,14 +197,16 @@ async def verify(
     *,
     client: openai.AsyncOpenAI | None = None,
     only: Sequence[str] | None = None,
+    never_anew: Collection[str] = (),
 ) -> None:
     """After files are written or changed: checks, fixes without the model and repairs (then
     the project's examples are run and what fails is repaired). `emit` must fold events into
-    `project`. `only` limits the rewrites to some files; the checks see the whole project."""
+    `project`. `only` limits the rewrites to some files; the checks see the whole project;
+    the files of `never_anew` (a person's own) are repaired, never written anew."""
     if settings.checks and project.contents:
         await check_and_repair(project, settings, emit, client=client, only=only)
     if settings.run_examples and project.contents:
-        await run_and_heal(project, settings, emit, client=client, only=only)
+        await run_and_heal(project, settings, emit, client=client, only=only, never_anew=never_anew)
 
 
 def files_for_error(error: str, files: Sequence[FileSpec], limit: int = 3) -> list[str]:

@@ -634,3 +634,26 @@ def test_a_change_that_changed_nothing_is_never_clean(srv, tmp_path):
     assert code == 2, err
     assert "not clean: nothing was changed" in err
     assert (root / "tally.py").read_text() == TALLY_RIGHT
+
+
+def test_a_person_s_file_is_never_written_anew_by_a_change_s_repairs(srv, tmp_path, monkeypatch):
+    """Issue 30: a repair the model wrote back unchanged went on to files written anew from
+    the description, here a request of one line: kept if it passed more, it would have lost
+    everything else the file did. A file the person had is only ever repaired from itself."""
+    from tests.scripted_server import message_text
+
+    monkeypatch.setenv("SMOL_RUN_EXAMPLES", "1")
+    root = tmp_path / "tally"
+    root.mkdir()
+    (root / "tally.py").write_text(TALLY_OFF)
+    srv.add_fault(plan_reply(("tally.py", "change", "fix double")), kind="change")
+    srv.add_fault(Fault.text(TALLY_OFF), kind="code", path="tally.py")
+    srv.files["tally.py"] = TALLY_OFF  # every repair comes back as it was
+    request = "`python tally.py double 4` prints `9`, which is wrong. Please fix it."
+    code, out, err = cli("--improve", str(root), "--prompt", request, "--edit-format", "whole")
+    assert code == 2, err
+    assert "it still prints" in err
+    asked = [message_text(m["content"]) for r in srv.requests for m in r.body.get("messages", [])]
+    assert any("it did not" in text for text in asked)  # repaired from itself, in vain
+    assert not any("An earlier version of this file" in text for text in asked)
+    assert (root / "tally.py").read_text() == TALLY_OFF

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import openai
 
@@ -207,9 +207,12 @@ async def run_and_heal(
     *,
     client: openai.AsyncOpenAI | None = None,
     only: Sequence[str] | None = None,
+    never_anew: Collection[str] = (),
 ) -> list[ExampleResult]:
     """Run the examples; repair what fails, up to `settings.run_rounds` times. `emit` must fold
-    events into `project`. Returns the latest results ([] when nothing could run)."""
+    events into `project`. Returns the latest results ([] when nothing could run). The files of
+    `never_anew` (a person's own, under a change) are only ever repaired from what they are:
+    written anew from a request of one line, they would lose all the rest."""
     why = not_run_reason(settings)
     unwritten = project.missing()
     if not why and unwritten:
@@ -235,6 +238,8 @@ async def run_and_heal(
         round_no += 1
         todo = heal_targets(results, project.contents, only)
         todo = {p: items for p, items in todo.items() if p not in waiting}
+        if fresh:
+            todo = {p: items for p, items in todo.items() if p not in never_anew}
         if not todo:
             break
         reasons = tuple(f"{r.name}: {r.reason}" for r in results if r.status == "fail")
