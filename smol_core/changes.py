@@ -19,7 +19,12 @@ from .records import Command, Example, FileSpec
 from .running.baseline import printed_now
 from .runs import verify
 from .settings import Settings
-from .spec_reading.kept_outputs import added_options, kept_commands, untouched_commands
+from .spec_reading.kept_outputs import (
+    added_options,
+    kept_commands,
+    kept_runs,
+    untouched_commands,
+)
 from .spec_reading.model_examples import merged
 from .spec_reading.test_asserts import given_tests
 from .steps.change import ChangeResult, make_change
@@ -176,6 +181,7 @@ async def _untouched(request: str, before: Mapping[str, str], settings: Settings
     what they printed before the change: run twice over copies of the project as it was,
     kept where both runs agree and end with 0 (a clock or chance in the output is not held)."""
     commands = untouched_commands(request, before)
+    commands += [c for c in kept_runs(request, before) if c not in commands]
     if not commands:
         return []
     runs = [

@@ -174,3 +174,16 @@ def test_a_change_s_failure_is_repaired_in_the_file_the_change_wrote():
     files = {"temps.py": "import convert\n", "convert.py": "def f(x):\n    return x\n"}
     assert list(heal_targets([failed], files, ["convert.py"])) == ["convert.py"]
     assert list(heal_targets([failed], files, None)) == ["temps.py"]
+
+
+def test_a_program_whose_output_a_request_keeps_with_no_command_quoted():
+    from smol_core.spec_reading.kept_outputs import kept_runs
+
+    one = {"report.py": "if __name__ == '__main__':\n    print(1)\n", "util.py": "X = 1\n"}
+    two = {"a.py": "print(1)\n", "b.py": "print(2)\n"}
+    keeps = "Load the data from a file instead. The printed report stays exactly the same."
+    assert kept_runs(keeps, one) == [("python", "report.py")]
+    assert kept_runs(keeps, two) == []  # which program is not known
+    assert kept_runs("Tidy b.py up; its output stays identical.", two) == [("python", "b.py")]
+    assert kept_runs("Load the data from a file instead.", one) == []
+    assert kept_runs("`python report.py --all` prints the same as now.", one) == []  # quoted

@@ -657,3 +657,37 @@ def test_a_person_s_file_is_never_written_anew_by_a_change_s_repairs(srv, tmp_pa
     assert any("it did not" in text for text in asked)  # repaired from itself, in vain
     assert not any("An earlier version of this file" in text for text in asked)
     assert (root / "tally.py").read_text() == TALLY_OFF
+
+
+REPORT = (
+    "NUMBERS = [2, 3]\n\n\ndef main():\n    print(f'total: {sum(NUMBERS)}')\n\n\n"
+    "if __name__ == '__main__':\n    main()\n"
+)
+REPORT_FILE = (
+    "def main():\n    with open('nums.txt') as f:\n        numbers = [int(x) for x in f.read().split()]\n"
+    "    print(f'total: {sum(numbers)}')\n\n\nif __name__ == '__main__':\n    main()\n"
+)
+
+
+def test_a_report_whose_output_must_stay_the_same_is_held_to_it_with_no_command_quoted(
+    srv, tmp_path, monkeypatch
+):
+    """Issue 30: "the printed report stays exactly the same" quoted no command, and a change
+    that broke the report was called clean. The program run bare (the project's one) is held
+    to what it printed before."""
+    monkeypatch.setenv("SMOL_RUN_EXAMPLES", "1")
+    root = tmp_path / "report"
+    root.mkdir()
+    (root / "report.py").write_text(REPORT)
+    (root / "nums.txt").write_text("2 3\n")
+    srv.add_fault(plan_reply(("report.py", "change", "read nums.txt")), kind="change")
+    srv.add_fault(Fault.text(REPORT_FILE.replace("sum(numbers)", "len(numbers)")), kind="code")
+    srv.files["report.py"] = REPORT_FILE  # what a repair writes
+    request = (
+        "Read the numbers from nums.txt instead of the list in the code. "
+        "The printed report must stay exactly the same."
+    )
+    code, out, err = cli("--improve", str(root), "--prompt", request, "--edit-format", "whole")
+    assert code == 0, err
+    assert 'expected "total: 5", got "total: 2"' in err, err
+    assert (root / "report.py").read_text() == REPORT_FILE

@@ -28,6 +28,30 @@ _AS_NOW = re.compile(
 )
 
 
+_OUTPUT_WORDS = re.compile(r"\b(?:output|prints?|printed|reports?|results?|shows?)\b", re.I)
+_MAIN = re.compile(r"""^if\s+__name__\s*==\s*['"]__main__['"]\s*:""", re.M)
+
+
+def kept_runs(text: str, contents: Mapping[str, str]) -> list[tuple[str, ...]]:
+    """A program run bare whose output a request keeps without quoting a command ("the
+    printed report stays identical"): the program the sentence names, or the project's one
+    program (its one module, or its one with a `__main__` block)."""
+    modules = own_modules(contents)
+    mains = [p for p in modules if _MAIN.search(contents[p])]
+    programs = mains or modules
+    found: list[tuple[str, ...]] = []
+    for sentence in spec_sentences(text):
+        if not (_AS_NOW.search(sentence) and _OUTPUT_WORDS.search(sentence)):
+            continue
+        if any(True for _ in quoted_commands(sentence)):
+            continue  # the command is quoted: kept_commands
+        named = [p for p in _PROGRAM.findall(sentence) if p in programs]
+        for program in named or (programs if len(programs) == 1 else []):
+            if ("python", program) not in found:
+                found.append(("python", program))
+    return found
+
+
 def kept_commands(text: str) -> list[tuple[str, ...]]:
     """The commands quoted in a sentence that says their output stays as it is now, as
     written (a usage line with placeholders has no one output: left out)."""
