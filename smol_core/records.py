@@ -67,8 +67,13 @@ class Command:
             return False
         if self.args[1:2] == ("-m",):
             return self.args[2:3] in (("unittest",), ("pytest",))
-        base = self.args[1].rsplit("/", 1)[-1] if len(self.args) > 1 else ""
-        return base.endswith(".py") and (base.startswith("test_") or base.endswith("_test.py"))
+        return len(self.args) > 1 and is_test_file(self.args[1])
+
+
+def is_test_file(path: str) -> bool:
+    """A Python test file by the usual names: `test_x.py`, `x_test.py`."""
+    base = path.rsplit("/", 1)[-1]
+    return base.endswith(".py") and (base.startswith("test_") or base.endswith("_test.py"))
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import re
 import shlex
 from collections.abc import Collection, Mapping
 
+from ..records import is_test_file
 from .grounding import spec_sentences
 from .words import PLACEHOLDER, bare_runs, quoted_commands
 from .written_calls import own_modules
@@ -116,7 +117,7 @@ _LEAD = re.compile(
 def left_alone(text: str, files: Collection[str]) -> set[str]:
     """The project's files a request says not to change: the object of "don't change ..."
     (or "leave ... alone"), by name, or its test files where that object is the tests."""
-    tests = [p for p in files if p.rsplit("/", 1)[-1].startswith("test") and p.endswith(".py")]
+    tests = [p for p in files if is_test_file(p)]
     found: set[str] = set()
     for sentence in spec_sentences(text):
         for match in [*_HANDS_OFF.finditer(sentence), *_LEAVE.finditer(sentence)]:
@@ -131,13 +132,16 @@ def left_alone(text: str, files: Collection[str]) -> set[str]:
 
 
 def _names(text: str, path: str) -> bool:
-    base = re.escape(path.rsplit("/", 1)[-1])
-    return re.search(rf"(?<![\w/.-])(?:[\w.-]+/)*{base}(?![\w-])", text) is not None
+    return re.search(rf"(?<![\w/.-]){_file(path)}(?![\w-])", text) is not None
 
 
 def _starts_with(text: str, path: str) -> bool:
-    base = re.escape(path.rsplit("/", 1)[-1])
-    return re.match(rf"(?:[\w.-]+/)*{base}(?![\w-]|['’]s\b)", text) is not None
+    return re.match(rf"{_file(path)}(?![\w-]|['’]s\b)", text) is not None
+
+
+def _file(path: str) -> str:
+    """A file's name as a pattern, under any folder."""
+    return rf"(?:[\w.-]+/)*{re.escape(path.rsplit('/', 1)[-1])}"
 
 
 # A request that keeps what it does not name: it says so, or it only adds (a command, an

@@ -10,7 +10,7 @@ import ast
 import re
 from collections.abc import Iterator, Mapping
 
-from ..records import Command, Example
+from ..records import Command, Example, is_test_file
 
 MAX_CASES = 24  # per test file: enough for a real one, short enough for a repair's prompt
 _EQUAL = ("assertEqual", "assertEquals")
@@ -27,20 +27,13 @@ def given_tests(request: str, contents: Mapping[str, str]) -> list[Example]:
     test files it names (`test_stack.py`, `python test_stack.py`), or all of them (up to
     three) where it speaks of tests and names none. Read from `contents` as the person has
     them: a change that rewrites a test does not change what it must pass."""
-    tests = [p for p in contents if _is_test(p)]
-    named = [p for p in tests if re.search(rf"(?<![\w/.-]){re.escape(_base(p))}\b", request)]
+    tests = [p for p in contents if is_test_file(p)]
+    named = [
+        p for p in tests if re.search(rf"(?<![\w/.-]){re.escape(p.rsplit('/', 1)[-1])}\b", request)
+    ]
     if not named and _TESTS_WORD.search(request):
         named = tests[:MAX_FILES]
     return [e for path in named[:MAX_FILES] for e in assert_calls(path, contents[path])]
-
-
-def _is_test(path: str) -> bool:
-    base = _base(path)
-    return base.endswith(".py") and (base.startswith("test_") or base.endswith("_test.py"))
-
-
-def _base(path: str) -> str:
-    return path.rsplit("/", 1)[-1]
 
 
 def assert_calls(path: str, text: str) -> list[Example]:
